@@ -1,0 +1,31 @@
+/**
+ * Every environment variable Vigil reads, in one place. `infra/` imports this module (and nothing
+ * else from `src/`) so the CDK app and the handlers cannot drift apart.
+ */
+export const ENV = {
+  tableName: "VIGIL_TABLE_NAME",
+  caseStateMachineArn: "VIGIL_CASE_STATE_MACHINE_ARN",
+  timerStateMachineArn: "VIGIL_TIMER_STATE_MACHINE_ARN",
+  /** Secrets Manager secret (JSON: webhookSecrets[], providerWebhookSecret, verificationPepper). On AWS. */
+  secretsArn: "VIGIL_SECRETS_ARN",
+  /** Comma-separated `whsec_` secrets accepted on intake (local / when no secrets ARN). */
+  webhookSecrets: "VIGIL_WEBHOOK_SECRETS",
+  providerWebhookSecret: "VIGIL_PROVIDER_WEBHOOK_SECRET",
+  verificationPepper: "VIGIL_VERIFICATION_PEPPER",
+  providerWebhookUrl: "VIGIL_PROVIDER_WEBHOOK_URL",
+  eventBusName: "VIGIL_EVENT_BUS_NAME",
+  publicBaseUrl: "VIGIL_PUBLIC_BASE_URL",
+  emailFrom: "VIGIL_EMAIL_FROM",
+  sesConfigurationSet: "VIGIL_SES_CONFIGURATION_SET",
+  smsOriginationIdentity: "VIGIL_SMS_ORIGINATION_IDENTITY",
+  smsProtectConfigurationId: "VIGIL_SMS_PROTECT_CONFIGURATION_ID",
+  oncallEmail: "VIGIL_ONCALL_EMAIL",
+  oncallPhone: "VIGIL_ONCALL_PHONE",
+  helpBaseUrl: "VIGIL_HELP_BASE_URL",
+  /** Local only: the bearer token the embedded API gateway accepts for operator routes. */
+  operatorToken: "VIGIL_OPERATOR_TOKEN",
+  /** JSON overrides of the policy defaults (SLA targets, thresholds, scopes). Optional. */
+  policyOverrides: "VIGIL_POLICY",
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
