@@ -1,1 +1,11 @@
-export const handler = async (): Promise<unknown> => ({});
+import { buildDeps } from "../src/adapters/compose.js";
+import { taskFunction } from "../src/adapters/lambda/handlers.js";
+import { TimerInputSchema, taskInput } from "../src/schemas/tasks.js";
+import { makeFireDelivery } from "../src/use-cases/locks.js";
+import { makeFireSlaTimer } from "../src/use-cases/sla-timer.js";
+
+const deps = buildDeps();
+const fire = { sla: makeFireSlaTimer(deps), delivery: makeFireDelivery(deps) };
+
+/** Timer workflow task `FireTimer`: an SLA milestone or a provider webhook attempt fell due. */
+export const handler = taskFunction(taskInput(TimerInputSchema), (timer) => fire[timer.kind](timer));

@@ -1,1 +1,7 @@
-export const handler = async (): Promise<unknown> => ({});
+import { buildDeps } from "../src/adapters/compose.js";
+import { taskFunction } from "../src/adapters/lambda/handlers.js";
+import { StepInputSchema, taskInput } from "../src/schemas/tasks.js";
+import { makeSendGuidance } from "../src/use-cases/case-steps.js";
+
+/** Workflow tasks `SendUrgentGuidance` and `SendRecoveryGuidance`: the recovery guidance for the incident. */
+export const handler = taskFunction(taskInput(StepInputSchema), makeSendGuidance(buildDeps()));

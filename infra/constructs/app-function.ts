@@ -1,0 +1,256 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Duration } from "aws-cdk-lib";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import type { IEventBus } from "aws-cdk-lib/aws-events";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { LogLevel, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import type { Construct } from "constructs";
+import { ENV, type EnvName } from "../../src/config/env-names.js";
+import { acknowledgeNag } from "../nag.js";
+
+/** The repository root: the esbuild project root and the home of `functions/` and `package-lock.json`. */
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Table access an {@link AppFunction} may get: read, or read and write. */
+export type TableAccess = "R" | "RW";
+
+/** The single table, with the index names that grants must cover. */
+export interface TableRef {
+  readonly table: ITable;
+  readonly indexNames: readonly string[];
+}
+
+/**
+ * A state machine addressed by its fixed name. Functions are granted on these formatted ARNs rather than on the
+ * `StateMachine` construct, because the state machine references the task functions: granting on the construct
+ * would make a task function's role depend on the state machine that depends on the function (a CFN cycle).
+ */
+export interface WorkflowRef {
+  /** The environment variable that carries {@link stateMachineArn} to handlers. */
+  readonly envName: EnvName;
+  readonly stateMachineName: string;
+  readonly stateMachineArn: string;
+  /** `arn:…:execution:<name>:*`: every execution of this machine (for StopExecution / DescribeExecution). */
+  readonly executionArns: string;
+}
+
+/**
+ * What a function may do with a workflow: `start` (StartExecution + DescribeExecution, to tell an idempotent
+ * re-start from a conflicting one), `stop` (StopExecution) and `respond` (SendTask* for callback tokens).
+ */
+export type WorkflowAccess = "start" | "stop" | "respond" | "start+stop" | "start+respond" | "start+stop+respond";
+
+/** The SES resources a sending function needs. */
+export interface EmailSending {
+  readonly from: string;
+  /** ARN of the verified SES identity that `from` belongs to. */
+  readonly identityArn: string;
+  readonly configurationSetName: string;
+  readonly configurationSetArn: string;
+}
+
+/** The End User Messaging SMS resources a sending function needs. */
+export interface SmsSending {
+  /** Passed as `ProtectConfigurationId` on every SendTextMessage so country rules always apply. */
+  readonly protectConfigurationId: string;
+  /** Phone number / pool / sender id (id or ARN); omitted means the account default. */
+  readonly originationIdentity?: string;
+  /** Resources SendTextMessage is allowed on. */
+  readonly resources: readonly string[];
+}
+
+/** Props of {@link AppFunction}. */
+export interface AppFunctionProps {
+  /** The entry's base name: `functions/<name>.ts`, exporting `handler`. */
+  readonly name: string;
+  readonly description?: string;
+  /** @default 512 MiB (arm64 cold starts scale with CPU, which scales with memory) */
+  readonly memorySize?: number;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+}
+
+/**
+ * A Vigil Lambda function with the house defaults: Node 24 on arm64, ESM bundle (minified, source maps, kept
+ * names so error `name`s reach ASL Retry/Catch), the AWS SDK from the runtime, its own log group with one month
+ * of retention, active tracing, and a role that starts with nothing but writing to that log group.
+ *
+ * Everything else is granted through intent methods that set the environment variable and the IAM permission
+ * together, so a handler never finds a name without a permission or the reverse.
+ */
+export class AppFunction extends NodejsFunction {
+  /** The entry's base name (`functions/<name>.ts`). */
+  readonly entryName: string;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    // Own role and log group (siblings, since `this` does not exist before super): the default role would carry
+    // AWSLambdaBasicExecutionRole, which may write to every log group in the account.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `Vigil ${props.name} function`,
+    });
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: logs.RetentionDays.ONE_MONTH });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "WriteOwnLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    acknowledgeNag(
+      role,
+      "AwsSolutions-IAM5[Resource::*]",
+      "Only X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) is granted on '*': X-Ray has no resource-level permissions.",
+    );
+
+    super(scope, id, {
+      entry: join(REPO_ROOT, "functions", `${props.name}.ts`),
+      handler: "handler",
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
+      environment: {
+        // Maps minified stack traces back to the TypeScript sources in the logs.
+        NODE_OPTIONS: "--enable-source-maps",
+      },
+      bundling: {
+        // Local esbuild only: there is no Docker daemon on the build machines.
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: "node24",
+        minify: true,
+        sourceMap: true,
+        // Line mapping without embedding the sources keeps each zip small.
+        sourcesContent: false,
+        keepNames: true,
+        // ESM first, or bundled CJS dependencies fail at load with "Dynamic require of … is not supported".
+        mainFields: ["module", "main"],
+        // A safety net for the CJS dependencies that still call require() inside an ESM bundle.
+        banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+        // The Node 24 runtime ships AWS SDK v3; bundling it would add ~350 KB per function.
+        externalModules: ["@aws-sdk/*"],
+        logLevel: LogLevel.WARNING,
+      },
+    });
+    this.entryName = props.name;
+  }
+
+  /** Sets one of Vigil's environment variables; `undefined` leaves it unset (handlers treat it as absent). */
+  setEnv(name: EnvName, value: string | undefined): this {
+    if (value !== undefined) this.addEnvironment(name, value);
+    return this;
+  }
+
+  /**
+   * Gives the table to the handler: `R` = GetItem, BatchGetItem, Query; `RW` adds PutItem, UpdateItem,
+   * DeleteItem, BatchWriteItem. No Scan and no transactions: the data layer uses neither.
+   */
+  bindTable(ref: TableRef, access: TableAccess): this {
+    const read = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"];
+    const write = ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: access === "RW" ? "TableReadWrite" : "TableRead",
+        actions: access === "RW" ? [...read, ...write] : read,
+        resources: [ref.table.tableArn, ...ref.indexNames.map((index) => `${ref.table.tableArn}/index/${index}`)],
+      }),
+    );
+    return this.setEnv(ENV.tableName, ref.table.tableName);
+  }
+
+  /** Lets the handler read the Vigil secret (GetSecretValue only). */
+  bindSecrets(secret: ISecret): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "ReadSecrets",
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [secret.secretArn],
+      }),
+    );
+    return this.setEnv(ENV.secretsArn, secret.secretArn);
+  }
+
+  /** Lets the handler drive a workflow, see {@link WorkflowAccess}; sets the workflow's ARN variable. */
+  bindStateMachine(ref: WorkflowRef, access: WorkflowAccess): this {
+    const parts = new Set(access.split("+"));
+    const sidBase = ref.envName === ENV.caseStateMachineArn ? "Case" : "Timer";
+    if (parts.has("start")) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: `${sidBase}Start`,
+          actions: ["states:StartExecution"],
+          resources: [ref.stateMachineArn],
+        }),
+      );
+    }
+    const executionActions = [
+      ...(parts.has("start") ? ["states:DescribeExecution"] : []),
+      ...(parts.has("stop") ? ["states:StopExecution"] : []),
+    ];
+    if (executionActions.length > 0) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: `${sidBase}Executions`,
+          actions: executionActions,
+          resources: [ref.executionArns],
+        }),
+      );
+    }
+    if (parts.has("respond")) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: `${sidBase}TaskResponse`,
+          actions: ["states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess"],
+          resources: [ref.stateMachineArn],
+        }),
+      );
+    }
+    return this.setEnv(ref.envName, ref.stateMachineArn);
+  }
+
+  /** Lets the handler publish to the Vigil event bus (PutEvents on that bus only). */
+  bindEventBus(bus: IEventBus): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ sid: "PutEvents", actions: ["events:PutEvents"], resources: [bus.eventBusArn] }),
+    );
+    return this.setEnv(ENV.eventBusName, bus.eventBusName);
+  }
+
+  /** Lets the handler send email through SES from the Vigil identity with the Vigil configuration set. */
+  allowEmail(sending: EmailSending): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "SendEmail",
+        actions: ["ses:SendEmail"],
+        resources: [sending.identityArn, sending.configurationSetArn],
+      }),
+    );
+    return this.setEnv(ENV.emailFrom, sending.from).setEnv(ENV.sesConfigurationSet, sending.configurationSetName);
+  }
+
+  /** Lets the handler send SMS through AWS End User Messaging (SendTextMessage only). */
+  allowSms(sending: SmsSending): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "SendSms",
+        actions: ["sms-voice:SendTextMessage"],
+        resources: [...sending.resources],
+      }),
+    );
+    return this.setEnv(ENV.smsProtectConfigurationId, sending.protectConfigurationId).setEnv(
+      ENV.smsOriginationIdentity,
+      sending.originationIdentity,
+    );
+  }
+}

@@ -1,0 +1,55 @@
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { PinpointSMSVoiceV2Client } from "@aws-sdk/client-pinpoint-sms-voice-v2";
+import { SESClient } from "@aws-sdk/client-ses";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { type AppConfig, loadConfig } from "../config/index.js";
+import type { Deps } from "../use-cases/deps.js";
+import { createDynamoDbClient } from "./dynamodb/client.js";
+import { DynamoDbAccountIndex, DynamoDbCaseStore } from "./dynamodb/case-store.js";
+import { DynamoDbDeliveryStore } from "./dynamodb/delivery-store.js";
+import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
+import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
+import { EventBridgePublisher } from "./eventbridge/eventbridge-publisher.js";
+import { FetchWebhookTransport } from "./http/fetch-webhook-transport.js";
+import { EnvSecretSource, SecretsManagerSource } from "./secrets/secret-sources.js";
+import { SesEmailSender } from "./ses/ses-email-sender.js";
+import { SfnWorkflowClient } from "./sfn/sfn-workflow-client.js";
+import { EumSmsSender } from "./sms/eum-sms-sender.js";
+import { EmfMetrics } from "./system/emf-metrics.js";
+import { createIdGenerator } from "./system/ids.js";
+import { systemClock } from "./system/system-clock.js";
+import { InProcessRateLimiter } from "./system/token-bucket-rate-limiter.js";
+
+/**
+ * The composition root: real AWS adapters from the configuration. Each function calls it once at
+ * module scope. SDK endpoints follow the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>` variables, which
+ * is how the local runtime points the very same adapters at its emulators.
+ */
+export function buildDeps(config: AppConfig = loadConfig()): Deps {
+  const dynamo = createDynamoDbClient();
+  const table = config.tableName;
+  return {
+    config,
+    clock: systemClock,
+    ids: createIdGenerator(systemClock),
+    cases: new DynamoDbCaseStore(dynamo, table),
+    accounts: new DynamoDbAccountIndex(dynamo, table),
+    idempotency: new DynamoDbIdempotencyStore(dynamo, table),
+    senderLimiter: new InProcessRateLimiter(),
+    links: new DynamoDbVerificationLinks(dynamo, table),
+    deliveries: new DynamoDbDeliveryStore(dynamo, table),
+    email: new SesEmailSender(new SESClient({}), { from: config.emailFrom, configurationSet: config.sesConfigurationSet }),
+    sms: new EumSmsSender(new PinpointSMSVoiceV2Client({}), {
+      originationIdentity: config.smsOriginationIdentity,
+      protectConfigurationId: config.smsProtectConfigurationId,
+    }),
+    workflow: new SfnWorkflowClient(new SFNClient({}), {
+      caseStateMachineArn: config.caseStateMachineArn ?? "",
+      timerStateMachineArn: config.timerStateMachineArn ?? "",
+    }),
+    events: config.eventBusName ? new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName) : null,
+    transport: new FetchWebhookTransport(),
+    secrets: config.secretsArn ? new SecretsManagerSource(config.secretsArn) : new EnvSecretSource(process.env),
+    metrics: new EmfMetrics(),
+  };
+}

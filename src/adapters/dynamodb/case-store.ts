@@ -1,0 +1,244 @@
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from "@aws-sdk/client-dynamodb";
+import { nearestDue } from "../../domain/sla.js";
+import { ConflictError } from "../../errors/index.js";
+import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
+import { type AuditEvent, AuditEventSchema, type Case, CaseSchema } from "../../schemas/case.js";
+import { isConditionFailure, rethrow } from "./client.js";
+import { keys } from "./keys.js";
+
+const s = (value: string): AttributeValue => ({ S: value });
+const n = (value: number): AttributeValue => ({ N: String(value) });
+
+/** The case document is stored as JSON in `doc`; the attributes beside it exist only for keys and queries. */
+function caseItem(item: Case, version: number): Record<string, AttributeValue> {
+  const attributes: Record<string, AttributeValue> = {
+    ...toAttributes(keys.case(item.caseId)),
+    doc: s(JSON.stringify(item)),
+    version: n(version),
+    status: s(item.status),
+    priority: s(item.priority),
+    gsi1pk: s(keys.byStatus(item.status)),
+    gsi1sk: s(keys.byDue(item.status === "closed" || item.status === "resolved" ? null : nearestDue(item.sla), item.caseId)),
+  };
+  if (!item.workflow.started) {
+    attributes.gsi2pk = s(keys.pendingStart);
+    attributes.gsi2sk = s(`${item.openedAt}#${item.caseId}`);
+  }
+  return attributes;
+}
+
+function toAttributes(record: Record<string, string>): Record<string, AttributeValue> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, s(v)]));
+}
+
+function parseCase(item: Record<string, AttributeValue>): VersionedCase {
+  return { case: CaseSchema.parse(JSON.parse(item.doc?.S ?? "null")), version: Number(item.version?.N ?? 0) };
+}
+
+/** `CaseStore` on the single DynamoDB table. */
+export class DynamoDbCaseStore implements CaseStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(caseId: string): Promise<VersionedCase | null> {
+    try {
+      const { Item } = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: toAttributes(keys.case(caseId)), ConsistentRead: true }),
+      );
+      return Item ? parseCase(Item) : null;
+    } catch (error) {
+      rethrow(error, "GetItem case");
+    }
+  }
+
+  async create(item: Case): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: caseItem(item, 1),
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConflictError(`case ${item.caseId} exists`, { cause: error });
+      rethrow(error, "PutItem case");
+    }
+  }
+
+  async update(item: Case, expectedVersion: number): Promise<number> {
+    const version = expectedVersion + 1;
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: caseItem(item, version),
+          ConditionExpression: "version = :expected",
+          ExpressionAttributeValues: { ":expected": n(expectedVersion) },
+        }),
+      );
+      return version;
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConflictError(`case ${item.caseId} changed meanwhile`, { cause: error });
+      rethrow(error, "PutItem case");
+    }
+  }
+
+  async appendAudit(events: AuditEvent[]): Promise<void> {
+    await Promise.all(
+      events.map(async (event) => {
+        try {
+          await this.client.send(
+            new PutItemCommand({
+              TableName: this.tableName,
+              Item: { ...toAttributes(keys.auditEvent(event.caseId, event.seq)), doc: s(JSON.stringify(event)) },
+              ConditionExpression: "attribute_not_exists(pk)",
+            }),
+          );
+        } catch (error) {
+          // The event is already there: a retried step rewrote the same deterministic key.
+          if (!isConditionFailure(error)) rethrow(error, "PutItem audit");
+        }
+      }),
+    );
+  }
+
+  async listAudit(caseId: string): Promise<AuditEvent[]> {
+    const events: AuditEvent[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client
+        .send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues: { ":pk": s(keys.case(caseId).pk), ":prefix": s(keys.auditPrefix) },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        )
+        .catch((error) => rethrow(error, "Query audit"));
+      for (const item of page.Items ?? []) events.push(AuditEventSchema.parse(JSON.parse(item.doc?.S ?? "null")));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return events;
+  }
+
+  async listByStatus(status: Case["status"], options: { priority?: Case["priority"]; limit?: number } = {}): Promise<Case[]> {
+    const limit = options.limit ?? 100;
+    const cases: Case[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client
+        .send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: "gsi1",
+            KeyConditionExpression: "gsi1pk = :pk",
+            ...(options.priority
+              ? {
+                  FilterExpression: "priority = :priority",
+                  ExpressionAttributeValues: { ":pk": s(keys.byStatus(status)), ":priority": s(options.priority) },
+                }
+              : { ExpressionAttributeValues: { ":pk": s(keys.byStatus(status)) } }),
+            ExclusiveStartKey: startKey,
+          }),
+        )
+        .catch((error) => rethrow(error, "Query cases"));
+      for (const item of page.Items ?? []) cases.push(parseCase(item).case);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && cases.length < limit);
+    return cases.slice(0, limit);
+  }
+
+  async listPendingStarts(openedBefore: string, limit = 25): Promise<string[]> {
+    const page = await this.client
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: "gsi2",
+          KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :before",
+          ExpressionAttributeValues: { ":pk": s(keys.pendingStart), ":before": s(openedBefore) },
+          Limit: limit,
+        }),
+      )
+      .catch((error) => rethrow(error, "Query pending starts"));
+    return (page.Items ?? []).map((item) => (item.pk?.S ?? "").replace(/^CASE#/, ""));
+  }
+}
+
+/** `AccountIndex` on the single table: one item per account that has an open case. */
+export class DynamoDbAccountIndex implements AccountIndex {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(accountId: string, caseId: string): Promise<{ claimed: true } | { claimed: false; caseId: string }> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { ...toAttributes(keys.accountOpenCase(accountId)), caseId: s(caseId) },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) rethrow(error, "PutItem account");
+    }
+    const { Item } = await this.client
+      .send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: toAttributes(keys.accountOpenCase(accountId)),
+          ConsistentRead: true,
+        }),
+      )
+      .catch((error) => rethrow(error, "GetItem account"));
+    // Released between our write and our read: try once more rather than report a phantom case.
+    if (!Item?.caseId?.S) return this.claim(accountId, caseId);
+    return { claimed: false, caseId: Item.caseId.S };
+  }
+
+  async replace(accountId: string, expectedCaseId: string, caseId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { ...toAttributes(keys.accountOpenCase(accountId)), caseId: s(caseId) },
+          ConditionExpression: "caseId = :expected",
+          ExpressionAttributeValues: { ":expected": s(expectedCaseId) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      rethrow(error, "PutItem account");
+    }
+  }
+
+  async release(accountId: string, caseId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: toAttributes(keys.accountOpenCase(accountId)),
+          ConditionExpression: "caseId = :caseId",
+          ExpressionAttributeValues: { ":caseId": s(caseId) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) rethrow(error, "DeleteItem account");
+    }
+  }
+}

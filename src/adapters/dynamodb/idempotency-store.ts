@@ -1,0 +1,80 @@
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-store.js";
+import { isConditionFailure, rethrow } from "./client.js";
+import { keys } from "./keys.js";
+
+const s = (value: string): AttributeValue => ({ S: value });
+const n = (value: number): AttributeValue => ({ N: String(value) });
+
+/** `IdempotencyStore` for webhook ids: one conditional write claims an id. */
+export class DynamoDbIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  private item(record: WebhookRecord, expiresAt: number): Record<string, AttributeValue> {
+    return {
+      pk: s(keys.webhook(record.webhookId).pk),
+      sk: s(keys.webhook(record.webhookId).sk),
+      doc: s(JSON.stringify(record)),
+      claimedAt: n(record.claimedAt),
+      expiresAt: n(Math.ceil(expiresAt / 1000)),
+    };
+  }
+
+  async claim(record: WebhookRecord, expiresAt: number): Promise<{ claimed: true } | { claimed: false; existing: WebhookRecord }> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: this.item(record, expiresAt),
+          // An expired record (TTL not yet swept) counts as absent.
+          ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
+          ExpressionAttributeValues: { ":now": n(Math.floor(record.claimedAt / 1000)) },
+        }),
+      );
+      return { claimed: true as const };
+    } catch (error) {
+      if (!isConditionFailure(error)) rethrow(error, "PutItem webhook");
+    }
+    const { Item } = await this.client
+      .send(new GetItemCommand({ TableName: this.tableName, Key: keyOf(record.webhookId), ConsistentRead: true }))
+      .catch((error) => rethrow(error, "GetItem webhook"));
+    if (!Item) return this.claim(record, expiresAt);
+    return { claimed: false as const, existing: JSON.parse(Item.doc?.S ?? "{}") as WebhookRecord };
+  }
+
+  async takeOver(record: WebhookRecord, staleClaimedAt: number, expiresAt: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: this.item(record, expiresAt),
+          ConditionExpression: "claimedAt = :stale",
+          ExpressionAttributeValues: { ":stale": n(staleClaimedAt) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      rethrow(error, "PutItem webhook");
+    }
+  }
+
+  async complete(webhookId: string, result: NonNullable<WebhookRecord["result"]>, expiresAt: number): Promise<void> {
+    const { Item } = await this.client
+      .send(new GetItemCommand({ TableName: this.tableName, Key: keyOf(webhookId), ConsistentRead: true }))
+      .catch((error) => rethrow(error, "GetItem webhook"));
+    const record = JSON.parse(Item?.doc?.S ?? "{}") as WebhookRecord;
+    const done: WebhookRecord = { ...record, webhookId, state: "done", caseId: result.caseId, result };
+    await this.client
+      .send(new PutItemCommand({ TableName: this.tableName, Item: this.item(done, expiresAt) }))
+      .catch((error) => rethrow(error, "PutItem webhook"));
+  }
+}
+
+function keyOf(webhookId: string): Record<string, AttributeValue> {
+  const key = keys.webhook(webhookId);
+  return { pk: s(key.pk), sk: s(key.sk) };
+}

@@ -1,0 +1,21 @@
+/**
+ * Every key of the single table, built in one place. `pk`/`sk` address items; `gsi1` lists cases
+ * by status ordered by nearest SLA due; `gsi2` (sparse) lists workflows still waiting to start.
+ */
+export const keys = {
+  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: "CASE" }),
+  auditEvent: (caseId: string, seq: number) => ({ pk: `CASE#${caseId}`, sk: `AUDIT#${String(seq).padStart(10, "0")}` }),
+  auditPrefix: "AUDIT#",
+  accountOpenCase: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: "OPEN_CASE" }),
+  webhook: (webhookId: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: "WEBHOOK" }),
+  rate: (key: string, window: number) => ({ pk: `RATE#${key}#${window}`, sk: "RATE" }),
+  link: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: "LINK" }),
+  delivery: (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: "DELIVERY" }),
+  byStatus: (status: string) => `STATUS#${status}`,
+  /** Sorts by due time; cases with no running clock sort last. */
+  byDue: (nearestDue: string | null, caseId: string) => `${nearestDue ?? "9999"}#${caseId}`,
+  pendingStart: "WORKFLOW#PENDING_START",
+} as const;
+
+/** TTL attribute (epoch seconds); expired items are also filtered on read, TTL deletion lags. */
+export const TTL_ATTRIBUTE = "expiresAt";

@@ -1,0 +1,32 @@
+import { SendEmailCommand, type SESClient } from "@aws-sdk/client-ses";
+import { TransientError } from "../../errors/index.js";
+import type { Email, EmailSender } from "../../ports/messaging.js";
+
+/** `EmailSender` on SES v1 `SendEmail` (text + HTML). */
+export class SesEmailSender implements EmailSender {
+  constructor(
+    private readonly client: SESClient,
+    private readonly options: { from: string; configurationSet?: string; replyTo?: string },
+  ) {}
+
+  async send(email: Email): Promise<void> {
+    try {
+      await this.client.send(
+        new SendEmailCommand({
+          Source: this.options.from,
+          Destination: { ToAddresses: [email.to] },
+          ReplyToAddresses: this.options.replyTo ? [this.options.replyTo] : undefined,
+          ConfigurationSetName: this.options.configurationSet,
+          Message: {
+            Subject: { Data: email.subject, Charset: "UTF-8" },
+            Body: { Text: { Data: email.text, Charset: "UTF-8" }, Html: { Data: email.html, Charset: "UTF-8" } },
+          },
+        }),
+      );
+    } catch (error) {
+      // Every SES failure is worth a retry from the workflow except a rejected message.
+      if ((error as Error).name === "MessageRejected") throw error;
+      throw new TransientError(`SES SendEmail failed: ${(error as Error).name}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import type { IncidentType, Priority, SlaClockName } from "./types.js";
+
+/**
+ * The tunable policy of a deployment, with the PRODUCT.md defaults and their sources. A provider
+ * overrides parts of it through configuration (`VIGIL_POLICY`); the domain only ever reads it.
+ */
+export interface Policy {
+  /** Default priority per incident type, before signals raise it. */
+  basePriority: Record<IncidentType, Priority>;
+  /** `unauthorized_access` with `fundsAtRisk` and at least this many USD at stake is P1. */
+  assetsAtRiskThresholdUsd: number;
+  /**
+   * SLA targets in seconds per clock and priority (AWS incident-response triage guide:
+   * P1 < 15 min, P2 < 1 h, P3 < 4 h, P4 < 24 h). `null`: the clock does not run.
+   */
+  slaTargets: Record<SlaClockName, Record<Priority, number | null>>;
+  /** Fractions of a target at which a warning is recorded. */
+  warningFractions: number[];
+  /** Escalation repeats after a breach, per priority, until acknowledged. */
+  escalationRepeatSeconds: Record<Priority, number>;
+  /** The resolution clock pauses while waiting on the reporter, at most this long; then the case closes as unverified. */
+  verificationPauseCapSeconds: number;
+}
+
+const MIN = 60;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+export const DEFAULT_POLICY: Policy = {
+  basePriority: {
+    key_compromise: "P1",
+    sim_swap: "P1",
+    unauthorized_access: "P2",
+    malware: "P2",
+    phishing: "P3",
+    other: "P4",
+  },
+  assetsAtRiskThresholdUsd: 10_000,
+  slaTargets: {
+    containment: { P1: 1 * MIN, P2: 15 * MIN, P3: null, P4: null },
+    firstResponse: { P1: 15 * MIN, P2: 1 * HOUR, P3: 4 * HOUR, P4: 24 * HOUR },
+    resolution: { P1: 4 * HOUR, P2: 24 * HOUR, P3: 72 * HOUR, P4: 7 * DAY },
+  },
+  warningFractions: [0.5, 0.8],
+  escalationRepeatSeconds: { P1: 15 * MIN, P2: 1 * HOUR, P3: 1 * HOUR, P4: 1 * HOUR },
+  verificationPauseCapSeconds: 24 * HOUR,
+};

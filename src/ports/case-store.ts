@@ -1,0 +1,33 @@
+import type { AuditEvent, Case } from "../schemas/case.js";
+
+/** A case as read, with the version the next conditional write must match. */
+export interface VersionedCase {
+  case: Case;
+  version: number;
+}
+
+/** Persistence of cases and their append-only audit events. */
+export interface CaseStore {
+  get(caseId: string): Promise<VersionedCase | null>;
+  /** Creates a case; `ConflictError` when the id exists. */
+  create(item: Case): Promise<void>;
+  /** Replaces a case if it is still at `expectedVersion`; `ConflictError` otherwise. Returns the new version. */
+  update(item: Case, expectedVersion: number): Promise<number>;
+  /** Writes audit events under deterministic keys; rewriting the same event is a no-op. */
+  appendAudit(events: AuditEvent[]): Promise<void>;
+  listAudit(caseId: string): Promise<AuditEvent[]>;
+  /** Cases in a status, nearest SLA due first (a GSI query, never a scan). */
+  listByStatus(status: Case["status"], options?: { priority?: Case["priority"]; limit?: number }): Promise<Case[]>;
+  /** Ids of cases whose workflow has not started yet, opened before `openedBefore` (ISO). */
+  listPendingStarts(openedBefore: string, limit?: number): Promise<string[]>;
+}
+
+/** Maps an account to its one open case, so a second report joins it instead of opening another. */
+export interface AccountIndex {
+  /** Claims the account for `caseId`, or returns the case that holds it. */
+  claim(accountId: string, caseId: string): Promise<{ claimed: true } | { claimed: false; caseId: string }>;
+  /** Hands the account from a stale or closed case to another, if `expectedCaseId` still holds it. */
+  replace(accountId: string, expectedCaseId: string, caseId: string): Promise<boolean>;
+  /** Frees the account when its case closes (only if `caseId` still holds it). */
+  release(accountId: string, caseId: string): Promise<void>;
+}

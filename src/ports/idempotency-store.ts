@@ -1,0 +1,23 @@
+/** What an accepted webhook id resolved to. */
+export interface WebhookRecord {
+  webhookId: string;
+  bodyHash: string;
+  state: "claimed" | "done";
+  claimedAt: number;
+  caseId?: string;
+  result?: { caseId: string; status: string; priority: string; merged: boolean };
+}
+
+/** Remembers webhook ids (≥ 72 h) so a sender's retry maps to the same case. */
+export interface IdempotencyStore {
+  /** Claims an id; returns the existing record when someone holds it already. */
+  claim(record: WebhookRecord, expiresAt: number): Promise<{ claimed: true } | { claimed: false; existing: WebhookRecord }>;
+  /** Takes over a claim that was abandoned (its holder crashed), if it is still the one seen. */
+  takeOver(record: WebhookRecord, staleClaimedAt: number, expiresAt: number): Promise<boolean>;
+  complete(webhookId: string, result: NonNullable<WebhookRecord["result"]>, expiresAt: number): Promise<void>;
+}
+
+/** Fixed-window counters. */
+export interface RateLimiter {
+  hit(key: string, limit: number, windowSeconds: number, now: number): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+}

@@ -1,0 +1,16 @@
+export interface Email {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Outbound email (SES). */
+export interface EmailSender {
+  send(email: Email): Promise<void>;
+}
+
+/** Outbound SMS (AWS End User Messaging). */
+export interface SmsSender {
+  send(sms: { to: string; text: string }): Promise<void>;
+}

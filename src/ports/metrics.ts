@@ -1,0 +1,4 @@
+/** Business metrics that alarms watch (namespace `Vigil`). */
+export interface Metrics {
+  count(name: "SmsSent" | "EmailSent" | "DeliveryExhausted" | "SlaBreached" | "WorkflowStartDeferred", value?: number): void;
+}

@@ -1,0 +1,22 @@
+/** Step Functions, as the use cases need it. */
+export interface WorkflowClient {
+  /** Starts the case workflow; starting the same name with the same input again is a no-op. */
+  startCase(name: string, input: { caseId: string; generation: number }): Promise<void>;
+  /** Starts a timer execution (SLA clocks, webhook deliveries). */
+  startTimer(name: string, input: TimerInput): Promise<void>;
+  stopTimer(name: string): Promise<void>;
+  /** Resumes a waiting callback task. Returns false when the token is no longer valid. */
+  sendTaskSuccess(taskToken: string, output: unknown): Promise<boolean>;
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<boolean>;
+}
+
+/** Input and output of the timer workflow's `FireTimer` task. */
+export interface TimerInput {
+  kind: "sla" | "delivery";
+  /** The case id (sla) or delivery id (delivery). */
+  ref: string;
+  generation: number;
+  /** ISO time to fire at. */
+  at: string;
+  done?: boolean;
+}

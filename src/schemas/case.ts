@@ -1,0 +1,96 @@
+import * as z from "zod";
+import { CASE_STATUSES, INCIDENT_TYPES, LOCK_SCOPES, PRIORITIES } from "../domain/types.js";
+import { SignalsSchema } from "./report.js";
+
+const Iso = z.string();
+const VerificationStateSchema = z.enum(["pending", "verified", "failed", "not_used"]);
+
+export const SlaClockSchema = z.object({
+  startedAt: Iso,
+  targetSeconds: z.number(),
+  dueAt: Iso,
+  metAt: Iso.nullable(),
+  warnedAt: z.array(Iso),
+  breachedAt: Iso.nullable(),
+  escalatedAt: z.array(Iso),
+  pausedSeconds: z.number(),
+  pausedAt: Iso.nullable(),
+});
+
+export const AuditEventSchema = z.object({
+  caseId: z.string(),
+  seq: z.number().int().positive(),
+  at: Iso,
+  type: z.string(),
+  actor: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
+
+/** A case as stored (the item's `doc`). The operator API derives its public shape from it. */
+export const CaseSchema = z.object({
+  caseId: z.string(),
+  accountId: z.string(),
+  incidentType: z.enum(INCIDENT_TYPES),
+  priority: z.enum(PRIORITIES),
+  initialPriority: z.enum(PRIORITIES),
+  status: z.enum(CASE_STATUSES),
+  closeReason: z.enum(["resolved", "closed_by_agent", "unverified"]).nullable(),
+  reporter: z.object({ email: z.string(), phone: z.string().optional(), locale: z.string() }),
+  description: z.string().optional(),
+  signals: SignalsSchema,
+  channels: z.object({ email: z.boolean(), sms: z.boolean() }),
+  verification: z.object({
+    email: VerificationStateSchema,
+    sms: VerificationStateSchema,
+    identity: VerificationStateSchema,
+    denied: z.boolean(),
+    emailVerifiedAt: Iso.nullable(),
+    smsVerifiedAt: Iso.nullable(),
+    identityVerifiedAt: Iso.nullable(),
+    /** The current SMS code, only as a keyed hash. */
+    code: z
+      .object({ hash: z.string(), issuedAt: z.number(), expiresAt: z.number(), attempts: z.number(), spent: z.boolean() })
+      .nullable(),
+    codeSends: z.array(z.number()),
+    failures: z.object({ consecutive: z.number(), firstAt: z.number(), lockedUntil: z.number().optional() }).nullable(),
+    /** The generation of the workflow whose verification challenge is current. */
+    challengeGeneration: z.number().nullable(),
+  }),
+  lock: z.object({
+    state: z.enum(["none", "requested", "applied", "release_requested", "released"]),
+    scopes: z.array(z.enum(LOCK_SCOPES)),
+    requestedAt: Iso.nullable(),
+    appliedAt: Iso.nullable(),
+    releaseRequestedAt: Iso.nullable(),
+    releasedAt: Iso.nullable(),
+    reason: z.string().nullable(),
+  }),
+  sla: z.object({ containment: SlaClockSchema.nullable(), firstResponse: SlaClockSchema, resolution: SlaClockSchema }),
+  acknowledgedAt: Iso.nullable(),
+  acknowledgedBy: z.string().nullable(),
+  escalations: z.number(),
+  workflow: z.object({
+    generation: z.number(),
+    started: z.boolean(),
+    /** The callback the workflow waits on; the task token never leaves the backend. */
+    waiting: z.object({ kind: z.enum(["verification", "resolution"]), taskToken: z.string(), since: Iso }).nullable(),
+    timerGeneration: z.number(),
+    timerAt: Iso.nullable(),
+  }),
+  reportIds: z.array(z.string()),
+  /** Arrival times (epoch ms) of recent reports, for the per-account rate limit. */
+  reportTimes: z.array(z.number()),
+  /** Idempotency keys of the notifications already sent (kind#generation). */
+  sent: z.array(z.string()),
+  failures: z.array(z.object({ at: Iso, step: z.string(), error: z.string() })),
+  openedAt: Iso,
+  updatedAt: Iso,
+  closedAt: Iso.nullable(),
+  audit: z.object({ seq: z.number(), head: z.string() }),
+  /** Audit events of the last change, kept until their own items are written (single-item outbox). */
+  pendingEvents: z.array(AuditEventSchema),
+});
+export type Case = z.infer<typeof CaseSchema>;

@@ -1,0 +1,94 @@
+import { GENESIS_HASH, sealEvent } from "../domain/audit-chain.js";
+import { ConflictError, NotFoundError } from "../errors/index.js";
+import type { CaseStore } from "../ports/case-store.js";
+import type { Clock } from "../ports/clock.js";
+import type { AuditEvent, Case } from "../schemas/case.js";
+
+/** What a change records in the audit trail; the chain fields are added when it is sealed. */
+export interface AuditEntry {
+  type: string;
+  actor: string;
+  detail?: Record<string, unknown>;
+}
+
+/** A change to a case: the new case and the audit entries that explain it. `null`: nothing to do. */
+export type CaseChange = { case: Case; events: AuditEntry[] } | null;
+
+export type MutateCase = (caseId: string, change: (current: Case, now: number) => CaseChange) => Promise<Case>;
+
+const MAX_ATTEMPTS = 6;
+
+function seal(item: Case, entries: AuditEntry[], now: number): { case: Case; events: AuditEvent[] } {
+  let { seq, head } = item.audit;
+  const events = entries.map((entry) => {
+    seq += 1;
+    const event = sealEvent(
+      { caseId: item.caseId, seq, at: new Date(now).toISOString(), type: entry.type, actor: entry.actor, detail: entry.detail ?? {} },
+      head,
+    );
+    head = event.hash;
+    return event;
+  });
+  return {
+    case: { ...item, audit: { seq, head }, pendingEvents: events, updatedAt: new Date(now).toISOString() },
+    events,
+  };
+}
+
+/**
+ * Opens a case with its first audit event. The case item carries its new events as an outbox
+ * (`pendingEvents`) so the audit trail survives a crash between the two writes without
+ * transactions: the next change of the case (or a read of its audit) writes them first.
+ */
+export function makeCreateCase(deps: { cases: CaseStore; clock: Clock }) {
+  return async (item: Case, opening: AuditEntry[]): Promise<Case> => {
+    const now = deps.clock.now();
+    const sealed = seal({ ...item, audit: { seq: 0, head: GENESIS_HASH }, pendingEvents: [] }, opening, now);
+    await deps.cases.create(sealed.case);
+    await deps.cases.appendAudit(sealed.events);
+    return sealed.case;
+  };
+}
+
+/**
+ * Applies a change to a case with an optimistic, single-item conditional write, retrying on a
+ * lost race with a fresh read. Changes must be pure functions of the case (they may run again).
+ *
+ * 1. Read the case (consistent); flush its outbox of audit events.
+ * 2. Compute the change; `null` ends here (idempotent retries land here).
+ * 3. Seal the audit entries onto the hash chain; write the case if its version is unchanged.
+ * 4. Write the new audit events under their deterministic keys.
+ *
+ * @throws NotFoundError when the case does not exist.
+ */
+export function makeMutateCase(deps: { cases: CaseStore; clock: Clock }): MutateCase {
+  return async (caseId, change) => {
+    for (let attempt = 1; ; attempt++) {
+      const current = await deps.cases.get(caseId);
+      if (!current) throw new NotFoundError(`case ${caseId} not found`);
+      if (current.case.pendingEvents.length) await deps.cases.appendAudit(current.case.pendingEvents);
+      const now = deps.clock.now();
+      const next = change(current.case, now);
+      if (!next) return current.case;
+      const sealed = seal(next.case, next.events, now);
+      try {
+        await deps.cases.update(sealed.case, current.version);
+      } catch (error) {
+        if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      await deps.cases.appendAudit(sealed.events);
+      return sealed.case;
+    }
+  };
+}
+
+/** Reads a case's audit events, writing any still in its outbox first. */
+export function makeReadAudit(deps: { cases: CaseStore }) {
+  return async (caseId: string): Promise<AuditEvent[]> => {
+    const current = await deps.cases.get(caseId);
+    if (!current) throw new NotFoundError(`case ${caseId} not found`);
+    if (current.case.pendingEvents.length) await deps.cases.appendAudit(current.case.pendingEvents);
+    return deps.cases.listAudit(caseId);
+  };
+}

@@ -1,0 +1,32 @@
+import type { AppConfig } from "../config/index.js";
+import type { AccountIndex, CaseStore } from "../ports/case-store.js";
+import type { Clock } from "../ports/clock.js";
+import type { DeliveryStore } from "../ports/delivery-store.js";
+import type { IdGenerator } from "../ports/id-generator.js";
+import type { IdempotencyStore, RateLimiter } from "../ports/idempotency-store.js";
+import type { EmailSender, SmsSender } from "../ports/messaging.js";
+import type { Metrics } from "../ports/metrics.js";
+import type { EventPublisher, WebhookTransport } from "../ports/provider-gateway.js";
+import type { SecretSource } from "../ports/secrets.js";
+import type { VerificationLinks } from "../ports/verification-links.js";
+import type { WorkflowClient } from "../ports/workflow-client.js";
+
+/** Every port a use case may need. A handler builds them once per cold start and passes this around. */
+export interface Deps {
+  config: AppConfig;
+  clock: Clock;
+  ids: IdGenerator;
+  cases: CaseStore;
+  accounts: AccountIndex;
+  idempotency: IdempotencyStore;
+  senderLimiter: RateLimiter;
+  links: VerificationLinks;
+  deliveries: DeliveryStore;
+  email: EmailSender;
+  sms: SmsSender;
+  workflow: WorkflowClient;
+  events: EventPublisher | null;
+  transport: WebhookTransport;
+  secrets: SecretSource;
+  metrics: Metrics;
+}

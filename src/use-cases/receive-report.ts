@@ -1,0 +1,177 @@
+import { createHash } from "node:crypto";
+import { isActive, mergeReport, openCase } from "../domain/case.js";
+import { parseSecret, verifyWebhook } from "../domain/standard-webhooks.js";
+import { ConflictError, RateLimitedError, UnauthorizedError } from "../errors/index.js";
+import type { WebhookRecord } from "../ports/idempotency-store.js";
+import type { Case } from "../schemas/case.js";
+import { type Report, ReportWebhookSchema } from "../schemas/report.js";
+import { makeCreateCase, makeMutateCase } from "./case-mutation.js";
+import type { Deps } from "./deps.js";
+import { parseJson, parseWith } from "./parse.js";
+import { makeRequestLock } from "./locks.js";
+import { makeRearmSlaTimer } from "./sla-timer.js";
+
+export interface ReceiveReportInput {
+  headers: { id?: string; timestamp?: string; signature?: string };
+  rawBody: string;
+  /** Who sent it (source IP), for the per-sender limit. */
+  sender: string;
+}
+
+export interface ReceiveReportOutput {
+  caseId: string;
+  status: Case["status"];
+  priority: Case["priority"];
+  duplicate: boolean;
+  merged: boolean;
+}
+
+/** Webhook ids are remembered a week: Standard Webhooks senders retry for up to ~3 days. */
+const WEBHOOK_ID_RETENTION_MS = 7 * 24 * 3_600_000;
+/** A claim older than this was abandoned by a crashed request; a retry may take it over. */
+const STALE_CLAIM_MS = 30_000;
+const SENDER_LIMIT = { requests: 600, windowSeconds: 60 };
+const ACCOUNT_LIMIT_PER_HOUR = 20;
+
+/**
+ * Accepts a signed incident report: the first step of every case.
+ *
+ * Input: the Standard Webhooks headers, the raw body, the sender. Output: the case it opened or joined.
+ * 1. Verify the signature against every active secret (±300 s on the clock); limit the sender.
+ * 2. Parse and validate the body (nothing has been written yet).
+ * 3. Claim the webhook id: a repeat with the same body answers the same case (`duplicate`).
+ * 4. Claim the account: the first open case holds it; a new report for it joins that case (`merged`).
+ * 5. Write the case (its opening audit event rides in the item) and start its workflow, named
+ *    after the case. If the start fails the case stays listed as pending and is started later.
+ *
+ * @throws UnauthorizedError bad or missing signature, or a timestamp out of tolerance.
+ * @throws ValidationError invalid JSON or schema. @throws ConflictError same id, different body.
+ * @throws RateLimitedError sender or account over its limit, or the same id still in progress.
+ */
+export function makeReceiveReport(deps: Deps) {
+  const createCase = makeCreateCase(deps);
+  const mutate = makeMutateCase(deps);
+  const requestLock = makeRequestLock(deps);
+  const rearmSlaTimer = makeRearmSlaTimer(deps);
+  let secretKeys: Promise<Uint8Array[]> | undefined;
+  const loadKeys = () => {
+    secretKeys ??= deps.secrets.load().then((secrets) => secrets.webhookSecrets.map(parseSecret));
+    return secretKeys;
+  };
+
+  return async (input: ReceiveReportInput): Promise<ReceiveReportOutput> => {
+    const now = deps.clock.now();
+    const verdict = verifyWebhook({
+      headers: input.headers,
+      body: input.rawBody,
+      secrets: await loadKeys(),
+      nowSeconds: Math.floor(now / 1000),
+    });
+    if (!verdict.ok) throw new UnauthorizedError(REJECTIONS[verdict.reason]);
+
+    const sender = await deps.senderLimiter.hit(`sender:${input.sender}`, SENDER_LIMIT.requests, SENDER_LIMIT.windowSeconds, now);
+    if (!sender.allowed) throw new RateLimitedError("too many reports from this sender", sender.retryAfterSeconds);
+
+    const { data: report } = parseWith(ReportWebhookSchema, parseJson(input.rawBody));
+    const webhookId = verdict.id;
+    const bodyHash = createHash("sha256").update(input.rawBody).digest("hex");
+    const caseId = deps.ids.caseId();
+    const claim: WebhookRecord = { webhookId, bodyHash, state: "claimed", claimedAt: now, caseId };
+    const expiresAt = now + WEBHOOK_ID_RETENTION_MS;
+
+    const claimed = await deps.idempotency.claim(claim, expiresAt);
+    if (!claimed.claimed) {
+      const existing = claimed.existing;
+      if (existing.bodyHash !== bodyHash) throw new ConflictError("this webhook-id was already used with a different body");
+      const answered = await answerDuplicate(existing);
+      if (answered) return answered;
+      const abandoned = now - existing.claimedAt > STALE_CLAIM_MS;
+      if (!abandoned || !(await deps.idempotency.takeOver(claim, existing.claimedAt, expiresAt))) {
+        throw new RateLimitedError("this report is still being processed", 2);
+      }
+    }
+
+    const result = await openOrJoin(report, webhookId, caseId, now);
+    await deps.idempotency.complete(webhookId, result, expiresAt);
+    return { ...result, duplicate: false };
+  };
+
+  async function answerDuplicate(existing: WebhookRecord): Promise<ReceiveReportOutput | null> {
+    const id = existing.result?.caseId ?? existing.caseId;
+    const found = id ? await deps.cases.get(id) : null;
+    if (!found) return null;
+    return {
+      caseId: found.case.caseId,
+      status: found.case.status,
+      priority: found.case.priority,
+      duplicate: true,
+      merged: existing.result?.merged ?? false,
+    };
+  }
+
+  async function openOrJoin(report: Report, webhookId: string, caseId: string, now: number) {
+    const account = await deps.accounts.claim(report.accountId, caseId);
+    if (!account.claimed) {
+      const joined = await join(account.caseId, report, webhookId);
+      if (joined) return joined;
+      // The account pointed at a closed or vanished case: hand it to the new one.
+      if (!(await deps.accounts.replace(report.accountId, account.caseId, caseId))) {
+        return openOrJoin(report, webhookId, caseId, now);
+      }
+    }
+    const item = openCase({ caseId, webhookId, report, now, policy: deps.config.policy });
+    await createCase(item, [
+      {
+        type: "case.opened",
+        actor: "wallet-app",
+        detail: { webhookId, incidentType: item.incidentType, priority: item.priority, lockRequired: item.lock.scopes.length > 0 },
+      },
+    ]);
+    try {
+      await deps.workflow.startCase(caseId, { caseId, generation: 1 });
+    } catch {
+      // The case is safe in the table and listed as pending; start-pending-workflows retries it.
+      deps.metrics.count("WorkflowStartDeferred");
+    }
+    return { caseId, status: item.status, priority: item.priority, merged: false };
+  }
+
+  async function join(existingId: string, report: Report, webhookId: string) {
+    let outcome: ReturnType<typeof mergeReport> | undefined;
+    let rateLimited = false;
+    const found = await deps.cases.get(existingId);
+    if (!found || !isActive(found.case)) return null;
+    const merged = await mutate(existingId, (current, at) => {
+      outcome = undefined;
+      rateLimited = false;
+      if (!isActive(current) || current.reportIds.includes(webhookId)) return null;
+      if (current.reportTimes.filter((t) => t > at - 3_600_000).length >= ACCOUNT_LIMIT_PER_HOUR) {
+        rateLimited = true;
+        return null;
+      }
+      outcome = mergeReport(current, { webhookId, report, now: at, policy: deps.config.policy });
+      return {
+        case: outcome.case,
+        events: [
+          {
+            type: "report.merged",
+            actor: "wallet-app",
+            detail: { webhookId, signals: outcome.case.signals, priority: outcome.case.priority, priorityRaised: outcome.priorityRaised },
+          },
+        ],
+      };
+    });
+    if (rateLimited) throw new RateLimitedError("too many reports for this account", 3600);
+    if (!isActive(merged)) return null;
+    if (outcome?.lockNewlyRequired) await requestLock({ caseId: existingId, actor: "vigil", reason: "new evidence" });
+    if (outcome?.priorityRaised) await rearmSlaTimer(existingId);
+    return { caseId: merged.caseId, status: merged.status, priority: merged.priority, merged: true };
+  }
+}
+
+const REJECTIONS = {
+  missing_headers: "missing webhook-id, webhook-timestamp or webhook-signature header",
+  bad_timestamp: "webhook-timestamp is not a Unix timestamp in seconds",
+  timestamp_out_of_tolerance: "webhook-timestamp is more than 300 seconds away from now",
+  no_matching_signature: "no webhook-signature matches an active secret",
+} as const;

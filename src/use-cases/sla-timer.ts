@@ -1,0 +1,121 @@
+import { isActive } from "../domain/case.js";
+import { raisePriority } from "../domain/priority.js";
+import { dueFires, nextFireAt, type SlaContext, type SlaFire } from "../domain/sla.js";
+import type { Case } from "../schemas/case.js";
+import type { TimerInput } from "../ports/workflow-client.js";
+import { makeMutateCase } from "./case-mutation.js";
+import type { Deps } from "./deps.js";
+import { notifyOncall } from "./notify.js";
+
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+function contextOf(item: Case, deps: Pick<Deps, "config">): SlaContext {
+  return { priority: item.priority, acknowledgedAt: item.acknowledgedAt, policy: deps.config.policy };
+}
+
+/** The timer execution name of a case's SLA timer generation. */
+export const slaTimerName = (caseId: string, generation: number) => `${caseId}-sla-${generation}`;
+
+/** When a case's SLA timer must next wake, or null when nothing is left to watch. */
+export function nextSlaWake(item: Case, deps: Pick<Deps, "config">): number | null {
+  return isActive(item) ? nextFireAt(item.sla, contextOf(item, deps)) : null;
+}
+
+/**
+ * Makes the case's SLA timer match its clocks after a change (opened, met, re-targeted, paused).
+ *
+ * One timer execution per case waits for the next milestone. A later milestone needs nothing (the
+ * timer wakes, finds nothing due and waits again); an earlier one starts a new timer generation
+ * and stops the old one; none left stops the timer. The new execution is started before the case
+ * records it, so a crash in between leaves an orphan that exits at its first wake (stale generation).
+ */
+export function makeRearmSlaTimer(deps: Deps) {
+  const mutate = makeMutateCase(deps);
+  return async (caseId: string): Promise<void> => {
+    const found = await deps.cases.get(caseId);
+    if (!found) return;
+    const item = found.case;
+    const next = nextSlaWake(item, deps);
+    const { timerAt, timerGeneration } = item.workflow;
+    if (next === null) {
+      if (!timerAt) return;
+      await deps.workflow.stopTimer(slaTimerName(caseId, timerGeneration));
+      await mutate(caseId, (current) =>
+        current.workflow.timerGeneration === timerGeneration && current.workflow.timerAt
+          ? { case: { ...current, workflow: { ...current.workflow, timerAt: null } }, events: [] }
+          : null,
+      );
+      return;
+    }
+    if (timerAt && Date.parse(timerAt) <= next) return;
+    const generation = timerGeneration + 1;
+    await deps.workflow.startTimer(slaTimerName(caseId, generation), { kind: "sla", ref: caseId, generation, at: iso(next) });
+    await mutate(caseId, (current) =>
+      current.workflow.timerGeneration >= generation
+        ? null
+        : { case: { ...current, workflow: { ...current.workflow, timerGeneration: generation, timerAt: iso(next) } }, events: [] },
+    );
+    if (timerAt) await deps.workflow.stopTimer(slaTimerName(caseId, timerGeneration));
+  };
+}
+
+const FIRE_EVENT: Record<SlaFire["kind"], string> = {
+  warning: "sla.warning",
+  breach: "sla.breached",
+  escalation: "sla.escalated",
+};
+
+/**
+ * The SLA timer fired: record every milestone now due, page the on-call, raise the priority on a
+ * breach, and tell the timer when to wake next.
+ *
+ * 1. A superseded generation or a finished case ends the timer.
+ * 2. Compute the due milestones (pure); page the on-call for each (at least once: a retry may page twice,
+ *    a lost page is worse).
+ * 3. Record them on the case in one conditional write; a breach raises the priority one level.
+ * 4. Return the next wake time, or `done`.
+ */
+export function makeFireSlaTimer(deps: Deps) {
+  const mutate = makeMutateCase(deps);
+  return async (timer: TimerInput): Promise<TimerInput> => {
+    const found = await deps.cases.get(timer.ref);
+    const stale = !found || !isActive(found.case) || found.case.workflow.timerGeneration !== timer.generation;
+    if (stale) return { ...timer, done: true };
+    const now = deps.clock.now();
+    const { fires } = dueFires(found.case.sla, now, contextOf(found.case, deps));
+    for (const fire of fires) {
+      await notifyOncall(deps, found.case, { reason: `${fire.clock} ${describe(fire)}`, clock: fire.clock });
+      if (fire.kind !== "warning") deps.metrics.count("SlaBreached");
+    }
+    const updated = await mutate(timer.ref, (current) => {
+      if (current.workflow.timerGeneration !== timer.generation) return null;
+      const result = dueFires(current.sla, now, contextOf(current, deps));
+      const breaches = result.fires.filter((fire) => fire.kind === "breach").length;
+      let priority = current.priority;
+      for (let i = 0; i < breaches; i++) priority = raisePriority(priority);
+      const next = nextFireAt(result.sla, { ...contextOf(current, deps), priority });
+      const changed: Case = {
+        ...current,
+        sla: result.sla,
+        priority,
+        escalations: current.escalations + result.fires.filter((fire) => fire.kind !== "warning").length,
+        workflow: { ...current.workflow, timerAt: next === null ? null : iso(next) },
+      };
+      return {
+        case: changed,
+        events: result.fires.map((fire) => ({
+          type: FIRE_EVENT[fire.kind],
+          actor: "sla-timer",
+          detail: { clock: fire.clock, dueAt: iso(fire.at), ...(fire.fraction ? { percent: fire.fraction * 100 } : {}), priority },
+        })),
+      };
+    });
+    if (updated.workflow.timerGeneration !== timer.generation || !updated.workflow.timerAt) return { ...timer, done: true };
+    return { ...timer, at: updated.workflow.timerAt, done: false };
+  };
+}
+
+function describe(fire: SlaFire): string {
+  if (fire.kind === "warning") return `at ${Math.round((fire.fraction ?? 0) * 100)} % of its target`;
+  return fire.kind === "breach" ? "breached" : "still breached (repeat escalation)";
+}

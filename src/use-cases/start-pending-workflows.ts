@@ -1,0 +1,29 @@
+import type { Deps } from "./deps.js";
+
+/** A case younger than this may still be starting normally. */
+const GRACE_MS = 30_000;
+
+/**
+ * Re-drives workflows that did not start at intake (Step Functions throttled or failed): the case
+ * was kept and listed as pending; the start is idempotent on the case id, so a double start is harmless.
+ *
+ * Output: how many starts were attempted and how many succeeded.
+ */
+export function makeStartPendingWorkflows(deps: Deps) {
+  return async (): Promise<{ attempted: number; started: number }> => {
+    const before = new Date(deps.clock.now() - GRACE_MS).toISOString();
+    const caseIds = await deps.cases.listPendingStarts(before);
+    let started = 0;
+    for (const caseId of caseIds) {
+      const found = await deps.cases.get(caseId);
+      if (!found || found.case.workflow.started) continue;
+      try {
+        await deps.workflow.startCase(caseId, { caseId, generation: found.case.workflow.generation });
+        started += 1;
+      } catch {
+        deps.metrics.count("WorkflowStartDeferred");
+      }
+    }
+    return { attempted: caseIds.length, started };
+  };
+}
