@@ -10,7 +10,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { ENV, type EnvName } from "../../src/config/env-names.js";
-import { acknowledgeNag } from "../nag.js";
+import { acknowledgeNag, nagResourceId } from "../nag.js";
 
 /** The repository root: the esbuild project root and the home of `functions/` and `package-lock.json`. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -85,6 +85,8 @@ export interface AppFunctionProps {
 export class AppFunction extends NodejsFunction {
   /** The entry's base name (`functions/<name>.ts`). */
   readonly entryName: string;
+  /** The function's own role (also `this.role`, typed concretely for acknowledgements). */
+  private readonly ownRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     // Own role and log group (siblings, since `this` does not exist before super): the default role would carry
@@ -144,6 +146,16 @@ export class AppFunction extends NodejsFunction {
       },
     });
     this.entryName = props.name;
+    this.ownRole = role;
+  }
+
+  /**
+   * Acknowledges the cdk-nag IAM5 finding that a wildcard `resource` of this function's policy raises. The
+   * finding id embeds the resource as cdk-nag renders it (`arn:aws:…:<AWS::AccountId>:…`), which depends on
+   * whether the stack's region is known, so it is computed rather than written out.
+   */
+  private acknowledgeWildcard(resource: string, reason: string): void {
+    acknowledgeNag(this.ownRole, `AwsSolutions-IAM5[Resource::${nagResourceId(this, resource)}]`, reason);
   }
 
   /** Sets one of Vigil's environment variables; `undefined` leaves it unset (handlers treat it as absent). */
@@ -206,6 +218,10 @@ export class AppFunction extends NodejsFunction {
           resources: [ref.executionArns],
         }),
       );
+      this.acknowledgeWildcard(
+        ref.executionArns,
+        `Executions are named at run time; the wildcard covers only executions of ${ref.stateMachineName}, for ${executionActions.join(" and ")}.`,
+      );
     }
     if (parts.has("respond")) {
       this.addToRolePolicy(
@@ -248,6 +264,12 @@ export class AppFunction extends NodejsFunction {
         resources: [...sending.resources],
       }),
     );
+    for (const resource of sending.resources) {
+      this.acknowledgeWildcard(
+        resource,
+        "sms-voice:SendTextMessage only. It is authorized against the origination identity, opt-out list and protect configuration End User Messaging resolves at send time (the account default identity when none is configured); destinations are bounded by the protect configuration and volume by the SmsSent alarm.",
+      );
+    }
     return this.setEnv(ENV.smsProtectConfigurationId, sending.protectConfigurationId).setEnv(
       ENV.smsOriginationIdentity,
       sending.originationIdentity,

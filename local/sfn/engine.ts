@@ -5,8 +5,8 @@
 import "./polyfill.js";
 import { StateMachine } from "aws-local-stepfunctions";
 
-export { ExecutionAbortedError, ExecutionError, StateMachine } from "aws-local-stepfunctions";
 export type { RunOptions, StateMachineDefinition } from "aws-local-stepfunctions";
+export { ExecutionAbortedError, ExecutionError, StateMachine } from "aws-local-stepfunctions";
 
 /** The engine's event log entry type (not exported by name from the package). */
 export type EngineEvent = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
@@ -24,7 +24,10 @@ let timeoutErrorClass: Promise<ErrorClass> | undefined;
 function loadTimeoutErrorClass(): Promise<ErrorClass> {
   timeoutErrorClass ??= (async () => {
     const probe = new StateMachine(
-      { StartAt: "Probe", States: { Probe: { Type: "Task", Resource: "local:probe", TimeoutSeconds: 0.001, End: true } } },
+      {
+        StartAt: "Probe",
+        States: { Probe: { Type: "Task", Resource: "local:probe", TimeoutSeconds: 0.001, End: true } },
+      },
       { validationOptions: { noValidate: true } },
     );
     const run = probe.run(null, {

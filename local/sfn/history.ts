@@ -2,8 +2,8 @@
  * Builds the AWS-shaped execution history from engine events and handler milestones.
  */
 import type { EngineEvent } from "./engine.js";
-import { RESUME_STATE } from "./transform.js";
 import type { ExecutionRecord, HistoryEvent } from "./store.js";
+import { RESUME_STATE } from "./transform.js";
 
 /**
  * Appends one event to the record. Details go under the key the AWS API uses
@@ -36,8 +36,14 @@ export function fromEngineEvent(
       // A transformed Wait runs as a Task in the engine; history must show the original type.
       const stateType = stateTypes.get(name) ?? type;
       return event.type === "StateEntered"
-        ? { type: `${stateType}StateEntered`, details: { name, input: toJsonText(input), inputDetails: { truncated: false } } }
-        : { type: `${stateType}StateExited`, details: { name, output: toJsonText(output), outputDetails: { truncated: false } } };
+        ? {
+            type: `${stateType}StateEntered`,
+            details: { name, input: toJsonText(input), inputDetails: { truncated: false } },
+          }
+        : {
+            type: `${stateType}StateExited`,
+            details: { name, output: toJsonText(output), outputDetails: { truncated: false } },
+          };
     }
     case "MapIterationStarted":
     case "MapIterationSucceeded":

@@ -26,7 +26,14 @@ export interface Checkpoint {
   /** Virtual due time of the pending Wait in `state`. */
   wait?: { dueMs: number };
   /** The pending callback of `state`: its token and virtual deadlines. */
-  callback?: { token: string; timeoutDueMs?: number; heartbeatDueMs?: number; heartbeatSeconds?: number };
+  callback?: {
+    token: string;
+    timeoutDueMs?: number | undefined;
+    heartbeatDueMs?: number | undefined;
+    heartbeatSeconds?: number | undefined;
+    /** Set once the task ended (SendTask*, timeout) but the next state was not yet entered. */
+    settled?: { output: unknown } | { error: string; cause: string };
+  };
 }
 
 /** Everything known about one execution; persisted as is. */

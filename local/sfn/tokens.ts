@@ -25,7 +25,7 @@ export class TokenRegistry {
   private readonly closed = new Map<string, string>();
 
   /** @param onClosed called when a token closes (the runtime persists it with the execution). */
-  constructor(private readonly onClosed: (token: string, executionArn: string) => void) {}
+  constructor(private readonly onClosed: (token: string, executionArn: string, outcome: TokenOutcome) => void) {}
 
   /** A fresh opaque token (URL-safe, like the base64 tokens AWS issues). */
   static mint(): string {
@@ -69,7 +69,8 @@ export class TokenRegistry {
   require(token: string): PendingToken {
     const entry = this.pending.get(token);
     if (entry) return entry;
-    if (this.closed.has(token)) throw new SfnApiError("TaskTimedOut", "Task Timed Out: the task of this token has already finished");
+    if (this.closed.has(token))
+      throw new SfnApiError("TaskTimedOut", "Task Timed Out: the task of this token has already finished");
     throw new SfnApiError("InvalidToken", "Invalid token");
   }
 
@@ -89,7 +90,7 @@ export class TokenRegistry {
     const entry = this.require(token);
     this.forget(token, entry);
     this.closed.set(token, entry.executionArn);
-    this.onClosed(token, entry.executionArn);
+    this.onClosed(token, entry.executionArn, outcome);
     entry.settle(outcome);
   }
 

@@ -217,7 +217,13 @@ function transformWait(name: string, state: JsonObject, plan: PlanParts): JsonOb
   else if (SecondsPath !== undefined) parameters["seconds.$"] = SecondsPath;
   else if (Timestamp !== undefined) parameters.timestamp = Timestamp;
   else if (TimestampPath !== undefined) parameters["timestamp.$"] = TimestampPath;
-  return { ...rest, Type: "Task", Resource: WAIT_RESOURCE, TimeoutSeconds: ENGINE_TIMEOUT_SECONDS, Parameters: parameters };
+  return {
+    ...rest,
+    Type: "Task",
+    Resource: WAIT_RESOURCE,
+    TimeoutSeconds: ENGINE_TIMEOUT_SECONDS,
+    Parameters: parameters,
+  };
 }
 
 function classifyResource(resource: string, where: string): Exclude<TaskKind, "wait"> {

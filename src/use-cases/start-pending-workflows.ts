@@ -1,3 +1,4 @@
+import { caseExecutionName } from "./reopen-case.js";
 import type { Deps } from "./deps.js";
 
 /** A case younger than this may still be starting normally. */
@@ -18,7 +19,8 @@ export function makeStartPendingWorkflows(deps: Deps) {
       const found = await deps.cases.get(caseId);
       if (!found || found.case.workflow.started) continue;
       try {
-        await deps.workflow.startCase(caseId, { caseId, generation: found.case.workflow.generation });
+        const { generation } = found.case.workflow;
+        await deps.workflow.startCase(caseExecutionName(caseId, generation), { caseId, generation });
         started += 1;
       } catch {
         deps.metrics.count("WorkflowStartDeferred");

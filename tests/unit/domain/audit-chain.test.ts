@@ -60,10 +60,21 @@ describe("canonicalJson", () => {
     ["writes non-finite numbers as null", [Number.NaN, Number.POSITIVE_INFINITY], "[null,null]"],
     ["writes -0 as 0", -0, "0"],
     ["honours toJSON (dates become ISO strings)", { at: new Date(T0) }, `{"at":"${new Date(T0).toISOString()}"}`],
-    ["escapes like JSON.stringify", { "quo\"te": "line\nbreak \u2028 é \ud800" }, JSON.stringify({ "quo\"te": "line\nbreak \u2028 é \ud800" })],
+    [
+      "escapes like JSON.stringify",
+      { 'quo"te': "line\nbreak \u2028 é \ud800" },
+      JSON.stringify({ 'quo"te': "line\nbreak \u2028 é \ud800" }),
+    ],
     ["keeps primitives", [true, false, null, "s", 1.5], '[true,false,null,"s",1.5]'],
     ["handles empty containers", { a: {}, b: [] }, '{"a":{},"b":[]}'],
-    ["allows a shared, non-cyclic reference", (() => { const x = { v: 1 }; return [x, x]; })(), '[{"v":1},{"v":1}]'],
+    [
+      "allows a shared, non-cyclic reference",
+      (() => {
+        const x = { v: 1 };
+        return [x, x];
+      })(),
+      '[{"v":1},{"v":1}]',
+    ],
   ])("%s", (_label, value, expected) => {
     // Prepare / Act
     const json = canonicalJson(value);
@@ -74,7 +85,14 @@ describe("canonicalJson", () => {
 
   it.each<[string, unknown]>([
     ["a BigInt", { n: 1n }],
-    ["a cycle", (() => { const x: Record<string, unknown> = {}; x.self = x; return x; })()],
+    [
+      "a cycle",
+      (() => {
+        const x: Record<string, unknown> = {};
+        x.self = x;
+        return x;
+      })(),
+    ],
     ["a top-level undefined", undefined],
     ["a top-level function", () => 1],
   ])("throws a TypeError for %s", (_label, value) => {
@@ -234,6 +252,29 @@ describe("verifyChain", () => {
   ])("detects %s and reports the first broken seq", (_label, tamper, brokenAt) => {
     // Prepare
     const events = tamper(chain(5));
+
+    // Act
+    const result = verifyChain(events);
+
+    // Assess
+    expect(result).toEqual({ valid: false, brokenAt });
+  });
+
+  /** Seals bodies in order, each linked to the previous one: hash-consistent, whatever the bodies say. */
+  function linked(bodies: AuditEventBody[]): AuditEvent[] {
+    const events: AuditEvent[] = [];
+    for (const b of bodies) events.push(sealEvent(b, events.at(-1)?.hash ?? GENESIS_HASH));
+    return events;
+  }
+
+  it.each<[string, AuditEventBody[], number]>([
+    ["a gap in seqs", [body(1), body(2), body(4)], 3],
+    ["a chain starting at seq 2", [body(2), body(3)], 1],
+    ["a repeated seq", [body(1), body(1), body(2)], 2],
+    ["another case's event sealed onto it", [body(1), body(2, { caseId: "c_2" }), body(3)], 2],
+  ])("rejects a correctly linked chain with %s", (_label, bodies, brokenAt) => {
+    // Prepare
+    const events = linked(bodies);
 
     // Act
     const result = verifyChain(events);

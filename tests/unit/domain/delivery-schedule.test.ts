@@ -55,7 +55,7 @@ describe("nextAttempt", () => {
     expect(step).toEqual({ kind: "disabled" });
   });
 
-  it.each([
+  it.each<[number | undefined, string]>([
     [undefined, "no HTTP answer"],
     [199, "an informational status"],
     [300, "a redirect"],
@@ -76,7 +76,12 @@ describe("nextAttempt", () => {
     "schedules the next attempt after %i failed attempts %i s later",
     (attemptsMade, seconds) => {
       // Prepare / Act
-      const step = nextAttempt({ attemptsMade, status: attemptsMade === 0 ? undefined : 500, now: NOW, random: NO_JITTER });
+      const step = nextAttempt({
+        attemptsMade,
+        status: attemptsMade === 0 ? undefined : 500,
+        now: NOW,
+        random: NO_JITTER,
+      });
 
       // Assess
       expect(step).toEqual({ kind: "retry", at: NOW + seconds * SECOND });
@@ -206,7 +211,13 @@ describe("nextAttempt", () => {
 
     // Act
     const gone = nextAttempt({ attemptsMade: 1, status: 410, retryAfterHeader: header, now: NOW, random: NO_JITTER });
-    const exhausted = nextAttempt({ attemptsMade: 10, status: 503, retryAfterHeader: header, now: NOW, random: NO_JITTER });
+    const exhausted = nextAttempt({
+      attemptsMade: 10,
+      status: 503,
+      retryAfterHeader: header,
+      now: NOW,
+      random: NO_JITTER,
+    });
 
     // Assess
     expect(gone).toEqual({ kind: "disabled" });
@@ -236,7 +247,7 @@ describe("nextAttempt", () => {
 
     // Assess
     expect(attemptsMade).toBe(10);
-    expect((now - NOW) / SECOND).toBe(RETRY_SCHEDULE_SECONDS.reduce((a, b) => a + b, 0));
+    expect((now - NOW) / SECOND).toBe(RETRY_SCHEDULE_SECONDS.reduce<number>((a, b) => a + b, 0));
   });
 });
 

@@ -29,7 +29,11 @@ function secretOf(bytes: number): { text: string; key: Uint8Array } {
 }
 
 function signedHeaders(key: Uint8Array, id = "msg_1", timestampSeconds = NOW, body = BODY): WebhookHeaders {
-  return { id, timestamp: String(timestampSeconds), signature: signPayload({ secret: key, id, timestampSeconds, body }) };
+  return {
+    id,
+    timestamp: String(timestampSeconds),
+    signature: signPayload({ secret: key, id, timestampSeconds, body }),
+  };
 }
 
 describe("parseSecret", () => {
@@ -178,19 +182,25 @@ describe("verifyWebhook", () => {
     expect(result).toEqual({ ok: false, reason: "missing_headers" });
   });
 
-  it.each(["abc", "1795000000.5", "-1795000000", "+1795000000", "1.795e9", "0x6AFE7980", "17950 00000", "1".repeat(16)])(
-    "rejects with bad_timestamp for %j",
-    (timestamp) => {
-      // Prepare
-      const headers = { ...signedHeaders(current.key), timestamp };
+  it.each([
+    "abc",
+    "1795000000.5",
+    "-1795000000",
+    "+1795000000",
+    "1.795e9",
+    "0x6AFE7980",
+    "17950 00000",
+    "1".repeat(16),
+  ])("rejects with bad_timestamp for %j", (timestamp) => {
+    // Prepare
+    const headers = { ...signedHeaders(current.key), timestamp };
 
-      // Act
-      const result = verifyWebhook({ headers, body: BODY, secrets: [current.key], nowSeconds: NOW });
+    // Act
+    const result = verifyWebhook({ headers, body: BODY, secrets: [current.key], nowSeconds: NOW });
 
-      // Assess
-      expect(result).toEqual({ ok: false, reason: "bad_timestamp" });
-    },
-  );
+    // Assess
+    expect(result).toEqual({ ok: false, reason: "bad_timestamp" });
+  });
 
   it.each([
     [-301, false],
@@ -207,7 +217,9 @@ describe("verifyWebhook", () => {
 
     // Assess
     expect(result).toEqual(
-      ok ? { ok: true, id: "msg_1", timestampSeconds: NOW + skew } : { ok: false, reason: "timestamp_out_of_tolerance" },
+      ok
+        ? { ok: true, id: "msg_1", timestampSeconds: NOW + skew }
+        : { ok: false, reason: "timestamp_out_of_tolerance" },
     );
   });
 
@@ -216,7 +228,13 @@ describe("verifyWebhook", () => {
     const headers = signedHeaders(current.key, "msg_1", NOW - 61);
 
     // Act
-    const result = verifyWebhook({ headers, body: BODY, secrets: [current.key], nowSeconds: NOW, toleranceSeconds: 60 });
+    const result = verifyWebhook({
+      headers,
+      body: BODY,
+      secrets: [current.key],
+      nowSeconds: NOW,
+      toleranceSeconds: 60,
+    });
 
     // Assess
     expect(result).toEqual({ ok: false, reason: "timestamp_out_of_tolerance" });
@@ -285,7 +303,12 @@ describe("verifyWebhook", () => {
     const signature = mangle(headers.signature ?? "");
 
     // Act
-    const result = verifyWebhook({ headers: { ...headers, signature }, body: BODY, secrets: [current.key], nowSeconds: NOW });
+    const result = verifyWebhook({
+      headers: { ...headers, signature },
+      body: BODY,
+      secrets: [current.key],
+      nowSeconds: NOW,
+    });
 
     // Assess
     expect(result).toEqual({ ok: false, reason: "no_matching_signature" });
@@ -382,11 +405,16 @@ describe("interoperability with the standardwebhooks package", () => {
 
     // Act / Assess
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.string(), fc.integer({ min: 0, max: 4_000_000_000 }), (id, body, ts) => {
-        expect(signPayload({ secret: key, id, timestampSeconds: ts, body })).toBe(
-          reference.sign(id, new Date(ts * 1000), body),
-        );
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.string(),
+        fc.integer({ min: 0, max: 4_000_000_000 }),
+        (id, body, ts) => {
+          expect(signPayload({ secret: key, id, timestampSeconds: ts, body })).toBe(
+            reference.sign(id, new Date(ts * 1000), body),
+          );
+        },
+      ),
     );
   });
 

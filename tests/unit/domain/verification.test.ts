@@ -480,9 +480,13 @@ describe("recordFailure", () => {
   });
 
   it.each([
-    ["1 ms before 24 h", 24 * HOUR - 1, { consecutive: 10, firstAt: T0, lockedUntil: T0 + 24 * HOUR - 1 + 30 * SECOND }],
+    [
+      "1 ms before 24 h",
+      24 * HOUR - 1,
+      { consecutive: 10, firstAt: T0, lockedUntil: T0 + 24 * HOUR - 1 + 30 * SECOND },
+    ],
     ["exactly at 24 h", 24 * HOUR, { consecutive: 1, firstAt: T0 + 24 * HOUR }],
-  ])("treats a failure %s after the first as %s", (_label, offset, expected) => {
+  ])("counts a 10th failure %s after the first in or out of the window", (_label, offset, expected) => {
     // Prepare
     const ninth = { consecutive: 9, firstAt: T0 };
 

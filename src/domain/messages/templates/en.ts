@@ -71,7 +71,9 @@ const guidance: MessageCatalog["guidance"] = {
           {
             text: "Move your remaining funds from the old wallet to the new wallet at once, the most valuable first. The old seed phrase controls every account and network in that wallet, so check them all.",
           },
-          { text: `${NEVER_SEND_GAS} If a token cannot be moved without adding gas, leave it and tell our support team.` },
+          {
+            text: `${NEVER_SEND_GAS} If a token cannot be moved without adding gas, leave it and tell our support team.`,
+          },
           {
             text: "Revoke the token approvals (spending permissions) the old address granted, using the token-approval checker of the network's block explorer (for example, Etherscan's Token Approvals page) or a well-known revoke tool whose address you type yourself. Revoking costs gas, so skip this on the old address if a sweeper bot is draining it.",
           },
@@ -87,7 +89,7 @@ const guidance: MessageCatalog["guidance"] = {
       RECOVERY_SCAMS,
       SUPPORT,
     ],
-    sms: `${FROM}Case {{caseRef}}: make a new wallet on a clean device, move funds now. Never send gas to the old address.`,
+    sms: `${FROM}Case {{caseRef}}: move funds now to a new wallet on a clean device. Send no gas to the old one.`,
   },
   sim_swap: {
     subject: "Get your phone number back: your recovery steps (case {{caseRef}})",
@@ -125,7 +127,7 @@ const guidance: MessageCatalog["guidance"] = {
       RECOVERY_SCAMS,
       SUPPORT,
     ],
-    sms: `${FROM}Case {{caseRef}}: from another phone, call your carrier to get your number back and set a port-out PIN.`,
+    sms: `${FROM}Case {{caseRef}}: call your carrier from another phone, regain your number, set a port-out PIN.`,
   },
   malware: {
     subject: "Clean your device first: your recovery steps (case {{caseRef}})",
@@ -185,14 +187,16 @@ const guidance: MessageCatalog["guidance"] = {
             text: "Report the phishing site so it gets blocked for others: report it to Google Safe Browsing (safebrowsing.google.com) and to the company that hosts it, and forward the message to us.",
             link: { href: "reportFraud", label: "Report the phishing site to us" },
           },
-          { text: "If you lost funds, report it to the police or your national cybercrime unit (in the United States, IC3 at ic3.gov)." },
+          {
+            text: "If you lost funds, report it to the police or your national cybercrime unit (in the United States, IC3 at ic3.gov).",
+          },
           EVIDENCE,
         ],
       },
       RECOVERY_SCAMS,
       SUPPORT,
     ],
-    sms: `${FROM}Case {{caseRef}}: entered your password? Reset it. Your seed phrase? Move funds to a new wallet now.`,
+    sms: `${FROM}Case {{caseRef}}: reset your password. Typed your seed phrase? Move funds to a new wallet now.`,
   },
   unauthorized_access: {
     subject: "Secure your account: your recovery steps (case {{caseRef}})",
@@ -304,7 +308,7 @@ export const en: MessageCatalog = {
         },
         { callout: "Most urgent right now: {{urgent}} Step-by-step recovery guidance follows in a separate email." },
       ],
-      sms: `${FROM}We received your report, case {{caseRef}}.{{#lockRequested}} We asked to lock your account for safety.{{/lockRequested}} Next steps by email.`,
+      sms: `${FROM}Report received, case {{caseRef}}.{{#lockRequested}} We asked to lock your account for safety.{{/lockRequested}} Next steps by email.`,
     },
     verification_request: {
       subject: "Confirm your report (case {{caseRef}})",
@@ -312,7 +316,7 @@ export const en: MessageCatalog = {
       blocks: [
         {
           paragraph:
-            "Before we act on case {{caseRef}}, we need to confirm that the report came from you. Open the confirmation page:",
+            "Before we act on case {{caseRef}}, we need to confirm that the report came from you.",
         },
         { button: { href: "verifyUrl", label: "Open the confirmation page" } },
         {
@@ -339,7 +343,7 @@ export const en: MessageCatalog = {
             "Enter it only on the confirmation page linked in our email, and never share it with anyone, even someone who says they work for us.",
         },
       ],
-      sms: `${FROM}Your code for case {{caseRef}} is {{code}}. Enter it only on the page from our email.{{#expiresMinutes}} Valid {{expiresMinutes}} min.{{/expiresMinutes}} Never share it.`,
+      sms: `${FROM}{{code}} is your code for case {{caseRef}}.{{#expiresMinutes}} Valid {{expiresMinutes}} min.{{/expiresMinutes}} Never share it.`,
     },
     lock_requested: {
       subject: "We asked to lock your account (case {{caseRef}})",
@@ -397,8 +401,7 @@ export const en: MessageCatalog = {
       blocks: [
         { paragraph: "There is an update on case {{caseRef}}.{{#status}} Status: {{status}}.{{/status}}" },
         {
-          paragraph:
-            "You do not need to do anything unless we ask you to. We will write again when there is news.",
+          paragraph: "You do not need to do anything unless we ask you to. We will write again when there is news.",
         },
         SUPPORT,
       ],
@@ -431,7 +434,7 @@ export const en: MessageCatalog = {
         },
         {
           paragraph:
-            "{{#reopenUrl}}If the problem is not solved or comes back, you can reopen the case:{{/reopenUrl}}{{^reopenUrl}}If the problem is not solved or comes back, contact our support team and mention case {{caseRef}}.{{/reopenUrl}}",
+            "{{#reopenUrl}}If the problem is not solved or comes back, you can reopen the case.{{/reopenUrl}}{{^reopenUrl}}If the problem is not solved or comes back, contact our support team and mention case {{caseRef}}.{{/reopenUrl}}",
         },
         { button: { href: "reopenUrl", label: "Reopen my case" } },
       ],
@@ -444,7 +447,7 @@ export const en: MessageCatalog = {
         { paragraph: "We have closed case {{caseRef}}." },
         {
           paragraph:
-            "{{#reopenUrl}}If you still need help with it, you can reopen the case:{{/reopenUrl}}{{^reopenUrl}}If you still need help with it, contact our support team and mention case {{caseRef}}.{{/reopenUrl}}",
+            "{{#reopenUrl}}If you still need help with it, you can reopen the case.{{/reopenUrl}}{{^reopenUrl}}If you still need help with it, contact our support team and mention case {{caseRef}}.{{/reopenUrl}}",
         },
         { button: { href: "reopenUrl", label: "Reopen my case" } },
       ],
@@ -460,11 +463,11 @@ export const en: MessageCatalog = {
         },
         {
           paragraph:
-            "{{#reopenUrl}}If you made the report and still need help, reopen the case:{{/reopenUrl}}{{^reopenUrl}}If you made the report and still need help, contact our support team and mention case {{caseRef}}.{{/reopenUrl}}",
+            "{{#reopenUrl}}If you made the report and still need help, you can reopen the case.{{/reopenUrl}}{{^reopenUrl}}If you made the report and still need help, contact our support team and mention case {{caseRef}}.{{/reopenUrl}}",
         },
         { button: { href: "reopenUrl", label: "Reopen my case" } },
       ],
-      sms: `${FROM}We closed case {{caseRef}}: we could not confirm it was you in 24 h. See our email to reopen.`,
+      sms: `${FROM}We closed case {{caseRef}}: we could not confirm it was you in 24 h. {{#reopenUrl}}See our email to reopen.{{/reopenUrl}}{{^reopenUrl}}Need help? Contact support.{{/reopenUrl}}`,
     },
     oncall_escalation: {
       subject: "{{#priority}}[{{priority}}] {{/priority}}Escalation: case {{caseRef}} ({{incidentType}})",
@@ -478,7 +481,7 @@ export const en: MessageCatalog = {
         { button: { href: "caseUrl", label: "Open the case" } },
         { paragraph: "Acknowledge the case to stop further escalations." },
       ],
-      sms: "Vigil {{#priority}}{{priority}} {{/priority}}escalation: case {{caseRef}} ({{incidentType}}){{#reason}}: {{reason}}{{/reason}}. Please acknowledge.",
+      sms: "Vigil {{#priority}}{{priority}} {{/priority}}escalation, case {{caseRef}} ({{incidentType}}){{#reason}}: {{reason}}{{/reason}}. Please ack.",
     },
   },
   guidance,

@@ -1,8 +1,9 @@
 /**
  * Locale-independent layouts (Mustache). They place the already-filled blocks of a message and
  * end every message with the anti-phishing line, so no template can forget it. Values reach the
- * layouts as plain strings: the HTML layout escapes them (Mustache default), the text and SMS
- * layouts are rendered with escaping off. No triple mustache anywhere.
+ * layouts as plain strings: the HTML layout is rendered with an HTML escaper, the text and SMS
+ * layouts with escaping off (their values were cleaned of control characters). No triple
+ * mustache anywhere.
  */
 
 /** The plain-text email. Blank-line runs are collapsed after rendering. */

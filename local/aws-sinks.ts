@@ -1,0 +1,107 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import type { VirtualClock } from "./clock.js";
+import type { Outbox } from "./outbox.js";
+
+/** Faults the reliability tests inject into the local AWS services. */
+export interface Faults {
+  email: { count: number; error: string };
+  sms: { count: number; error: string };
+}
+
+const require = createRequire(import.meta.url);
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(response: ServerResponse, status: number, body: unknown, type = "application/x-amz-json-1.0"): void {
+  response.writeHead(status, { "content-type": type });
+  response.end(JSON.stringify(body));
+}
+
+/**
+ * Starts aws-ses-v2-local (the SES API, in-process) and records every email it accepts in the
+ * outbox with the virtual time. A fault makes the next sends fail as SES would (HTTP 400/500).
+ */
+export async function startSes(clock: VirtualClock, outbox: Outbox, faults: Faults): Promise<{ url: string; server: Server }> {
+  const store = require("aws-ses-v2-local/dist/store.js") as { saveEmail: (email: SesEmail) => void };
+  const saveEmail = store.saveEmail;
+  store.saveEmail = (email: SesEmail) => {
+    saveEmail(email);
+    for (const to of email.destination?.to ?? []) {
+      outbox.add({
+        channel: "email",
+        to,
+        subject: email.subject,
+        text: email.body?.text ?? "",
+        html: email.body?.html,
+        sentAt: clock.nowDate().toISOString(),
+      });
+    }
+  };
+  const module = require("aws-ses-v2-local") as { default: (config: { host: string; port: number }) => Promise<Server> };
+  const server = await module.default({ host: "127.0.0.1", port: 0 });
+  // Fault injection runs before the SES handlers see the request.
+  const listeners = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners("request");
+  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === "POST" && faults.email.count > 0) {
+      faults.email.count -= 1;
+      response.writeHead(faults.email.error === "Throttling" ? 400 : 500, { "content-type": "text/xml" });
+      response.end(
+        `<ErrorResponse><Error><Type>Sender</Type><Code>${faults.email.error}</Code><Message>injected fault</Message></Error></ErrorResponse>`,
+      );
+      return;
+    }
+    for (const listener of listeners) listener(request, response);
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+interface SesEmail {
+  destination?: { to?: string[] };
+  subject?: string;
+  body?: { text?: string; html?: string };
+}
+
+/**
+ * A sink for the AWS APIs that have no npm emulator: End User Messaging SMS v2 `SendTextMessage`
+ * (JSON 1.0) and EventBridge `PutEvents` (JSON 1.1). It speaks their wire protocol, so the
+ * production adapters run unchanged against it.
+ */
+export async function startAwsSinks(
+  clock: VirtualClock,
+  outbox: Outbox,
+  faults: Faults,
+): Promise<{ url: string; server: Server; events: Array<{ detailType: string; detail: unknown; at: string }> }> {
+  const events: Array<{ detailType: string; detail: unknown; at: string }> = [];
+  let messageId = 0;
+  const server = createServer(async (request, response) => {
+    const target = String(request.headers["x-amz-target"] ?? "");
+    const body = JSON.parse((await readBody(request)) || "{}");
+    if (target === "PinpointSMSVoiceV2.SendTextMessage") {
+      if (faults.sms.count > 0) {
+        faults.sms.count -= 1;
+        send(response, 400, { __type: faults.sms.error, message: "injected fault" });
+        return;
+      }
+      outbox.add({ channel: "sms", to: body.DestinationPhoneNumber, text: body.MessageBody, sentAt: clock.nowDate().toISOString() });
+      send(response, 200, { MessageId: `sms-${++messageId}` });
+      return;
+    }
+    if (target === "AWSEvents.PutEvents") {
+      for (const entry of body.Entries ?? []) {
+        events.push({ detailType: entry.DetailType, detail: JSON.parse(entry.Detail ?? "{}"), at: clock.nowDate().toISOString() });
+      }
+      send(response, 200, { FailedEntryCount: 0, Entries: (body.Entries ?? []).map(() => ({ EventId: `ev-${++messageId}` })) }, "application/x-amz-json-1.1");
+      return;
+    }
+    send(response, 400, { __type: "UnknownOperationException", message: `unsupported target ${target}` });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, events };
+}

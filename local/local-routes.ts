@@ -1,0 +1,175 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import * as z from "zod";
+import type { Faults } from "./aws-sinks.js";
+import type { VirtualClock } from "./clock.js";
+import { lambdaContext } from "./gateway.js";
+import type { Outbox } from "./outbox.js";
+import type { ProviderSink } from "./provider-sink.js";
+import type { SfnEmulator } from "./sfn/index.js";
+
+const MAX_BODY = 1024 * 1024;
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(body));
+}
+
+function problem(response: ServerResponse, status: number, detail: string, errors?: unknown): void {
+  response.writeHead(status, { "content-type": "application/problem+json" });
+  response.end(JSON.stringify({ type: "about:blank", title: status === 404 ? "Not Found" : "Bad Request", status, detail, errors }));
+}
+
+async function parse<T extends z.ZodType>(request: IncomingMessage, schema: T): Promise<z.infer<T> | { error: unknown }> {
+  let value: unknown;
+  try {
+    value = JSON.parse((await readBody(request)) || "{}");
+  } catch {
+    return { error: [{ path: "", message: "the body is not valid JSON" }] };
+  }
+  const result = schema.safeParse(value);
+  return result.success
+    ? result.data
+    : { error: result.error.issues.map((issue) => ({ path: `/${issue.path.join("/")}`, message: issue.message })) };
+}
+
+const isError = (value: unknown): value is { error: unknown } => typeof value === "object" && value !== null && "error" in value;
+
+const AdvanceSchema = z.object({ seconds: z.number().int().nonnegative().max(366 * 24 * 3600) });
+const FailSchema = z.object({ count: z.number().int().min(0).max(1000), status: z.number().int().min(400).max(599).default(503) });
+const FaultSchema = z.object({
+  channel: z.enum(["email", "sms"]),
+  count: z.number().int().min(0).max(1000),
+  error: z.string().max(64).optional(),
+});
+const Verdict = z.enum(["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"]);
+const InboundSchema = z.object({
+  rawMime: z.string().min(1).max(150_000),
+  verdicts: z.object({ spf: Verdict, dkim: Verdict, dmarc: Verdict }),
+  recipient: z.string().optional(),
+});
+
+/**
+ * The local-only endpoints (`/_local/*`, never deployed): the inbox, the provider sink and its
+ * fault injection, the virtual clock, simulated inbound email, and health.
+ */
+export function createLocalRoutes(deps: {
+  clock: VirtualClock;
+  outbox: Outbox;
+  sink: ProviderSink;
+  faults: Faults;
+  sfn: SfnEmulator;
+  events: Array<{ detailType: string; detail: unknown; at: string }>;
+  taskHandlers: Map<string, (event: unknown, context: unknown) => Promise<unknown>>;
+}) {
+  const clockView = () => ({ now: deps.clock.nowDate().toISOString(), offsetSeconds: deps.clock.offsetSeconds() });
+
+  return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    const route = `${request.method} ${url.pathname}`;
+    switch (route) {
+      case "GET /_local/health":
+        return json(response, 200, { status: "ok", ...clockView(), executions: deps.sfn.stats() });
+      case "GET /_local/messages":
+        return json(response, 200, { messages: deps.outbox.list(url.searchParams.get("to") ?? undefined) });
+      case "GET /_local/provider-webhooks":
+        return json(response, 200, { deliveries: deps.sink.list() });
+      case "POST /_local/provider-webhooks/receive": {
+        const body = await readBody(request);
+        const status = await deps.sink.receive(request, body);
+        response.writeHead(status, { "content-type": "application/json" });
+        return void response.end(JSON.stringify({ received: status < 300 }));
+      }
+      case "POST /_local/provider-webhooks/fail": {
+        const input = await parse(request, FailSchema);
+        if (isError(input)) return problem(response, 400, "expected { count, status }", input.error);
+        deps.sink.failNext(input.count, input.status);
+        return json(response, 200, { failNext: input.count, status: input.status });
+      }
+      case "GET /_local/events":
+        return json(response, 200, { events: [...deps.events].reverse() });
+      case "POST /_local/faults": {
+        const input = await parse(request, FaultSchema);
+        if (isError(input)) return problem(response, 400, "expected { channel, count, error? }", input.error);
+        deps.faults[input.channel] = { count: input.count, error: input.error ?? (input.channel === "email" ? "Throttling" : "ThrottlingException") };
+        return json(response, 200, deps.faults);
+      }
+      case "GET /_local/clock":
+        return json(response, 200, clockView());
+      case "POST /_local/clock/advance": {
+        const input = await parse(request, AdvanceSchema);
+        if (isError(input)) return problem(response, 400, "expected { seconds } (a non-negative integer)", input.error);
+        await deps.clock.advance(input.seconds);
+        return json(response, 200, clockView());
+      }
+      case "POST /_local/inbound-email": {
+        const input = await parse(request, InboundSchema);
+        if (isError(input)) return problem(response, 400, "expected { rawMime, verdicts: { spf, dkim, dmarc } }", input.error);
+        const handler = deps.taskHandlers.get("receive-email-reply");
+        await handler?.(sesInboundEvent(input, deps.clock.nowDate().toISOString()), lambdaContext("vigil-receive-email-reply"));
+        return json(response, 202, { accepted: true });
+      }
+      default:
+        return problem(response, 404, `no local endpoint ${route}`);
+    }
+  };
+}
+
+/** The SNS event SES's receipt rule (SNS action, UTF-8) delivers on AWS, built from the simulated email. */
+function sesInboundEvent(input: z.infer<typeof InboundSchema>, at: string) {
+  const from = /^from:\s*(.+)$/im.exec(input.rawMime)?.[1]?.trim() ?? "";
+  const subject = /^subject:\s*(.+)$/im.exec(input.rawMime)?.[1]?.trim() ?? "";
+  const source = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  const notification = {
+    notificationType: "Received",
+    mail: {
+      timestamp: at,
+      source,
+      messageId: `local-${Date.now()}`,
+      destination: [input.recipient ?? "replies@vigil.local"],
+      commonHeaders: { from: [from], subject, to: [input.recipient ?? "replies@vigil.local"] },
+    },
+    receipt: {
+      timestamp: at,
+      recipients: [input.recipient ?? "replies@vigil.local"],
+      spfVerdict: { status: input.verdicts.spf },
+      dkimVerdict: { status: input.verdicts.dkim },
+      dmarcVerdict: { status: input.verdicts.dmarc },
+      spamVerdict: { status: "PASS" },
+      virusVerdict: { status: "PASS" },
+      action: { type: "SNS", topicArn: "arn:aws:sns:eu-west-1:000000000000:vigil-inbound", encoding: "UTF8" },
+    },
+    content: input.rawMime,
+  };
+  return {
+    Records: [
+      {
+        EventSource: "aws:sns",
+        EventVersion: "1.0",
+        EventSubscriptionArn: "arn:aws:sns:eu-west-1:000000000000:vigil-inbound:local",
+        Sns: {
+          Type: "Notification",
+          MessageId: `local-${Date.now()}`,
+          TopicArn: "arn:aws:sns:eu-west-1:000000000000:vigil-inbound",
+          Subject: "Amazon SES Email Receipt Notification",
+          Message: JSON.stringify(notification),
+          Timestamp: at,
+          SignatureVersion: "1",
+          Signature: "",
+          SigningCertUrl: "",
+          UnsubscribeUrl: "",
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
+}

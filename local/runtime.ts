@@ -1,0 +1,246 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
+import { setTimeSource } from "../src/adapters/system/system-clock.js";
+import { ENV } from "../src/config/env-names.js";
+import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
+import { VirtualClock } from "./clock.js";
+import { createGateway, type HttpLambda, lambdaContext } from "./gateway.js";
+import { Outbox } from "./outbox.js";
+import { ProviderSink } from "./provider-sink.js";
+import { ROUTES } from "./routes.js";
+import { createSfnEmulator, type SfnEmulator } from "./sfn/index.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const REGION = "eu-west-1";
+const ACCOUNT = "000000000000";
+export const TABLE_NAME = "vigil";
+
+/** Development defaults: they work out of the box and are printed at start. Never use them in production. */
+export const DEV_DEFAULTS = {
+  webhookSecret: "whsec_dmlnaWwtbG9jYWwtd2ViaG9vay1zZWNyZXQtMzJi",
+  providerWebhookSecret: "whsec_dmlnaWwtbG9jYWwtcHJvdmlkZXItc2VjcmV0LTMy",
+  operatorToken: "vigil-local-operator-token",
+  oncallEmail: "oncall@vigil.local",
+  verificationPepper: "vigil-local-pepper-0123456789",
+};
+
+export interface LocalRuntimeOptions {
+  port?: number;
+  dataDir?: string;
+  env?: Record<string, string | undefined>;
+  log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  clock: VirtualClock;
+  sfn: SfnEmulator;
+  outbox: Outbox;
+  sink: ProviderSink;
+  faults: Faults;
+  config: { webhookSecrets: string[]; providerWebhookSecret: string; operatorToken: string; dataDir: string };
+  close(): Promise<void>;
+}
+
+const toPascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+const toKebab = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:vigil-${name}`;
+
+/**
+ * Starts the whole system on one machine: dynalite (data under `dataDir`), aws-ses-v2-local, an
+ * SMS/EventBridge sink, the Step Functions emulation running the very `workflows/*.asl.json` CDK
+ * deploys, and an API gateway in front of the same Lambda handlers. Handlers reach every emulator
+ * through the real AWS SDK clients (`AWS_ENDPOINT_URL_*`), and read the virtual clock.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => undefined);
+  const dataDir = options.dataDir ?? env.VIGIL_DATA_DIR ?? join(ROOT, ".vigil");
+  mkdirSync(dataDir, { recursive: true });
+  const clock = new VirtualClock({ offsetFile: join(dataDir, "clock.json") });
+  const restoreTime = setTimeSource(() => clock.now());
+
+  const webhookSecrets = (env.VIGIL_WEBHOOK_SECRETS ?? DEV_DEFAULTS.webhookSecret).split(",").map((s) => s.trim());
+  const providerWebhookSecret = env.VIGIL_PROVIDER_WEBHOOK_SECRET ?? DEV_DEFAULTS.providerWebhookSecret;
+  const operatorToken = env.VIGIL_OPERATOR_TOKEN ?? DEV_DEFAULTS.operatorToken;
+
+  // 1. DynamoDB (dynalite, LevelDB under the data dir so a second start reuses the data).
+  const dynamo = dynalite({ path: join(dataDir, "dynamodb"), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
+  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+
+  // 2. Email, SMS, EventBridge.
+  const outbox = new Outbox(join(dataDir, "messages.jsonl"));
+  const faults: Faults = { email: { count: 0, error: "Throttling" }, sms: { count: 0, error: "ThrottlingException" } };
+  const ses = await startSes(clock, outbox, faults);
+  const sinks = await startAwsSinks(clock, outbox, faults);
+
+  // 3. The API server: bound first so its URL can go into the handlers' configuration.
+  const api = createServer();
+  await new Promise<void>((resolve, reject) => {
+    api.once("error", reject);
+    api.listen(options.port ?? 3000, "127.0.0.1", resolve);
+  });
+  const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+
+  // 4. Step Functions: the same ASL files, placeholders mapped to the local handlers.
+  const taskHandlers = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
+  const workflows = readdirSync(join(ROOT, "workflows")).filter((file) => file.endsWith(".asl.json"));
+  const sfn = createSfnEmulator({
+    clock,
+    stateDir: join(dataDir, "sfn"),
+    region: REGION,
+    accountId: ACCOUNT,
+    stateMachines: workflows.map((file) => ({
+      name: `vigil-${file.replace(".asl.json", "")}`,
+      definition: readFileSync(join(ROOT, "workflows", file), "utf8").replace(/\$\{(\w+)FunctionArn\}/g, (_, name: string) =>
+        functionArn(toKebab(name)),
+      ),
+    })),
+    invoke: async (arn, payload) => {
+      const name = arn.split(":function:")[1]?.replace(/^vigil-/, "") ?? "";
+      const handler = taskHandlers.get(name);
+      if (!handler) throw Object.assign(new Error(`no local function ${name}`), { name: "Lambda.ResourceNotFoundException" });
+      // A Lambda invocation is a JSON round trip.
+      const result = await handler(JSON.parse(JSON.stringify(payload ?? {})), lambdaContext(`vigil-${name}`));
+      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    },
+    logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
+  });
+  const sfnUrl = await sfn.listen(0, "127.0.0.1");
+
+  // 5. The handlers' environment, exactly the variables CDK sets on AWS (plus SDK endpoints).
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+    AWS_ENDPOINT_URL_SES: ses.url,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sinks.url,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: sinks.url,
+    AWS_ENDPOINT_URL_SFN: sfnUrl,
+    POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+    [ENV.tableName]: TABLE_NAME,
+    [ENV.caseStateMachineArn]: sfn.stateMachineArn("vigil-case"),
+    [ENV.timerStateMachineArn]: sfn.stateMachineArn("vigil-timer"),
+    [ENV.webhookSecrets]: webhookSecrets.join(","),
+    [ENV.providerWebhookSecret]: providerWebhookSecret,
+    [ENV.verificationPepper]: env.VIGIL_VERIFICATION_PEPPER ?? DEV_DEFAULTS.verificationPepper,
+    [ENV.providerWebhookUrl]: env.VIGIL_PROVIDER_WEBHOOK_URL ?? `${url}/_local/provider-webhooks/receive`,
+    [ENV.eventBusName]: "vigil-events",
+    [ENV.publicBaseUrl]: env.VIGIL_PUBLIC_BASE_URL ?? url,
+    [ENV.emailFrom]: "Vigil Security <security@vigil.local>",
+    [ENV.oncallEmail]: env.VIGIL_ONCALL_EMAIL ?? DEV_DEFAULTS.oncallEmail,
+    [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
+  });
+  if (env.VIGIL_ONCALL_PHONE) process.env[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
+  await ensureTable(dynamoUrl);
+
+  // 6. Load every function once, like a warm Lambda.
+  const functionNames = readdirSync(join(ROOT, "functions"))
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => file.replace(/\.ts$/, ""));
+  const httpHandlers = new Map<string, HttpLambda>();
+  const httpFunctions = new Set(ROUTES.map((route) => route.fn));
+  for (const name of functionNames) {
+    const module = (await import(join(ROOT, "functions", `${name}.ts`))) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+    if (httpFunctions.has(name)) httpHandlers.set(name, module.handler as HttpLambda);
+    taskHandlers.set(name, module.handler);
+  }
+
+  const sink = new ProviderSink(providerWebhookSecret, () => clock.now(), join(dataDir, "provider-webhooks.jsonl"));
+  const gateway = createGateway({ handlers: httpHandlers, operatorToken, now: () => clock.now() });
+  const { createLocalRoutes } = await import("./local-routes.js");
+  const localRoutes = createLocalRoutes({ clock, outbox, sink, faults, sfn, events: sinks.events, taskHandlers });
+  api.on("request", (request, response) => {
+    const requestUrl = new URL(request.url ?? "/", url);
+    const route = requestUrl.pathname.startsWith("/_local/") ? localRoutes(request, response, requestUrl) : gateway(request, response, requestUrl);
+    route.catch((error: unknown) => {
+      log(`request failed: ${(error as Error).name}`);
+      if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });
+      response.end(JSON.stringify({ type: "about:blank", title: "Internal Server Error", status: 500 }));
+    });
+  });
+
+  // 7. Continue the executions a previous run left in flight; re-drive deferred starts every minute.
+  await sfn.resumeAll();
+  const sweep = taskHandlers.get("start-pending-workflows");
+  let sweeper = clock.schedule(clock.now() + 60_000, function repeat(): Promise<void> {
+    sweeper = clock.schedule(clock.now() + 60_000, repeat, { label: "start-pending-workflows" });
+    return Promise.resolve(sweep?.({}, lambdaContext("vigil-start-pending-workflows"))).then(() => undefined);
+  }, { label: "start-pending-workflows" });
+
+  return {
+    url,
+    clock,
+    sfn,
+    outbox,
+    sink,
+    faults,
+    config: { webhookSecrets, providerWebhookSecret, operatorToken, dataDir },
+    async close() {
+      sweeper.cancel();
+      await new Promise<void>((resolve) => {
+        api.close(() => resolve());
+        api.closeAllConnections();
+      });
+      await sfn.close();
+      clock.close();
+      await Promise.all(
+        [ses.server, sinks.server, dynamo as unknown as Server].map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              (server as Server).closeAllConnections?.();
+            }),
+        ),
+      );
+      restoreTime();
+    },
+  };
+}
+
+/** Creates the single table with both GSIs if it is not there yet (a second start reuses it). */
+async function ensureTable(endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    return;
+  } catch {
+    // Absent: create it below.
+  }
+  const s = (name: string) => ({ AttributeName: name, AttributeType: "S" as const });
+  const index = (name: string) => ({
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: `${name}pk`, KeyType: "HASH" as const },
+      { AttributeName: `${name}sk`, KeyType: "RANGE" as const },
+    ],
+    Projection: { ProjectionType: "ALL" as const },
+  });
+  await client.send(
+    new CreateTableCommand({
+      TableName: TABLE_NAME,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [s("pk"), s("sk"), s("gsi1pk"), s("gsi1sk"), s("gsi2pk"), s("gsi2sk")],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: [index("gsi1"), index("gsi2")],
+    }),
+  );
+  client.destroy();
+}
+
+/** A random dev secret, for callers that want one. */
+export const randomSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
+export { toPascal };

@@ -1,0 +1,228 @@
+import { nearestDue } from "../../domain/sla.js";
+import { ConflictError } from "../../errors/index.js";
+import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
+import type { Clock } from "../../ports/clock.js";
+import type { Delivery, DeliveryStore } from "../../ports/delivery-store.js";
+import type { IdGenerator } from "../../ports/id-generator.js";
+import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-store.js";
+import type { Email, EmailSender, SmsSender } from "../../ports/messaging.js";
+import type { Metrics } from "../../ports/metrics.js";
+import type { EventPublisher, WebhookTransport } from "../../ports/provider-gateway.js";
+import type { SecretSource, Secrets } from "../../ports/secrets.js";
+import type { VerificationLink, VerificationLinks } from "../../ports/verification-links.js";
+import type { TimerInput, WorkflowClient } from "../../ports/workflow-client.js";
+import type { AuditEvent, Case } from "../../schemas/case.js";
+
+/** In-memory fakes of every port, for unit tests. They copy values in and out like a real store. */
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class InMemoryCaseStore implements CaseStore {
+  readonly items = new Map<string, VersionedCase>();
+  readonly audit = new Map<string, AuditEvent[]>();
+
+  async get(caseId: string) {
+    const found = this.items.get(caseId);
+    return found ? copy(found) : null;
+  }
+  async create(item: Case) {
+    if (this.items.has(item.caseId)) throw new ConflictError(`case ${item.caseId} exists`);
+    this.items.set(item.caseId, { case: copy(item), version: 1 });
+  }
+  async update(item: Case, expectedVersion: number) {
+    const found = this.items.get(item.caseId);
+    if (!found || found.version !== expectedVersion) throw new ConflictError(`case ${item.caseId} changed meanwhile`);
+    this.items.set(item.caseId, { case: copy(item), version: expectedVersion + 1 });
+    return expectedVersion + 1;
+  }
+  async appendAudit(events: AuditEvent[]) {
+    for (const event of events) {
+      const list = this.audit.get(event.caseId) ?? [];
+      if (!list.some((existing) => existing.seq === event.seq)) list.push(copy(event));
+      list.sort((a, b) => a.seq - b.seq);
+      this.audit.set(event.caseId, list);
+    }
+  }
+  async listAudit(caseId: string) {
+    return copy(this.audit.get(caseId) ?? []);
+  }
+  async listByStatus(status: Case["status"], options: { priority?: Case["priority"]; limit?: number } = {}) {
+    return [...this.items.values()]
+      .map((entry) => entry.case)
+      .filter((item) => item.status === status && (!options.priority || item.priority === options.priority))
+      .sort((a, b) => (nearestDue(a.sla) ?? "9999").localeCompare(nearestDue(b.sla) ?? "9999"))
+      .slice(0, options.limit ?? 100)
+      .map(copy);
+  }
+  async listPendingStarts(openedBefore: string) {
+    return [...this.items.values()].filter((e) => !e.case.workflow.started && e.case.openedAt < openedBefore).map((e) => e.case.caseId);
+  }
+}
+
+export class InMemoryAccountIndex implements AccountIndex {
+  readonly open = new Map<string, string>();
+  async claim(accountId: string, caseId: string) {
+    const holder = this.open.get(accountId);
+    if (holder) return { claimed: false as const, caseId: holder };
+    this.open.set(accountId, caseId);
+    return { claimed: true as const };
+  }
+  async replace(accountId: string, expectedCaseId: string, caseId: string) {
+    if (this.open.get(accountId) !== expectedCaseId) return false;
+    this.open.set(accountId, caseId);
+    return true;
+  }
+  async release(accountId: string, caseId: string) {
+    if (this.open.get(accountId) === caseId) this.open.delete(accountId);
+  }
+}
+
+export class InMemoryIdempotencyStore implements IdempotencyStore {
+  readonly records = new Map<string, WebhookRecord>();
+  async claim(record: WebhookRecord) {
+    const existing = this.records.get(record.webhookId);
+    if (existing) return { claimed: false as const, existing: copy(existing) };
+    this.records.set(record.webhookId, copy(record));
+    return { claimed: true as const };
+  }
+  async takeOver(record: WebhookRecord, staleClaimedAt: number) {
+    if (this.records.get(record.webhookId)?.claimedAt !== staleClaimedAt) return false;
+    this.records.set(record.webhookId, copy(record));
+    return true;
+  }
+  async complete(webhookId: string, result: NonNullable<WebhookRecord["result"]>) {
+    const record = this.records.get(webhookId);
+    if (record) this.records.set(webhookId, { ...record, state: "done", caseId: result.caseId, result });
+  }
+}
+
+export class InMemoryVerificationLinks implements VerificationLinks {
+  readonly links = new Map<string, VerificationLink>();
+  async put(link: VerificationLink) {
+    this.links.set(link.tokenHash, copy(link));
+  }
+  async get(tokenHash: string) {
+    const link = this.links.get(tokenHash);
+    return link ? copy(link) : null;
+  }
+  async markUsed(tokenHash: string, at: number) {
+    const link = this.links.get(tokenHash);
+    if (!link || link.usedAt !== null) return false;
+    link.usedAt = at;
+    return true;
+  }
+}
+
+export class InMemoryDeliveryStore implements DeliveryStore {
+  readonly deliveries = new Map<string, Delivery>();
+  async createIfAbsent(delivery: Delivery) {
+    const existing = this.deliveries.get(delivery.deliveryId);
+    if (existing) return copy(existing);
+    this.deliveries.set(delivery.deliveryId, copy(delivery));
+    return copy(delivery);
+  }
+  async get(deliveryId: string) {
+    const found = this.deliveries.get(deliveryId);
+    return found ? copy(found) : null;
+  }
+  async update(delivery: Delivery) {
+    if (this.deliveries.get(delivery.deliveryId)?.version !== delivery.version) return false;
+    this.deliveries.set(delivery.deliveryId, { ...copy(delivery), version: delivery.version + 1 });
+    return true;
+  }
+}
+
+export class RecordingEmailSender implements EmailSender {
+  readonly sent: Email[] = [];
+  failNext = 0;
+  async send(email: Email) {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw Object.assign(new Error("SES down"), { name: "TransientError" });
+    }
+    this.sent.push(copy(email));
+  }
+}
+
+export class RecordingSmsSender implements SmsSender {
+  readonly sent: Array<{ to: string; text: string }> = [];
+  async send(sms: { to: string; text: string }) {
+    this.sent.push(copy(sms));
+  }
+}
+
+export class FakeWorkflowClient implements WorkflowClient {
+  readonly started: Array<{ kind: "case" | "timer"; name: string; input: unknown }> = [];
+  readonly stopped: string[] = [];
+  readonly responses: Array<{ token: string; outcome: "success" | "failure"; output?: unknown; error?: string }> = [];
+  failStarts = 0;
+  async startCase(name: string, input: { caseId: string; generation: number }) {
+    if (this.failStarts > 0) {
+      this.failStarts -= 1;
+      throw Object.assign(new Error("throttled"), { name: "TransientError" });
+    }
+    if (!this.started.some((s) => s.name === name)) this.started.push({ kind: "case", name, input: copy(input) });
+  }
+  async startTimer(name: string, input: TimerInput) {
+    if (!this.started.some((s) => s.name === name)) this.started.push({ kind: "timer", name, input: copy(input) });
+  }
+  async stopTimer(name: string) {
+    this.stopped.push(name);
+  }
+  async sendTaskSuccess(token: string, output: unknown) {
+    this.responses.push({ token, outcome: "success", output: copy(output) });
+    return true;
+  }
+  async sendTaskFailure(token: string, error: string) {
+    this.responses.push({ token, outcome: "failure", error });
+    return true;
+  }
+}
+
+export class FakeClock implements Clock {
+  constructor(public current = Date.parse("2026-11-25T08:00:00.000Z")) {}
+  now() {
+    return this.current;
+  }
+  advance(seconds: number) {
+    this.current += seconds * 1000;
+  }
+}
+
+export function fakeIds(clock: Clock): IdGenerator {
+  let n = 0;
+  let byte = 0;
+  return {
+    caseId: () => `c_test${String(++n).padStart(4, "0")}_${clock.now()}`,
+    randomBytes: (size) => Uint8Array.from({ length: size }, () => (byte = (byte + 37) % 250)),
+  };
+}
+
+export class StaticSecretSource implements SecretSource {
+  constructor(readonly secrets: Secrets) {}
+  async load() {
+    return this.secrets;
+  }
+}
+
+export class RecordingEventPublisher implements EventPublisher {
+  readonly events: Array<{ type: string; detail: Record<string, unknown> }> = [];
+  async publish(type: string, detail: Record<string, unknown>) {
+    this.events.push({ type, detail: copy(detail) });
+  }
+}
+
+export class ScriptedTransport implements WebhookTransport {
+  readonly requests: Array<{ url: string; headers: Record<string, string>; body: string }> = [];
+  readonly script: Array<{ status: number; retryAfter?: string }> = [];
+  async post(request: { url: string; headers: Record<string, string>; body: string }) {
+    this.requests.push(copy(request));
+    return this.script.shift() ?? { status: 200 };
+  }
+}
+
+export class CountingMetrics implements Metrics {
+  readonly counts: Record<string, number> = {};
+  count(name: string, value = 1) {
+    this.counts[name] = (this.counts[name] ?? 0) + value;
+  }
+}

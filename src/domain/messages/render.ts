@@ -1,0 +1,379 @@
+/**
+ * The message renderer: a pure function from a case event to the subject, plain-text email,
+ * HTML email and SMS that Vigil sends. Templates are data (`./templates/`); this module only
+ * cleans the variables, fills the templates with Mustache and measures the SMS.
+ *
+ * Safety rules it enforces:
+ * - Values are inserted, never parsed: Mustache does not re-render a value, views hold no
+ *   functions (no lambdas), and no partials are registered, so a hostile `{{…}}` in a value
+ *   comes out literally.
+ * - HTML output escapes every value (`& < > " '`) with a local escaper, independent of the
+ *   global `Mustache.escape`; text and SMS output is rendered unescaped but every value is
+ *   stripped of control and bidi-override characters first, so it cannot forge lines or headers.
+ * - Links only come from validated `https:` URLs (`http:` on loopback, for the local runtime) and
+ *   are dropped with their link text when absent, so no `href` is ever empty or `javascript:`.
+ * - SMS never carry a link, and agent notes are never rendered.
+ */
+import Mustache from "mustache";
+import { INCIDENT_TYPES, type IncidentType, LOCK_SCOPES, type LockScope, PRIORITIES } from "../types.js";
+import { resolveLocale } from "./locale.js";
+import { foldToGsm7, measureSms } from "./sms.js";
+import { CATALOGS } from "./templates/index.js";
+import { HTML_LAYOUT, SMS_LAYOUT, TEXT_LAYOUT } from "./templates/layout.js";
+import {
+  type BlockTemplate,
+  type HelpLinks,
+  type LinkKey,
+  type LinkTemplate,
+  MESSAGE_KINDS,
+  type MessageCatalog,
+  type MessageKind,
+  type MessageTemplate,
+  type RenderedMessage,
+  type RenderInput,
+  STATUS_WORDS,
+  type StatusWord,
+} from "./types.js";
+
+/**
+ * SMS segments each kind may use. Every SMS is written to fit one GSM-7 segment with a 28-char
+ * case id and a short provider name; past the budget the renderer sheds the provider's name,
+ * then an escalation's reason. The code SMS may take two segments so that a long provider name
+ * is never shed from the message a reporter must trust most.
+ */
+export const SMS_SEGMENT_BUDGET: Readonly<Record<MessageKind, number>> = Object.fromEntries(
+  MESSAGE_KINDS.map((kind) => [kind, kind === "verification_code" ? 2 : 1]),
+) as Record<MessageKind, number>;
+
+/**
+ * The five characters that matter in element text and in quoted attributes, which is everywhere
+ * the layout puts a value. Mustache's default escaper also encodes `/`, `=` and `` ` `` (for
+ * unquoted attributes, which the layout never uses); leaving them readable keeps URLs intact for
+ * link scanners and click tracking, and a local escaper keeps HTML safe even if some other code
+ * reassigns the global `Mustache.escape`.
+ */
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+const HTML_OPTIONS = { escape: (value: unknown) => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c) };
+const PLAIN_OPTIONS = { escape: (value: unknown) => String(value) };
+
+/** Link-like text; scrubbed from SMS values so that no SMS ever carries something tappable. */
+const LINK_LIKE = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S*/gi;
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+type Urls = Readonly<Record<LinkKey, string | false>>;
+
+/** What the content templates see. Every key is always present so Mustache never looks outward. */
+interface ContentView {
+  caseRef: string;
+  provider: string | false;
+  incident: string;
+  incidentType: IncidentType;
+  links: Readonly<Record<keyof HelpLinks, string | boolean>>;
+  verifyUrl: string | boolean;
+  reopenUrl: string | boolean;
+  caseUrl: string | boolean;
+  expiresMinutes: number | false;
+  smsCodeSent: boolean;
+  lockRequested: boolean;
+  scopes: string | false;
+  code: string | false;
+  status: string | false;
+  reason: string | false;
+  priority: string | false;
+  clock: string | false;
+  urgent: string;
+}
+
+interface LinkView {
+  label: string;
+  url: string;
+}
+
+interface BlockView {
+  paragraph: boolean;
+  callout: boolean;
+  steps: boolean;
+  button: boolean;
+  text: string;
+  link: LinkView | false;
+  items: { n: number; text: string; link: LinkView | false }[];
+}
+
+/**
+ * Renders one message in every format.
+ *
+ * 1. Resolves the locale (`"es-MX"` → `es`, unknown → `en`) and picks the template.
+ * 2. Cleans the variables: known keys only, control characters removed, URLs validated,
+ *    lock scopes and statuses turned into words, agent notes ignored.
+ * 3. Fills the subject and body blocks, dropping blocks, steps and links that came out empty.
+ * 4. Lays the blocks out as plain text and as an HTML document, both ending with the
+ *    anti-phishing line; the SMS ends with the short line, is folded to GSM-7 and sheds the
+ *    provider's name (then an escalation's reason) if it would exceed {@link SMS_SEGMENT_BUDGET}.
+ *
+ * @throws TypeError when `kind` or `incidentType` is unknown, `caseRef` is empty,
+ *   `verification_request` lacks a valid `vars.verifyUrl`, or `verification_code` lacks a 4–10
+ *   digit `vars.code`. These are caller bugs: a message without them would be useless.
+ */
+export function renderMessage(input: RenderInput): RenderedMessage {
+  if (!(MESSAGE_KINDS as readonly string[]).includes(input.kind)) {
+    throw new TypeError(`Unknown message kind: ${String(input.kind)}`);
+  }
+  if (!(INCIDENT_TYPES as readonly string[]).includes(input.incidentType)) {
+    throw new TypeError(`Unknown incident type: ${String(input.incidentType)}`);
+  }
+  const locale = resolveLocale(input.locale);
+  const catalog = CATALOGS[locale];
+  const template: MessageTemplate =
+    input.kind === "guidance" ? catalog.guidance[input.incidentType] : catalog.messages[input.kind];
+
+  const urls = collectUrls(input);
+  const view = contentView(input, catalog, urls);
+  const subject = fill(template.subject, view);
+  const doc = {
+    locale,
+    subject,
+    title: fill(template.title, view),
+    provider: view.provider,
+    blocks: template.blocks.map((block) => blockView(block, view, urls)).filter((b) => b !== undefined),
+    signOff: fill(catalog.signOff, view),
+    caseLabel: catalog.caseLabel,
+    caseRef: view.caseRef,
+    antiPhishing: catalog.antiPhishing,
+    buttonFallback: catalog.buttonFallback,
+  };
+
+  const text = Mustache.render(TEXT_LAYOUT, doc, undefined, PLAIN_OPTIONS)
+    .replace(/[ \t]+\n/g, "\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+  const html = Mustache.render(HTML_LAYOUT, doc, undefined, HTML_OPTIONS).replace(/\n{2,}/g, "\n");
+  const sms = renderSms(input, template, catalog, view, urls);
+  return { locale, subject, text, html, sms };
+}
+
+function renderSms(
+  input: RenderInput,
+  template: MessageTemplate,
+  catalog: MessageCatalog,
+  view: ContentView,
+  urls: Urls,
+): string {
+  let smsView: ContentView = {
+    ...view,
+    caseRef: scrubLinks(view.caseRef),
+    provider: view.provider === false ? false : scrubLinks(view.provider),
+    reason: view.reason === false ? false : scrubLinks(view.reason),
+    clock: view.clock === false ? false : scrubLinks(view.clock),
+    // Templates may test whether a link exists ("see our email to reopen") but never print it.
+    links: {
+      passwordReset: urls.passwordReset !== false,
+      mfa: urls.mfa !== false,
+      support: urls.support !== false,
+      reportFraud: urls.reportFraud !== false,
+    },
+    verifyUrl: urls.verifyUrl !== false,
+    reopenUrl: urls.reopenUrl !== false,
+    caseUrl: urls.caseUrl !== false,
+    code: input.kind === "verification_code" ? requireCode(input) : false,
+  };
+  const compose = (v: ContentView): string =>
+    foldToGsm7(
+      Mustache.render(
+        SMS_LAYOUT,
+        { body: fill(template.sms, v), antiPhishing: catalog.smsAntiPhishing },
+        undefined,
+        PLAIN_OPTIONS,
+      ),
+    );
+
+  // Over budget, shed what the email repeats anyway: first the provider's name, then the reason.
+  let sms = compose(smsView);
+  const budget = SMS_SEGMENT_BUDGET[input.kind];
+  if (measureSms(sms).segments > budget && smsView.provider !== false) {
+    smsView = { ...smsView, provider: false };
+    sms = compose(smsView);
+  }
+  if (measureSms(sms).segments > budget && smsView.reason !== false) {
+    sms = compose({ ...smsView, reason: false });
+  }
+  LINK_LIKE.lastIndex = 0;
+  if (LINK_LIKE.test(sms)) {
+    throw new TypeError(`The ${input.kind} SMS template produced a link; SMS must never carry links`);
+  }
+  return sms;
+}
+
+function contentView(input: RenderInput, catalog: MessageCatalog, urls: Urls): ContentView {
+  const vars = input.vars ?? {};
+  const caseRef = cleanText(input.caseRef, Number.POSITIVE_INFINITY);
+  if (caseRef === undefined) throw new TypeError("caseRef must be a non-empty string");
+  if (input.kind === "verification_request" && urls.verifyUrl === false) {
+    throw new TypeError("verification_request needs vars.verifyUrl, an https URL");
+  }
+
+  const view: ContentView = {
+    caseRef,
+    provider: cleanText(input.providerName, 60) ?? false,
+    incident: catalog.incidentTypes[input.incidentType],
+    incidentType: input.incidentType,
+    links: { passwordReset: urls.passwordReset, mfa: urls.mfa, support: urls.support, reportFraud: urls.reportFraud },
+    verifyUrl: urls.verifyUrl,
+    reopenUrl: urls.reopenUrl,
+    caseUrl: urls.caseUrl,
+    expiresMinutes: minutes(vars.expiresMinutes),
+    smsCodeSent: vars.smsCodeSent === true,
+    lockRequested: vars.lockRequested === true,
+    scopes: scopesPhrase(vars.scopes, catalog),
+    // The code only ever reaches the SMS view: an email copy would collapse two channels into one.
+    code: false,
+    status: statusWord(vars.status, catalog),
+    reason: cleanText(vars.reason, 120)?.replace(/[.!?;:,\s]+$/u, "") || false,
+    priority:
+      typeof vars.priority === "string" && (PRIORITIES as readonly string[]).includes(vars.priority)
+        ? vars.priority
+        : false,
+    clock: cleanText(vars.clock, 80) ?? false,
+    urgent: "",
+  };
+  view.urgent = fill(catalog.guidance[input.incidentType].urgent, view);
+  return view;
+}
+
+function collectUrls(input: RenderInput): Urls {
+  const vars = input.vars ?? {};
+  const links = input.helpLinks ?? {};
+  return {
+    passwordReset: safeUrl(links.passwordReset),
+    mfa: safeUrl(links.mfa),
+    support: safeUrl(links.support),
+    reportFraud: safeUrl(links.reportFraud),
+    verifyUrl: safeUrl(vars.verifyUrl),
+    reopenUrl: safeUrl(vars.reopenUrl),
+    caseUrl: safeUrl(vars.caseUrl),
+  };
+}
+
+function blockView(block: BlockTemplate, view: ContentView, urls: Urls): BlockView | undefined {
+  const base: BlockView = {
+    paragraph: false,
+    callout: false,
+    steps: false,
+    button: false,
+    text: "",
+    link: false,
+    items: [],
+  };
+  if ("paragraph" in block || "callout" in block) {
+    const text = fill("paragraph" in block ? block.paragraph : block.callout, view);
+    if (text === "") return undefined;
+    return {
+      ...base,
+      paragraph: "paragraph" in block,
+      callout: "callout" in block,
+      text,
+      link: linkView(block.link, view, urls),
+    };
+  }
+  if ("steps" in block) {
+    const items = block.steps
+      .map((step) => ({ text: fill(step.text, view), link: linkView(step.link, view, urls) }))
+      .filter((step) => step.text !== "")
+      .map((step, index) => ({ n: index + 1, ...step }));
+    return items.length === 0 ? undefined : { ...base, steps: true, items };
+  }
+  const link = linkView(block.button, view, urls);
+  return link === false ? undefined : { ...base, button: true, link };
+}
+
+function linkView(link: LinkTemplate | undefined, view: ContentView, urls: Urls): LinkView | false {
+  if (link === undefined) return false;
+  const url = urls[link.href];
+  const label = fill(link.label, view);
+  return url === false || label === "" ? false : { label, url };
+}
+
+/** Fills a content template without escaping; values were cleaned when the view was built. */
+function fill(template: string, view: object): string {
+  return Mustache.render(template, view, undefined, PLAIN_OPTIONS).replace(/\s+/g, " ").trim();
+}
+
+function requireCode(input: RenderInput): string {
+  const code = input.vars?.code;
+  const text = typeof code === "number" ? String(code) : code;
+  // The value is never echoed: error messages end up in logs, and codes must not.
+  if (typeof text !== "string" || !/^\d{4,10}$/.test(text)) {
+    throw new TypeError("verification_code needs vars.code, 4 to 10 digits");
+  }
+  return text;
+}
+
+function isUnsafeCodePoint(cp: number): boolean {
+  return (
+    cp < 0x20 ||
+    (cp >= 0x7f && cp <= 0x9f) ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2060 && cp <= 0x2069) ||
+    cp === 0xfeff
+  );
+}
+
+/** One clean line: control, zero-width and bidi-override characters become spaces; length capped. */
+function cleanText(value: unknown, max: number): string | undefined {
+  if (typeof value !== "string" && !(typeof value === "number" && Number.isFinite(value))) return undefined;
+  let out = "";
+  for (const ch of String(value)) out += isUnsafeCodePoint(ch.codePointAt(0) ?? 0) ? " " : ch;
+  out = out.replace(/\s+/g, " ").trim();
+  if (out === "") return undefined;
+  const chars = [...out];
+  return chars.length > max
+    ? `${chars
+        .slice(0, max - 3)
+        .join("")
+        .trimEnd()}...`
+    : out;
+}
+
+function scrubLinks(text: string): string {
+  return text.replace(LINK_LIKE, "[link]");
+}
+
+/** An absolute `https:` URL without credentials (`http:` only on loopback), normalised. */
+function safeUrl(value: unknown): string | false {
+  if (typeof value !== "string" || value.trim() === "") return false;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return false;
+  }
+  const schemeOk = url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname));
+  return schemeOk && url.username === "" && url.password === "" ? url.href : false;
+}
+
+function minutes(value: unknown): number | false {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof n === "number" && Number.isInteger(n) && n > 0 && n <= 7 * 24 * 60 ? n : false;
+}
+
+function scopesPhrase(value: unknown, catalog: MessageCatalog): string | false {
+  const raw = typeof value === "string" ? value.split(",") : Array.isArray(value) ? value : [];
+  const scopes = LOCK_SCOPES.filter((scope: LockScope) =>
+    raw.some((s) => typeof s === "string" && s.trim().toLowerCase() === scope),
+  );
+  if (scopes.length === 0) return false;
+  const words = scopes.map((scope) => catalog.lockScopes[scope]);
+  return new Intl.ListFormat(catalog.locale, { style: "long", type: "conjunction" }).format(words);
+}
+
+function statusWord(value: unknown, catalog: MessageCatalog): string | false {
+  if (typeof value !== "string") return false;
+  const key = value.trim().toLowerCase();
+  return (STATUS_WORDS as readonly string[]).includes(key) ? catalog.statuses[key as StatusWord] : false;
+}

@@ -1,0 +1,94 @@
+import { Match } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { TABLE_INDEXES, TTL_ATTRIBUTE } from "../../infra/stacks/stateful-stack.js";
+import { type SynthesizedVigil, synthesizeVigil } from "./fixtures.js";
+
+describe("StatefulStack", () => {
+  let vigil: SynthesizedVigil;
+
+  beforeAll(() => {
+    vigil = synthesizeVigil();
+  });
+
+  it("keeps one retained, protected, point-in-time-recoverable table with a TTL attribute", () => {
+    // Prepare
+    const template = vigil.statefulTemplate;
+
+    // Act
+    const tables = template.findResources("AWS::DynamoDB::Table");
+
+    // Assess
+    expect(Object.keys(tables)).toHaveLength(1);
+    template.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: Match.objectLike({
+        BillingMode: "PAY_PER_REQUEST",
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+      }),
+    });
+  });
+
+  it("indexes cases by status and SLA due time and sparsely by pending workflow start", () => {
+    // Prepare
+    const template = vigil.statefulTemplate;
+
+    // Act
+    const [table] = Object.values(template.findResources("AWS::DynamoDB::Table")) as {
+      Properties: {
+        GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown[]; Projection: { ProjectionType: string } }[];
+        AttributeDefinitions: { AttributeName: string; AttributeType: string }[];
+      };
+    }[];
+
+    // Assess
+    const indexes = table?.Properties.GlobalSecondaryIndexes ?? [];
+    expect(indexes.map((index) => index.IndexName).sort()).toEqual(Object.values(TABLE_INDEXES).sort());
+    expect(indexes.find((index) => index.IndexName === "gsi1")).toEqual({
+      IndexName: "gsi1",
+      KeySchema: [
+        { AttributeName: "gsi1pk", KeyType: "HASH" },
+        { AttributeName: "gsi1sk", KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "ALL" },
+    });
+    expect(indexes.find((index) => index.IndexName === "gsi2")?.KeySchema).toEqual([
+      { AttributeName: "gsi2pk", KeyType: "HASH" },
+      { AttributeName: "gsi2sk", KeyType: "RANGE" },
+    ]);
+    // Every key attribute is a string, which is what the key module writes.
+    expect(table?.Properties.AttributeDefinitions.every((attribute) => attribute.AttributeType === "S")).toBe(true);
+  });
+
+  it("retains a secret whose generated JSON has the three keys the handlers read", () => {
+    // Prepare
+    const template = vigil.statefulTemplate;
+
+    // Act
+    const secrets = Object.values(template.findResources("AWS::SecretsManager::Secret")) as {
+      DeletionPolicy: string;
+      Properties: { Name: string; GenerateSecretString: { SecretStringTemplate: string; GenerateStringKey: string } };
+    }[];
+
+    // Assess
+    expect(secrets).toHaveLength(1);
+    const [secret] = secrets;
+    expect(secret?.DeletionPolicy).toBe("Retain");
+    expect(secret?.Properties.Name).toBe("vigil/test/secrets");
+    const generated = secret?.Properties.GenerateSecretString;
+    const template_ = JSON.parse(generated?.SecretStringTemplate ?? "{}") as Record<string, unknown>;
+    expect(Object.keys({ ...template_, [generated?.GenerateStringKey ?? ""]: "x" }).sort()).toEqual([
+      "providerWebhookSecret",
+      "verificationPepper",
+      "webhookSecrets",
+    ]);
+    expect(template_.webhookSecrets).toEqual([expect.stringMatching(/^whsec_/)]);
+  });
+});
