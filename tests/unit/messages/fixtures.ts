@@ -47,7 +47,15 @@ export type Variant = "full" | "minimal";
 /** Full: provider, help links and every variable. Minimal: nothing optional at all. */
 export function inputFor(kind: MessageKind, incidentType: IncidentType, locale: Locale, variant: Variant): RenderInput {
   return variant === "full"
-    ? { kind, incidentType, locale, caseRef: CASE_REF, providerName: "Acme Wallet", helpLinks: HELP_LINKS, vars: ALL_VARS }
+    ? {
+        kind,
+        incidentType,
+        locale,
+        caseRef: CASE_REF,
+        providerName: "Acme Wallet",
+        helpLinks: HELP_LINKS,
+        vars: ALL_VARS,
+      }
     : { kind, incidentType, locale, caseRef: CASE_REF, vars: requiredVars(kind) };
 }
 
@@ -61,7 +69,9 @@ export interface MatrixCase {
 /** Every kind × incident type × locale × variant. */
 export const MATRIX: MatrixCase[] = MESSAGE_KINDS.flatMap((kind) =>
   INCIDENT_TYPES.flatMap((incidentType) =>
-    LOCALES.flatMap((locale) => (["full", "minimal"] as const).map((variant) => ({ kind, incidentType, locale, variant }))),
+    LOCALES.flatMap((locale) =>
+      (["full", "minimal"] as const).map((variant) => ({ kind, incidentType, locale, variant })),
+    ),
   ),
 );
 

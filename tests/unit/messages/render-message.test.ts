@@ -54,26 +54,32 @@ describe("renderMessage", () => {
     },
   );
 
-  it.each(MATRIX)("renders the $locale subject as one line with the case ref for $kind/$incidentType ($variant)", (c) => {
-    // Act
-    const { subject } = render(c);
+  it.each(MATRIX)(
+    "renders the $locale subject as one line with the case ref for $kind/$incidentType ($variant)",
+    (c) => {
+      // Act
+      const { subject } = render(c);
 
-    // Assess
-    expect(subject).toContain(CASE_REF);
-    expect(subject).not.toMatch(/[\r\n]|\{\{|undefined/);
-    expect(subject.length).toBeLessThanOrEqual(110);
-  });
+      // Assess
+      expect(subject).toContain(CASE_REF);
+      expect(subject).not.toMatch(/[\r\n]|\{\{|undefined/);
+      expect(subject.length).toBeLessThanOrEqual(110);
+    },
+  );
 
-  it.each(MATRIX)("renders a well-formed, self-contained $locale HTML document for $kind/$incidentType ($variant)", (c) => {
-    // Act
-    const { html } = render(c);
+  it.each(MATRIX)(
+    "renders a well-formed, self-contained $locale HTML document for $kind/$incidentType ($variant)",
+    (c) => {
+      // Act
+      const { html } = render(c);
 
-    // Assess
-    expect(htmlProblems(html)).toEqual([]);
-    expect(html.startsWith(`<!DOCTYPE html>\n<html lang="${c.locale}">`)).toBe(true);
-    expect(html.trimEnd().endsWith("</html>")).toBe(true);
-    expect(html).not.toMatch(/<(?:img|script|link|iframe|style)\b|\ssrc=|url\(/i);
-  });
+      // Assess
+      expect(htmlProblems(html)).toEqual([]);
+      expect(html.startsWith(`<!DOCTYPE html>\n<html lang="${c.locale}">`)).toBe(true);
+      expect(html.trimEnd().endsWith("</html>")).toBe(true);
+      expect(html).not.toMatch(/<(?:img|script|link|iframe|style)\b|\ssrc=|url\(/i);
+    },
+  );
 
   it.each(MATRIX)("links only to absolute https URLs in $locale HTML for $kind/$incidentType ($variant)", (c) => {
     // Act
@@ -83,15 +89,18 @@ describe("renderMessage", () => {
     for (const href of links) expect(href).toMatch(/^https:\/\/[^\s"]+$/);
   });
 
-  it.each(MATRIX)("keeps the $locale SMS within its segment budget, link-free, for $kind/$incidentType ($variant)", (c) => {
-    // Act
-    const { sms } = render(c);
+  it.each(MATRIX)(
+    "keeps the $locale SMS within its segment budget, link-free, for $kind/$incidentType ($variant)",
+    (c) => {
+      // Act
+      const { sms } = render(c);
 
-    // Assess
-    expect(measureSms(sms).segments).toBeLessThanOrEqual(SMS_SEGMENT_BUDGET[c.kind]);
-    expect(measureSms(sms).encoding).toBe("GSM-7");
-    expect(sms).not.toMatch(/https?:|www\.|\n/i);
-  });
+      // Assess
+      expect(measureSms(sms).segments).toBeLessThanOrEqual(SMS_SEGMENT_BUDGET[c.kind]);
+      expect(measureSms(sms).encoding).toBe("GSM-7");
+      expect(sms).not.toMatch(/https?:|www\.|\n/i);
+    },
+  );
 
   it.each(MATRIX.filter((c) => c.variant === "full"))(
     "keeps the provider's name in the $locale SMS for $kind/$incidentType when it fits",

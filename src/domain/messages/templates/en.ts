@@ -109,7 +109,7 @@ const guidance: MessageCatalog["guidance"] = {
             text: "Ask the carrier to set a port-out PIN (also called a number lock or port freeze), so your number cannot be moved or reissued without it. Ask for a written record of the unauthorized change.",
           },
           {
-            text: `Move two-step verification off SMS: use an authenticator app or a hardware security key for your email, ${OUR_ACCOUNT} and any exchange. Remove your phone number as a recovery option wherever you can.`,
+            text: `Move two-step verification off SMS: use an authenticator app or a hardware security key instead of SMS codes for your email, ${OUR_ACCOUNT} and any exchange. Remove your phone number as a recovery option wherever you can.`,
             link: { href: "mfa", label: "Set up two-step verification" },
           },
           {
@@ -315,8 +315,7 @@ export const en: MessageCatalog = {
       title: "Please confirm it is you",
       blocks: [
         {
-          paragraph:
-            "Before we act on case {{caseRef}}, we need to confirm that the report came from you.",
+          paragraph: "Before we act on case {{caseRef}}, we need to confirm that the report came from you.",
         },
         { button: { href: "verifyUrl", label: "Open the confirmation page" } },
         {

@@ -105,7 +105,7 @@ const guidance: MessageCatalog["guidance"] = {
             text: "Pide al operador un PIN de portabilidad (también llamado bloqueo de número o de portabilidad), para que nadie pueda mover ni duplicar tu número sin él. Pide también un justificante por escrito del cambio no autorizado.",
           },
           {
-            text: `Deja de usar SMS para la verificación en dos pasos: usa una app de autenticación o una llave de seguridad física para tu correo, ${OUR_ACCOUNT} y cualquier exchange. Quita tu número de teléfono como método de recuperación donde puedas.`,
+            text: `Deja de usar SMS para la verificación en dos pasos: usa una app de autenticación o una llave de seguridad física en lugar de códigos por SMS para tu correo, ${OUR_ACCOUNT} y cualquier exchange. Quita tu número de teléfono como método de recuperación donde puedas.`,
             link: { href: "mfa", label: "Configurar la verificación en dos pasos" },
           },
           {
@@ -314,8 +314,7 @@ export const es: MessageCatalog = {
       title: "Confirma que eres tú",
       blocks: [
         {
-          paragraph:
-            "Antes de actuar en el caso {{caseRef}}, necesitamos confirmar que el reporte es tuyo.",
+          paragraph: "Antes de actuar en el caso {{caseRef}}, necesitamos confirmar que el reporte es tuyo.",
         },
         { button: { href: "verifyUrl", label: "Abrir la página de confirmación" } },
         {
