@@ -20,6 +20,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const REGION = "eu-west-1";
 const ACCOUNT = "000000000000";
 export const TABLE_NAME = "vigil";
+const SWEEP_MS = 5 * 60_000;
 
 /** Development defaults: they work out of the box and are printed at start. Never use them in production. */
 export const DEV_DEFAULTS = {
@@ -156,6 +157,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     taskHandlers.set(name, module.handler);
   }
 
+  // 7. Continue the executions a previous run left in flight, before serving any request.
+  await sfn.resumeAll();
   const sink = new ProviderSink(providerWebhookSecret, () => clock.now(), join(dataDir, "provider-webhooks.jsonl"));
   const gateway = createGateway({ handlers: httpHandlers, operatorToken, now: () => clock.now() });
   const { createLocalRoutes } = await import("./local-routes.js");
@@ -170,11 +173,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
   });
 
-  // 7. Continue the executions a previous run left in flight; re-drive deferred starts every minute.
-  await sfn.resumeAll();
+  // 8. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Every 5 virtual
+  // minutes here: advancing a week must not run ten thousand sweeps.
   const sweep = taskHandlers.get("start-pending-workflows");
-  let sweeper = clock.schedule(clock.now() + 60_000, function repeat(): Promise<void> {
-    sweeper = clock.schedule(clock.now() + 60_000, repeat, { label: "start-pending-workflows" });
+  let sweeper = clock.schedule(clock.now() + SWEEP_MS, function repeat(): Promise<void> {
+    sweeper = clock.schedule(clock.now() + SWEEP_MS, repeat, { label: "start-pending-workflows" });
     return Promise.resolve(sweep?.({}, lambdaContext("vigil-start-pending-workflows"))).then(() => undefined);
   }, { label: "start-pending-workflows" });
 

@@ -72,9 +72,7 @@ export class SmsGuardrails extends Construct {
       // SendTextMessage is authorized against the origination identity, opt-out list, configuration set and
       // protect configuration the service resolves at send time, and the account default identity is unknown
       // here; the grant is therefore every SMS resource of this account and region, for this one action.
-      resources: [
-        stack.formatArn({ service: "sms-voice", resource: "*", arnFormat: ArnFormat.NO_RESOURCE_NAME }),
-      ],
+      resources: [stack.formatArn({ service: "sms-voice", resource: "*", arnFormat: ArnFormat.NO_RESOURCE_NAME })],
     };
   }
 }

@@ -2,7 +2,7 @@
  * Local Step Functions emulator: the Step Functions API over HTTP, executions on
  * aws-local-stepfunctions with all timing on the {@link VirtualClock}, durable across restarts.
  *
- * Deviations from AWS are listed in `local/sfn/README.md`.
+ * How it works and the deviations from AWS: `local/sfn/README.md`.
  */
 import { join } from "node:path";
 import type { VirtualClock } from "../clock.js";

@@ -4,25 +4,17 @@
  * every execution and resumes the running ones after a restart.
  */
 import { randomUUID } from "node:crypto";
-import type { ScheduledItem, VirtualClock } from "../clock.js";
-import { type EngineEvent, ExecutionError, type RunOptions, StateMachine, statesTimeoutError } from "./engine.js";
-import { cancelledError, lambdaError, runtimeError, SfnApiError, taskError } from "./errors.js";
-import { appendEvent, fromEngineEvent, toJsonText } from "./history.js";
+import type { VirtualClock } from "../clock.js";
+import { ExecutionError, type RunOptions, StateMachine } from "./engine.js";
+import { cancelledError, SfnApiError, taskError } from "./errors.js";
+import { type ExecutionHost, LiveExecution } from "./execution.js";
+import { appendEvent, toJsonText } from "./history.js";
 import type { Checkpoint, ExecutionRecord, ExecutionStatus, ExecutionStore } from "./store.js";
+import { armTokenTimer, createTaskHandlers, type LambdaInvoker, type TaskServices } from "./tasks.js";
 import { type TokenOutcome, TokenRegistry } from "./tokens.js";
-import {
-  type MachinePlan,
-  type TaskSpec,
-  TOKEN_PLACEHOLDER,
-  VIRTUAL_START_TIME_KEY,
-  withResumeEntry,
-} from "./transform.js";
+import { type MachinePlan, TOKEN_PLACEHOLDER, VIRTUAL_START_TIME_KEY, withResumeEntry } from "./transform.js";
 
-/**
- * Invokes a Lambda function locally. Resolves with the function's result; rejects with an Error
- * whose `name` is the ASL error name (what Retry/Catch `ErrorEquals` match).
- */
-export type LambdaInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
+export type { LambdaInvoker } from "./tasks.js";
 
 /** Minimal logger (Powertools Logger fits). */
 export interface SfnLogger {
@@ -52,40 +44,8 @@ export interface RuntimeOptions {
   logger: SfnLogger;
 }
 
-type Handlers = NonNullable<NonNullable<RunOptions["overrides"]>["taskResourceLocalHandlers"]>;
 type EngineContext = RunOptions["context"];
 type RunOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
-
-/** Input a transformed Task receives: the original effective parameters plus resolved *Path values. */
-interface TaskInput {
-  p: unknown;
-  timeout?: unknown;
-  heartbeat?: unknown;
-}
-
-/** Input a transformed Wait receives. */
-interface WaitInput {
-  in: unknown;
-  seconds?: unknown;
-  timestamp?: unknown;
-}
-
-interface LiveExecution {
-  record: ExecutionRecord;
-  plan: MachinePlan;
-  /** Aborted on stop, execution timeout and shutdown: rejects the parked handler. */
-  stop: AbortController;
-  abortEngine: () => void;
-  /** Handlers waiting on the clock or a token. An execution is idle when parked and not invoking. */
-  parked: number;
-  /** Lambda invocations in flight. */
-  active: number;
-  /** Checkpoint being resumed; consumed by the first handler of its state. */
-  resume: Checkpoint | undefined;
-  /** The resumed state is entered again by the engine; that entry is not a new transition. */
-  skipEntered: string | undefined;
-  timeout: ScheduledItem | undefined;
-}
 
 const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -96,6 +56,8 @@ export class SfnRuntime {
   private readonly finishing = new Set<Promise<void>>();
   private readonly plans = new Map<string, MachinePlan>();
   private readonly tokens: TokenRegistry;
+  private readonly services: TaskServices;
+  private readonly host: ExecutionHost;
   private idleWaiters: Array<() => void> = [];
   private closing = false;
 
@@ -105,6 +67,14 @@ export class SfnRuntime {
       this.plans.set(plan.name, plan);
     }
     this.tokens = new TokenRegistry((token, executionArn, outcome) => this.onTokenClosed(token, executionArn, outcome));
+    this.services = { clock: options.clock, invoke: options.invoke, tokens: this.tokens, region: options.region };
+    this.host = {
+      clock: options.clock,
+      isClosing: () => this.closing,
+      persist: (record) => this.persist(record),
+      notifyIdle: () => this.notifyIdle(),
+      onError: (message, error) => options.logger.error(message, { error: String(error) }),
+    };
     const unreadable = (file: string, error: unknown): void =>
       options.logger.warn("sfn: skipping unreadable execution file", { file, error: String(error) });
     for (const record of options.store.loadAll(unreadable)) {
@@ -230,7 +200,7 @@ export class SfnRuntime {
     const entry = this.tokens.require(taskToken);
     if (entry.heartbeatSeconds === undefined) return;
     const dueMs = this.options.clock.now() + entry.heartbeatSeconds * 1000;
-    this.armTokenTimer(taskToken, "heartbeat", dueMs, entry.stateName);
+    armTokenTimer(this.services, taskToken, "heartbeat", dueMs, entry.stateName);
     const live = this.live.get(entry.executionArn);
     const callback = live?.record.checkpoint?.callback;
     if (live && callback?.token === taskToken) {
@@ -301,17 +271,7 @@ export class SfnRuntime {
   }
 
   private launch(record: ExecutionRecord, plan: MachinePlan, checkpoint: Checkpoint | undefined): void {
-    const live: LiveExecution = {
-      record,
-      plan,
-      stop: new AbortController(),
-      abortEngine: () => undefined,
-      parked: 0,
-      active: 0,
-      resume: checkpoint,
-      skipEntered: checkpoint?.state,
-      timeout: undefined,
-    };
+    const live = new LiveExecution(record, plan, checkpoint, this.host);
     this.live.set(record.executionArn, live);
     const machine = checkpoint
       ? new StateMachine(withResumeEntry(plan, checkpoint.state, checkpoint.input), {
@@ -319,7 +279,10 @@ export class SfnRuntime {
         })
       : plan.machine;
     const run = machine.run(JSON.parse(record.input), {
-      overrides: { taskResourceLocalHandlers: this.handlersFor(live), retryIntervalOverrides: plan.retryOverrides },
+      overrides: {
+        taskResourceLocalHandlers: createTaskHandlers(live, this.services),
+        retryIntervalOverrides: plan.retryOverrides,
+      },
       context: this.contextFor(record),
     });
     live.abortEngine = run.abort;
@@ -328,7 +291,7 @@ export class SfnRuntime {
       (output): RunOutcome => ({ ok: true, output }),
       (error: unknown): RunOutcome => ({ ok: false, error }),
     );
-    const finished = Promise.all([outcome, this.consume(live, run.eventLogs)])
+    const finished = Promise.all([outcome, live.consume(run.eventLogs)])
       .then(([result]) => this.finish(live, result))
       .catch((error: unknown) => this.options.logger.error("sfn: finishing execution failed", { error: String(error) }))
       .finally(() => this.finishing.delete(finished));
@@ -360,188 +323,6 @@ export class SfnRuntime {
     return `arn:aws:iam::${this.options.accountId}:role/local-step-functions`;
   }
 
-  private handlersFor(live: LiveExecution): Handlers {
-    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const [name, spec] of live.plan.tasks) {
-      handlers[name] = async (input) => {
-        // The engine calls a handler synchronously right after dispatching StateEntered, while the
-        // event consumer runs on microtasks: yield once so history keeps StateEntered first.
-        await nextMacrotask();
-        if (spec.kind === "wait") return this.runWait(live, name, input as WaitInput);
-        if (spec.kind === "callback") return this.runCallback(live, name, spec, input as TaskInput);
-        return this.runLambda(live, name, spec, input as TaskInput);
-      };
-    }
-    return handlers as unknown as Handlers;
-  }
-
-  private async runWait(live: LiveExecution, name: string, input: WaitInput): Promise<unknown> {
-    const now = this.options.clock.now();
-    const dueMs = this.takeResume(live, name)?.wait?.dueMs ?? waitDueMs(input, now);
-    if (dueMs > now) {
-      this.updateCheckpoint(live, name, { wait: { dueMs } });
-      await this.park(live, () =>
-        this.options.clock.sleepUntil(dueMs, live.stop.signal, `${live.record.name}: ${name} (Wait)`),
-      );
-    }
-    return input.in;
-  }
-
-  private async runLambda(live: LiveExecution, name: string, spec: TaskSpec, input: TaskInput): Promise<unknown> {
-    const timeoutSeconds = positiveSeconds(input.timeout, "TimeoutSecondsPath") ?? spec.timeoutSeconds;
-    const plain = spec.kind === "lambda";
-    const parameters = (input.p ?? {}) as { FunctionName?: unknown; Payload?: unknown };
-    const functionName = plain ? spec.resource : String(parameters.FunctionName);
-    const payload = plain ? input.p : (parameters.Payload ?? {});
-    const names = plain ? LAMBDA_EVENTS : TASK_EVENTS;
-    const resource = plain ? { resource: spec.resource } : { resourceType: "lambda", resource: "invoke" };
-    if (plain) {
-      this.event(live, "LambdaFunctionScheduled", {
-        resource: spec.resource,
-        input: toJsonText(payload),
-        ...(timeoutSeconds !== undefined && { timeoutInSeconds: timeoutSeconds }),
-      });
-      this.event(live, "LambdaFunctionStarted");
-    } else {
-      this.event(live, "TaskScheduled", {
-        ...resource,
-        region: this.options.region,
-        parameters: toJsonText(input.p),
-        ...(timeoutSeconds !== undefined && { timeoutInSeconds: timeoutSeconds }),
-      });
-      this.event(live, "TaskStarted", resource);
-    }
-    live.active++;
-    try {
-      const invocation = this.invokeLambda(functionName, payload);
-      const result =
-        timeoutSeconds === undefined
-          ? await invocation
-          : await this.withDeadline(invocation, this.options.clock.now() + timeoutSeconds * 1000, `${name} timeout`);
-      const output = plain ? result : { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
-      this.event(live, names.succeeded, { ...(plain ? {} : resource), output: toJsonText(output) });
-      return output;
-    } catch (error) {
-      const { name: errorName, message } = error as Error;
-      const timedOut = errorName === "States.Timeout";
-      this.event(live, timedOut ? names.timedOut : names.failed, {
-        ...(plain ? {} : resource),
-        error: errorName,
-        cause: message,
-      });
-      throw error;
-    } finally {
-      live.active--;
-      this.notifyIdle();
-    }
-  }
-
-  private async runCallback(live: LiveExecution, name: string, spec: TaskSpec, input: TaskInput): Promise<unknown> {
-    const resource = { resourceType: "lambda", resource: "invoke.waitForTaskToken" };
-    const resumed = this.takeResume(live, name)?.callback;
-    if (resumed?.settled) return this.replaySettled(resumed.settled);
-    const now = this.options.clock.now();
-    const timeoutSeconds = positiveSeconds(input.timeout, "TimeoutSecondsPath") ?? spec.timeoutSeconds;
-    const heartbeatSeconds = resumed
-      ? resumed.heartbeatSeconds
-      : (positiveSeconds(input.heartbeat, "HeartbeatSecondsPath") ?? spec.heartbeatSeconds);
-    const token = resumed?.token ?? TokenRegistry.mint();
-    const timeoutDueMs = resumed ? resumed.timeoutDueMs : addSeconds(now, timeoutSeconds);
-    const heartbeatDueMs = resumed ? resumed.heartbeatDueMs : addSeconds(now, heartbeatSeconds);
-
-    const owner = { executionArn: live.record.executionArn, stateName: name, heartbeatSeconds };
-    // Settled-outcome form, attached at once: the token may fail while the Lambda is still running.
-    const outcome = this.tokens.open(token, owner, live.stop.signal).then(
-      (output): TokenOutcome => ({ ok: true, output }),
-      (error: Error): TokenOutcome => ({ ok: false, error }),
-    );
-    if (timeoutDueMs !== undefined) this.armTokenTimer(token, "timeout", timeoutDueMs, name);
-    if (heartbeatDueMs !== undefined) this.armTokenTimer(token, "heartbeat", heartbeatDueMs, name);
-    this.updateCheckpoint(live, name, { callback: { token, timeoutDueMs, heartbeatDueMs, heartbeatSeconds } });
-
-    if (!resumed) {
-      // A resumed callback keeps its token and does not invoke the Lambda again: the request it sent
-      // (an email with the token, say) is still valid.
-      const parameters = replaceToken(input.p ?? {}, token) as { FunctionName?: unknown; Payload?: unknown };
-      this.event(live, "TaskScheduled", {
-        ...resource,
-        region: this.options.region,
-        parameters: toJsonText(parameters),
-        ...(timeoutSeconds !== undefined && { timeoutInSeconds: timeoutSeconds }),
-        ...(heartbeatSeconds !== undefined && { heartbeatInSeconds: heartbeatSeconds }),
-      });
-      this.event(live, "TaskStarted", resource);
-      live.active++;
-      try {
-        const result = await this.invokeLambda(String(parameters.FunctionName), parameters.Payload ?? {});
-        const output = { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
-        this.event(live, "TaskSubmitted", { ...resource, output: toJsonText(output) });
-      } catch (error) {
-        this.closeIfPending(token, { ok: false, error: error as Error });
-      } finally {
-        live.active--;
-        this.notifyIdle();
-      }
-    }
-
-    const result = await this.park(live, () => outcome);
-    if (result.ok) {
-      this.event(live, "TaskSucceeded", { ...resource, output: toJsonText(result.output) });
-      return result.output;
-    }
-    const { name: errorName, message } = result.error;
-    const timedOut = errorName === "States.Timeout" || errorName === "States.HeartbeatTimeout";
-    this.event(live, timedOut ? "TaskTimedOut" : "TaskFailed", { ...resource, error: errorName, cause: message });
-    throw result.error;
-  }
-
-  private async invokeLambda(functionName: string, payload: unknown): Promise<unknown> {
-    let result: unknown;
-    try {
-      result = await this.options.invoke(functionName, payload);
-    } catch (error) {
-      throw lambdaError(error);
-    }
-    // Results cross a JSON boundary in AWS; a handler must not share mutable objects with the engine.
-    return JSON.parse(toJsonText(result));
-  }
-
-  /** Rejects with States.Timeout when virtual time reaches `dueMs` before `work` settles. */
-  private async withDeadline<T>(work: Promise<T>, dueMs: number, label: string): Promise<T> {
-    let timer: ScheduledItem | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = this.options.clock.schedule(
-        dueMs,
-        async () => reject(await statesTimeoutError("States.Timeout", "Task timed out")),
-        { label },
-      );
-    });
-    try {
-      return await Promise.race([work, deadline]);
-    } finally {
-      timer?.cancel();
-    }
-  }
-
-  private armTokenTimer(token: string, kind: "timeout" | "heartbeat", dueMs: number, stateName: string): void {
-    const errorName = kind === "timeout" ? "States.Timeout" : "States.HeartbeatTimeout";
-    const cause = kind === "timeout" ? "Task timed out" : "Task did not send a heartbeat in time";
-    const item = this.options.clock.schedule(
-      dueMs,
-      async () => this.closeIfPending(token, { ok: false, error: await statesTimeoutError(errorName, cause) }),
-      { label: `${stateName}: ${kind}` },
-    );
-    this.tokens.setTimer(token, kind, item);
-  }
-
-  private closeIfPending(token: string, outcome: TokenOutcome): void {
-    try {
-      this.tokens.close(token, outcome);
-    } catch {
-      // Already closed (sent, timed out or stopped): the first outcome wins, as in AWS.
-    }
-  }
-
   /**
    * Records how a callback ended in its checkpoint before the API answers, so a restart right after
    * SendTaskSuccess continues with that output instead of waiting on the token again.
@@ -557,66 +338,6 @@ export class SfnRuntime {
         : { error: outcome.error.name, cause: outcome.error.message };
     }
     if (record.status === "RUNNING") this.persist(record);
-  }
-
-  private async replaySettled(settled: NonNullable<NonNullable<Checkpoint["callback"]>["settled"]>): Promise<unknown> {
-    if ("output" in settled) return settled.output;
-    if (settled.error === "States.Timeout" || settled.error === "States.HeartbeatTimeout") {
-      throw await statesTimeoutError(settled.error, settled.cause);
-    }
-    throw taskError(settled.error, settled.cause);
-  }
-
-  private async park<T>(live: LiveExecution, wait: () => Promise<T>): Promise<T> {
-    live.parked++;
-    this.notifyIdle();
-    try {
-      return await wait();
-    } finally {
-      live.parked--;
-      this.notifyIdle();
-    }
-  }
-
-  private takeResume(live: LiveExecution, name: string): Checkpoint | undefined {
-    const resume = live.resume;
-    if (resume?.state !== name) return undefined;
-    live.resume = undefined;
-    return resume;
-  }
-
-  private updateCheckpoint(live: LiveExecution, name: string, extra: Partial<Checkpoint>): void {
-    const checkpoint = live.record.checkpoint;
-    if (checkpoint?.state !== name || !this.isActive(live.record)) return;
-    Object.assign(checkpoint, extra);
-    this.persist(live.record);
-  }
-
-  private async consume(live: LiveExecution, events: AsyncGenerator<EngineEvent>): Promise<void> {
-    try {
-      for await (const event of events) this.onEngineEvent(live, event);
-    } catch (error) {
-      this.options.logger.error("sfn: reading engine events failed", { error: String(error) });
-    }
-  }
-
-  private onEngineEvent(live: LiveExecution, event: EngineEvent): void {
-    const mapped = fromEngineEvent(event, live.plan.stateTypes);
-    if (!mapped || !this.isActive(live.record)) return;
-    if (event.type === "StateEntered") {
-      const name = event.state.name;
-      if (live.skipEntered === name) {
-        live.skipEntered = undefined;
-        return;
-      }
-      this.event(live, mapped.type, mapped.details);
-      if (live.plan.topLevel.has(name)) {
-        live.record.checkpoint = { state: name, input: event.state.input };
-        this.persist(live.record);
-      }
-      return;
-    }
-    this.event(live, mapped.type, mapped.details);
   }
 
   private finish(live: LiveExecution, result: RunOutcome): void {
@@ -670,10 +391,6 @@ export class SfnRuntime {
     }
   }
 
-  private event(live: LiveExecution, type: string, details?: object): void {
-    if (this.isActive(live.record)) appendEvent(live.record, this.options.clock.now(), type, details);
-  }
-
   private persist(record: ExecutionRecord): void {
     if (!this.closing) this.options.store.save(record);
   }
@@ -686,7 +403,7 @@ export class SfnRuntime {
   private isIdle(): boolean {
     if (this.closing) return true;
     for (const live of this.live.values()) {
-      if (live.parked === 0 || live.active > 0) return false;
+      if (!live.isIdle) return false;
     }
     return true;
   }
@@ -696,52 +413,6 @@ export class SfnRuntime {
     this.idleWaiters = [];
     for (const wake of waiters) wake();
   }
-}
-
-const LAMBDA_EVENTS = {
-  succeeded: "LambdaFunctionSucceeded",
-  failed: "LambdaFunctionFailed",
-  timedOut: "LambdaFunctionTimedOut",
-};
-const TASK_EVENTS = { succeeded: "TaskSucceeded", failed: "TaskFailed", timedOut: "TaskTimedOut" };
-
-function waitDueMs(input: WaitInput, now: number): number {
-  if ("seconds" in input) {
-    const seconds = input.seconds;
-    if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0) {
-      throw runtimeError(`Wait seconds must be a non-negative integer, got ${JSON.stringify(seconds)}`);
-    }
-    return now + seconds * 1000;
-  }
-  if ("timestamp" in input) {
-    const at = typeof input.timestamp === "string" ? Date.parse(input.timestamp) : Number.NaN;
-    if (Number.isNaN(at))
-      throw runtimeError(`Wait timestamp is not an ISO-8601 time: ${JSON.stringify(input.timestamp)}`);
-    return at;
-  }
-  throw runtimeError("Wait state has none of Seconds, SecondsPath, Timestamp, TimestampPath");
-}
-
-function positiveSeconds(value: unknown, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw runtimeError(`${field} must resolve to a positive integer, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function addSeconds(ms: number, seconds: number | undefined): number | undefined {
-  return seconds === undefined ? undefined : ms + seconds * 1000;
-}
-
-/** Deep-replaces the `$$.Task.Token` placeholder, also inside strings built with States.Format. */
-function replaceToken(value: unknown, token: string): unknown {
-  if (typeof value === "string") return value.replaceAll(TOKEN_PLACEHOLDER, token);
-  if (Array.isArray(value)) return value.map((item) => replaceToken(item, token));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, replaceToken(inner, token)]));
-  }
-  return value;
 }
 
 function requireString(value: unknown, field: string): string {

@@ -23,6 +23,8 @@ export interface Checkpoint {
   state: string;
   /** That state's raw input. */
   input: unknown;
+  /** Virtual time the state was entered (a Wait resumed before its due time was saved counts from here). */
+  enteredAtMs?: number;
   /** Virtual due time of the pending Wait in `state`. */
   wait?: { dueMs: number };
   /** The pending callback of `state`: its token and virtual deadlines. */

@@ -79,8 +79,8 @@ const validatedDefinitions = new Set<string>();
 
 /**
  * Validates a definition and builds its plan. Fails fast, naming the state machine and state, when
- * the definition is invalid, still has `${...}` placeholders, uses JSONata (which the engine silently
- * ignores) or has a Task whose resource has no local handler.
+ * the definition is invalid, still has `${...}` placeholders, uses JSONata or `Assign` (which the
+ * engine silently ignores) or has a Task whose resource has no local handler.
  */
 export function planStateMachine(spec: StateMachineSpec): MachinePlan {
   const where = `state machine "${spec.name}"`;
@@ -147,12 +147,35 @@ function transformMachine(machine: SubMachine, plan: PlanParts, where: string): 
   for (const [name, state] of Object.entries(machine.States)) {
     plan.stateTypes.set(name, String(state.Type));
     if (Array.isArray(state.Retry)) plan.retryOverrides[name] = 0;
-    states[name] = rewriteStartTime(transformState(name, state, plan, `${where}, state "${name}"`)) as JsonObject;
+    const transformed = transformState(name, fixRootResultPath(state), plan, `${where}, state "${name}"`);
+    states[name] = rewriteStartTime(transformed) as JsonObject;
   }
   return { ...machine, States: states };
 }
 
+/**
+ * Engine bug: `ResultPath: "$"` stores the result under a key named "$" instead of replacing the
+ * input. AWS treats "$" like an absent ResultPath (the result becomes the output), so drop it, on
+ * the state and on its catchers.
+ */
+function fixRootResultPath(state: JsonObject): JsonObject {
+  const { ResultPath, ...rest } = state;
+  const fixed: JsonObject = ResultPath === "$" ? rest : state;
+  if (!Array.isArray(fixed.Catch)) return fixed;
+  return {
+    ...fixed,
+    Catch: fixed.Catch.map((catcher) => {
+      const { ResultPath: catchPath, ...catchRest } = catcher as JsonObject;
+      return catchPath === "$" ? catchRest : catcher;
+    }),
+  };
+}
+
 function transformState(name: string, state: JsonObject, plan: PlanParts, where: string): JsonObject {
+  const catchers = Array.isArray(state.Catch) ? (state.Catch as JsonObject[]) : [];
+  if ("Assign" in state || catchers.some((catcher) => "Assign" in catcher)) {
+    throw new Error(`${where}: "Assign" (variables) is not supported locally (the engine ignores it)`);
+  }
   switch (state.Type) {
     case "Task":
       return transformTask(name, state, plan, where);

@@ -105,8 +105,17 @@ export function makeRequestVerification(deps: Deps) {
           },
     );
     if (marked.verification.challengeGeneration !== input.generation) return;
-    await sendToChannels(deps, marked, "verification_request", { verifyUrl, expiresMinutes: 30, smsCodeSent: Boolean(sms) }, "email");
-    if (sms) await sendToChannels(deps, marked, "verification_code", { code: sms.code, expiresMinutes: 10 }, "sms");
+    try {
+      await sendToChannels(deps, marked, "verification_request", { verifyUrl, expiresMinutes: 30, smsCodeSent: Boolean(sms) }, "email");
+      if (sms) await sendToChannels(deps, marked, "verification_code", { code: sms.code, expiresMinutes: 10 }, "sms");
+    } catch (error) {
+      // Un-mark so the workflow's retry mints and sends a fresh link and code (as notify does).
+      await mutate(input.caseId, (current) => ({
+        case: { ...current, sent: current.sent.filter((sent) => sent !== key) },
+        events: [{ type: "message.failed", actor: "vigil", detail: { kind: "verification_request", error: (error as Error).name } }],
+      }));
+      throw error;
+    }
   };
 }
 

@@ -1,9 +1,8 @@
-import { isActive } from "../domain/case.js";
 import { nextAttempt } from "../domain/delivery-schedule.js";
-import { scopesFor, unlockDecision } from "../domain/lock-policy.js";
-import { startContainment, meet } from "../domain/sla.js";
+import { nextLockState, scopesFor, unlockDecision } from "../domain/lock-policy.js";
+import { meet, startContainment } from "../domain/sla.js";
 import { parseSecret, signPayload } from "../domain/standard-webhooks.js";
-import { ActionNotAllowedError } from "../errors/index.js";
+import { ActionNotAllowedError, ConflictError, NotFoundError } from "../errors/index.js";
 import type { Delivery } from "../ports/delivery-store.js";
 import type { TimerInput } from "../ports/workflow-client.js";
 import type { Case } from "../schemas/case.js";
@@ -14,93 +13,180 @@ import { makeRearmSlaTimer } from "./sla-timer.js";
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
-/** The timer execution that drives one delivery's attempts. */
-export const deliveryTimerName = (deliveryId: string) => `d-${deliveryId}`;
-
 type LockEventType = "account.lock.requested" | "account.unlock.requested";
 
 /**
- * Requests (or releases) a lock at the provider: the case records the request, a durable delivery
- * record is written, and a timer execution starts delivering it at once. Every step is idempotent
- * (deterministic delivery id from the request time), so the workflow may retry it freely.
+ * The timer execution that drives one delivery's attempts. Generation 1 is the first run; an
+ * operator replay starts generation n + 1 under a new name (execution names are single-use).
  */
-function makeDeliverLockEvent(deps: Deps) {
-  return async (item: Case, type: LockEventType, reason: string): Promise<void> => {
-    const requestedAt = type === "account.lock.requested" ? item.lock.requestedAt : item.lock.releaseRequestedAt;
-    const deliveryId = `${item.caseId}-${type === "account.lock.requested" ? "lock" : "unlock"}-${Date.parse(requestedAt ?? "")}`;
+export const deliveryTimerName = (deliveryId: string, generation = 1) =>
+  generation <= 1 ? `d-${deliveryId}` : `d-${deliveryId}-g${generation}`;
+
+/**
+ * The delivery (and `webhook-id`) of a case's current lock or release request. Deterministic from
+ * the request time, so a retried request finds the record it wrote, and a later lock cycle of the
+ * same case gets a new one.
+ */
+export function lockDeliveryId(item: Case, type: LockEventType): string | null {
+  const requestedAt = type === "account.lock.requested" ? item.lock.requestedAt : item.lock.releaseRequestedAt;
+  if (!requestedAt) return null;
+  return `${item.caseId}-${type === "account.lock.requested" ? "lock" : "unlock"}-${Date.parse(requestedAt)}`;
+}
+
+/** The attempt marker of a delivery parked because the case no longer wants it (see {@link makeFireDelivery}). */
+export const SUPERSEDED = "superseded";
+
+/** The data every outbound event carries (PRODUCT.md "Outbound webhooks"). */
+function eventData(item: Case, reason: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    caseId: item.caseId,
+    accountId: item.accountId,
+    scopes: item.lock.scopes,
+    reason,
+    priority: item.priority,
+    ...extra,
+  };
+}
+
+/**
+ * Makes one outbound event durable and starts delivering it:
+ *
+ * 1. Write the delivery record (`attribute_not_exists`: a retry finds the one it wrote).
+ * 2. Start its timer execution, named after the delivery (a second start is a no-op), which makes
+ *    the first attempt at once.
+ * 3. Publish the same data on EventBridge, with the `webhookId` so that consumers can drop the
+ *    duplicates a retried step may publish (EventBridge is at-least-once anyway). After the timer
+ *    start: an EventBridge outage must not hold up the webhook.
+ */
+function makeDeliver(deps: Deps) {
+  return async (input: {
+    deliveryId: string;
+    caseId: string;
+    type: Delivery["type"];
+    payload: Record<string, unknown>;
+  }) => {
     const now = deps.clock.now();
-    const payload = { caseId: item.caseId, accountId: item.accountId, scopes: item.lock.scopes, reason, priority: item.priority };
-    await deps.deliveries.createIfAbsent({
-      deliveryId,
-      caseId: item.caseId,
-      type,
-      payload,
+    const stored = await deps.deliveries.createIfAbsent({
+      deliveryId: input.deliveryId,
+      caseId: input.caseId,
+      type: input.type,
+      payload: input.payload,
       status: "pending",
       attempts: [],
       nextAttemptAt: iso(now),
       createdAt: iso(now),
       version: 1,
     });
-    await deps.events?.publish(type, payload);
-    await deps.workflow.startTimer(deliveryTimerName(deliveryId), { kind: "delivery", ref: deliveryId, generation: 1, at: iso(now) });
+    await deps.workflow.startTimer(deliveryTimerName(stored.deliveryId), {
+      kind: "delivery",
+      ref: stored.deliveryId,
+      generation: 1,
+      at: stored.nextAttemptAt ?? iso(now),
+    });
+    await deps.events?.publish(stored.type, { ...stored.payload, webhookId: stored.deliveryId });
+    return stored;
   };
 }
 
 /**
- * Requests a temporary lock of the reporter's account (workflow containment, new evidence, or an agent).
+ * Requests a temporary lock of the reporter's account (workflow containment at intake, new
+ * evidence merged into a case, or an agent).
  *
- * 1. Record `lock.requested` on the case (no-op when a lock is already requested or applied) and
- *    start the containment clock if it is not running.
- * 2. Deliver `account.lock.requested` to the provider (signed webhook + EventBridge), durably.
- * 3. Tell the reporter on every trusted channel.
+ * Input: the case, who asks and why. Output: the case as it is now.
+ * 1. Record `lock.requested` on the case (scopes per incident type unless already chosen, the
+ *    containment clock started if it is not running). A lock already requested or applied changes
+ *    nothing; a retry still makes sure its delivery exists (step 2 is idempotent).
+ * 2. Deliver `account.lock.requested` to the provider: a durable record, then a timer execution
+ *    that makes the first attempt at once and retries on the Standard Webhooks schedule; the same
+ *    data goes on EventBridge. Nothing here waits on verification or on a human.
+ * 3. Tell the reporter on every trusted channel (once per lock) and re-arm the SLA timer.
+ *
+ * @throws ActionNotAllowedError `release_in_progress` while a release is being delivered (a lock
+ *   sent behind it could reach the provider first).
+ * @throws NotFoundError unknown case.
  */
 export function makeRequestLock(deps: Deps) {
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
-  const deliver = makeDeliverLockEvent(deps);
+  const deliver = makeDeliver(deps);
   const rearm = makeRearmSlaTimer(deps);
   return async (input: { caseId: string; actor: string; reason: string }): Promise<Case> => {
     const item = await mutate(input.caseId, (current, now) => {
-      if (current.lock.state === "requested" || current.lock.state === "applied") return null;
+      const transition = nextLockState(current.lock.state, "requested");
+      if (!transition.ok) {
+        if (current.lock.state === "release_requested") {
+          throw new ActionNotAllowedError(
+            "the lock is being released; wait for the provider to confirm before locking again",
+            "release_in_progress",
+          );
+        }
+        return null;
+      }
       const scopes = current.lock.scopes.length ? current.lock.scopes : scopesFor(current.incidentType);
       return {
         case: {
           ...current,
-          lock: { ...current.lock, state: "requested", scopes, requestedAt: iso(now), appliedAt: null, reason: input.reason },
+          lock: {
+            state: "requested",
+            scopes,
+            requestedAt: iso(now),
+            appliedAt: null,
+            releaseRequestedAt: null,
+            releasedAt: null,
+            reason: input.reason,
+          },
           sla: startContainment(current.sla, current.priority, now, deps.config.policy),
         },
         events: [{ type: "lock.requested", actor: input.actor, detail: { scopes, reason: input.reason } }],
       };
     });
-    if (item.lock.state !== "requested") return item;
-    await deliver(item, "account.lock.requested", item.lock.reason ?? input.reason);
-    await notify(item.caseId, "lock_requested", { vars: { scopes: item.lock.scopes }, key: `lock_requested#${item.lock.requestedAt}` });
+    const deliveryId = lockDeliveryId(item, "account.lock.requested");
+    if (item.lock.state !== "requested" || !deliveryId) return item;
+    await deliver({
+      deliveryId,
+      caseId: item.caseId,
+      type: "account.lock.requested",
+      payload: eventData(item, item.lock.reason ?? input.reason),
+    });
+    await notify(item.caseId, "lock_requested", {
+      vars: { scopes: item.lock.scopes },
+      key: `lock_requested#${item.lock.requestedAt}`,
+    });
     await rearm(item.caseId);
     return item;
   };
 }
 
 /**
- * An agent releases the lock: allowed only with two proofs fresher than the lock and after the
- * cool-down (PRODUCT.md); every remaining channel hears of it.
+ * An agent releases the lock.
  *
- * @throws ActionNotAllowedError with reason `not_locked`, `cooldown` or `missing_proofs`.
+ * Input: the case, the agent, an optional note (the event's `reason`). Output: the case.
+ * 1. Allowed only with two proofs fresher than the lock (email + SMS, or email + the agent's
+ *    identity check when SMS is dropped) and after the cool-down (24 h for P1, 1 h otherwise).
+ *    The lock moves to `release_requested`. A release already requested changes nothing, so a
+ *    retried request is safe (step 2 is idempotent).
+ * 2. Deliver `account.unlock.requested` (durable record + timer + EventBridge). A lock request
+ *    still being retried is superseded: it is never sent after the release.
+ * 3. Tell the reporter on every channel the case still trusts.
+ *
+ * @throws ActionNotAllowedError with reason `not_locked`, `cooldown` (with `retryAfterSeconds`)
+ *   or `missing_proofs`; the message names the time left and the proofs still needed.
+ * @throws NotFoundError unknown case.
  */
 export function makeRequestUnlock(deps: Deps) {
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
-  const deliver = makeDeliverLockEvent(deps);
+  const deliver = makeDeliver(deps);
   return async (input: { caseId: string; actor: string; note?: string }): Promise<Case> => {
     const item = await mutate(input.caseId, (current, now) => {
+      if (current.lock.state === "release_requested") return null;
       const decision = unlockDecision({
         priority: current.priority,
-        lock: { state: current.lock.state, requestedAt: current.lock.requestedAt ? Date.parse(current.lock.requestedAt) : undefined },
+        lock: { state: current.lock.state, requestedAt: epoch(current.lock.requestedAt) },
         proofs: {
-          emailVerifiedAt: current.verification.emailVerifiedAt ? Date.parse(current.verification.emailVerifiedAt) : undefined,
-          smsVerifiedAt: current.verification.smsVerifiedAt ? Date.parse(current.verification.smsVerifiedAt) : undefined,
-          identityVerifiedAt: current.verification.identityVerifiedAt
-            ? Date.parse(current.verification.identityVerifiedAt)
-            : undefined,
+          emailVerifiedAt: epoch(current.verification.emailVerifiedAt),
+          smsVerifiedAt: epoch(current.verification.smsVerifiedAt),
+          identityVerifiedAt: epoch(current.verification.identityVerifiedAt),
         },
         smsTrusted: current.channels.sms,
         now,
@@ -112,25 +198,76 @@ export function makeRequestUnlock(deps: Deps) {
           retryAfterSeconds: decision.retryAfterMs ? Math.ceil(decision.retryAfterMs / 1000) : undefined,
         });
       }
+      const reason = input.note ?? "verified reporter, cool-down passed";
       return {
-        case: { ...current, lock: { ...current.lock, state: "release_requested", releaseRequestedAt: iso(now) } },
-        events: [{ type: "lock.release_requested", actor: input.actor, detail: { scopes: current.lock.scopes } }],
+        case: {
+          ...current,
+          lock: { ...current.lock, state: "release_requested", releaseRequestedAt: iso(now), reason },
+        },
+        events: [
+          { type: "lock.release_requested", actor: input.actor, detail: { scopes: current.lock.scopes, reason } },
+        ],
       };
     });
-    await deliver(item, "account.unlock.requested", input.note ?? "verified reporter, cool-down passed");
-    await notify(item.caseId, "unlock_requested", { key: `unlock_requested#${item.lock.releaseRequestedAt}` });
+    const deliveryId = lockDeliveryId(item, "account.unlock.requested");
+    if (!deliveryId) return item;
+    await deliver({
+      deliveryId,
+      caseId: item.caseId,
+      type: "account.unlock.requested",
+      payload: eventData(item, item.lock.reason ?? input.note ?? "verified reporter, cool-down passed"),
+    });
+    await notify(item.caseId, "unlock_requested", {
+      vars: { scopes: item.lock.scopes },
+      key: `unlock_requested#${item.lock.releaseRequestedAt}`,
+    });
     return item;
   };
 }
 
 /**
- * The delivery timer fired: one signed attempt to the provider, then the next step.
+ * Tells the provider that a case changed status (`case.updated`), e.g. after an agent's action.
+ * Same durable path as the lock events, one delivery per audited change of the case (a retry of
+ * the same change finds its record). Informational: a delivery that fails for good raises the
+ * alarm but does not page the on-call or escalate the case.
  *
- * 1. A delivery no longer pending ends the timer.
- * 2. POST the event signed with the provider's secret (same `webhook-id` on every attempt).
- * 3. Record the attempt. 2xx: the lock is applied (or released) and the containment clock is met.
- *    410: the endpoint is disabled. After the last attempt: exhausted. Both escalate to an agent.
- * 4. Otherwise return the next attempt time from the Standard Webhooks schedule (with jitter and `Retry-After`).
+ * Input: the case and a short reason (e.g. `acknowledged`). Output: the delivery id.
+ * @throws NotFoundError unknown case.
+ */
+export function makeDeliverCaseUpdate(deps: Deps) {
+  const deliver = makeDeliver(deps);
+  return async (input: { caseId: string; reason: string }): Promise<string> => {
+    const found = await deps.cases.get(input.caseId);
+    if (!found) throw new NotFoundError(`case ${input.caseId} not found`);
+    const item = found.case;
+    const deliveryId = `${item.caseId}-updated-${item.audit.seq}`;
+    await deliver({
+      deliveryId,
+      caseId: item.caseId,
+      type: "case.updated",
+      payload: eventData(item, input.reason, { status: item.status, lockState: item.lock.state }),
+    });
+    return deliveryId;
+  };
+}
+
+/**
+ * The delivery timer fired: at most one signed attempt per due slot, then the next step.
+ *
+ * Input and output: the timer (`ref` is the delivery id); `done: false` with `at` waits for the next slot.
+ * 1. A delivery already settled (delivered, disabled, exhausted) re-runs its idempotent follow-up
+ *    (a run that crashed after its write left it undone) and ends the timer. A parked one ends it.
+ * 2. A slot already attempted (a FireTimer retried after its write: the record's `nextAttemptAt`
+ *    is no longer the timer's `at`) is not attempted again: wait for the recorded next attempt.
+ * 3. A lock or release the case no longer wants (a release requested while the lock was still being
+ *    retried, a newer lock cycle) is parked, never sent: the provider must not get them out of order.
+ * 4. POST the event signed with the provider's secret; the same `webhook-id` and body on every
+ *    attempt, a fresh `webhook-timestamp` and signature.
+ * 5. Record the attempt (conditional on the record's version). 2xx: the lock is applied (containment
+ *    met) or released. 410: the endpoint is disabled. After the 10th attempt: exhausted. Both raise
+ *    `DeliveryExhausted`, and for a lock or release page the on-call and escalate the case.
+ * 6. Otherwise wait for the next attempt: the Standard Webhooks schedule with ±10 % jitter, never
+ *    earlier than the provider's `Retry-After`.
  */
 export function makeFireDelivery(deps: Deps) {
   const mutate = makeMutateCase(deps);
@@ -139,48 +276,101 @@ export function makeFireDelivery(deps: Deps) {
   let providerKey: Promise<Uint8Array> | undefined;
 
   return async (timer: TimerInput): Promise<TimerInput> => {
+    const done = { ...timer, done: true };
     const delivery = await deps.deliveries.get(timer.ref);
-    if (!delivery || delivery.status !== "pending") return { ...timer, done: true };
+    if (!delivery) return done;
+    if (delivery.status !== "pending") {
+      await settle(delivery, delivery.status);
+      return done;
+    }
+    // Parked (superseded): nothing left to attempt.
+    if (delivery.nextAttemptAt === null) return done;
+    // The timer's `at` names the slot it fires for. A record that has moved on to another slot means
+    // this one was attempted already (a FireTimer retried after its write): wait for the next one.
+    if (delivery.nextAttemptAt !== timer.at) return { ...timer, at: delivery.nextAttemptAt, done: false };
+
     const now = deps.clock.now();
+    if (!(await stillWanted(delivery))) {
+      await park(delivery, now);
+      return done;
+    }
     const outcome = await attempt(delivery, now);
-    const step = outcome.status === null && !deps.config.providerWebhookUrl
-      ? ({ kind: "delivered" } as const)
-      : nextAttempt({
-          attemptsMade: delivery.attempts.length + 1,
-          status: outcome.status ?? undefined,
-          retryAfterHeader: outcome.retryAfter,
-          now,
-          random: Math.random,
-        });
-    const status: Delivery["status"] =
-      step.kind === "retry" ? "pending" : step.kind === "delivered" ? "delivered" : step.kind;
+    const step =
+      outcome.status === null && !deps.config.providerWebhookUrl
+        ? ({ kind: "delivered" } as const)
+        : nextAttempt({
+            attemptsMade: delivery.attempts.length + 1,
+            status: outcome.status ?? undefined,
+            retryAfterHeader: outcome.retryAfter,
+            now,
+            random: () => uniform(deps.ids.randomBytes(4)),
+          });
     const updated: Delivery = {
       ...delivery,
-      status,
-      attempts: [...delivery.attempts, { at: iso(now), status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) }],
+      status: step.kind === "retry" ? "pending" : step.kind,
+      attempts: [
+        ...delivery.attempts,
+        { at: iso(now), status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) },
+      ],
       nextAttemptAt: step.kind === "retry" ? iso(step.at) : null,
     };
-    // Lost a race with a concurrent run of the same timer: that run owns the next step.
-    if (!(await deps.deliveries.update(updated))) return { ...timer, done: true };
-
+    // Lost a race with a concurrent run for the same delivery: that run owns the next step.
+    if (!(await deps.deliveries.update(updated))) return done;
     if (step.kind === "retry") return { ...timer, at: iso(step.at), done: false };
-    if (step.kind === "delivered") await onDelivered(delivery);
-    else await onFailed(delivery, step.kind);
-    return { ...timer, done: true };
+    await settle(updated, step.kind);
+    return done;
   };
 
-  async function attempt(delivery: Delivery, now: number): Promise<{ status: number | null; retryAfter?: string; error?: string }> {
+  async function stillWanted(delivery: Delivery): Promise<boolean> {
+    if (delivery.type === "case.updated") return true;
+    const found = await deps.cases.get(delivery.caseId);
+    return found !== null && wants(found.case, delivery);
+  }
+
+  async function park(delivery: Delivery, now: number): Promise<void> {
+    const parked: Delivery = {
+      ...delivery,
+      attempts: [...delivery.attempts, { at: iso(now), status: null, error: SUPERSEDED }],
+      nextAttemptAt: null,
+    };
+    if (!(await deps.deliveries.update(parked))) return;
+    await mutate(delivery.caseId, (current) => ({
+      case: current,
+      events: [
+        {
+          type: "delivery.superseded",
+          actor: "vigil",
+          detail: { deliveryId: delivery.deliveryId, eventType: delivery.type },
+        },
+      ],
+    }));
+  }
+
+  async function attempt(
+    delivery: Delivery,
+    now: number,
+  ): Promise<{ status: number | null; retryAfter?: string; error?: string }> {
     const url = deps.config.providerWebhookUrl;
     if (!url) return { status: null };
     providerKey ??= deps.secrets.load().then((secrets) => parseSecret(secrets.providerWebhookSecret));
+    const key = await providerKey.catch((error: unknown) => {
+      // Do not keep a failed load: the next attempt (or the workflow's retry) loads again.
+      providerKey = undefined;
+      throw error;
+    });
     const timestampSeconds = Math.floor(now / 1000);
-    const body = JSON.stringify({ type: delivery.type, timestamp: iso(now), data: delivery.payload });
-    const signature = signPayload({ secret: await providerKey, id: delivery.deliveryId, timestampSeconds, body });
+    // The body is the event, fixed at creation: every attempt carries the same bytes.
+    const body = JSON.stringify({ type: delivery.type, timestamp: delivery.createdAt, data: delivery.payload });
+    const signature = signPayload({ secret: key, id: delivery.deliveryId, timestampSeconds, body });
     try {
       const response = await deps.transport.post({
         url,
         body,
-        headers: { "webhook-id": delivery.deliveryId, "webhook-timestamp": String(timestampSeconds), "webhook-signature": signature },
+        headers: {
+          "webhook-id": delivery.deliveryId,
+          "webhook-timestamp": String(timestampSeconds),
+          "webhook-signature": signature,
+        },
       });
       return { status: response.status, retryAfter: response.retryAfter };
     } catch (error) {
@@ -188,11 +378,16 @@ export function makeFireDelivery(deps: Deps) {
     }
   }
 
+  async function settle(delivery: Delivery, status: Exclude<Delivery["status"], "pending">): Promise<void> {
+    if (status === "delivered") await onDelivered(delivery);
+    else await onFailed(delivery, status);
+  }
+
   async function onDelivered(delivery: Delivery): Promise<void> {
+    if (delivery.type === "case.updated") return;
     const isLock = delivery.type === "account.lock.requested";
     const item = await mutate(delivery.caseId, (current, now) => {
-      const expected = isLock ? "requested" : "release_requested";
-      if (current.lock.state !== expected) return null;
+      if (!wants(current, delivery)) return null;
       return {
         case: {
           ...current,
@@ -200,27 +395,148 @@ export function makeFireDelivery(deps: Deps) {
             ? { ...current.lock, state: "applied", appliedAt: iso(now) }
             : { ...current.lock, state: "released", releasedAt: iso(now) },
           sla:
-            isLock && current.sla.containment ? { ...current.sla, containment: meet(current.sla.containment, now) } : current.sla,
+            isLock && current.sla.containment
+              ? { ...current.sla, containment: meet(current.sla.containment, now) }
+              : current.sla,
         },
-        events: [{ type: isLock ? "lock.applied" : "lock.released", actor: "provider", detail: { deliveryId: delivery.deliveryId } }],
+        events: [
+          {
+            type: isLock ? "lock.applied" : "lock.released",
+            actor: "provider",
+            detail: { deliveryId: delivery.deliveryId },
+          },
+        ],
       };
     });
-    if (isLock && item.lock.state === "applied") {
-      await notify(item.caseId, "lock_applied", { vars: { scopes: item.lock.scopes }, key: `lock_applied#${item.lock.appliedAt}` });
+    if (isLock && item.lock.state === "applied" && lockDeliveryId(item, delivery.type) === delivery.deliveryId) {
+      await notify(item.caseId, "lock_applied", {
+        vars: { scopes: item.lock.scopes },
+        key: `lock_applied#${item.lock.appliedAt}`,
+      });
       await rearm(item.caseId);
     }
   }
 
+  /**
+   * Raises the alarm once per failed delivery (the `sent` key makes a re-run a no-op). The on-call
+   * is paged before the case records it: a retry may page twice, a lost page is worse.
+   */
   async function onFailed(delivery: Delivery, kind: "disabled" | "exhausted"): Promise<void> {
+    const key = `delivery_failed#${delivery.deliveryId}`;
+    const found = await deps.cases.get(delivery.caseId);
+    if (!found || found.case.sent.includes(key)) return;
+    const protective = delivery.type !== "case.updated";
+    const attempts = delivery.attempts.length;
+    const error =
+      kind === "disabled" ? "provider endpoint answered 410 Gone (disabled)" : `no 2xx after ${attempts} attempts`;
     deps.metrics.count("DeliveryExhausted");
-    const item = await mutate(delivery.caseId, (current) => ({
-      case: {
-        ...current,
-        escalations: current.escalations + 1,
-        failures: [...current.failures.slice(-9), { at: iso(deps.clock.now()), step: delivery.type, error: `delivery ${kind}` }],
-      },
-      events: [{ type: "delivery.failed", actor: "vigil", detail: { deliveryId: delivery.deliveryId, kind, attempts: delivery.attempts.length + 1 } }],
-    }));
-    if (isActive(item)) await notifyOncall(deps, item, { reason: `provider webhook ${delivery.type} ${kind}; lock it by hand` });
+    if (protective) {
+      const action = delivery.type === "account.lock.requested" ? "lock" : "unlock";
+      await notifyOncall(deps, found.case, {
+        reason: `provider webhook ${delivery.type} ${kind} (${error}); ${action} the account by hand and replay delivery ${delivery.deliveryId}`,
+      });
+    }
+    await mutate(delivery.caseId, (current, now) =>
+      current.sent.includes(key)
+        ? null
+        : {
+            case: {
+              ...current,
+              sent: [...current.sent, key],
+              escalations: protective ? current.escalations + 1 : current.escalations,
+              failures: protective
+                ? [
+                    ...current.failures.slice(-9),
+                    { at: iso(now), step: delivery.type, error: `delivery ${kind}: ${error}` },
+                  ]
+                : current.failures,
+            },
+            events: [
+              {
+                type: "delivery.failed",
+                actor: "vigil",
+                detail: {
+                  deliveryId: delivery.deliveryId,
+                  eventType: delivery.type,
+                  kind,
+                  attempts,
+                  escalated: protective,
+                },
+              },
+            ],
+          },
+    );
   }
+}
+
+/**
+ * An operator replays a delivery that failed for good (`exhausted` or `disabled`), once the
+ * provider's endpoint is healthy again: the schedule starts over under the same `webhook-id`, in a
+ * new timer generation. The attempts so far go to the case's audit trail.
+ *
+ * @throws ActionNotAllowedError `not_failed` when the delivery is pending or delivered;
+ *   `superseded` when the case no longer wants it (a newer lock or release).
+ * @throws NotFoundError unknown delivery.
+ */
+export function makeReplayDelivery(deps: Deps) {
+  const mutate = makeMutateCase(deps);
+  return async (input: { deliveryId: string; actor: string }): Promise<Delivery> => {
+    const delivery = await deps.deliveries.get(input.deliveryId);
+    if (!delivery) throw new NotFoundError(`delivery ${input.deliveryId} not found`);
+    if (delivery.status !== "exhausted" && delivery.status !== "disabled") {
+      throw new ActionNotAllowedError(`delivery ${delivery.deliveryId} is ${delivery.status}`, "not_failed");
+    }
+    const found = await deps.cases.get(delivery.caseId);
+    if (delivery.type !== "case.updated" && !(found && wants(found.case, delivery))) {
+      throw new ActionNotAllowedError(`the case no longer wants delivery ${delivery.deliveryId}`, "superseded");
+    }
+    const now = deps.clock.now();
+    const replayed: Delivery = { ...delivery, status: "pending", attempts: [], nextAttemptAt: iso(now) };
+    if (!(await deps.deliveries.update(replayed))) {
+      throw new ConflictError(`delivery ${delivery.deliveryId} changed meanwhile; try again`);
+    }
+    const last = delivery.attempts.at(-1);
+    await mutate(delivery.caseId, (current) => ({
+      case: current,
+      events: [
+        {
+          type: "delivery.replayed",
+          actor: input.actor,
+          detail: {
+            deliveryId: delivery.deliveryId,
+            eventType: delivery.type,
+            was: delivery.status,
+            attempts: delivery.attempts.length,
+            lastStatus: last?.status ?? null,
+          },
+        },
+      ],
+    }));
+    // The record's version only grows, so each replay names a new timer execution.
+    const generation = delivery.version + 1;
+    await deps.workflow.startTimer(deliveryTimerName(delivery.deliveryId, generation), {
+      kind: "delivery",
+      ref: delivery.deliveryId,
+      generation,
+      at: iso(now),
+    });
+    return { ...replayed, version: replayed.version + 1 };
+  };
+}
+
+/** Whether the case still wants this lock or release delivered (its current request, in its state). */
+function wants(item: Case, delivery: Delivery): boolean {
+  if (delivery.type === "case.updated") return true;
+  const from = delivery.type === "account.lock.requested" ? "requested" : "release_requested";
+  return item.lock.state === from && lockDeliveryId(item, delivery.type) === delivery.deliveryId;
+}
+
+function epoch(value: string | null): number | undefined {
+  return value ? Date.parse(value) : undefined;
+}
+
+/** A uniform number in [0, 1) from 4 random bytes (the jitter source comes from the `IdGenerator` port). */
+function uniform(bytes: Uint8Array): number {
+  const [a = 0, b = 0, c = 0, d = 0] = bytes;
+  return (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) / 2 ** 32;
 }

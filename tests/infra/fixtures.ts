@@ -36,9 +36,9 @@ export interface SynthesizedVigil {
  */
 export function synthesizeVigil(
   input: ConfigInput = {},
-  { fast = true, nag = true }: { fast?: boolean; nag?: boolean } = {},
+  { fast = true, nag = true, outdir }: { fast?: boolean; nag?: boolean; outdir?: string } = {},
 ): SynthesizedVigil {
-  const app = testApp({ fast });
+  const app = testApp({ fast, ...(outdir === undefined ? {} : { outdir }) });
   if (nag) addNagChecks(app);
   const config = parseConfig({ ...TEST_CONFIG_INPUT, ...input }, { region: TEST_REGION, account: TEST_ACCOUNT });
   const { stateful, service } = addVigilStacks(app, config);

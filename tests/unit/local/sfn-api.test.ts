@@ -137,14 +137,18 @@ describe("SFN emulator API", () => {
   it("fails the execution with the Lambda's error when nothing catches it, without crashing", async () => {
     // Prepare
     harness = await startHarness({
-      machines: { failing: { StartAt: "Boom", States: { Boom: { Type: "Task", Resource: lambdaArn("Boom"), End: true } } } },
+      machines: {
+        failing: { StartAt: "Boom", States: { Boom: { Type: "Task", Resource: lambdaArn("Boom"), End: true } } },
+      },
       invoke: async () => {
         throw namedError("ConfigError", "missing setting");
       },
     });
 
     // Act
-    const { executionArn } = await harness.sfn.send(new StartExecutionCommand({ stateMachineArn: harness.arn("failing") }));
+    const { executionArn } = await harness.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: harness.arn("failing") }),
+    );
     await harness.emulator.waitIdle();
     const result = await harness.describe(executionArn as string);
 
@@ -207,7 +211,9 @@ describe("SFN emulator API", () => {
     const { executionArn: approvalArn } = await harness.sfn.send(
       new StartExecutionCommand({ stateMachineArn: harness.arn("approval") }),
     );
-    const { executionArn: holdArn } = await harness.sfn.send(new StartExecutionCommand({ stateMachineArn: harness.arn("hold") }));
+    const { executionArn: holdArn } = await harness.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: harness.arn("hold") }),
+    );
     await harness.emulator.waitIdle();
     const pendingBefore = harness.emulator.stats().pendingTokens;
 
@@ -227,6 +233,29 @@ describe("SFN emulator API", () => {
     expect(history.at(-1)?.type).toBe("ExecutionAborted");
   });
 
+  it("times the execution out at its top-level TimeoutSeconds of virtual time", async () => {
+    // Prepare
+    harness = await startHarness({ machines: { bounded: { ...passThrough, TimeoutSeconds: 120 } } });
+    const { executionArn } = await harness.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: harness.arn("bounded") }),
+    );
+
+    // Act
+    await harness.clock.advance(119);
+    const before = await harness.describe(executionArn as string);
+    await harness.clock.advance(1);
+    const after = await harness.describe(executionArn as string);
+    const { executions } = await harness.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: harness.arn("bounded"), statusFilter: "TIMED_OUT" }),
+    );
+
+    // Assess
+    expect(before.status).toBe("RUNNING");
+    expect(after.status).toBe("TIMED_OUT");
+    expect(executions?.map((execution) => execution.executionArn)).toEqual([executionArn]);
+    expect(harness.clock.pending()).toEqual([]);
+  });
+
   it("records an AWS-like history whose StateEntered count equals the transitions", async () => {
     // Prepare
     harness = await startHarness({
@@ -235,7 +264,11 @@ describe("SFN emulator API", () => {
           StartAt: "Prepare",
           States: {
             Prepare: { Type: "Pass", Result: { go: true }, ResultPath: "$.p", Next: "Decide" },
-            Decide: { Type: "Choice", Choices: [{ Variable: "$.p.go", BooleanEquals: true, Next: "Pause" }], Default: "Done" },
+            Decide: {
+              Type: "Choice",
+              Choices: [{ Variable: "$.p.go", BooleanEquals: true, Next: "Pause" }],
+              Default: "Done",
+            },
             Pause: { Type: "Wait", Seconds: 60, Next: "Work" },
             Work: { Type: "Task", Resource: lambdaArn("Work"), ResultPath: "$.work", Next: "Done" },
             Done: { Type: "Succeed" },
@@ -244,7 +277,9 @@ describe("SFN emulator API", () => {
       },
       invoke: async () => ({ ok: true }),
     });
-    const { executionArn } = await harness.sfn.send(new StartExecutionCommand({ stateMachineArn: harness.arn("flow") }));
+    const { executionArn } = await harness.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: harness.arn("flow") }),
+    );
 
     // Act
     await harness.clock.advance(60);

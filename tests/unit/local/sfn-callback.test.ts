@@ -19,7 +19,10 @@ function approvalMachine(task: Record<string, unknown>): object {
       Approve: {
         Type: "Task",
         Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
-        Parameters: { FunctionName: lambdaArn("Ask"), Payload: { "caseId.$": "$.caseId", "taskToken.$": "$$.Task.Token" } },
+        Parameters: {
+          FunctionName: lambdaArn("Ask"),
+          Payload: { "caseId.$": "$.caseId", "taskToken.$": "$$.Task.Token" },
+        },
         ResultPath: "$.approval",
         Catch: [
           { ErrorEquals: ["States.Timeout"], ResultPath: "$.timeout", Next: "TimedOut" },

@@ -75,8 +75,7 @@ export async function startHarness(options: {
     stateDir,
     arn: (name) => emulator.stateMachineArn(name),
     describe: (executionArn) => sfn.send(new DescribeExecutionCommand({ executionArn })),
-    history: async (executionArn) =>
-      (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [],
+    history: async (executionArn) => (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [],
     close: async () => {
       sfn.destroy();
       await emulator.close();

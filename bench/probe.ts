@@ -1,0 +1,22 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { Webhook } from "standardwebhooks";
+import { startLocalRuntime } from "../local/runtime.js";
+
+const dataDir = mkdtempSync(join(tmpdir(), "vigil-probe-"));
+const rt = await startLocalRuntime({ port: 0, dataDir, env: {} });
+const t0 = Date.now();
+const ts = new Date(rt.clock.now());
+const body = JSON.stringify({ type: "incident.reported", timestamp: ts.toISOString(), data: { accountId: "acct_1", incidentType: "key_compromise", reporter: { email: "a@example.com", phone: "+14155550100" } } });
+const id = `msg_${randomUUID()}`;
+const sig = new Webhook(rt.config.webhookSecrets[0]!).sign(id, ts, body);
+const r = await fetch(`${rt.url}/v1/reports`, { method: "POST", headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(Math.floor(ts.getTime() / 1000)), "webhook-signature": sig }, body });
+console.log(r.status, await r.text(), Date.now() - t0);
+await rt.sfn.waitIdle();
+console.log("idle", Date.now() - t0);
+console.log(JSON.stringify(rt.sfn.stats(), null, 1));
+console.log(rt.sink.list().map((d) => [d.type, d.status, d.receivedAt]));
+console.log(rt.outbox.list().map((m) => [m.channel, m.to, m.subject, m.text.slice(0, 300)]));
+await rt.close();

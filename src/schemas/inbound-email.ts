@@ -1,0 +1,66 @@
+import * as z from "zod";
+
+/** Largest raw message considered (SNS carries at most 150 KB; a "YES" reply is a few KB). */
+export const MAX_INBOUND_EMAIL_CHARS = 256 * 1024;
+
+/** SES verdict statuses: `PASS`, `FAIL`, `GRAY`, `PROCESSING_FAILED`, `DISABLED` (any case accepted). */
+const VerdictStatus = z.string().max(32);
+
+/**
+ * A received email as the reply use case takes it: the raw MIME and the receiving server's SPF,
+ * DKIM and DMARC verdicts. The local `/_local/inbound-email` endpoint accepts this shape directly.
+ * `envelopeFrom` (the SMTP `MAIL FROM`) is accepted for parity with SES but not decisive: DMARC
+ * authenticates the `From` header, and forwarders rewrite the envelope (SRS).
+ */
+export const InboundEmailSchema = z.object({
+  rawMime: z.string().min(1).max(MAX_INBOUND_EMAIL_CHARS),
+  verdicts: z.object({ spf: VerdictStatus, dkim: VerdictStatus, dmarc: VerdictStatus }),
+  envelopeFrom: z.string().max(512).optional(),
+});
+export type InboundEmail = z.infer<typeof InboundEmailSchema>;
+
+const Verdict = z.object({ status: VerdictStatus }).loose();
+
+/**
+ * The SES receipt notification an SNS action publishes (`notificationType: "Received"`, with the
+ * message in `content`), turned into an {@link InboundEmail}. The receipt rule publishes UTF-8; a
+ * Base64-encoded action is decoded too.
+ */
+export const SesReceivedNotificationSchema = z
+  .object({
+    notificationType: z.literal("Received"),
+    mail: z.object({ source: z.string().max(512).optional() }).loose(),
+    receipt: z
+      .object({
+        spfVerdict: Verdict,
+        dkimVerdict: Verdict,
+        dmarcVerdict: Verdict,
+        action: z.object({ encoding: z.string().optional() }).loose().optional(),
+      })
+      .loose(),
+    content: z
+      .string()
+      .min(1)
+      .max(MAX_INBOUND_EMAIL_CHARS * 2),
+  })
+  .loose()
+  .transform(
+    (notification): InboundEmail => ({
+      rawMime:
+        notification.receipt.action?.encoding?.toUpperCase() === "BASE64"
+          ? Buffer.from(notification.content, "base64").toString("utf8")
+          : notification.content,
+      verdicts: {
+        spf: notification.receipt.spfVerdict.status,
+        dkim: notification.receipt.dkimVerdict.status,
+        dmarc: notification.receipt.dmarcVerdict.status,
+      },
+      envelopeFrom: notification.mail.source,
+    }),
+  )
+  .pipe(InboundEmailSchema);
+
+/** The SNS event that invokes `receive-email-reply`: each record's `Message` is a SES notification (JSON text). */
+export const SnsEventSchema = z.object({
+  Records: z.array(z.object({ Sns: z.object({ Message: z.string() }).loose() }).loose()),
+});

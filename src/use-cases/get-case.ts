@@ -1,0 +1,44 @@
+import { NotFoundError } from "../errors/index.js";
+import type { AuditEvent, Case } from "../schemas/case.js";
+import { CASE_ID_PATTERN } from "../schemas/operator.js";
+import { type CaseView, toCaseView } from "./case-view.js";
+import type { Deps } from "./deps.js";
+
+/** Refuses ids Vigil never mints before any read: they name no case (404, not 400). */
+export function assertCaseId(caseId: string | undefined): string {
+  if (!caseId || !CASE_ID_PATTERN.test(caseId)) throw new NotFoundError("case not found");
+  return caseId;
+}
+
+/**
+ * The audit events of a case exactly as of the case read: the events up to its `audit.seq` are
+ * either written or in its outbox (a change flushes the previous outbox before it writes).
+ */
+export async function auditAsOf(deps: Pick<Deps, "cases">, item: Case): Promise<AuditEvent[]> {
+  if (item.pendingEvents.length) await deps.cases.appendAudit(item.pendingEvents);
+  const stored = await deps.cases.listAudit(item.caseId);
+  const bySeq = new Map<number, AuditEvent>();
+  for (const event of [...stored, ...item.pendingEvents]) if (event.seq <= item.audit.seq) bySeq.set(event.seq, event);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * `GET /v1/cases/{caseId}`: one case as an agent sees it.
+ *
+ * Input: the case id from the path. Output: the {@link CaseView} (reporter masked, no secrets,
+ * the audit trail as a scrubbed timeline).
+ * 1. Refuse an id of the wrong shape (404).
+ * 2. Read the case (consistent); 404 when absent.
+ * 3. Read its audit events as of that read (writing any still in the case's outbox first).
+ * 4. Map both to the view.
+ *
+ * @throws NotFoundError unknown or malformed case id.
+ */
+export function makeGetCase(deps: Pick<Deps, "cases">) {
+  return async (caseId: string | undefined): Promise<CaseView> => {
+    const id = assertCaseId(caseId);
+    const found = await deps.cases.get(id);
+    if (!found) throw new NotFoundError(`case ${id} not found`);
+    return toCaseView(found.case, await auditAsOf(deps, found.case));
+  };
+}

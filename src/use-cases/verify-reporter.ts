@@ -1,0 +1,430 @@
+import { isActive } from "../domain/case.js";
+import { maskEmail } from "../domain/masking.js";
+import { type Locale, resolveLocale } from "../domain/messages/index.js";
+import { resume } from "../domain/sla.js";
+import type { IncidentType } from "../domain/types.js";
+import {
+  type CodeState,
+  canSendCode,
+  checkCode,
+  codeDigitsFor,
+  codeMatches,
+  factorsSatisfied,
+  hashLinkToken,
+  isLocked,
+  linkStatus,
+  recordFailure,
+  requiredFactors,
+  VERIFICATION_POLICY,
+} from "../domain/verification.js";
+import { ActionNotAllowedError, RateLimitedError } from "../errors/index.js";
+import type { VerificationLink } from "../ports/verification-links.js";
+import type { Case } from "../schemas/case.js";
+import type { ResendResult, VerifyResult, VerifySubmission } from "../schemas/verify.js";
+import { type AuditEntry, makeMutateCase } from "./case-mutation.js";
+import { mintCode } from "./challenges.js";
+import type { Deps } from "./deps.js";
+import { makeNotifyReporter, sendToChannels } from "./notify.js";
+import { makeReopenCase } from "./reopen-case.js";
+
+/**
+ * What `GET /v1/verify/{token}` shows. `invalid` is one answer for every link that cannot act
+ * (unknown, used, expired, bound to something else, or its case moved on), so the page never tells
+ * whether a token or case exists.
+ */
+export type VerifyView =
+  | { kind: "invalid"; locale: Locale }
+  | {
+      kind: "verify";
+      locale: Locale;
+      caseRef: string;
+      maskedEmail: string;
+      incidentType: IncidentType;
+      /** The SMS code the page must ask for, or null when the case does not need one. */
+      code: { digits: number; canResend: boolean } | null;
+      /** Set while verification is locked after repeated failures. */
+      retryAfterSeconds?: number;
+    }
+  | { kind: "reopen"; locale: Locale; caseRef: string; maskedEmail: string; incidentType: IncidentType };
+
+/**
+ * A submission's result, with what its HTML page needs (not part of the JSON answer): the locale
+ * and the case reference (null for a link that cannot act).
+ */
+export type VerifyOutcome = VerifyResult & { locale: Locale; caseRef: string | null };
+
+/** A resend's (deliberately uniform) result, with the locale of its page. */
+export type ResendOutcome = ResendResult & { locale: Locale };
+
+/**
+ * Read for tokens that match no link, so that every request costs the same two store reads and
+ * one HMAC whether or not its token exists (PRODUCT.md: "about the same time"). No case has this id.
+ */
+const DECOY_CASE_ID = "c_00000000000000000000000000";
+const DECOY_HASH = "0".repeat(64);
+const INVALID: VerifyResult = { status: "invalid", attemptsLeft: 0 };
+const EXPIRED: VerifyResult = { status: "expired", attemptsLeft: 0 };
+
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+interface Found {
+  tokenHash: string;
+  link: VerificationLink;
+  case: Case;
+}
+
+/**
+ * Whether a link may act on its case now: bound to this case, its reporter's address and the
+ * workflow generation it was issued in, unused and unexpired. A verification link also needs its
+ * case active with the verification challenge of that generation; a reopen link, its case ended.
+ */
+function linkUsable(link: VerificationLink, item: Case, now: number): boolean {
+  const status = linkStatus(
+    {
+      tokenHash: link.tokenHash,
+      caseId: link.caseId,
+      recipient: link.recipient.toLowerCase(),
+      purpose: link.purpose,
+      issuedAt: 0,
+      expiresAt: link.expiresAt,
+      usedAt: link.usedAt ?? undefined,
+    },
+    { caseId: item.caseId, recipient: item.reporter.email.toLowerCase(), purpose: link.purpose },
+    now,
+  );
+  if (status !== "valid" || link.generation !== item.workflow.generation) return false;
+  if (link.purpose === "reopen_case") return !isActive(item);
+  return isActive(item) && item.verification.challengeGeneration === link.generation;
+}
+
+/** Whether the case still needs the SMS code: SMS is trusted for it and not verified yet. */
+function needsCode(item: Case): boolean {
+  return item.channels.sms && Boolean(item.reporter.phone) && item.verification.sms !== "verified";
+}
+
+/** Whether a resend may issue a code: a verification link, the case not denied and needing the code. */
+function codeResendable(link: VerificationLink, item: Case): boolean {
+  return link.purpose === "verify_reporter" && !item.verification.denied && needsCode(item);
+}
+
+/** Entries the code still accepts now, without spending one. */
+function attemptsLeftOf(code: CodeState | null, now: number): number {
+  if (!code || code.spent || now >= code.expiresAt) return 0;
+  return Math.max(0, VERIFICATION_POLICY.maxCodeAttempts - code.attempts);
+}
+
+const lockedResult = (retryAfterMs: number | undefined): VerifyResult => ({
+  status: "locked",
+  attemptsLeft: 0,
+  retryAfterSeconds: seconds(retryAfterMs ?? 1000),
+});
+
+/**
+ * Resumes the verification callback once a case has every factor it needs.
+ *
+ * Input: the case id and who completed it (`reporter`, or the agent after `verify_identity`).
+ * Output: true when it resumed a waiting verification task, false when there was nothing to resume
+ * (factors missing, the case denied or ended, or no verification task waiting).
+ *
+ * 1. Read the case; stop unless it is active, not denied, its required factors (email + SMS, or
+ *    email + identity when SMS is dropped) are verified and a verification task token is parked.
+ * 2. `SendTaskSuccess({ verified: true })`: the workflow goes on to the recovery guidance.
+ * 3. Record it: status `verified`, the resolution clock resumed (the pause capped at the policy's
+ *    `verificationPauseCapSeconds`), the token cleared if it is still the one parked, audit
+ *    `verification.completed`.
+ *
+ * The task is resumed before the token is cleared: if Step Functions fails, the case keeps the token
+ * and a retry can still resume the workflow; if the write fails after, a retry resends (Step Functions
+ * answers "gone", which the port reports as false) and writes again.
+ *
+ * @throws TransientError when Step Functions or the store fail (retry the whole call).
+ */
+export function makeCompleteVerificationIfSatisfied(deps: Deps) {
+  const mutate = makeMutateCase(deps);
+  return async (caseId: string, actor: string): Promise<boolean> => {
+    const found = await deps.cases.get(caseId);
+    const item = found?.case;
+    const waiting = item?.workflow.waiting;
+    if (!item || !isActive(item) || item.verification.denied || waiting?.kind !== "verification") return false;
+    if (!factorsSatisfied(item.verification, item.channels.sms)) return false;
+    await deps.workflow.sendTaskSuccess(waiting.taskToken, { verified: true });
+    await mutate(caseId, (current, now) => {
+      const parked = current.workflow.waiting?.taskToken === waiting.taskToken;
+      if (!parked && current.status !== "awaiting_verification") return null;
+      return {
+        case: {
+          ...current,
+          status: current.status === "awaiting_verification" ? "verified" : current.status,
+          workflow: { ...current.workflow, waiting: parked ? null : current.workflow.waiting },
+          sla: {
+            ...current.sla,
+            resolution: resume(current.sla.resolution, now, deps.config.policy.verificationPauseCapSeconds),
+          },
+        },
+        events: [
+          {
+            type: "verification.completed",
+            actor,
+            detail: { factors: requiredFactors({ smsTrusted: current.channels.sms }) },
+          },
+        ],
+      };
+    });
+    return true;
+  };
+}
+
+/**
+ * The reporter's side of verification, behind the emailed link `/v1/verify/{token}`.
+ *
+ * Every operation starts the same way, valid token or not: hash the token, read the link by its
+ * hash, read its case (a decoy id when there is no link), so unknown, used, expired and mismatched
+ * tokens cost the same reads and get the same answer.
+ *
+ * `view(token)` — what the page shows; changes nothing (mail scanners pre-fetch links).
+ *
+ * `submit(token, { decision, code })` — input: the decision and, when the case needs it, the SMS
+ * code. Output: `{ status, attemptsLeft, retryAfterSeconds? }` (+ the page locale).
+ * 1. Look the token up; compute one HMAC of the code (against a decoy when there is nothing to
+ *    compare). A link that cannot act answers `invalid` (expired links too).
+ * 2. A reopen link: `confirm` reopens the case (`reopened`) and the link is spent.
+ * 3. `deny`: `verification.denied`, audit, the workflow's task fails with `VerificationDenied` (the
+ *    workflow escalates), the reporter is told on every trusted channel (`denial_recorded`), the link
+ *    is spent. Allowed even while verification is locked: "this wasn't me" must always be heard.
+ * 4. `confirm`: while locked (10 consecutive failures in 24 h; 30 s doubling to 1 h) → `locked`,
+ *    the code is not even compared. When the case needs the code: a wrong one counts an attempt and a
+ *    failure → `invalid` with `attemptsLeft` (the link stays usable for a retry; the 5th wrong entry
+ *    spends the code, SMS `failed`), an expired or spent code → `expired` (ask for a new one), no
+ *    code → `invalid` without spending anything. Otherwise the email (and SMS) factors are verified,
+ *    failures cleared, and when every required factor is verified the workflow resumes
+ *    (`makeCompleteVerificationIfSatisfied`) → `verified`; when the case still needs an agent's
+ *    identity check (SIM swap) → `email_verified`, the case keeps waiting. Then the link is spent.
+ *
+ * `resend(token)` — a new SMS code (a new code each time; the old hash is replaced), at most 3 sends
+ * per destination per 10 min. The answer is the same `accepted` whether a code was sent, the link is
+ * invalid, or the case does not use SMS (SIM swap).
+ *
+ * @throws RateLimitedError (resend) over the send limit, with the seconds until the next send.
+ * @throws TransientError when the store, Step Functions or a sender fail (the link stays usable).
+ */
+export function makeVerifyReporter(deps: Deps) {
+  const mutate = makeMutateCase(deps);
+  const notify = makeNotifyReporter(deps, mutate);
+  const reopenCase = makeReopenCase(deps);
+  const completeIfSatisfied = makeCompleteVerificationIfSatisfied(deps);
+
+  async function lookup(token: string, now: number): Promise<Found | null> {
+    const tokenHash = hashLinkToken(token);
+    const link = await deps.links.get(tokenHash);
+    // Read a case even without a link: every answer costs the same two reads.
+    const found = await deps.cases.get(link?.caseId ?? DECOY_CASE_ID);
+    if (!link || !found || !linkUsable(link, found.case, now)) return null;
+    return { tokenHash, link, case: found.case };
+  }
+
+  const localeOf = (found: Found | null): Locale => (found ? resolveLocale(found.case.reporter.locale) : "en");
+
+  async function view(token: string): Promise<VerifyView> {
+    const now = deps.clock.now();
+    const found = await lookup(token, now);
+    const item = found?.case;
+    if (!found || !item || (found.link.purpose === "verify_reporter" && item.verification.denied)) {
+      return { kind: "invalid", locale: "en" };
+    }
+    const shown = {
+      locale: localeOf(found),
+      caseRef: item.caseId,
+      maskedEmail: maskEmail(item.reporter.email),
+      incidentType: item.incidentType,
+    };
+    if (found.link.purpose === "reopen_case") return { kind: "reopen", ...shown };
+    const lock = isLocked(item.verification.failures ?? undefined, now);
+    return {
+      kind: "verify",
+      ...shown,
+      code: needsCode(item) ? { digits: codeDigitsFor(item.priority), canResend: true } : null,
+      ...(lock.locked ? { retryAfterSeconds: seconds(lock.retryAfterMs ?? 1000) } : {}),
+    };
+  }
+
+  async function submit(token: string, input: VerifySubmission): Promise<VerifyOutcome> {
+    const found = await lookup(token, deps.clock.now());
+    const { verificationPepper } = await deps.secrets.load();
+    // One HMAC on every path (against a decoy when there is nothing to compare): same work, same time.
+    const matches = codeMatches(
+      verificationPepper,
+      found?.case.caseId ?? DECOY_CASE_ID,
+      input.code ?? "",
+      found?.case.verification.code?.hash ?? DECOY_HASH,
+    );
+    const locale = localeOf(found);
+    if (!found) return { ...INVALID, locale, caseRef: null };
+    let result: VerifyResult;
+    if (found.link.purpose === "reopen_case") result = await reopen(found, input.decision);
+    else if (input.decision === "deny") result = await deny(found);
+    else result = await confirm(found, input.code, matches, verificationPepper);
+    return { ...result, locale, caseRef: found.case.caseId };
+  }
+
+  async function reopen(found: Found, decision: VerifySubmission["decision"]): Promise<VerifyResult> {
+    if (decision !== "confirm") return INVALID;
+    try {
+      await reopenCase({ caseId: found.case.caseId, actor: "reporter" });
+    } catch (error) {
+      // Reopened meanwhile, or the account has a newer open case: this link has nothing left to do.
+      if (error instanceof ActionNotAllowedError) return INVALID;
+      throw error;
+    }
+    await deps.links.markUsed(found.tokenHash, deps.clock.now());
+    return { status: "reopened", attemptsLeft: 0 };
+  }
+
+  async function deny(found: Found): Promise<VerifyResult> {
+    const item = await mutate(found.case.caseId, (current) =>
+      current.verification.denied || !isActive(current)
+        ? null
+        : {
+            case: { ...current, verification: { ...current.verification, denied: true } },
+            events: [{ type: "verification.denied", actor: "reporter", detail: { channel: "link" } }],
+          },
+    );
+    if (!item.verification.denied) return INVALID;
+    const waiting = item.workflow.waiting;
+    if (waiting?.kind === "verification") {
+      await deps.workflow.sendTaskFailure(waiting.taskToken, "VerificationDenied", "reporter denied the report");
+    }
+    await notify(item.caseId, "denial_recorded");
+    await deps.links.markUsed(found.tokenHash, deps.clock.now());
+    return { status: "denied", attemptsLeft: 0 };
+  }
+
+  async function confirm(
+    found: Found,
+    code: string | undefined,
+    matchesRead: boolean,
+    pepper: string,
+  ): Promise<VerifyResult> {
+    const readHash = found.case.verification.code?.hash;
+    let result: VerifyResult = INVALID;
+    await mutate(found.case.caseId, (current, now) => {
+      result = INVALID;
+      if (!linkUsable(found.link, current, now) || current.verification.denied) return null;
+      const lock = isLocked(current.verification.failures ?? undefined, now);
+      if (lock.locked) {
+        result = lockedResult(lock.retryAfterMs);
+        return null;
+      }
+      let verification = current.verification;
+      const events: AuditEntry[] = [];
+      if (needsCode(current)) {
+        if (code === undefined) {
+          result = { status: "invalid", attemptsLeft: attemptsLeftOf(verification.code, now) };
+          return null;
+        }
+        if (!verification.code) {
+          result = EXPIRED;
+          return null;
+        }
+        const stored = verification.code.hash;
+        const matches = stored === readHash ? matchesRead : codeMatches(pepper, current.caseId, code, stored);
+        const check = checkCode(verification.code, matches, now);
+        if (check.outcome === "expired" || check.outcome === "spent") {
+          result = EXPIRED;
+          return null;
+        }
+        if (check.outcome === "invalid") {
+          const failures = recordFailure(verification.failures ?? undefined, now);
+          const locked = isLocked(failures, now);
+          result = locked.locked
+            ? lockedResult(locked.retryAfterMs)
+            : { status: "invalid", attemptsLeft: check.attemptsLeft };
+          return {
+            case: {
+              ...current,
+              verification: {
+                ...verification,
+                code: check.next,
+                failures,
+                sms: check.next.spent ? "failed" : verification.sms,
+              },
+            },
+            events: [
+              {
+                type: "verification.code_rejected",
+                actor: "reporter",
+                detail: {
+                  attemptsLeft: check.attemptsLeft,
+                  consecutiveFailures: failures.consecutive,
+                  locked: locked.locked,
+                },
+              },
+            ],
+          };
+        }
+        verification = { ...verification, code: check.next, sms: "verified", smsVerifiedAt: iso(now) };
+        events.push({ type: "verification.sms_verified", actor: "reporter", detail: { channel: "code" } });
+      }
+      if (verification.email !== "verified") {
+        verification = { ...verification, email: "verified", emailVerifiedAt: iso(now) };
+        events.push({ type: "verification.email_verified", actor: "reporter", detail: { channel: "link" } });
+      }
+      result = {
+        status: factorsSatisfied(verification, current.channels.sms) ? "verified" : "email_verified",
+        attemptsLeft: 0,
+      };
+      // Nothing new to record: a retry after a failure further on (the link is spent only at the end).
+      if (!events.length && verification.failures === null) return null;
+      return { case: { ...current, verification: { ...verification, failures: null } }, events };
+    });
+    if (result.status === "verified" || result.status === "email_verified") {
+      await completeIfSatisfied(found.case.caseId, "reporter");
+      await deps.links.markUsed(found.tokenHash, deps.clock.now());
+    }
+    return result;
+  }
+
+  async function resend(token: string): Promise<ResendOutcome> {
+    const found = await lookup(token, deps.clock.now());
+    const accepted: ResendOutcome = { status: "accepted", locale: localeOf(found) };
+    if (!found || !codeResendable(found.link, found.case)) return accepted;
+    const minted = await mintCode(deps, found.case, deps.clock.now());
+    let retryAfterMs: number | undefined;
+    let issued = false;
+    const item = await mutate(found.case.caseId, (current, now) => {
+      retryAfterMs = undefined;
+      issued = false;
+      if (!linkUsable(found.link, current, now) || !codeResendable(found.link, current)) return null;
+      const decision = canSendCode(current.verification.codeSends, now);
+      if (!decision.allowed) {
+        retryAfterMs = decision.retryAfterMs;
+        return null;
+      }
+      issued = true;
+      return {
+        case: {
+          ...current,
+          verification: {
+            ...current.verification,
+            code: minted.state,
+            codeSends: [...decision.recentSends, now],
+            sms: current.verification.sms === "failed" ? "pending" : current.verification.sms,
+          },
+        },
+        events: [{ type: "verification.code_sent", actor: "reporter", detail: { reason: "resend" } }],
+      };
+    });
+    if (retryAfterMs !== undefined) {
+      throw new RateLimitedError("too many codes were sent to this phone; try again later", seconds(retryAfterMs));
+    }
+    if (issued) {
+      await sendToChannels(deps, item, "verification_code", { code: minted.code, expiresMinutes: 10 }, "sms");
+    }
+    return accepted;
+  }
+
+  return { view, submit, resend };
+}
+
+/** The reporter endpoints' operations, as composed by {@link makeVerifyReporter}. */
+export type VerifyReporter = ReturnType<typeof makeVerifyReporter>;

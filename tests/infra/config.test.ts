@@ -1,0 +1,109 @@
+import { App } from "aws-cdk-lib";
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseConfig } from "../../infra/config.js";
+
+describe("parseConfig", () => {
+  it("fills in the documented defaults when the context is empty", () => {
+    // Prepare
+    const input = {};
+
+    // Act
+    const config = parseConfig(input);
+
+    // Assess
+    expect(config).toEqual({
+      stage: "dev",
+      region: "eu-west-1",
+      account: undefined,
+      emailFrom: "security@example.com",
+      sesIdentityDomain: "example.com",
+      inboundReplyAddress: "replies@example.com",
+      providerWebhookUrl: "https://provider.example.com/webhooks/vigil",
+      oncallEmail: "oncall@example.com",
+      oncallPhone: undefined,
+      publicBaseUrl: undefined,
+      helpBaseUrl: undefined,
+      smsOriginationIdentity: undefined,
+      smsAllowedCountries: ["US"],
+      smsMonthlyLimit: 1000,
+      alarmEmail: undefined,
+      eventBusName: "vigil-events",
+      apiRateLimit: 50,
+      apiBurstLimit: 100,
+    });
+  });
+
+  it("parses command-line strings into numbers, lists and trimmed URLs", () => {
+    // Prepare
+    const input = {
+      smsMonthlyLimit: "2500",
+      smsAllowedCountries: "us, es ,US",
+      publicBaseUrl: "https://vigil.wallet.example/",
+      oncallPhone: "",
+    };
+
+    // Act
+    const config = parseConfig(input);
+
+    // Assess
+    expect(config.smsMonthlyLimit).toBe(2500);
+    expect(config.smsAllowedCountries).toEqual(["US", "ES"]);
+    expect(config.publicBaseUrl).toBe("https://vigil.wallet.example");
+    expect(config.oncallPhone).toBeUndefined();
+  });
+
+  it("rejects every invalid key at once when values are malformed", () => {
+    // Prepare
+    const input = { stage: "Prod!", providerWebhookUrl: "http://insecure.example", oncallPhone: "4155550100" };
+
+    // Act
+    const act = () => parseConfig(input);
+
+    // Assess
+    expect(act).toThrow(/stage:[\s\S]*providerWebhookUrl:[\s\S]*oncallPhone:/);
+  });
+
+  it("rejects a sender outside the SES identity domain", () => {
+    // Prepare
+    const input = { emailFrom: "security@other.example", sesIdentityDomain: "wallet.example" };
+
+    // Act
+    const act = () => parseConfig(input);
+
+    // Assess
+    expect(act).toThrow(/emailFrom: security@other\.example is not in sesIdentityDomain wallet\.example/);
+  });
+
+  it("prefers the context region over the CLI default region", () => {
+    // Prepare
+    const input = { region: "us-west-2" };
+
+    // Act
+    const config = parseConfig(input, { region: "us-east-1", account: "123456789012" });
+
+    // Assess
+    expect(config.region).toBe("us-west-2");
+    expect(config.account).toBe("123456789012");
+  });
+});
+
+describe("loadConfig", () => {
+  it("reads flat context keys of the app when they are set", () => {
+    // Prepare
+    const app = new App({
+      context: { stage: "prod", emailFrom: "sec@wallet.example", alarmEmail: "ops@wallet.example" },
+    });
+
+    // Act
+    const config = loadConfig(app.node, {});
+
+    // Assess
+    expect(config).toMatchObject({
+      stage: "prod",
+      emailFrom: "sec@wallet.example",
+      sesIdentityDomain: "wallet.example",
+      alarmEmail: "ops@wallet.example",
+      region: "eu-west-1",
+    });
+  });
+});

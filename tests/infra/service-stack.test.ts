@@ -1,0 +1,536 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Match, type Template } from "aws-cdk-lib/assertions";
+import * as iam from "aws-cdk-lib/aws-iam";
+import { beforeAll, describe, expect, it } from "vitest";
+import { METRICS } from "../../infra/constructs/alarms.js";
+import { REPO_ROOT } from "../../infra/constructs/app-function.js";
+import { SMS_COUNTRY_CODES } from "../../infra/constructs/sms-guardrails.js";
+import { findPlaceholders, functionNameOfPlaceholder } from "../../infra/constructs/workflow.js";
+import { CASE_TASK_FUNCTIONS, ROUTES, TIMER_TASK_FUNCTIONS } from "../../infra/stacks/service-stack.js";
+import { ENV } from "../../src/config/env-names.js";
+import {
+  actionsOfFunction,
+  functionLogicalId,
+  resourcesOf,
+  type SynthesizedVigil,
+  synthesizeVigil,
+  TEST_ACCOUNT,
+} from "./fixtures.js";
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+const TABLE_READ = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"];
+const TABLE_WRITE = ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
+const OWN_LOGS_AND_TRACES = [
+  "logs:CreateLogStream",
+  "logs:PutLogEvents",
+  "xray:PutTelemetryRecords",
+  "xray:PutTraceSegments",
+];
+const TASK_RESPONSES = ["states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess"];
+const arn = (resource: string) => `arn:aws:states:eu-west-1:${TEST_ACCOUNT}:${resource}`;
+const CASE_MACHINE_ARN = arn("stateMachine:vigil-test-case");
+const TIMER_MACHINE_ARN = arn("stateMachine:vigil-test-timer");
+const TIMER_EXECUTIONS = arn("execution:vigil-test-timer:*");
+const CASE_EXECUTIONS = arn("execution:vigil-test-case:*");
+
+/** A `Fn::GetAtt` reference, as it appears in the template. */
+type GetAtt = { "Fn::GetAtt": [string, string] };
+
+/**
+ * What Step Functions receives: the template's DefinitionString with its DefinitionSubstitutions applied the way
+ * CloudFormation applies them, and each `Fn::GetAtt` ARN written as `<<LogicalId>>`.
+ */
+function definitionOf(machine: { Properties: Record<string, unknown> }): {
+  json: string;
+  states: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }>;
+} {
+  const definition = machine.Properties.DefinitionString as { "Fn::Join": [string, unknown[]] } | string;
+  const parts = typeof definition === "string" ? [definition] : definition["Fn::Join"][1];
+  const render = (part: unknown) => (typeof part === "string" ? part : `<<${(part as GetAtt)["Fn::GetAtt"][0]}>>`);
+  const substitutions = (machine.Properties.DefinitionSubstitutions ?? {}) as Record<string, unknown>;
+  let json = parts.map(render).join("");
+  for (const [name, value] of Object.entries(substitutions)) json = json.replaceAll(`\${${name}}`, render(value));
+  return { json, states: (JSON.parse(json) as { States: ReturnType<typeof definitionOf>["states"] }).States };
+}
+
+describe("ServiceStack", () => {
+  let vigil: SynthesizedVigil;
+  let template: Template;
+  let resources: Resources;
+
+  beforeAll(() => {
+    vigil = synthesizeVigil();
+    template = vigil.serviceTemplate;
+    resources = template.toJSON().Resources as Resources;
+  });
+
+  describe("cdk-nag", () => {
+    it("passes every AwsSolutions rule when every optional setting is configured", () => {
+      // Prepare
+      const configured = synthesizeVigil({
+        oncallPhone: "+14155550100",
+        publicBaseUrl: "https://vigil.wallet.example",
+        helpBaseUrl: "https://help.wallet.example/security",
+        smsOriginationIdentity: "pool-0123456789abcdef",
+        alarmEmail: "ops@wallet.example",
+        region: "us-west-2",
+      });
+
+      // Act
+      const act = () => [configured.statefulTemplate, configured.serviceTemplate];
+
+      // Assess
+      expect(act).not.toThrow();
+    });
+
+    it("fails synth when a wildcard permission is not acknowledged", () => {
+      // Prepare
+      const unsafe = synthesizeVigil();
+      unsafe.service.functions
+        .get("get-case")
+        ?.addToRolePolicy(new iam.PolicyStatement({ actions: ["s3:*"], resources: ["arn:aws:s3:::vigil-test"] }));
+
+      // Act
+      const act = () => unsafe.serviceTemplate;
+
+      // Assess
+      expect(act).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
+    });
+  });
+
+  describe("workflows", () => {
+    it("are Standard machines with fixed names, ALL-level logging to a retained-for-a-month group and tracing", () => {
+      // Prepare
+      const machines = template.findResources("AWS::StepFunctions::StateMachine");
+
+      // Act
+      const names = Object.values(machines).map((machine) => machine.Properties.StateMachineName as string);
+
+      // Assess
+      expect(names.sort()).toEqual(["vigil-test-case", "vigil-test-timer"]);
+      for (const machine of Object.values(machines)) {
+        expect(machine.Properties).toMatchObject({
+          StateMachineType: "STANDARD",
+          TracingConfiguration: { Enabled: true },
+          LoggingConfiguration: {
+            Level: "ALL",
+            Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": [expect.any(String), "Arn"] } } }],
+          },
+        });
+        const logGroupId = (
+          machine.Properties.LoggingConfiguration as {
+            Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": [string] } } }[];
+          }
+        ).Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn["Fn::GetAtt"][0];
+        expect(resources[logGroupId ?? ""]?.Properties.RetentionInDays).toBe(30);
+      }
+    });
+
+    it.each([
+      ["case.asl.json", "vigil-test-case", CASE_TASK_FUNCTIONS],
+      ["timer.asl.json", "vigil-test-timer", TIMER_TASK_FUNCTIONS],
+    ])("substitute every placeholder of %s with a function of the stack", (file, name, taskFunctions) => {
+      // Prepare
+      const raw = readFileSync(join(REPO_ROOT, "workflows", file), "utf8");
+      const rawStates = (JSON.parse(raw) as { States: ReturnType<typeof definitionOf>["states"] }).States;
+      const [machine] = Object.values(
+        template.findResources("AWS::StepFunctions::StateMachine", {
+          Properties: { StateMachineName: name },
+        }),
+      );
+
+      // Act
+      const { json, states } = definitionOf(machine as { Properties: Record<string, unknown> });
+
+      // Assess
+      expect(json).not.toContain("${");
+      expect(Object.keys(states)).toEqual(Object.keys(rawStates));
+      for (const [stateName, rawState] of Object.entries(rawStates)) {
+        const placeholder = findPlaceholders(rawState.Resource ?? rawState.Parameters?.FunctionName ?? "")[0];
+        if (placeholder === undefined) continue;
+        const fnName = functionNameOfPlaceholder(placeholder) ?? "";
+        expect(taskFunctions).toContain(fnName);
+        const expected = `<<${functionLogicalId(vigil.service, fnName)}>>`;
+        const state = states[stateName];
+        expect(state?.Resource === expected || state?.Parameters?.FunctionName === expected).toBe(true);
+        expect(resources[functionLogicalId(vigil.service, fnName)]?.Type).toBe("AWS::Lambda::Function");
+      }
+    });
+
+    it("may invoke exactly the functions their definitions name", () => {
+      // Prepare
+      const invokeGrants = (machineId: string) => {
+        const roleArn = resources[machineId]?.Properties.RoleArn as { "Fn::GetAtt": [string] } | undefined;
+        const roleId = roleArn?.["Fn::GetAtt"][0];
+        return Object.values(template.findResources("AWS::IAM::Policy"))
+          .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+          .flatMap(
+            (policy) =>
+              policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+          )
+          .filter((statement) => [statement.Action].flat().some((action) => action.startsWith("lambda:")));
+      };
+      const idOf = (name: string) =>
+        vigil.service.getLogicalId(
+          vigil.service[name === "case" ? "caseWorkflow" : "timerWorkflow"].stateMachine.node.defaultChild as never,
+        );
+
+      // Act
+      const caseGrants = invokeGrants(idOf("case"));
+      const timerGrants = invokeGrants(idOf("timer"));
+
+      // Assess
+      const getAtts = (names: readonly string[]) =>
+        names.map((name) => ({ "Fn::GetAtt": [functionLogicalId(vigil.service, name), "Arn"] }));
+      expect(caseGrants).toEqual([
+        expect.objectContaining({
+          Action: "lambda:InvokeFunction",
+          Resource: expect.arrayContaining(getAtts(CASE_TASK_FUNCTIONS)),
+        }),
+      ]);
+      expect(caseGrants[0]?.Resource).toHaveLength(CASE_TASK_FUNCTIONS.length);
+      expect(timerGrants).toEqual([
+        expect.objectContaining({ Action: "lambda:InvokeFunction", Resource: getAtts(TIMER_TASK_FUNCTIONS)[0] }),
+      ]);
+    });
+  });
+
+  describe("function permissions", () => {
+    it("let receive-report write the table, read the secret and start the case workflow only", () => {
+      // Prepare
+      const name = "receive-report";
+
+      // Act
+      const actions = actionsOfFunction(vigil.service, template, name);
+
+      // Assess
+      expect(actions).toEqual(
+        [
+          ...OWN_LOGS_AND_TRACES,
+          ...TABLE_READ,
+          ...TABLE_WRITE,
+          "secretsmanager:GetSecretValue",
+          "states:DescribeExecution",
+          "states:StartExecution",
+        ].sort(),
+      );
+      expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([CASE_MACHINE_ARN]);
+      expect(resourcesOf(vigil.service, template, name, "states:DescribeExecution")).toEqual([CASE_EXECUTIONS]);
+      expect(actions).not.toContain("states:SendTaskSuccess");
+    });
+
+    it.each(["list-cases", "get-case", "get-case-audit"])("let %s only read the table", (name) => {
+      // Prepare
+      const fnName = name;
+
+      // Act
+      const actions = actionsOfFunction(vigil.service, template, fnName);
+
+      // Assess
+      expect(actions).toEqual([...OWN_LOGS_AND_TRACES, ...TABLE_READ].sort());
+      const tableArn = resourcesOf(vigil.service, template, fnName, "dynamodb:Query");
+      expect(tableArn).toHaveLength(3);
+      expect(JSON.stringify(tableArn)).toMatch(/\/index\/gsi1.*\/index\/gsi2/);
+    });
+
+    it("let fire-timer sign provider webhooks with the secret and re-arm timers, but not touch the case workflow", () => {
+      // Prepare
+      const name = "fire-timer";
+
+      // Act
+      const actions = actionsOfFunction(vigil.service, template, name);
+
+      // Assess
+      expect(actions).toEqual(
+        [
+          ...OWN_LOGS_AND_TRACES,
+          ...TABLE_READ,
+          ...TABLE_WRITE,
+          "events:PutEvents",
+          "secretsmanager:GetSecretValue",
+          "ses:SendEmail",
+          "sms-voice:SendTextMessage",
+          "states:DescribeExecution",
+          "states:StartExecution",
+          "states:StopExecution",
+        ].sort(),
+      );
+      expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([TIMER_MACHINE_ARN]);
+      expect(resourcesOf(vigil.service, template, name, "states:StopExecution")).toEqual([TIMER_EXECUTIONS]);
+    });
+
+    it.each(["verify-reporter", "act-on-case", "receive-email-reply"])(
+      "let %s answer case workflow callbacks, reopen cases and manage timers",
+      (name) => {
+        // Prepare
+        const fnName = name;
+
+        // Act
+        const actions = actionsOfFunction(vigil.service, template, fnName);
+
+        // Assess
+        expect(actions).toEqual(expect.arrayContaining([...TASK_RESPONSES, "states:StopExecution", "ses:SendEmail"]));
+        for (const action of TASK_RESPONSES) {
+          expect(resourcesOf(vigil.service, template, fnName, action)).toEqual([CASE_MACHINE_ARN]);
+        }
+        expect(resourcesOf(vigil.service, template, fnName, "states:StartExecution").sort()).toEqual(
+          [CASE_MACHINE_ARN, TIMER_MACHINE_ARN].sort(),
+        );
+        expect(resourcesOf(vigil.service, template, fnName, "states:StopExecution")).toEqual([TIMER_EXECUTIONS]);
+      },
+    );
+
+    it("let no workflow task answer callbacks of the workflow that invokes it", () => {
+      // Prepare
+      const tasks = [...CASE_TASK_FUNCTIONS, ...TIMER_TASK_FUNCTIONS];
+
+      // Act
+      const answering = tasks.filter((name) =>
+        actionsOfFunction(vigil.service, template, name).some((action) => TASK_RESPONSES.includes(action)),
+      );
+
+      // Assess
+      expect(answering).toEqual([]);
+    });
+
+    it("give no role an AWS managed policy", () => {
+      // Prepare
+      const roles = template.findResources("AWS::IAM::Role");
+
+      // Act
+      const withManaged = Object.entries(roles).filter(([, role]) => role.Properties.ManagedPolicyArns !== undefined);
+
+      // Assess
+      expect(withManaged).toEqual([]);
+    });
+  });
+
+  describe("functions", () => {
+    it("each log to their own group with one month of retention", () => {
+      // Prepare
+      const functions = template.findResources("AWS::Lambda::Function");
+
+      // Act
+      const retentions = Object.values(functions).map((fn) => {
+        const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+        return resources[logGroupId]?.Properties.RetentionInDays;
+      });
+
+      // Assess
+      expect(retentions).toHaveLength(17);
+      expect(new Set(retentions)).toEqual(new Set([30]));
+    });
+
+    it("run Node 24 on arm64 with active tracing", () => {
+      // Prepare
+      const functions = Object.values(template.findResources("AWS::Lambda::Function"));
+
+      // Act
+      const settings = new Set(
+        functions.map(
+          (fn) => `${fn.Properties.Runtime} ${fn.Properties.Architectures} ${fn.Properties.TracingConfig.Mode}`,
+        ),
+      );
+
+      // Assess
+      expect(settings).toEqual(new Set(["nodejs24.x arm64 Active"]));
+    });
+
+    it("get only Vigil environment variable names and the ones their bindings imply", () => {
+      // Prepare
+      const allowed = new Set<string>([...Object.values(ENV), "NODE_OPTIONS"]);
+      const envOf = (name: string) => {
+        const environment = resources[functionLogicalId(vigil.service, name)]?.Properties.Environment as
+          | { Variables: Record<string, unknown> }
+          | undefined;
+        return environment?.Variables ?? {};
+      };
+
+      // Act
+      const all = [...vigil.service.functions.keys()].map((name) => [name, Object.keys(envOf(name))] as const);
+
+      // Assess
+      for (const [, names] of all) expect(names.filter((n) => !allowed.has(n))).toEqual([]);
+      expect(Object.keys(envOf("get-case")).sort()).toEqual(["NODE_OPTIONS", ENV.tableName].sort());
+      expect(Object.keys(envOf("receive-report")).sort()).toEqual(
+        ["NODE_OPTIONS", ENV.tableName, ENV.secretsArn, ENV.caseStateMachineArn].sort(),
+      );
+      expect(envOf("fire-timer")).toMatchObject({
+        [ENV.timerStateMachineArn]: TIMER_MACHINE_ARN,
+        [ENV.providerWebhookUrl]: "https://provider.wallet.example/hooks/vigil",
+        [ENV.emailFrom]: "security@wallet.example",
+        [ENV.oncallEmail]: "oncall@wallet.example",
+        [ENV.publicBaseUrl]: { "Fn::GetAtt": [expect.any(String), "ApiEndpoint"] },
+        [ENV.smsProtectConfigurationId]: { "Fn::GetAtt": [expect.any(String), "ProtectConfigurationId"] },
+      });
+      expect(envOf("verify-reporter")[ENV.caseStateMachineArn]).toBe(CASE_MACHINE_ARN);
+    });
+  });
+
+  describe("HTTP API", () => {
+    it("requires the Cognito JWT on operator routes and no authorizer on public routes", () => {
+      // Prepare
+      const routes = Object.values(template.findResources("AWS::ApiGatewayV2::Route"));
+      const [authorizerId] = Object.keys(
+        template.findResources("AWS::ApiGatewayV2::Authorizer", {
+          Properties: { AuthorizerType: "JWT" },
+        }),
+      );
+
+      // Act
+      const byKey = new Map(routes.map((route) => [route.Properties.RouteKey as string, route.Properties]));
+
+      // Assess
+      expect([...byKey.keys()].sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+      for (const route of ROUTES) {
+        const properties = byKey.get(`${route.method} ${route.path}`);
+        if (route.access === "operator") {
+          expect(properties).toMatchObject({ AuthorizationType: "JWT", AuthorizerId: { Ref: authorizerId } });
+        } else {
+          expect(properties?.AuthorizationType ?? "NONE").toBe("NONE");
+          expect(properties?.AuthorizerId).toBeUndefined();
+        }
+      }
+    });
+
+    it("logs every request as JSON without the path and throttles the stage", () => {
+      // Prepare
+      const stages = Object.values(template.findResources("AWS::ApiGatewayV2::Stage"));
+
+      // Act
+      const format = JSON.parse(stages[0]?.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+
+      // Assess
+      expect(stages).toHaveLength(1);
+      expect(stages[0]?.Properties).toMatchObject({
+        StageName: "$default",
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      });
+      expect(format).toMatchObject({ requestId: "$context.requestId", routeKey: "$context.routeKey" });
+      expect(JSON.stringify(format)).not.toContain("$context.path");
+    });
+
+    it("issues operator tokens from a pool that requires TOTP MFA and has no self sign-up", () => {
+      // Prepare / Act
+      const pools = template.findResources("AWS::Cognito::UserPool");
+
+      // Assess
+      expect(Object.values(pools)).toEqual([
+        expect.objectContaining({
+          DeletionPolicy: "Retain",
+          Properties: expect.objectContaining({
+            MfaConfiguration: "ON",
+            EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+            AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+            UserPoolTier: "PLUS",
+          }),
+        }),
+      ]);
+    });
+  });
+
+  describe("messaging", () => {
+    it("allows SMS only to the configured countries and blocks every other one", () => {
+      // Prepare
+      const [protect] = Object.values(template.findResources("AWS::SMSVOICE::ProtectConfiguration"));
+
+      // Act
+      const ruleSet = protect?.Properties.CountryRuleSet as
+        | { SMS: { CountryCode: string; ProtectStatus: string }[] }
+        | undefined;
+      const rules = ruleSet?.SMS ?? [];
+
+      // Assess
+      expect(
+        rules
+          .filter((rule) => rule.ProtectStatus === "ALLOW")
+          .map((rule) => rule.CountryCode)
+          .sort(),
+      ).toEqual(["ES", "US"]);
+      expect(rules.filter((rule) => rule.ProtectStatus === "BLOCK")).toHaveLength(SMS_COUNTRY_CODES.length - 2);
+      expect(rules.find((rule) => rule.CountryCode === "NG")?.ProtectStatus).toBe("BLOCK");
+    });
+
+    it("sends replies to replies@<domain> through an encrypted topic to receive-email-reply", () => {
+      // Prepare
+      const [rule] = Object.values(template.findResources("AWS::SES::ReceiptRule"));
+      const [topicId] = Object.keys(
+        template.findResources("AWS::SNS::Topic", {
+          Properties: { DisplayName: "Vigil test inbound email replies" },
+        }),
+      );
+
+      // Act
+      const ruleProperties = rule?.Properties.Rule as Record<string, unknown>;
+
+      // Assess
+      expect(ruleProperties).toMatchObject({
+        Recipients: ["replies@wallet.example"],
+        ScanEnabled: true,
+        TlsPolicy: "Require",
+        Actions: [{ SNSAction: { Encoding: "UTF-8", TopicArn: { Ref: topicId } } }],
+      });
+      expect(resources[topicId ?? ""]?.Properties.KmsMasterKeyId).toBeDefined();
+      template.hasResourceProperties("AWS::SNS::Subscription", {
+        Protocol: "lambda",
+        TopicArn: { Ref: topicId },
+        Endpoint: { "Fn::GetAtt": [functionLogicalId(vigil.service, "receive-email-reply"), "Arn"] },
+      });
+    });
+
+    it("starts pending workflows every minute", () => {
+      // Prepare / Act / Assess
+      template.hasResourceProperties("AWS::Events::Rule", {
+        ScheduleExpression: "rate(1 minute)",
+        Targets: [
+          Match.objectLike({
+            Arn: { "Fn::GetAtt": [functionLogicalId(vigil.service, "start-pending-workflows"), "Arn"] },
+          }),
+        ],
+      });
+      template.hasResourceProperties("AWS::Events::EventBus", { Name: "vigil-events" });
+    });
+  });
+
+  describe("alarms", () => {
+    it("alarm on SMS volume, exhausted deliveries and SLA breaches into the alarm topic", () => {
+      // Prepare
+      const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
+
+      // Act
+      const custom = new Map(
+        alarms
+          .filter((alarm) => alarm.Properties.Namespace === METRICS.namespace)
+          .map((alarm) => [alarm.Properties.MetricName as string, alarm.Properties]),
+      );
+
+      // Assess
+      expect([...custom.keys()].sort()).toEqual(
+        [METRICS.deliveryExhausted, METRICS.slaBreached, METRICS.smsSent].sort(),
+      );
+      expect(custom.get(METRICS.smsSent)).toMatchObject({
+        Threshold: 10,
+        Period: 3600,
+        ComparisonOperator: "GreaterThanThreshold",
+      });
+      expect(custom.get(METRICS.deliveryExhausted)).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: "GreaterThanThreshold",
+      });
+      expect(custom.get(METRICS.slaBreached)).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: "GreaterThanThreshold",
+      });
+      const [alarmTopicId] = Object.keys(
+        template.findResources("AWS::SNS::Topic", {
+          Properties: { DisplayName: "Vigil test alarms" },
+        }),
+      );
+      for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: alarmTopicId }]);
+      expect(alarms.filter((alarm) => alarm.Properties.MetricName === "ExecutionsFailed")).toHaveLength(2);
+    });
+  });
+});
