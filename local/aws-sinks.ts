@@ -27,7 +27,7 @@ function send(response: ServerResponse, status: number, body: unknown, type = "a
  * Starts aws-ses-v2-local (the SES API, in-process) and records every email it accepts in the
  * outbox with the virtual time. A fault makes the next sends fail as SES would (HTTP 400/500).
  */
-export async function startSes(clock: VirtualClock, outbox: Outbox, faults: Faults): Promise<{ url: string; server: Server }> {
+export async function startSes(clock: VirtualClock, outbox: Outbox, faults: Faults, port = 0): Promise<{ url: string; server: Server }> {
   const store = require("aws-ses-v2-local/dist/store.js") as { saveEmail: (email: SesEmail) => void };
   const saveEmail = store.saveEmail;
   store.saveEmail = (email: SesEmail) => {
@@ -44,7 +44,7 @@ export async function startSes(clock: VirtualClock, outbox: Outbox, faults: Faul
     }
   };
   const module = require("aws-ses-v2-local") as { default: (config: { host: string; port: number }) => Promise<Server> };
-  const server = await module.default({ host: "127.0.0.1", port: 0 });
+  const server = await module.default({ host: "127.0.0.1", port });
   // Fault injection runs before the SES handlers see the request.
   const listeners = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   server.removeAllListeners("request");
@@ -77,6 +77,7 @@ export async function startAwsSinks(
   clock: VirtualClock,
   outbox: Outbox,
   faults: Faults,
+  port = 0,
 ): Promise<{ url: string; server: Server; events: Array<{ detailType: string; detail: unknown; at: string }> }> {
   const events: Array<{ detailType: string; detail: unknown; at: string }> = [];
   let messageId = 0;
@@ -102,6 +103,6 @@ export async function startAwsSinks(
     }
     send(response, 400, { __type: "UnknownOperationException", message: `unsupported target ${target}` });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, events };
 }

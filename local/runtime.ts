@@ -31,8 +31,19 @@ export const DEV_DEFAULTS = {
   verificationPepper: "vigil-local-pepper-0123456789",
 };
 
+/** The loopback ports of the parts; a restart in the same process must reuse them (warm handlers keep their endpoints). */
+export interface RuntimePorts {
+  api: number;
+  dynamodb: number;
+  ses: number;
+  sinks: number;
+  sfn: number;
+}
+
 export interface LocalRuntimeOptions {
   port?: number;
+  /** Fixed ports for every part (tests that restart the runtime in one process); default: random. */
+  ports?: RuntimePorts;
   dataDir?: string;
   env?: Record<string, string | undefined>;
   log?: (line: string) => void;
@@ -40,6 +51,7 @@ export interface LocalRuntimeOptions {
 
 export interface LocalRuntime {
   url: string;
+  ports: RuntimePorts;
   clock: VirtualClock;
   sfn: SfnEmulator;
   outbox: Outbox;
@@ -73,20 +85,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   // 1. DynamoDB (dynalite, LevelDB under the data dir so a second start reuses the data).
   const dynamo = dynalite({ path: join(dataDir, "dynamodb"), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => dynamo.listen(options.ports?.dynamodb ?? 0, "127.0.0.1", resolve));
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
 
   // 2. Email, SMS, EventBridge.
   const outbox = new Outbox(join(dataDir, "messages.jsonl"));
   const faults: Faults = { email: { count: 0, error: "Throttling" }, sms: { count: 0, error: "ThrottlingException" } };
-  const ses = await startSes(clock, outbox, faults);
-  const sinks = await startAwsSinks(clock, outbox, faults);
+  const ses = await startSes(clock, outbox, faults, options.ports?.ses ?? 0);
+  const sinks = await startAwsSinks(clock, outbox, faults, options.ports?.sinks ?? 0);
 
   // 3. The API server: bound first so its URL can go into the handlers' configuration.
   const api = createServer();
   await new Promise<void>((resolve, reject) => {
     api.once("error", reject);
-    api.listen(options.port ?? 3000, "127.0.0.1", resolve);
+    api.listen(options.ports?.api ?? options.port ?? 3000, "127.0.0.1", resolve);
   });
   const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
@@ -114,7 +126,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
   });
-  const sfnUrl = await sfn.listen(0, "127.0.0.1");
+  const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
 
   // 5. The handlers' environment, exactly the variables CDK sets on AWS (plus SDK endpoints).
   Object.assign(process.env, {
@@ -181,8 +193,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     return Promise.resolve(sweep?.({}, lambdaContext("vigil-start-pending-workflows"))).then(() => undefined);
   }, { label: "start-pending-workflows" });
 
+  const portOf = (address: string) => Number(new URL(address).port);
+  const ports: RuntimePorts = {
+    api: portOf(url),
+    dynamodb: portOf(dynamoUrl),
+    ses: portOf(ses.url),
+    sinks: portOf(sinks.url),
+    sfn: portOf(sfnUrl),
+  };
+
   return {
     url,
+    ports,
     clock,
     sfn,
     outbox,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
-import { type LocalRuntime, startLocalRuntime } from "../../local/runtime.js";
+import { type LocalRuntime, type RuntimePorts, startLocalRuntime } from "../../local/runtime.js";
 
 /** A running local runtime on a random port and a throwaway data directory, with HTTP helpers. */
 export interface Harness {
@@ -32,9 +32,16 @@ export function reportData(overrides: Record<string, unknown> = {}): Record<stri
   };
 }
 
-export async function startHarness(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<Harness> {
+/**
+ * Starts the local runtime. To restart it in the same test process, stop the first with
+ * `{ keepData: true }` and pass its `dataDir` and `runtime.ports` here: the warm handlers keep
+ * the endpoints of the first start, so every part must come back on the same port.
+ */
+export async function startHarness(
+  options: { dataDir?: string; env?: Record<string, string>; ports?: RuntimePorts } = {},
+): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "vigil-it-"));
-  const runtime = await startLocalRuntime({ port: 0, dataDir, env: { ...options.env } });
+  const runtime = await startLocalRuntime({ port: 0, ports: options.ports, dataDir, env: { ...options.env } });
   const { url } = runtime;
   const json = async (response: Response) => {
     const text = await response.text();
