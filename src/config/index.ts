@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { DEFAULT_POLICY, type Policy } from "../domain/policy.js";
+import { INCIDENT_TYPES, PRIORITIES } from "../domain/types.js";
 import { ConfigError } from "../errors/index.js";
 import { ENV } from "./env-names.js";
 
@@ -57,7 +58,33 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return { ...config, policy: mergePolicy(policy) };
 }
 
-/** Deep-merges JSON overrides into the default policy (a provider tunes only what it needs). */
+const seconds = z.number().int().positive();
+const perPriority = <T extends z.ZodType>(value: T) => z.record(z.enum(PRIORITIES), value);
+
+/** The merged policy must still be a whole, sane policy: a typo or a wrong type fails at cold start, not mid-case. */
+const PolicySchema = z
+  .object({
+    basePriority: z.record(z.enum(INCIDENT_TYPES), z.enum(PRIORITIES)),
+    assetsAtRiskThresholdUsd: z.number().nonnegative(),
+    slaTargets: z
+      .object({
+        containment: perPriority(seconds.nullable()),
+        firstResponse: perPriority(seconds),
+        resolution: perPriority(seconds),
+      })
+      .strict(),
+    warningFractions: z
+      .array(z.number().gt(0).lt(1))
+      .refine(
+        (fractions) => fractions.every((value, i) => i === 0 || value > (fractions[i - 1] as number)),
+        "must rise",
+      ),
+    escalationRepeatSeconds: perPriority(seconds),
+    verificationPauseCapSeconds: seconds,
+  })
+  .strict();
+
+/** Deep-merges JSON overrides into the default policy (a provider tunes only what it needs; `null` switches a containment target off). */
 function mergePolicy(json: string | undefined): Policy {
   if (!json) return DEFAULT_POLICY;
   let overrides: unknown;
@@ -74,6 +101,18 @@ function mergePolicy(json: string | undefined): Policy {
             merge((base as Record<string, unknown>)[key], (patch as Record<string, unknown>)[key]),
           ]),
         )
-      : (patch ?? base);
-  return merge(DEFAULT_POLICY, overrides) as Policy;
+      : patch === undefined
+        ? base
+        : patch;
+  const result = PolicySchema.safeParse(merge(DEFAULT_POLICY, overrides));
+  if (!result.success) {
+    // Paths only, never values.
+    const paths = result.error.issues.flatMap((issue) => {
+      const at = issue.path.map(String);
+      return issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...at, key].join(".")) : [at.join(".")];
+    });
+    throw new ConfigError(`${ENV.policyOverrides} makes an invalid policy: ${paths.join(", ")}`);
+  }
+  const policy: Policy = result.data;
+  return policy;
 }

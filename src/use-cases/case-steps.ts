@@ -52,7 +52,7 @@ export function makeSendGuidance(deps: Deps) {
   return async (input: StepInput): Promise<CasePlan> => {
     const found = await deps.cases.get(input.caseId);
     if (found && isActive(found.case)) await notify(input.caseId, "guidance");
-    const item = found ? (await deps.cases.get(input.caseId))?.case ?? found.case : null;
+    const item = found ? ((await deps.cases.get(input.caseId))?.case ?? found.case) : null;
     if (!item) throw new CaseConcludedError(`case ${input.caseId} is gone`);
     return planFor(item, deps.clock.now(), deps.config.policy);
   };
@@ -77,7 +77,10 @@ export function makeRequestVerification(deps: Deps) {
         case: {
           ...current,
           status: "awaiting_verification",
-          workflow: { ...current.workflow, waiting: { kind: "verification", taskToken: input.taskToken, since: iso(now) } },
+          workflow: {
+            ...current.workflow,
+            waiting: { kind: "verification", taskToken: input.taskToken, since: iso(now) },
+          },
           sla: { ...current.sla, resolution: pause(current.sla.resolution, now) },
         },
         events: [{ type: "verification.requested", actor: "vigil", detail: { channels: current.channels } }],
@@ -106,13 +109,25 @@ export function makeRequestVerification(deps: Deps) {
     );
     if (marked.verification.challengeGeneration !== input.generation) return;
     try {
-      await sendToChannels(deps, marked, "verification_request", { verifyUrl, expiresMinutes: 30, smsCodeSent: Boolean(sms) }, "email");
+      await sendToChannels(
+        deps,
+        marked,
+        "verification_request",
+        { verifyUrl, expiresMinutes: 30, smsCodeSent: Boolean(sms) },
+        "email",
+      );
       if (sms) await sendToChannels(deps, marked, "verification_code", { code: sms.code, expiresMinutes: 10 }, "sms");
     } catch (error) {
       // Un-mark so the workflow's retry mints and sends a fresh link and code (as notify does).
       await mutate(input.caseId, (current) => ({
         case: { ...current, sent: current.sent.filter((sent) => sent !== key) },
-        events: [{ type: "message.failed", actor: "vigil", detail: { kind: "verification_request", error: (error as Error).name } }],
+        events: [
+          {
+            type: "message.failed",
+            actor: "vigil",
+            detail: { kind: "verification_request", error: (error as Error).name },
+          },
+        ],
       }));
       throw error;
     }
@@ -132,7 +147,10 @@ export function makeAwaitResolution(deps: Deps) {
         : {
             case: {
               ...current,
-              workflow: { ...current.workflow, waiting: { kind: "resolution", taskToken: input.taskToken, since: iso(now) } },
+              workflow: {
+                ...current.workflow,
+                waiting: { kind: "resolution", taskToken: input.taskToken, since: iso(now) },
+              },
             },
             events: [{ type: "resolution.awaited", actor: "vigil", detail: {} }],
           },
@@ -159,8 +177,14 @@ function makeConclude(deps: Deps, kindOf: (current: Case) => "resolved" | "close
     const item = await mutate(input.caseId, (current, now) => {
       const kind = kindOf(current);
       const status = kind === "resolved" ? "resolved" : "closed";
-      const closeReason = kind === "resolved" ? "resolved" : kind === "closed" ? (current.closeReason ?? "closed_by_agent") : "unverified";
-      if (current.status === status && current.workflow.waiting === null && current.closeReason === closeReason) return null;
+      const closeReason =
+        kind === "resolved"
+          ? "resolved"
+          : kind === "closed"
+            ? (current.closeReason ?? "closed_by_agent")
+            : "unverified";
+      if (current.status === status && current.workflow.waiting === null && current.closeReason === closeReason)
+        return null;
       return {
         case: {
           ...current,
@@ -170,7 +194,10 @@ function makeConclude(deps: Deps, kindOf: (current: Case) => "resolved" | "close
           workflow: { ...current.workflow, waiting: null },
           sla: {
             ...current.sla,
-            resolution: kind === "unverified_closed" ? resume(current.sla.resolution, now, deps.config.policy.verificationPauseCapSeconds) : current.sla.resolution,
+            resolution:
+              kind === "unverified_closed"
+                ? resume(current.sla.resolution, now, deps.config.policy.verificationPauseCapSeconds)
+                : current.sla.resolution,
           },
         },
         events: [{ type: `case.${kind}`, actor: "vigil", detail: { closeReason } }],
@@ -207,8 +234,14 @@ export function makeEscalateCase(deps: Deps) {
         status: current.status === "awaiting_verification" ? "open" : current.status,
         escalations: current.escalations + 1,
         workflow: { ...current.workflow, waiting: null },
-        sla: { ...current.sla, resolution: resume(current.sla.resolution, now, deps.config.policy.verificationPauseCapSeconds) },
-        failures: error === "VerificationDenied" ? current.failures : [...current.failures.slice(-9), { at: iso(now), step: "workflow", error }],
+        sla: {
+          ...current.sla,
+          resolution: resume(current.sla.resolution, now, deps.config.policy.verificationPauseCapSeconds),
+        },
+        failures:
+          error === "VerificationDenied"
+            ? current.failures
+            : [...current.failures.slice(-9), { at: iso(now), step: "workflow", error }],
       },
       events: [{ type: "case.escalated", actor: "vigil", detail: { reason, error } }],
     }));
@@ -216,4 +249,3 @@ export function makeEscalateCase(deps: Deps) {
     return planFor(item, deps.clock.now(), deps.config.policy);
   };
 }
-

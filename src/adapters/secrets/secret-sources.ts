@@ -20,7 +20,7 @@ export class SecretsManagerSource implements SecretSource {
   load(): Promise<Secrets> {
     this.cached ??= this.client
       .send(new GetSecretValueCommand({ SecretId: this.secretId }))
-      .then(({ SecretString }) => parse(JSON.parse(SecretString ?? "{}")))
+      .then(({ SecretString }) => parse(parseJson(SecretString ?? "{}")))
       .catch((error) => {
         this.cached = undefined;
         throw error;
@@ -42,6 +42,15 @@ export class EnvSecretSource implements SecretSource {
       providerWebhookSecret: this.env.VIGIL_PROVIDER_WEBHOOK_SECRET,
       verificationPepper: this.env.VIGIL_VERIFICATION_PEPPER,
     });
+  }
+}
+
+/** JSON.parse whose error never carries the text: V8's SyntaxError quotes the input, i.e. the secret. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigError("invalid secrets: the secret string is not JSON");
   }
 }
 

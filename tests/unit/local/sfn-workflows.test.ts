@@ -95,7 +95,7 @@ describe("SFN emulator with the project workflows", () => {
     let transientFailures = 1;
     const current = await start(({ fn }) => {
       if (fn === "RequestLock" && transientFailures-- > 0) throw namedError("TransientError", "lock service busy");
-      return fn === "AcknowledgeReport" ? plan : { ok: true };
+      return fn === "AcknowledgeReport" || fn === "SendGuidance" ? plan : { ok: true };
     });
     const { executionArn } = await current.sfn.send(
       new StartExecutionCommand({

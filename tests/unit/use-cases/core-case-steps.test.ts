@@ -98,7 +98,11 @@ describe("makeAcknowledgeReport", () => {
     // Assess
     const firstWarning = new Date(openedAt + 0.5 * 15 * 60_000).toISOString(); // containment, P2: 15 min
     expect(deps.workflow.started).toEqual([
-      { kind: "timer", name: `${CASE_ID}-sla-1`, input: { kind: "sla", ref: CASE_ID, generation: 1, at: firstWarning } },
+      {
+        kind: "timer",
+        name: `${CASE_ID}-sla-1`,
+        input: { kind: "sla", ref: CASE_ID, generation: 1, at: firstWarning },
+      },
     ]);
     expect(stored(deps).workflow).toMatchObject({ timerGeneration: 1, timerAt: firstWarning });
   });
@@ -108,7 +112,11 @@ describe("makeAcknowledgeReport", () => {
     ["sim_swap", {}, { lockRequired: true, urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
     ["unauthorized_access", {}, { lockRequired: true, urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
     ["malware", {}, { lockRequired: false, urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
-    ["malware", { drainObserved: true }, { lockRequired: true, urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
+    [
+      "malware",
+      { drainObserved: true },
+      { lockRequired: true, urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR },
+    ],
     ["phishing", {}, { lockRequired: false, urgentGuidance: false, resolutionTimeoutSeconds: 144 * HOUR }],
     ["other", {}, { lockRequired: false, urgentGuidance: false, resolutionTimeoutSeconds: 14 * 24 * HOUR }],
   ] as const)("returns the plan of a %s case with signals %j", async (incidentType, signals, plan) => {
@@ -264,31 +272,34 @@ describe("makeRequestVerification", () => {
   it.each([
     ["unauthorized_access", 6],
     ["key_compromise", 8],
-  ] as const)("texts a %s reporter a %i-digit code that is stored only as a keyed hash", async (incidentType, digits) => {
-    // Prepare
-    await openTestCase(deps, { incidentType });
+  ] as const)(
+    "texts a %s reporter a %i-digit code that is stored only as a keyed hash",
+    async (incidentType, digits) => {
+      // Prepare
+      await openTestCase(deps, { incidentType });
 
-    // Act
-    await makeRequestVerification(deps)({ ...step, taskToken: "token-1" });
+      // Act
+      await makeRequestVerification(deps)({ ...step, taskToken: "token-1" });
 
-    // Assess
-    expect(deps.sms.sent).toHaveLength(1);
-    expect(deps.sms.sent[0]?.to).toBe("+14155550100");
-    const code = codeOf(deps.sms.sent[0]?.text ?? "");
-    expect(code).toMatch(new RegExp(`^\\d{${digits}}$`));
-    const item = stored(deps);
-    expect(item.verification.code).toMatchObject({
-      hash: hashCode(PEPPER, CASE_ID, code),
-      issuedAt: deps.clock.now(),
-      expiresAt: deps.clock.now() + 10 * 60_000,
-      attempts: 0,
-      spent: false,
-    });
-    expect(item.verification).toMatchObject({ challengeGeneration: 1, codeSends: [deps.clock.now()] });
-    expect(JSON.stringify(deps.cases.items.get(CASE_ID))).not.toContain(code);
-    expect(JSON.stringify(deps.cases.audit.get(CASE_ID))).not.toContain(code);
-    expect(deps.email.sent.map((email) => `${email.subject}${email.text}${email.html}`).join()).not.toContain(code);
-  });
+      // Assess
+      expect(deps.sms.sent).toHaveLength(1);
+      expect(deps.sms.sent[0]?.to).toBe("+14155550100");
+      const code = codeOf(deps.sms.sent[0]?.text ?? "");
+      expect(code).toMatch(new RegExp(`^\\d{${digits}}$`));
+      const item = stored(deps);
+      expect(item.verification.code).toMatchObject({
+        hash: hashCode(PEPPER, CASE_ID, code),
+        issuedAt: deps.clock.now(),
+        expiresAt: deps.clock.now() + 10 * 60_000,
+        attempts: 0,
+        spent: false,
+      });
+      expect(item.verification).toMatchObject({ challengeGeneration: 1, codeSends: [deps.clock.now()] });
+      expect(JSON.stringify(deps.cases.items.get(CASE_ID))).not.toContain(code);
+      expect(JSON.stringify(deps.cases.audit.get(CASE_ID))).not.toContain(code);
+      expect(deps.email.sent.map((email) => `${email.subject}${email.text}${email.html}`).join()).not.toContain(code);
+    },
+  );
 
   it("sends link and code once per generation when the task is retried with the same or a new token", async () => {
     // Prepare
@@ -336,7 +347,12 @@ describe("makeRequestVerification", () => {
 
     // Assess
     expect(deps.sms.sent).toEqual([]);
-    expect(stored(deps).verification).toMatchObject({ code: null, codeSends: [], sms: "not_used", identity: "pending" });
+    expect(stored(deps).verification).toMatchObject({
+      code: null,
+      codeSends: [],
+      sms: "not_used",
+      identity: "pending",
+    });
     expect(subjects(deps)).toEqual([
       `We received your report (case ${CASE_ID})`,
       `Confirm your report (case ${CASE_ID})`,
@@ -420,7 +436,11 @@ describe("makeCompleteCase", () => {
 
     // Assess
     const item = stored(deps);
-    expect(item).toMatchObject({ status: "resolved", closeReason: "resolved", closedAt: new Date(deps.clock.now()).toISOString() });
+    expect(item).toMatchObject({
+      status: "resolved",
+      closeReason: "resolved",
+      closedAt: new Date(deps.clock.now()).toISOString(),
+    });
     expect(item.workflow).toMatchObject({ waiting: null, timerAt: null });
     const message = deps.email.sent.at(-1);
     expect(message?.subject).toBe(`Your case ${CASE_ID} is resolved`);
@@ -518,7 +538,9 @@ describe("makeEscalateCase", () => {
     // Assess
     const item = stored(deps);
     expect(item).toMatchObject({ status: "open", escalations: 1, workflow: { waiting: null } });
-    expect(item.failures).toEqual([{ at: new Date(deps.clock.now()).toISOString(), step: "workflow", error: "TransientError" }]);
+    expect(item.failures).toEqual([
+      { at: new Date(deps.clock.now()).toISOString(), step: "workflow", error: "TransientError" },
+    ]);
     expect(item.sla.resolution.pausedAt).toBeNull();
     const page = deps.email.sent.slice(reporterMessages);
     expect(page).toHaveLength(1);

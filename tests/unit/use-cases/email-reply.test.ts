@@ -77,7 +77,9 @@ describe("makeReceiveEmailReply", () => {
     expect(item.verification.sms).toBe("pending");
     expect(item.status).toBe("awaiting_verification");
     expect(deps.workflow.responses).toEqual([]);
-    const confirmed = (await deps.cases.listAudit(caseId)).find((event) => event.type === "verification.email_verified");
+    const confirmed = (await deps.cases.listAudit(caseId)).find(
+      (event) => event.type === "verification.email_verified",
+    );
     expect(confirmed?.detail).toEqual({ channel: "email_reply" });
   });
 
@@ -153,7 +155,10 @@ describe("makeReceiveEmailReply", () => {
     const { caseId } = await startVerification(deps);
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({ rawMime: reply({ caseId, from: "mallory@evil.example" }), verdicts: PASS });
+    const result = await makeReceiveEmailReply(deps)({
+      rawMime: reply({ caseId, from: "mallory@evil.example" }),
+      verdicts: PASS,
+    });
 
     // Assess
     expect(result).toEqual({ outcome: "ignored", reason: "sender_mismatch", caseId });
@@ -169,29 +174,34 @@ describe("makeReceiveEmailReply", () => {
     const { caseId } = await startVerification(deps);
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({ rawMime: reply({ caseId, from: "Ana@Example.COM" }), verdicts: PASS });
+    const result = await makeReceiveEmailReply(deps)({
+      rawMime: reply({ caseId, from: "Ana@Example.COM" }),
+      verdicts: PASS,
+    });
 
     // Assess
     expect(result.outcome).toBe("confirmed");
   });
 
-  it.each([
-    ["No, this was not me"],
-    ["Yes please"],
-    ["YES."],
-  ])("ignores and audits a reply whose first line is %j, without recording the content", async (first) => {
-    // Prepare
-    const deps = makeTestDeps();
-    const { caseId } = await startVerification(deps);
+  it.each([["No, this was not me"], ["Yes please"], ["YES."]])(
+    "ignores and audits a reply whose first line is %j, without recording the content",
+    async (first) => {
+      // Prepare
+      const deps = makeTestDeps();
+      const { caseId } = await startVerification(deps);
 
-    // Act
-    const result = await makeReceiveEmailReply(deps)({ rawMime: reply({ caseId, body: `${first}\r\n` }), verdicts: PASS });
+      // Act
+      const result = await makeReceiveEmailReply(deps)({
+        rawMime: reply({ caseId, body: `${first}\r\n` }),
+        verdicts: PASS,
+      });
 
-    // Assess
-    expect(result).toEqual({ outcome: "ignored", reason: "not_yes", caseId });
-    expect((await caseOf(deps, caseId)).verification.email).toBe("pending");
-    expect(JSON.stringify(await deps.cases.listAudit(caseId))).not.toContain(first);
-  });
+      // Assess
+      expect(result).toEqual({ outcome: "ignored", reason: "not_yes", caseId });
+      expect((await caseOf(deps, caseId)).verification.email).toBe("pending");
+      expect(JSON.stringify(await deps.cases.listAudit(caseId))).not.toContain(first);
+    },
+  );
 
   it("finds the case in the quoted text when the subject lost the reference", async () => {
     // Prepare
@@ -199,7 +209,10 @@ describe("makeReceiveEmailReply", () => {
     const { caseId } = await startVerification(deps);
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({ rawMime: reply({ caseId, subject: "Re: your email" }), verdicts: PASS });
+    const result = await makeReceiveEmailReply(deps)({
+      rawMime: reply({ caseId, subject: "Re: your email" }),
+      verdicts: PASS,
+    });
 
     // Assess
     expect(result).toEqual({ outcome: "confirmed", caseId, completed: false });

@@ -4,9 +4,9 @@ import { monotonicFactory } from "ulid";
 import { describe, expect, it } from "vitest";
 import { openCase } from "../../../src/domain/case.js";
 import { hashLinkToken, newLinkToken } from "../../../src/domain/verification.js";
-import type { Deps } from "../../../src/use-cases/deps.js";
 import { makeCreateCase } from "../../../src/use-cases/case-mutation.js";
 import { makeRequestVerification } from "../../../src/use-cases/case-steps.js";
+import type { Deps } from "../../../src/use-cases/deps.js";
 import { makeVerifyReporter } from "../../../src/use-cases/verify-reporter.js";
 import { makeTestDeps, type TestDeps } from "../../fixtures/deps.js";
 
@@ -40,14 +40,25 @@ async function setUp(latencyMs: number) {
   const item = openCase({
     caseId,
     webhookId: "msg_1",
-    report: { accountId: "acct_1", incidentType: "malware", reporter: { email: EMAIL, phone: "+14155550100", locale: "es" } },
+    report: {
+      accountId: "acct_1",
+      incidentType: "malware",
+      reporter: { email: EMAIL, phone: "+14155550100", locale: "es" },
+    },
     now: deps.clock.now(),
     policy: deps.config.policy,
   });
   await makeCreateCase(deps)(item, [{ type: "case.opened", actor: "wallet-app" }]);
   await makeRequestVerification(deps)({ caseId, generation: 1, taskToken: "task-1" });
   const now = deps.clock.now();
-  const base = { caseId, recipient: EMAIL, purpose: "verify_reporter" as const, generation: 1, expiresAt: now + 1_800_000, usedAt: null };
+  const base = {
+    caseId,
+    recipient: EMAIL,
+    purpose: "verify_reporter" as const,
+    generation: 1,
+    expiresAt: now + 1_800_000,
+    usedAt: null,
+  };
   const tokens = {} as Record<Kind, string>;
   for (const kind of KINDS) tokens[kind] = newLinkToken((n) => new Uint8Array(randomBytes(n)));
   await deps.links.put({ ...base, tokenHash: hashLinkToken(tokens.used), usedAt: now - 1000 });
@@ -94,7 +105,9 @@ describe("makeVerifyReporter (no enumeration)", () => {
     const { verify, tokens } = await setUp(0);
 
     // Act
-    const submits = await Promise.all(KINDS.map((kind) => verify.submit(tokens[kind], { decision: "confirm", code: "123456" })));
+    const submits = await Promise.all(
+      KINDS.map((kind) => verify.submit(tokens[kind], { decision: "confirm", code: "123456" })),
+    );
     const denials = await Promise.all(KINDS.map((kind) => verify.submit(tokens[kind], { decision: "deny" })));
     const views = await Promise.all(KINDS.map((kind) => verify.view(tokens[kind])));
     const resends = await Promise.all(KINDS.map((kind) => verify.resend(tokens[kind])));

@@ -1,0 +1,600 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  QueryCommand,
+  ThrottlingException,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { DynamoDbAccountIndex, DynamoDbCaseStore } from "../../../src/adapters/dynamodb/case-store.js";
+import { DynamoDbIdempotencyStore } from "../../../src/adapters/dynamodb/idempotency-store.js";
+import { DynamoDbVerificationLinks } from "../../../src/adapters/dynamodb/verification-links.js";
+import { GENESIS_HASH, sealEvent } from "../../../src/domain/audit-chain.js";
+import { openCase } from "../../../src/domain/case.js";
+import { DEFAULT_POLICY } from "../../../src/domain/policy.js";
+import { ConflictError, TransientError } from "../../../src/errors/index.js";
+import type { WebhookRecord } from "../../../src/ports/idempotency-store.js";
+import type { VerificationLink } from "../../../src/ports/verification-links.js";
+import type { Case } from "../../../src/schemas/case.js";
+
+const TABLE = "vigil-test";
+const NOW = Date.parse("2026-11-25T08:00:00.000Z");
+const client = new DynamoDBClient({});
+const ddb = mockClient(client);
+
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} });
+const throttled = () => new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} });
+
+function sampleCase(overrides: Partial<Case> = {}): Case {
+  return {
+    ...openCase({
+      caseId: "c_1",
+      webhookId: "msg_1",
+      now: NOW,
+      policy: DEFAULT_POLICY,
+      report: { accountId: "acct_1", incidentType: "unauthorized_access", reporter: { email: "ana@example.com" } },
+    }),
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  ddb.reset();
+});
+
+describe("DynamoDbCaseStore", () => {
+  const store = new DynamoDbCaseStore(client, TABLE);
+
+  it("creates the case only if its key is absent, as JSON in doc at version 1, listed as pending start", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolves({});
+    const item = sampleCase();
+
+    // Act
+    await store.create(item);
+
+    // Assess
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: TABLE,
+      ConditionExpression: "attribute_not_exists(pk)",
+      Item: expect.objectContaining({
+        pk: { S: "CASE#c_1" },
+        sk: { S: "CASE" },
+        doc: { S: JSON.stringify(item) },
+        version: { N: "1" },
+        status: { S: "open" },
+        priority: { S: "P2" },
+        gsi1pk: { S: "STATUS#open" },
+        gsi1sk: { S: `${item.sla.containment?.dueAt}#c_1` },
+        gsi2pk: { S: "WORKFLOW#PENDING_START" },
+        gsi2sk: { S: `${item.openedAt}#c_1` },
+      }),
+    });
+  });
+
+  it("leaves a started case out of the pending-start index and sorts a closed case last", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolves({});
+    const item = sampleCase({ status: "closed", workflow: { ...sampleCase().workflow, started: true } });
+
+    // Act
+    await store.update(item, 3);
+
+    // Assess
+    const input = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(input?.Item?.gsi2pk).toBeUndefined();
+    expect(input?.Item?.gsi1sk).toEqual({ S: "9999#c_1" });
+  });
+
+  it("throws ConflictError when the case exists already", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).rejects(conditionFailed());
+
+    // Act
+    const attempt = store.create(sampleCase());
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("writes the next version on the condition that the version is unchanged", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolves({});
+
+    // Act
+    const version = await store.update(sampleCase(), 4);
+
+    // Assess
+    expect(version).toBe(5);
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      ConditionExpression: "version = :expected",
+      ExpressionAttributeValues: { ":expected": { N: "4" } },
+      Item: expect.objectContaining({ version: { N: "5" } }),
+    });
+  });
+
+  it("throws ConflictError when the version moved on (ConditionalCheckFailedException)", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).rejects(conditionFailed());
+
+    // Act
+    const attempt = store.update(sampleCase(), 4);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it.each([
+    ["ProvisionedThroughputExceededException", throttled()],
+    ["ThrottlingException", new ThrottlingException({ message: "slow down", $metadata: {} })],
+    ["InternalServerError", new InternalServerError({ message: "oops", $metadata: {} })],
+  ])("throws TransientError when DynamoDB answers %s", async (_, error) => {
+    // Prepare
+    ddb.on(PutItemCommand).rejects(error);
+
+    // Act
+    const attempt = store.update(sampleCase(), 1);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(TransientError);
+    await expect(attempt).rejects.toMatchObject({ cause: error });
+  });
+
+  it("lets a non-retryable error through unchanged", async () => {
+    // Prepare
+    const error = Object.assign(new Error("bad request"), { name: "ValidationException" });
+    ddb.on(GetItemCommand).rejects(error);
+
+    // Act
+    const attempt = store.get("c_1");
+
+    // Assess
+    await expect(attempt).rejects.toBe(error);
+  });
+
+  it("reads the case consistently and parses its doc with its version", async () => {
+    // Prepare
+    const item = sampleCase();
+    ddb
+      .on(GetItemCommand)
+      .resolves({ Item: { pk: { S: "CASE#c_1" }, doc: { S: JSON.stringify(item) }, version: { N: "7" } } });
+
+    // Act
+    const found = await store.get("c_1");
+
+    // Assess
+    expect(found).toEqual({ case: item, version: 7 });
+    expect(ddb).toHaveReceivedCommandWith(GetItemCommand, {
+      TableName: TABLE,
+      Key: { pk: { S: "CASE#c_1" }, sk: { S: "CASE" } },
+      ConsistentRead: true,
+    });
+  });
+
+  it("answers null when the case does not exist", async () => {
+    // Prepare
+    ddb.on(GetItemCommand).resolves({});
+
+    // Act
+    const found = await store.get("c_missing");
+
+    // Assess
+    expect(found).toBeNull();
+  });
+
+  it("throws TransientError when a read is throttled", async () => {
+    // Prepare
+    ddb.on(GetItemCommand).rejects(throttled());
+
+    // Act
+    const attempt = store.get("c_1");
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(TransientError);
+  });
+
+  it("queries gsi1 for a status and filters on priority when one is asked for", async () => {
+    // Prepare
+    const item = sampleCase({ priority: "P1" });
+    ddb.on(QueryCommand).resolves({ Items: [{ doc: { S: JSON.stringify(item) }, version: { N: "1" } }] });
+
+    // Act
+    const cases = await store.listByStatus("open", { priority: "P1" });
+
+    // Assess
+    expect(cases).toEqual([item]);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: TABLE,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      FilterExpression: "priority = :priority",
+      ExpressionAttributeValues: { ":pk": { S: "STATUS#open" }, ":priority": { S: "P1" } },
+    });
+  });
+
+  it("queries gsi1 without a filter and follows pages up to the limit", async () => {
+    // Prepare
+    const page = (id: string) => ({ doc: { S: JSON.stringify(sampleCase({ caseId: id })) }, version: { N: "1" } });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [page("c_1"), page("c_2")], LastEvaluatedKey: { pk: { S: "CASE#c_2" } } })
+      .resolvesOnce({ Items: [page("c_3"), page("c_4")], LastEvaluatedKey: { pk: { S: "CASE#c_4" } } });
+
+    // Act
+    const cases = await store.listByStatus("awaiting_verification", { limit: 3 });
+
+    // Assess
+    expect(cases.map((item) => item.caseId)).toEqual(["c_1", "c_2", "c_3"]);
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 2);
+    const first = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(first?.FilterExpression).toBeUndefined();
+    expect(first?.ExpressionAttributeValues).toEqual({ ":pk": { S: "STATUS#awaiting_verification" } });
+    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({ pk: { S: "CASE#c_2" } });
+  });
+
+  it("throws TransientError when the listing is throttled", async () => {
+    // Prepare
+    ddb.on(QueryCommand).rejects(throttled());
+
+    // Act
+    const attempt = store.listByStatus("open");
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(TransientError);
+  });
+
+  it("lists pending starts from gsi2 opened before a time", async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [{ pk: { S: "CASE#c_1" } }, { pk: { S: "CASE#c_2" } }] });
+
+    // Act
+    const ids = await store.listPendingStarts("2026-11-25T08:00:00.000Z");
+
+    // Assess
+    expect(ids).toEqual(["c_1", "c_2"]);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: "gsi2",
+      KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :before",
+      ExpressionAttributeValues: {
+        ":pk": { S: "WORKFLOW#PENDING_START" },
+        ":before": { S: "2026-11-25T08:00:00.000Z" },
+      },
+    });
+  });
+
+  it("writes audit events under deterministic keys and treats an existing one as written", async () => {
+    // Prepare
+    const first = sealEvent(
+      { caseId: "c_1", seq: 1, at: "2026-11-25T08:00:00.000Z", type: "a", actor: "t", detail: {} },
+      GENESIS_HASH,
+    );
+    const second = sealEvent(
+      { caseId: "c_1", seq: 2, at: "2026-11-25T08:00:00.000Z", type: "b", actor: "t", detail: {} },
+      first.hash,
+    );
+    ddb.on(PutItemCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+
+    // Act
+    await store.appendAudit([first, second]);
+
+    // Assess
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      ConditionExpression: "attribute_not_exists(pk)",
+      Item: { pk: { S: "CASE#c_1" }, sk: { S: "AUDIT#0000000001" }, doc: { S: JSON.stringify(first) } },
+    });
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      Item: expect.objectContaining({ sk: { S: "AUDIT#0000000002" } }),
+    });
+  });
+
+  it("throws TransientError when an audit write is throttled", async () => {
+    // Prepare
+    const event = sealEvent(
+      { caseId: "c_1", seq: 1, at: "2026-11-25T08:00:00.000Z", type: "a", actor: "t", detail: {} },
+      GENESIS_HASH,
+    );
+    ddb.on(PutItemCommand).rejects(throttled());
+
+    // Act
+    const attempt = store.appendAudit([event]);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(TransientError);
+  });
+
+  it("lists a case's audit events by prefix, consistently, across pages", async () => {
+    // Prepare
+    const first = sealEvent(
+      { caseId: "c_1", seq: 1, at: "2026-11-25T08:00:00.000Z", type: "a", actor: "t", detail: {} },
+      GENESIS_HASH,
+    );
+    const second = sealEvent(
+      { caseId: "c_1", seq: 2, at: "2026-11-25T08:00:00.000Z", type: "b", actor: "t", detail: {} },
+      first.hash,
+    );
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [{ doc: { S: JSON.stringify(first) } }], LastEvaluatedKey: { pk: { S: "x" } } })
+      .resolvesOnce({ Items: [{ doc: { S: JSON.stringify(second) } }] });
+
+    // Act
+    const events = await store.listAudit("c_1");
+
+    // Assess
+    expect(events).toEqual([first, second]);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": { S: "CASE#c_1" }, ":prefix": { S: "AUDIT#" } },
+      ConsistentRead: true,
+    });
+  });
+});
+
+describe("DynamoDbAccountIndex", () => {
+  const accounts = new DynamoDbAccountIndex(client, TABLE);
+
+  it("claims a free account with a conditional put", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolves({});
+
+    // Act
+    const result = await accounts.claim("acct_1", "c_1");
+
+    // Assess
+    expect(result).toEqual({ claimed: true });
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      Item: { pk: { S: "ACCOUNT#acct_1" }, sk: { S: "OPEN_CASE" }, caseId: { S: "c_1" } },
+      ConditionExpression: "attribute_not_exists(pk)",
+    });
+  });
+
+  it("answers the holding case when the account is taken", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).rejects(conditionFailed());
+    ddb.on(GetItemCommand).resolves({ Item: { caseId: { S: "c_0" } } });
+
+    // Act
+    const result = await accounts.claim("acct_1", "c_1");
+
+    // Assess
+    expect(result).toEqual({ claimed: false, caseId: "c_0" });
+    expect(ddb).toHaveReceivedCommandWith(GetItemCommand, { ConsistentRead: true });
+  });
+
+  it("claims again when the holder released the account between the write and the read", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).rejectsOnce(conditionFailed()).resolves({});
+    ddb.on(GetItemCommand).resolves({});
+
+    // Act
+    const result = await accounts.claim("acct_1", "c_1");
+
+    // Assess
+    expect(result).toEqual({ claimed: true });
+    expect(ddb).toHaveReceivedCommandTimes(PutItemCommand, 2);
+  });
+
+  it("throws TransientError when the claim is throttled", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).rejects(throttled());
+
+    // Act
+    const attempt = accounts.claim("acct_1", "c_1");
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(TransientError);
+  });
+
+  it("replaces the holder only if it is still the expected case", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+
+    // Act
+    const replaced = await accounts.replace("acct_1", "c_0", "c_1");
+    const lost = await accounts.replace("acct_1", "c_0", "c_2");
+
+    // Assess
+    expect([replaced, lost]).toEqual([true, false]);
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      ConditionExpression: "caseId = :expected",
+      ExpressionAttributeValues: { ":expected": { S: "c_0" } },
+    });
+  });
+
+  it("releases the account only for its holder and ignores a lost condition", async () => {
+    // Prepare
+    ddb.on(DeleteItemCommand).rejects(conditionFailed());
+
+    // Act
+    const attempt = accounts.release("acct_1", "c_1");
+
+    // Assess
+    await expect(attempt).resolves.toBeUndefined();
+    expect(ddb).toHaveReceivedCommandWith(DeleteItemCommand, {
+      Key: { pk: { S: "ACCOUNT#acct_1" }, sk: { S: "OPEN_CASE" } },
+      ConditionExpression: "caseId = :caseId",
+      ExpressionAttributeValues: { ":caseId": { S: "c_1" } },
+    });
+  });
+});
+
+describe("DynamoDbIdempotencyStore", () => {
+  const store = new DynamoDbIdempotencyStore(client, TABLE);
+  const record: WebhookRecord = {
+    webhookId: "msg_1",
+    bodyHash: "abc",
+    state: "claimed",
+    claimedAt: NOW,
+    caseId: "c_1",
+  };
+  const expiresAt = NOW + 7 * 24 * 3_600_000;
+
+  it("claims an id unless a live record holds it, with a TTL in epoch seconds", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolves({});
+
+    // Act
+    const result = await store.claim(record, expiresAt);
+
+    // Assess
+    expect(result).toEqual({ claimed: true });
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      Item: {
+        pk: { S: "WEBHOOK#msg_1" },
+        sk: { S: "WEBHOOK" },
+        doc: { S: JSON.stringify(record) },
+        claimedAt: { N: String(NOW) },
+        expiresAt: { N: String(expiresAt / 1000) },
+      },
+      ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
+      ExpressionAttributeValues: { ":now": { N: String(NOW / 1000) } },
+    });
+  });
+
+  it("answers the existing record when the id is taken", async () => {
+    // Prepare
+    const existing = {
+      ...record,
+      state: "done",
+      result: { caseId: "c_1", status: "open", priority: "P2", merged: false },
+    };
+    ddb.on(PutItemCommand).rejects(conditionFailed());
+    ddb.on(GetItemCommand).resolves({ Item: { doc: { S: JSON.stringify(existing) } } });
+
+    // Act
+    const result = await store.claim({ ...record, caseId: "c_2" }, expiresAt);
+
+    // Assess
+    expect(result).toEqual({ claimed: false, existing });
+  });
+
+  it("takes over a stale claim only if it is still the one seen", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+
+    // Act
+    const taken = await store.takeOver({ ...record, claimedAt: NOW + 31_000 }, NOW, expiresAt);
+    const lost = await store.takeOver({ ...record, claimedAt: NOW + 32_000 }, NOW, expiresAt);
+
+    // Assess
+    expect([taken, lost]).toEqual([true, false]);
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      ConditionExpression: "claimedAt = :stale",
+      ExpressionAttributeValues: { ":stale": { N: String(NOW) } },
+    });
+  });
+
+  it("completes the record with its result", async () => {
+    // Prepare
+    ddb.on(GetItemCommand).resolves({ Item: { doc: { S: JSON.stringify(record) } } });
+    ddb.on(PutItemCommand).resolves({});
+    const result = { caseId: "c_1", status: "open", priority: "P2", merged: false };
+
+    // Act
+    await store.complete("msg_1", result, expiresAt);
+
+    // Assess
+    const put = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(JSON.parse(put?.Item?.doc?.S ?? "{}")).toEqual({ ...record, state: "done", result });
+  });
+
+  it("throws TransientError when the claim is throttled", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).rejects(throttled());
+
+    // Act
+    const attempt = store.claim(record, expiresAt);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(TransientError);
+  });
+});
+
+describe("DynamoDbVerificationLinks", () => {
+  const links = new DynamoDbVerificationLinks(client, TABLE);
+  const link: VerificationLink = {
+    tokenHash: "f".repeat(64),
+    caseId: "c_1",
+    recipient: "ana@example.com",
+    purpose: "verify_reporter",
+    generation: 1,
+    expiresAt: NOW + 30 * 60_000,
+    usedAt: null,
+  };
+
+  it("stores the link under its hash with a TTL a day past its expiry", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolves({});
+
+    // Act
+    await links.put(link);
+
+    // Assess
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      Item: {
+        pk: { S: `LINK#${link.tokenHash}` },
+        sk: { S: "LINK" },
+        doc: { S: JSON.stringify(link) },
+        expiresAt: { N: String((NOW + 30 * 60_000) / 1000 + 86_400) },
+      },
+    });
+  });
+
+  it("reads usedAt from its own attribute", async () => {
+    // Prepare
+    ddb.on(GetItemCommand).resolves({ Item: { doc: { S: JSON.stringify(link) }, usedAt: { N: String(NOW) } } });
+
+    // Act
+    const found = await links.get(link.tokenHash);
+
+    // Assess
+    expect(found).toEqual({ ...link, usedAt: NOW });
+  });
+
+  it("answers null for an unknown token", async () => {
+    // Prepare
+    ddb.on(GetItemCommand).resolves({});
+
+    // Act
+    const found = await links.get("0".repeat(64));
+
+    // Assess
+    expect(found).toBeNull();
+  });
+
+  it("marks a link used once, conditionally, and answers false the second time", async () => {
+    // Prepare
+    ddb.on(UpdateItemCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+
+    // Act
+    const first = await links.markUsed(link.tokenHash, NOW);
+    const second = await links.markUsed(link.tokenHash, NOW + 1);
+
+    // Assess
+    expect([first, second]).toEqual([true, false]);
+    expect(ddb).toHaveReceivedCommandWith(UpdateItemCommand, {
+      Key: { pk: { S: `LINK#${link.tokenHash}` }, sk: { S: "LINK" } },
+      UpdateExpression: "SET usedAt = :at",
+      ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(usedAt)",
+      ExpressionAttributeValues: { ":at": { N: String(NOW) } },
+    });
+  });
+
+  it("throws TransientError when marking is throttled", async () => {
+    // Prepare
+    ddb.on(UpdateItemCommand).rejects(throttled());
+
+    // Act
+    const attempt = links.markUsed(link.tokenHash, NOW);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(TransientError);
+  });
+});
