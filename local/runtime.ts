@@ -151,6 +151,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.eventBusName]: "vigil-events",
     [ENV.publicBaseUrl]: env.VIGIL_PUBLIC_BASE_URL ?? url,
     [ENV.emailFrom]: "Vigil Security <security@vigil.local>",
+    [ENV.emailReplyTo]: "replies@vigil.local",
     [ENV.oncallEmail]: env.VIGIL_ONCALL_EMAIL ?? DEV_DEFAULTS.oncallEmail,
     [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
   });

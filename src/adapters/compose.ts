@@ -4,8 +4,8 @@ import { SESClient } from "@aws-sdk/client-ses";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { type AppConfig, loadConfig } from "../config/index.js";
 import type { Deps } from "../use-cases/deps.js";
-import { createDynamoDbClient } from "./dynamodb/client.js";
 import { DynamoDbAccountIndex, DynamoDbCaseStore } from "./dynamodb/case-store.js";
+import { createDynamoDbClient } from "./dynamodb/client.js";
 import { DynamoDbDeliveryStore } from "./dynamodb/delivery-store.js";
 import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
@@ -38,7 +38,11 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     senderLimiter: new InProcessRateLimiter(),
     links: new DynamoDbVerificationLinks(dynamo, table),
     deliveries: new DynamoDbDeliveryStore(dynamo, table),
-    email: new SesEmailSender(new SESClient({}), { from: config.emailFrom, configurationSet: config.sesConfigurationSet }),
+    email: new SesEmailSender(new SESClient({}), {
+      from: config.emailFrom,
+      configurationSet: config.sesConfigurationSet,
+      replyTo: config.emailReplyTo,
+    }),
     sms: new EumSmsSender(new PinpointSMSVoiceV2Client({}), {
       originationIdentity: config.smsOriginationIdentity,
       protectConfigurationId: config.smsProtectConfigurationId,

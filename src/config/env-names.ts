@@ -16,6 +16,8 @@ export const ENV = {
   eventBusName: "VIGIL_EVENT_BUS_NAME",
   publicBaseUrl: "VIGIL_PUBLIC_BASE_URL",
   emailFrom: "VIGIL_EMAIL_FROM",
+  /** Where reporters' replies go (the SES inbound receipt rule's recipient). */
+  emailReplyTo: "VIGIL_EMAIL_REPLY_TO",
   sesConfigurationSet: "VIGIL_SES_CONFIGURATION_SET",
   smsOriginationIdentity: "VIGIL_SMS_ORIGINATION_IDENTITY",
   smsProtectConfigurationId: "VIGIL_SMS_PROTECT_CONFIGURATION_ID",

@@ -16,6 +16,7 @@ const ConfigSchema = z.object({
   secretsArn: optional,
   publicBaseUrl: z.url().default("http://127.0.0.1:3000"),
   emailFrom: z.string().default("Vigil Security <security@vigil.example>"),
+  emailReplyTo: optional,
   sesConfigurationSet: optional,
   smsOriginationIdentity: optional,
   smsProtectConfigurationId: optional,
@@ -35,6 +36,7 @@ export interface AppConfig {
   secretsArn?: string;
   publicBaseUrl: string;
   emailFrom: string;
+  emailReplyTo?: string;
   sesConfigurationSet?: string;
   smsOriginationIdentity?: string;
   smsProtectConfigurationId?: string;

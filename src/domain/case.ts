@@ -10,7 +10,13 @@ import { smsTrusted } from "./verification.js";
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 /** A new case from a validated report: priority decided, clocks started, channels chosen. */
-export function openCase(input: { caseId: string; webhookId: string; report: Report; now: number; policy: Policy }): Case {
+export function openCase(input: {
+  caseId: string;
+  webhookId: string;
+  report: Report;
+  now: number;
+  policy: Policy;
+}): Case {
   const { report, now, policy } = input;
   const signals = report.signals ?? {};
   const priority = decidePriority(report.incidentType, signals, policy);
@@ -85,7 +91,16 @@ export function mergeReport(
   const priority = higherPriority(item.priority, decided);
   const priorityRaised = priority !== item.priority;
   const lockRequired = lockRequiredAtIntake({ incidentType: item.incidentType, priority, signals });
-  const lockNewlyRequired = lockRequired && (item.lock.state === "none" || item.lock.state === "released");
+  const lockRequiredBefore = lockRequiredAtIntake({
+    incidentType: item.incidentType,
+    priority: item.priority,
+    signals: item.signals,
+  });
+  // New evidence asks for a lock only when it changes the answer (or the intake lock is still pending):
+  // a follow-up report must not re-lock an account an agent deliberately released.
+  const lockNewlyRequired =
+    (lockRequired && item.lock.state === "none") ||
+    (lockRequired && !lockRequiredBefore && item.lock.state === "released");
   const sms = item.channels.sms && smsTrusted({ incidentType: item.incidentType, signals, phone: item.reporter.phone });
   let sla = priorityRaised ? retarget(item.sla, priority, input.policy) : item.sla;
   if (lockNewlyRequired) sla = startContainment(sla, priority, input.now, input.policy);
@@ -103,7 +118,10 @@ export function mergeReport(
             sms: "not_used",
             identity: item.verification.identity === "not_used" ? "pending" : item.verification.identity,
           },
-      lock: lockNewlyRequired && !item.lock.scopes.length ? { ...item.lock, scopes: scopesFor(item.incidentType) } : item.lock,
+      lock:
+        lockNewlyRequired && !item.lock.scopes.length
+          ? { ...item.lock, scopes: scopesFor(item.incidentType) }
+          : item.lock,
       reportIds: [...item.reportIds, input.webhookId],
       reportTimes: [...item.reportTimes.filter((at) => at > input.now - 3_600_000), input.now],
     },

@@ -17,11 +17,16 @@ export function raisePriority(priority: Priority): Priority {
  * The priority of a report: the incident type's default, raised by the signals (PRODUCT.md table).
  * A signal can only raise a priority, never lower it.
  */
-export function decidePriority(incidentType: IncidentType, signals: Signals = {}, policy: Policy = DEFAULT_POLICY): Priority {
+export function decidePriority(
+  incidentType: IncidentType,
+  signals: Signals = {},
+  policy: Policy = DEFAULT_POLICY,
+): Priority {
   const base = policy.basePriority[incidentType];
   switch (incidentType) {
     case "unauthorized_access": {
-      const bigFundsAtRisk = signals.fundsAtRisk === true && (signals.assetsUsd ?? 0) >= policy.assetsAtRiskThresholdUsd;
+      const bigFundsAtRisk =
+        signals.fundsAtRisk === true && (signals.assetsUsd ?? 0) >= policy.assetsAtRiskThresholdUsd;
       return signals.drainObserved || bigFundsAtRisk ? higherPriority(base, "P1") : base;
     }
     case "malware":
@@ -38,7 +43,13 @@ export function decidePriority(incidentType: IncidentType, signals: Signals = {}
 /** Merges the signals of a follow-up report into a case's: flags are sticky, amounts keep the maximum. */
 export function mergeSignals(current: Signals, incoming: Signals): Signals {
   const merged: Signals = { ...current };
-  for (const key of ["fundsAtRisk", "drainObserved", "simSwapDetected", "credentialsEntered", "seedPhraseEntered"] as const) {
+  for (const key of [
+    "fundsAtRisk",
+    "drainObserved",
+    "simSwapDetected",
+    "credentialsEntered",
+    "seedPhraseEntered",
+  ] as const) {
     if (incoming[key] || current[key]) merged[key] = true;
   }
   if (incoming.assetsUsd !== undefined || current.assetsUsd !== undefined) {

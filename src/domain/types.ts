@@ -1,6 +1,13 @@
 /** Shared vocabulary of the domain. Pure types; no I/O. */
 
-export const INCIDENT_TYPES = ["phishing", "malware", "unauthorized_access", "sim_swap", "key_compromise", "other"] as const;
+export const INCIDENT_TYPES = [
+  "phishing",
+  "malware",
+  "unauthorized_access",
+  "sim_swap",
+  "key_compromise",
+  "other",
+] as const;
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
 
 export const PRIORITIES = ["P1", "P2", "P3", "P4"] as const;

@@ -16,6 +16,8 @@ export interface CaseStore {
   /** Writes audit events under deterministic keys; rewriting the same event is a no-op. */
   appendAudit(events: AuditEvent[]): Promise<void>;
   listAudit(caseId: string): Promise<AuditEvent[]>;
+  /** Whether the audit event `seq` of a case is stored (a cheap read before re-writing an outbox). */
+  hasAuditEvent(caseId: string, seq: number): Promise<boolean>;
   /** Cases in a status, nearest SLA due first (a GSI query, never a scan). */
   listByStatus(status: Case["status"], options?: { priority?: Case["priority"]; limit?: number }): Promise<Case[]>;
   /** Ids of cases whose workflow has not started yet, opened before `openedBefore` (ISO). */

@@ -11,13 +11,23 @@ export interface WebhookRecord {
 /** Remembers webhook ids (≥ 72 h) so a sender's retry maps to the same case. */
 export interface IdempotencyStore {
   /** Claims an id; returns the existing record when someone holds it already. */
-  claim(record: WebhookRecord, expiresAt: number): Promise<{ claimed: true } | { claimed: false; existing: WebhookRecord }>;
+  claim(
+    record: WebhookRecord,
+    expiresAt: number,
+  ): Promise<{ claimed: true } | { claimed: false; existing: WebhookRecord }>;
   /** Takes over a claim that was abandoned (its holder crashed), if it is still the one seen. */
   takeOver(record: WebhookRecord, staleClaimedAt: number, expiresAt: number): Promise<boolean>;
+  /** Gives up a claim (the request failed before opening or joining a case), if it is still ours. */
+  release(webhookId: string, claimedAt: number): Promise<void>;
   complete(webhookId: string, result: NonNullable<WebhookRecord["result"]>, expiresAt: number): Promise<void>;
 }
 
 /** Fixed-window counters. */
 export interface RateLimiter {
-  hit(key: string, limit: number, windowSeconds: number, now: number): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+  hit(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    now: number,
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
 }

@@ -1,4 +1,7 @@
 /** Business metrics that alarms watch (namespace `Vigil`). */
 export interface Metrics {
-  count(name: "SmsSent" | "EmailSent" | "DeliveryExhausted" | "SlaBreached" | "WorkflowStartDeferred", value?: number): void;
+  count(
+    name: "SmsSent" | "EmailSent" | "DeliveryExhausted" | "SlaBreached" | "WorkflowStartDeferred",
+    value?: number,
+  ): void;
 }

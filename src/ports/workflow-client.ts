@@ -1,7 +1,7 @@
 /** Step Functions, as the use cases need it. */
 export interface WorkflowClient {
-  /** Starts the case workflow; starting the same name with the same input again is a no-op. */
-  startCase(name: string, input: { caseId: string; generation: number }): Promise<void>;
+  /** Starts the case workflow; `existed` when an execution of that name already ran or runs. */
+  startCase(name: string, input: { caseId: string; generation: number }): Promise<"started" | "existed">;
   /** Starts a timer execution (SLA clocks, webhook deliveries). */
   startTimer(name: string, input: TimerInput): Promise<void>;
   stopTimer(name: string): Promise<void>;

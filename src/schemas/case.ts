@@ -52,7 +52,13 @@ export const CaseSchema = z.object({
     identityVerifiedAt: Iso.nullable(),
     /** The current SMS code, only as a keyed hash. */
     code: z
-      .object({ hash: z.string(), issuedAt: z.number(), expiresAt: z.number(), attempts: z.number(), spent: z.boolean() })
+      .object({
+        hash: z.string(),
+        issuedAt: z.number(),
+        expiresAt: z.number(),
+        attempts: z.number(),
+        spent: z.boolean(),
+      })
       .nullable(),
     codeSends: z.array(z.number()),
     failures: z.object({ consecutive: z.number(), firstAt: z.number(), lockedUntil: z.number().optional() }).nullable(),

@@ -23,7 +23,14 @@ function seal(item: Case, entries: AuditEntry[], now: number): { case: Case; eve
   const events = entries.map((entry) => {
     seq += 1;
     const event = sealEvent(
-      { caseId: item.caseId, seq, at: new Date(now).toISOString(), type: entry.type, actor: entry.actor, detail: entry.detail ?? {} },
+      {
+        caseId: item.caseId,
+        seq,
+        at: new Date(now).toISOString(),
+        type: entry.type,
+        actor: entry.actor,
+        detail: entry.detail ?? {},
+      },
       head,
     );
     head = event.hash;
@@ -66,7 +73,7 @@ export function makeMutateCase(deps: { cases: CaseStore; clock: Clock }): Mutate
     for (let attempt = 1; ; attempt++) {
       const current = await deps.cases.get(caseId);
       if (!current) throw new NotFoundError(`case ${caseId} not found`);
-      if (current.case.pendingEvents.length) await deps.cases.appendAudit(current.case.pendingEvents);
+      await flushOutbox(deps.cases, current.case);
       const now = deps.clock.now();
       const next = change(current.case, now);
       if (!next) return current.case;
@@ -83,12 +90,22 @@ export function makeMutateCase(deps: { cases: CaseStore; clock: Clock }): Mutate
   };
 }
 
+/**
+ * Writes the audit events still in a case's outbox. Normally they were written right after the case
+ * (the last one is there), so one read replaces a conditional write per event.
+ */
+async function flushOutbox(cases: CaseStore, item: Case): Promise<void> {
+  const last = item.pendingEvents.at(-1);
+  if (!last || (await cases.hasAuditEvent(item.caseId, last.seq))) return;
+  await cases.appendAudit(item.pendingEvents);
+}
+
 /** Reads a case's audit events, writing any still in its outbox first. */
 export function makeReadAudit(deps: { cases: CaseStore }) {
   return async (caseId: string): Promise<AuditEvent[]> => {
     const current = await deps.cases.get(caseId);
     if (!current) throw new NotFoundError(`case ${caseId} not found`);
-    if (current.case.pendingEvents.length) await deps.cases.appendAudit(current.case.pendingEvents);
+    await flushOutbox(deps.cases, current.case);
     return deps.cases.listAudit(caseId);
   };
 }

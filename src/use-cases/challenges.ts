@@ -1,4 +1,12 @@
-import { codeDigitsFor, generateCode, hashCode, hashLinkToken, issueCode, newLinkToken, VERIFICATION_POLICY } from "../domain/verification.js";
+import {
+  codeDigitsFor,
+  generateCode,
+  hashCode,
+  hashLinkToken,
+  issueCode,
+  newLinkToken,
+  VERIFICATION_POLICY,
+} from "../domain/verification.js";
 import type { VerificationLink } from "../ports/verification-links.js";
 import type { Case } from "../schemas/case.js";
 import type { Deps } from "./deps.js";

@@ -67,7 +67,9 @@ export async function sendToChannels(
   });
   const sends: Promise<void>[] = [];
   if (item.channels.email && only !== "sms") {
-    sends.push(deps.email.send({ to: item.reporter.email, subject: message.subject, text: message.text, html: message.html }));
+    sends.push(
+      deps.email.send({ to: item.reporter.email, subject: message.subject, text: message.text, html: message.html }),
+    );
     deps.metrics.count("EmailSent");
   }
   if (item.channels.sms && item.reporter.phone && message.sms && only !== "email") {
@@ -91,7 +93,9 @@ export async function notifyOncall(
     vars: { ...vars, priority: item.priority, caseUrl: `${deps.config.publicBaseUrl}/v1/cases/${item.caseId}` },
     smsSafe: true,
   });
-  const sends = [deps.email.send({ to: deps.config.oncallEmail, subject: message.subject, text: message.text, html: message.html })];
+  const sends = [
+    deps.email.send({ to: deps.config.oncallEmail, subject: message.subject, text: message.text, html: message.html }),
+  ];
   if (deps.config.oncallPhone) sends.push(deps.sms.send({ to: deps.config.oncallPhone, text: message.sms }));
   await Promise.all(sends);
 }
@@ -99,5 +103,10 @@ export async function notifyOncall(
 function helpLinks(base: string | undefined) {
   if (!base) return undefined;
   const root = base.replace(/\/$/, "");
-  return { support: root, passwordReset: `${root}/password-reset`, mfa: `${root}/security/mfa`, reportFraud: `${root}/report-fraud` };
+  return {
+    support: root,
+    passwordReset: `${root}/password-reset`,
+    mfa: `${root}/security/mfa`,
+    reportFraud: `${root}/report-fraud`,
+  };
 }

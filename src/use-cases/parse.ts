@@ -6,7 +6,9 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ValidationError("the body is not valid JSON", [{ path: "", message: (error as Error).message }], { cause: error });
+    throw new ValidationError("the body is not valid JSON", [{ path: "", message: (error as Error).message }], {
+      cause: error,
+    });
   }
 }
 

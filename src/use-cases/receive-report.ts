@@ -7,8 +7,8 @@ import type { Case } from "../schemas/case.js";
 import { type Report, ReportWebhookSchema } from "../schemas/report.js";
 import { makeCreateCase, makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
-import { parseJson, parseWith } from "./parse.js";
 import { makeRequestLock } from "./locks.js";
+import { parseJson, parseWith } from "./parse.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
 export interface ReceiveReportInput {
@@ -69,7 +69,12 @@ export function makeReceiveReport(deps: Deps) {
     });
     if (!verdict.ok) throw new UnauthorizedError(REJECTIONS[verdict.reason]);
 
-    const sender = await deps.senderLimiter.hit(`sender:${input.sender}`, SENDER_LIMIT.requests, SENDER_LIMIT.windowSeconds, now);
+    const sender = await deps.senderLimiter.hit(
+      `sender:${input.sender}`,
+      SENDER_LIMIT.requests,
+      SENDER_LIMIT.windowSeconds,
+      now,
+    );
     if (!sender.allowed) throw new RateLimitedError("too many reports from this sender", sender.retryAfterSeconds);
 
     const { data: report } = parseWith(ReportWebhookSchema, parseJson(input.rawBody));
@@ -82,7 +87,8 @@ export function makeReceiveReport(deps: Deps) {
     const claimed = await deps.idempotency.claim(claim, expiresAt);
     if (!claimed.claimed) {
       const existing = claimed.existing;
-      if (existing.bodyHash !== bodyHash) throw new ConflictError("this webhook-id was already used with a different body");
+      if (existing.bodyHash !== bodyHash)
+        throw new ConflictError("this webhook-id was already used with a different body");
       const answered = await answerDuplicate(existing);
       if (answered) return answered;
       const abandoned = now - existing.claimedAt > STALE_CLAIM_MS;
@@ -91,7 +97,14 @@ export function makeReceiveReport(deps: Deps) {
       }
     }
 
-    const result = await openOrJoin(report, webhookId, caseId, now);
+    let result: Awaited<ReturnType<typeof openOrJoin>>;
+    try {
+      result = await openOrJoin(report, webhookId, caseId, now);
+    } catch (error) {
+      // Nothing was opened or joined: free the id so the sender's retry is processed afresh.
+      await deps.idempotency.release(webhookId, now).catch(() => undefined);
+      throw error;
+    }
     await deps.idempotency.complete(webhookId, result, expiresAt);
     return { ...result, duplicate: false };
   };
@@ -124,7 +137,12 @@ export function makeReceiveReport(deps: Deps) {
       {
         type: "case.opened",
         actor: "wallet-app",
-        detail: { webhookId, incidentType: item.incidentType, priority: item.priority, lockRequired: item.lock.scopes.length > 0 },
+        detail: {
+          webhookId,
+          incidentType: item.incidentType,
+          priority: item.priority,
+          lockRequired: item.lock.scopes.length > 0,
+        },
       },
     ]);
     try {
@@ -156,7 +174,12 @@ export function makeReceiveReport(deps: Deps) {
           {
             type: "report.merged",
             actor: "wallet-app",
-            detail: { webhookId, signals: outcome.case.signals, priority: outcome.case.priority, priorityRaised: outcome.priorityRaised },
+            detail: {
+              webhookId,
+              signals: outcome.case.signals,
+              priority: outcome.case.priority,
+              priorityRaised: outcome.priorityRaised,
+            },
           },
         ],
       };

@@ -1,8 +1,8 @@
 import { isActive } from "../domain/case.js";
 import { raisePriority } from "../domain/priority.js";
 import { dueFires, nextFireAt, type SlaContext, type SlaFire } from "../domain/sla.js";
-import type { Case } from "../schemas/case.js";
 import type { TimerInput } from "../ports/workflow-client.js";
+import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
 import { notifyOncall } from "./notify.js";
@@ -49,11 +49,19 @@ export function makeRearmSlaTimer(deps: Deps) {
     }
     if (timerAt && Date.parse(timerAt) <= next) return;
     const generation = timerGeneration + 1;
-    await deps.workflow.startTimer(slaTimerName(caseId, generation), { kind: "sla", ref: caseId, generation, at: iso(next) });
+    await deps.workflow.startTimer(slaTimerName(caseId, generation), {
+      kind: "sla",
+      ref: caseId,
+      generation,
+      at: iso(next),
+    });
     await mutate(caseId, (current) =>
       current.workflow.timerGeneration >= generation
         ? null
-        : { case: { ...current, workflow: { ...current.workflow, timerGeneration: generation, timerAt: iso(next) } }, events: [] },
+        : {
+            case: { ...current, workflow: { ...current.workflow, timerGeneration: generation, timerAt: iso(next) } },
+            events: [],
+          },
     );
     if (timerAt) await deps.workflow.stopTimer(slaTimerName(caseId, timerGeneration));
   };
@@ -106,11 +114,17 @@ export function makeFireSlaTimer(deps: Deps) {
         events: result.fires.map((fire) => ({
           type: FIRE_EVENT[fire.kind],
           actor: "sla-timer",
-          detail: { clock: fire.clock, dueAt: iso(fire.at), ...(fire.fraction ? { percent: fire.fraction * 100 } : {}), priority },
+          detail: {
+            clock: fire.clock,
+            dueAt: iso(fire.at),
+            ...(fire.fraction ? { percent: fire.fraction * 100 } : {}),
+            priority,
+          },
         })),
       };
     });
-    if (updated.workflow.timerGeneration !== timer.generation || !updated.workflow.timerAt) return { ...timer, done: true };
+    if (updated.workflow.timerGeneration !== timer.generation || !updated.workflow.timerAt)
+      return { ...timer, done: true };
     return { ...timer, at: updated.workflow.timerAt, done: false };
   };
 }

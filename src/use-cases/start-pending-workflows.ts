@@ -1,5 +1,6 @@
-import { caseExecutionName } from "./reopen-case.js";
+import { makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
+import { caseExecutionName } from "./reopen-case.js";
 
 /** A case younger than this may still be starting normally. */
 const GRACE_MS = 30_000;
@@ -11,6 +12,7 @@ const GRACE_MS = 30_000;
  * Output: how many starts were attempted and how many succeeded.
  */
 export function makeStartPendingWorkflows(deps: Deps) {
+  const mutate = makeMutateCase(deps);
   return async (): Promise<{ attempted: number; started: number }> => {
     const before = new Date(deps.clock.now() - GRACE_MS).toISOString();
     const caseIds = await deps.cases.listPendingStarts(before);
@@ -20,8 +22,19 @@ export function makeStartPendingWorkflows(deps: Deps) {
       if (!found || found.case.workflow.started) continue;
       try {
         const { generation } = found.case.workflow;
-        await deps.workflow.startCase(caseExecutionName(caseId, generation), { caseId, generation });
-        started += 1;
+        const outcome = await deps.workflow.startCase(caseExecutionName(caseId, generation), { caseId, generation });
+        if (outcome === "started") started += 1;
+        // The execution exists but never reached AcknowledgeReport (it failed first, visibly in Step
+        // Functions): take the case off the pending list so it cannot stall the sweep.
+        else
+          await mutate(caseId, (current) =>
+            current.workflow.started
+              ? null
+              : {
+                  case: { ...current, workflow: { ...current.workflow, started: true } },
+                  events: [{ type: "workflow.start_confirmed", actor: "vigil", detail: { generation } }],
+                },
+          );
       } catch {
         deps.metrics.count("WorkflowStartDeferred");
       }

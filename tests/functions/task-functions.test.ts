@@ -107,7 +107,7 @@ beforeEach(() => {
   });
   ddb
     .on(GetItemCommand)
-    .callsFake((input: { Key: Record<string, AttributeValue> }) => ({ Item: table.get(keyOf(input.Key)) }));
+    .callsFake(async (input: { Key: Record<string, AttributeValue> }) => ({ Item: table.get(keyOf(input.Key)) }));
   ddb.on(QueryCommand).resolves({ Items: [] });
   sfn.onAnyCommand().resolves({});
   ses.on(SendEmailCommand).resolves({ MessageId: "m-1" });

@@ -25,7 +25,9 @@ function caseItem(item: Case, version: number): Record<string, AttributeValue> {
     status: s(item.status),
     priority: s(item.priority),
     gsi1pk: s(keys.byStatus(item.status)),
-    gsi1sk: s(keys.byDue(item.status === "closed" || item.status === "resolved" ? null : nearestDue(item.sla), item.caseId)),
+    gsi1sk: s(
+      keys.byDue(item.status === "closed" || item.status === "resolved" ? null : nearestDue(item.sla), item.caseId),
+    ),
   };
   if (!item.workflow.started) {
     attributes.gsi2pk = s(keys.pendingStart);
@@ -112,6 +114,20 @@ export class DynamoDbCaseStore implements CaseStore {
     );
   }
 
+  async hasAuditEvent(caseId: string, seq: number): Promise<boolean> {
+    const { Item } = await this.client
+      .send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: toAttributes(keys.auditEvent(caseId, seq)),
+          ProjectionExpression: "pk",
+          ConsistentRead: true,
+        }),
+      )
+      .catch((error) => rethrow(error, "GetItem audit"));
+    return Boolean(Item);
+  }
+
   async listAudit(caseId: string): Promise<AuditEvent[]> {
     const events: AuditEvent[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
@@ -133,7 +149,10 @@ export class DynamoDbCaseStore implements CaseStore {
     return events;
   }
 
-  async listByStatus(status: Case["status"], options: { priority?: Case["priority"]; limit?: number } = {}): Promise<Case[]> {
+  async listByStatus(
+    status: Case["status"],
+    options: { priority?: Case["priority"]; limit?: number } = {},
+  ): Promise<Case[]> {
     const limit = options.limit ?? 100;
     const cases: Case[] = [];
     let startKey: Record<string, AttributeValue> | undefined;

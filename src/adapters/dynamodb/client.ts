@@ -8,7 +8,9 @@ export function createDynamoDbClient(): DynamoDBClient {
 
 /** True when a conditional write lost (the expected state was not there). */
 export function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === "ConditionalCheckFailedException";
+  return (
+    error instanceof ConditionalCheckFailedException || (error as Error)?.name === "ConditionalCheckFailedException"
+  );
 }
 
 const RETRYABLE = new Set([

@@ -1,4 +1,10 @@
-import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-store.js";
 import { isConditionFailure, rethrow } from "./client.js";
 import { keys } from "./keys.js";
@@ -23,7 +29,10 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     };
   }
 
-  async claim(record: WebhookRecord, expiresAt: number): Promise<{ claimed: true } | { claimed: false; existing: WebhookRecord }> {
+  async claim(
+    record: WebhookRecord,
+    expiresAt: number,
+  ): Promise<{ claimed: true } | { claimed: false; existing: WebhookRecord }> {
     try {
       await this.client.send(
         new PutItemCommand({
@@ -59,6 +68,21 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     } catch (error) {
       if (isConditionFailure(error)) return false;
       rethrow(error, "PutItem webhook");
+    }
+  }
+
+  async release(webhookId: string, claimedAt: number): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: keyOf(webhookId),
+          ConditionExpression: "claimedAt = :claimedAt",
+          ExpressionAttributeValues: { ":claimedAt": n(claimedAt) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) rethrow(error, "DeleteItem webhook");
     }
   }
 

@@ -1,4 +1,10 @@
-import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import type { VerificationLink, VerificationLinks } from "../../ports/verification-links.js";
 import { isConditionFailure, rethrow } from "./client.js";
 import { keys } from "./keys.js";

@@ -13,7 +13,14 @@ export class EventBridgePublisher implements EventPublisher {
     const result = await this.client
       .send(
         new PutEventsCommand({
-          Entries: [{ EventBusName: this.eventBusName, Source: "vigil", DetailType: detailType, Detail: JSON.stringify(detail) }],
+          Entries: [
+            {
+              EventBusName: this.eventBusName,
+              Source: "vigil",
+              DetailType: detailType,
+              Detail: JSON.stringify(detail),
+            },
+          ],
         }),
       )
       .catch((error) => {

@@ -13,7 +13,13 @@ export function problemJson(logger: Logger): middy.MiddlewareObj<HttpEvent, Http
     onError: async (request: Request) => {
       const error = request.error;
       if (!(error instanceof AppError) || error.status >= 500) {
-        logger.error("request failed", { error: { name: error?.name, message: error instanceof AppError ? error.message : undefined, stack: error?.stack } });
+        logger.error("request failed", {
+          error: {
+            name: error?.name,
+            message: error instanceof AppError ? error.message : undefined,
+            stack: error?.stack,
+          },
+        });
       }
       request.response = toProblem(error);
     },
@@ -34,15 +40,20 @@ export function header(event: HttpEvent, name: string): string | undefined {
 }
 
 /** Rejects bodies over `maxBytes` (413) and, when `types` is given, other media types (415). */
-export function bodyGuard(options: { maxBytes: number; types?: string[] }): middy.MiddlewareObj<HttpEvent, HttpResponse> {
+export function bodyGuard(options: {
+  maxBytes: number;
+  types?: string[];
+}): middy.MiddlewareObj<HttpEvent, HttpResponse> {
   return {
     before: async (request: Request) => {
       const event = request.event;
       const size = event.body ? Buffer.byteLength(event.body, event.isBase64Encoded ? "base64" : "utf8") : 0;
-      if (size > options.maxBytes) throw new PayloadTooLargeError(`the body is ${size} bytes; at most ${options.maxBytes} are accepted`);
+      if (size > options.maxBytes)
+        throw new PayloadTooLargeError(`the body is ${size} bytes; at most ${options.maxBytes} are accepted`);
       if (!options.types) return;
       const type = (header(event, "content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-      if (!options.types.includes(type)) throw new UnsupportedMediaTypeError(`content-type must be ${options.types.join(" or ")}`);
+      if (!options.types.includes(type))
+        throw new UnsupportedMediaTypeError(`content-type must be ${options.types.join(" or ")}`);
     },
   };
 }
@@ -54,7 +65,8 @@ export function bodyGuard(options: { maxBytes: number; types?: string[] }): midd
 export function requireOperator(): middy.MiddlewareObj<HttpEvent, HttpResponse> {
   return {
     before: async (request: Request) => {
-      const claims = (request.event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer?.jwt?.claims;
+      const claims = (request.event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer
+        ?.jwt?.claims;
       if (!claims?.sub) throw new UnauthorizedError("a valid operator bearer token is required");
     },
   };
@@ -62,6 +74,7 @@ export function requireOperator(): middy.MiddlewareObj<HttpEvent, HttpResponse> 
 
 /** The agent acting, from the token's claims. */
 export function operatorOf(event: HttpEvent): string {
-  const claims = (event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer?.jwt?.claims ?? {};
+  const claims =
+    (event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer?.jwt?.claims ?? {};
   return String(claims["cognito:username"] ?? claims.email ?? claims.sub ?? "operator");
 }

@@ -34,7 +34,11 @@ export function toProblem(error: unknown): HttpResponse {
   const status = known ? error.status : 500;
   const headers: Record<string, string> = { "content-type": "application/problem+json" };
   const retryAfter =
-    error instanceof RateLimitedError ? error.retryAfterSeconds : error instanceof BusinessRuleError ? error.retryAfterSeconds : undefined;
+    error instanceof RateLimitedError
+      ? error.retryAfterSeconds
+      : error instanceof BusinessRuleError
+        ? error.retryAfterSeconds
+        : undefined;
   if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
   const problem: Record<string, unknown> = {
     type: known ? `https://vigil.dev/problems/${kebab(error.name)}` : "about:blank",

@@ -42,6 +42,9 @@ export class InMemoryCaseStore implements CaseStore {
       this.audit.set(event.caseId, list);
     }
   }
+  async hasAuditEvent(caseId: string, seq: number) {
+    return (this.audit.get(caseId) ?? []).some((event) => event.seq === seq);
+  }
   async listAudit(caseId: string) {
     return copy(this.audit.get(caseId) ?? []);
   }
@@ -54,7 +57,9 @@ export class InMemoryCaseStore implements CaseStore {
       .map(copy);
   }
   async listPendingStarts(openedBefore: string) {
-    return [...this.items.values()].filter((e) => !e.case.workflow.started && e.case.openedAt < openedBefore).map((e) => e.case.caseId);
+    return [...this.items.values()]
+      .filter((e) => !e.case.workflow.started && e.case.openedAt < openedBefore)
+      .map((e) => e.case.caseId);
   }
 }
 
@@ -88,6 +93,9 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     if (this.records.get(record.webhookId)?.claimedAt !== staleClaimedAt) return false;
     this.records.set(record.webhookId, copy(record));
     return true;
+  }
+  async release(webhookId: string, claimedAt: number) {
+    if (this.records.get(webhookId)?.claimedAt === claimedAt) this.records.delete(webhookId);
   }
   async complete(webhookId: string, result: NonNullable<WebhookRecord["result"]>) {
     const record = this.records.get(webhookId);
@@ -160,7 +168,9 @@ export class FakeWorkflowClient implements WorkflowClient {
       this.failStarts -= 1;
       throw Object.assign(new Error("throttled"), { name: "TransientError" });
     }
-    if (!this.started.some((s) => s.name === name)) this.started.push({ kind: "case", name, input: copy(input) });
+    if (this.started.some((s) => s.name === name)) return "existed" as const;
+    this.started.push({ kind: "case", name, input: copy(input) });
+    return "started" as const;
   }
   async startTimer(name: string, input: TimerInput) {
     if (!this.started.some((s) => s.name === name)) this.started.push({ kind: "timer", name, input: copy(input) });

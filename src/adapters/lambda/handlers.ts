@@ -13,7 +13,9 @@ export function httpFunction(
   handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>,
   ...middlewares: middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>[]
 ) {
-  const base = middy<APIGatewayProxyEventV2, HttpResponse>(handler).use(injectLambdaContext(logger)).use(problemJson(logger));
+  const base = middy<APIGatewayProxyEventV2, HttpResponse>(handler)
+    .use(injectLambdaContext(logger))
+    .use(problemJson(logger));
   return middlewares.reduce((chain, middleware) => chain.use(middleware), base);
 }
 

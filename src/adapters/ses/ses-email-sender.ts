@@ -1,6 +1,13 @@
-import { SendEmailCommand, type SESClient } from "@aws-sdk/client-ses";
+import { type SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
 import { TransientError } from "../../errors/index.js";
 import type { Email, EmailSender } from "../../ports/messaging.js";
+
+const PERMANENT = new Set([
+  "MessageRejected",
+  "MailFromDomainNotVerifiedException",
+  "ConfigurationSetDoesNotExistException",
+  "InvalidParameterValue",
+]);
 
 /** `EmailSender` on SES v1 `SendEmail` (text + HTML). */
 export class SesEmailSender implements EmailSender {
@@ -24,8 +31,8 @@ export class SesEmailSender implements EmailSender {
         }),
       );
     } catch (error) {
-      // Every SES failure is worth a retry from the workflow except a rejected message.
-      if ((error as Error).name === "MessageRejected") throw error;
+      // A misconfiguration or a rejected message will not heal by retrying; everything else may.
+      if (PERMANENT.has((error as Error).name)) throw error;
       throw new TransientError(`SES SendEmail failed: ${(error as Error).name}`, { cause: error });
     }
   }

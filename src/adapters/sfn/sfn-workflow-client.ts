@@ -17,8 +17,8 @@ export class SfnWorkflowClient implements WorkflowClient {
     private readonly arns: { caseStateMachineArn: string; timerStateMachineArn: string },
   ) {}
 
-  async startCase(name: string, input: { caseId: string; generation: number }): Promise<void> {
-    await this.start(this.arns.caseStateMachineArn, name, input);
+  async startCase(name: string, input: { caseId: string; generation: number }): Promise<"started" | "existed"> {
+    return this.start(this.arns.caseStateMachineArn, name, input);
   }
 
   async startTimer(name: string, input: TimerInput): Promise<void> {
@@ -54,12 +54,13 @@ export class SfnWorkflowClient implements WorkflowClient {
     }
   }
 
-  private async start(stateMachineArn: string, name: string, input: unknown): Promise<void> {
+  private async start(stateMachineArn: string, name: string, input: unknown): Promise<"started" | "existed"> {
     try {
       await this.client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+      return "started";
     } catch (error) {
       // The name is the idempotency key: an execution that exists already is the one we wanted.
-      if ((error as Error).name === "ExecutionAlreadyExists") return;
+      if ((error as Error).name === "ExecutionAlreadyExists") return "existed";
       throw this.transient(error, "StartExecution");
     }
   }

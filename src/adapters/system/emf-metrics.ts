@@ -15,7 +15,10 @@ export class EmfMetrics implements Metrics {
     if (!this.enabled) return;
     this.write(
       JSON.stringify({
-        _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: "Vigil", Dimensions: [[]], Metrics: [{ Name: name, Unit: "Count" }] }] },
+        _aws: {
+          Timestamp: Date.now(),
+          CloudWatchMetrics: [{ Namespace: "Vigil", Dimensions: [[]], Metrics: [{ Name: name, Unit: "Count" }] }],
+        },
         [name]: value,
       }),
     );

@@ -67,7 +67,7 @@ describe("SfnWorkflowClient", () => {
     const attempt = workflow.startCase("c_1", { caseId: "c_1", generation: 1 });
 
     // Assess
-    await expect(attempt).resolves.toBeUndefined();
+    await expect(attempt).resolves.toBe("existed");
   });
 
   it("throws TransientError when a start fails otherwise", async () => {

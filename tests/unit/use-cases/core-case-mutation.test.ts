@@ -190,8 +190,8 @@ describe("makeMutateCase", () => {
 
   it("writes the outbox events when a crash hit between the case write and the event write", async () => {
     // Prepare
-    // The first write re-sends the previous outbox (already stored); the second carries the new event.
-    vi.spyOn(deps.cases, "appendAudit").mockResolvedValueOnce(undefined).mockRejectedValueOnce(new Error("crashed"));
+    // The previous outbox is already stored (no rewrite); the write of the new event crashes.
+    vi.spyOn(deps.cases, "appendAudit").mockRejectedValueOnce(new Error("crashed"));
     await expect(mutate(CASE_ID, escalate)).rejects.toThrow("crashed");
     expect(deps.cases.items.get(CASE_ID)?.case.pendingEvents.map((event) => event.seq)).toEqual([2]);
 

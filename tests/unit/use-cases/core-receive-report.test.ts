@@ -247,7 +247,9 @@ describe("receiveReport", () => {
     it("throws RateLimitedError when the first request still holds the claim", async () => {
       // Prepare
       const input = signedReport(deps);
+      // A crash: the process dies before it can release its claim.
       vi.spyOn(deps.accounts, "claim").mockRejectedValueOnce(new Error("crashed mid-request"));
+      vi.spyOn(deps.idempotency, "release").mockResolvedValueOnce(undefined);
       await expect(receive(input)).rejects.toThrow("crashed mid-request");
       deps.clock.advance(29);
 
@@ -263,7 +265,9 @@ describe("receiveReport", () => {
     it("takes over an abandoned claim and opens the case when the claim is older than 30 s", async () => {
       // Prepare
       const input = signedReport(deps);
+      // A crash: the process dies before it can release its claim.
       vi.spyOn(deps.accounts, "claim").mockRejectedValueOnce(new Error("crashed mid-request"));
+      vi.spyOn(deps.idempotency, "release").mockResolvedValueOnce(undefined);
       await expect(receive(input)).rejects.toThrow("crashed mid-request");
       deps.clock.advance(31);
 

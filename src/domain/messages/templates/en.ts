@@ -323,6 +323,9 @@ export const en: MessageCatalog = {
             "{{#smsCodeSent}}On that page, enter the code we sent to your phone by text message, then choose “Confirm”.{{/smsCodeSent}}{{^smsCodeSent}}On that page, choose “Confirm”.{{/smsCodeSent}} If you did not make this report, choose “This wasn't me” instead.",
         },
         {
+          paragraph: "You can also confirm your email address by replying to this email with YES on the first line.",
+        },
+        {
           paragraph:
             "Opening the link changes nothing by itself; only the buttons on the page do. The link works once{{#expiresMinutes}} and expires in {{expiresMinutes}} minutes{{/expiresMinutes}}.",
         },
