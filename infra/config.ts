@@ -12,7 +12,7 @@ import * as z from "zod";
  * |---|---|---|
  * | `stage` | `dev` | stage name; part of stack, state machine and SES resource names |
  * | `region` | `$CDK_DEFAULT_REGION`, else `eu-west-1` | region to deploy to (SES inbound must be available there) |
- * | `emailFrom` | `security@example.com` | sender address of every email; must be in `sesIdentityDomain` |
+ * | `emailFrom` | `security@example.com` | sender of every email (`addr` or `Name <addr>`); must be in `sesIdentityDomain` |
  * | `sesIdentityDomain` | the domain of `emailFrom` | SES domain identity (DKIM records are stack outputs) |
  * | `providerWebhookUrl` | `https://provider.example.com/webhooks/vigil` | where lock/unlock/case webhooks are delivered (HTTPS) |
  * | `oncallEmail` | `oncall@example.com` | escalations go here |
@@ -34,6 +34,7 @@ export interface VigilConfig {
   readonly stage: string;
   readonly region: string;
   readonly account?: string;
+  /** `address` or `Display Name <address>`, as SES takes it in `Source`. */
   readonly emailFrom: string;
   readonly sesIdentityDomain: string;
   /** Where reporters' replies to verification emails are received (`replies@<sesIdentityDomain>`). */
@@ -75,6 +76,16 @@ export const CONFIG_KEYS = [
 /** A value of one of {@link CONFIG_KEYS}, as CDK context may hold it (strings from `-c`, JSON from cdk.json). */
 export type ConfigInput = Partial<Record<(typeof CONFIG_KEYS)[number], unknown>>;
 
+/** `security@wallet.example` or `Wallet Security <security@wallet.example>` → the address. */
+export function addressOf(mailbox: string): string {
+  return (/<([^<>]+)>\s*$/.exec(mailbox)?.[1] ?? mailbox).trim();
+}
+const mailbox = z
+  .string()
+  .refine((value) => z.email().safeParse(addressOf(value)).success && /^[^<>]*(<[^<>]+>)?\s*$/.test(value), {
+    message: "must be an email address, optionally with a display name: Name <address>",
+  });
+
 const httpsUrl = z.url({ protocol: /^https$/ }).transform((url) => url.replace(/\/+$/, ""));
 const countryList = z.preprocess(
   (value) => (typeof value === "string" ? value.split(",").map((code) => code.trim().toUpperCase()) : value),
@@ -92,7 +103,7 @@ const ConfigInputSchema = z.object({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1")
     .optional(),
-  emailFrom: z.email().default("security@example.com"),
+  emailFrom: mailbox.default("security@example.com"),
   sesIdentityDomain: optional(z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, "must be a domain name")),
   providerWebhookUrl: httpsUrl.default("https://provider.example.com/webhooks/vigil"),
   oncallEmail: z.email().default("oncall@example.com"),
@@ -122,7 +133,8 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     throw new Error(`Invalid Vigil configuration (CDK context):\n  ${problems.join("\n  ")}`);
   }
   const c = parsed.data;
-  const emailDomain = c.emailFrom.slice(c.emailFrom.lastIndexOf("@") + 1).toLowerCase();
+  const fromAddress = addressOf(c.emailFrom);
+  const emailDomain = fromAddress.slice(fromAddress.lastIndexOf("@") + 1).toLowerCase();
   const sesIdentityDomain = (c.sesIdentityDomain ?? emailDomain).toLowerCase();
   // SES authorizes sending against the verified identity, so the sender must belong to the identity we create.
   if (emailDomain !== sesIdentityDomain && !emailDomain.endsWith(`.${sesIdentityDomain}`)) {

@@ -15,8 +15,11 @@ import { acknowledgeNag, nagResourceId } from "../nag.js";
 /** The repository root: the esbuild project root and the home of `functions/` and `package-lock.json`. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Table access an {@link AppFunction} may get: read, or read and write. */
-export type TableAccess = "R" | "RW";
+/**
+ * Table access an {@link AppFunction} may get: `R` reads; `R+append` reads and puts items (the operator read
+ * paths flush a case's audit outbox with conditional PutItems); `RW` reads and writes.
+ */
+export type TableAccess = "R" | "R+append" | "RW";
 
 /** The single table, with the index names that grants must cover. */
 export interface TableRef {
@@ -39,14 +42,16 @@ export interface WorkflowRef {
 }
 
 /**
- * What a function may do with a workflow: `start` (StartExecution + DescribeExecution, to tell an idempotent
- * re-start from a conflicting one), `stop` (StopExecution) and `respond` (SendTask* for callback tokens).
+ * What a function may do with a workflow: `start` (StartExecution), `stop` (StopExecution of any of its
+ * executions) and `respond` (SendTaskSuccess/Failure/Heartbeat for callback tokens).
  */
 export type WorkflowAccess = "start" | "stop" | "respond" | "start+stop" | "start+respond" | "start+stop+respond";
 
 /** The SES resources a sending function needs. */
 export interface EmailSending {
   readonly from: string;
+  /** Where reporters' replies go: the inbound receipt rule's recipient. */
+  readonly replyTo: string;
   /** ARN of the verified SES identity that `from` belongs to. */
   readonly identityArn: string;
   readonly configurationSetName: string;
@@ -165,16 +170,20 @@ export class AppFunction extends NodejsFunction {
   }
 
   /**
-   * Gives the table to the handler: `R` = GetItem, BatchGetItem, Query; `RW` adds PutItem, UpdateItem,
-   * DeleteItem, BatchWriteItem. No Scan and no transactions: the data layer uses neither.
+   * Gives the table to the handler: `R` = GetItem, BatchGetItem, Query; `R+append` adds PutItem; `RW` adds
+   * PutItem, UpdateItem, DeleteItem, BatchWriteItem. No Scan and no transactions: the data layer uses neither.
    */
   bindTable(ref: TableRef, access: TableAccess): this {
     const read = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"];
-    const write = ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
+    const actions = {
+      R: read,
+      "R+append": [...read, "dynamodb:PutItem"],
+      RW: [...read, "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    }[access];
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: access === "RW" ? "TableReadWrite" : "TableRead",
-        actions: access === "RW" ? [...read, ...write] : read,
+        sid: { R: "TableRead", "R+append": "TableReadAppend", RW: "TableReadWrite" }[access],
+        actions,
         resources: [ref.table.tableArn, ...ref.indexNames.map((index) => `${ref.table.tableArn}/index/${index}`)],
       }),
     );
@@ -206,21 +215,17 @@ export class AppFunction extends NodejsFunction {
         }),
       );
     }
-    const executionActions = [
-      ...(parts.has("start") ? ["states:DescribeExecution"] : []),
-      ...(parts.has("stop") ? ["states:StopExecution"] : []),
-    ];
-    if (executionActions.length > 0) {
+    if (parts.has("stop")) {
       this.addToRolePolicy(
         new iam.PolicyStatement({
-          sid: `${sidBase}Executions`,
-          actions: executionActions,
+          sid: `${sidBase}Stop`,
+          actions: ["states:StopExecution"],
           resources: [ref.executionArns],
         }),
       );
       this.acknowledgeWildcard(
         ref.executionArns,
-        `Executions are named at run time; the wildcard covers only executions of ${ref.stateMachineName}, for ${executionActions.join(" and ")}.`,
+        `Executions are named at run time; the wildcard covers only executions of ${ref.stateMachineName}, for StopExecution.`,
       );
     }
     if (parts.has("respond")) {
@@ -252,7 +257,9 @@ export class AppFunction extends NodejsFunction {
         resources: [sending.identityArn, sending.configurationSetArn],
       }),
     );
-    return this.setEnv(ENV.emailFrom, sending.from).setEnv(ENV.sesConfigurationSet, sending.configurationSetName);
+    return this.setEnv(ENV.emailFrom, sending.from)
+      .setEnv(ENV.emailReplyTo, sending.replyTo)
+      .setEnv(ENV.sesConfigurationSet, sending.configurationSetName);
   }
 
   /** Lets the handler send SMS through AWS End User Messaging (SendTextMessage only). */

@@ -104,6 +104,7 @@ export class ServiceStack extends Stack {
     });
     const email: EmailSending = {
       from: config.emailFrom,
+      replyTo: config.inboundReplyAddress,
       identityArn: emailIdentity.emailIdentityArn,
       configurationSetName: configurationSet.configurationSetName,
       configurationSetArn: this.formatArn({
@@ -134,71 +135,69 @@ export class ServiceStack extends Stack {
     // --- Functions ------------------------------------------------------------------------------------------
     const functions = new Map<string, AppFunction>();
     const define = (name: string, description: string, options: { timeout?: Duration } = {}) => {
-      const fn = new AppFunction(this, pascalCase(name), { name, description, timeout: options.timeout });
-      functions.set(name, fn);
-      return fn;
+      const created = new AppFunction(this, pascalCase(name), { name, description, timeout: options.timeout });
+      functions.set(name, created);
+      return created;
     };
-    // Plain settings for every function that writes to reporters, agents or the provider.
-    const withMessagingSettings = (fn: AppFunction) =>
-      fn
+    const fn = (name: string): AppFunction => {
+      const found = functions.get(name);
+      if (found === undefined) throw new Error(`No function "${name}" in the service stack`);
+      return found;
+    };
+    // What every function that writes to reporters, agents or the provider needs: the secret (webhook keys,
+    // verification pepper), email and SMS, the timer workflow (SLA clocks and webhook deliveries are timers),
+    // the event bus (lock/unlock events), and the plain settings its messages are built from.
+    const messaging = (target: AppFunction) =>
+      target
+        .bindSecrets(props.secret)
+        .allowEmail(email)
+        .allowSms(sms.sending)
+        .bindStateMachine(timerRef, "start+stop")
+        .bindEventBus(this.eventBus)
         .setEnv(ENV.providerWebhookUrl, config.providerWebhookUrl)
         .setEnv(ENV.publicBaseUrl, publicBaseUrl)
         .setEnv(ENV.helpBaseUrl, config.helpBaseUrl)
         .setEnv(ENV.oncallEmail, config.oncallEmail)
         .setEnv(ENV.oncallPhone, config.oncallPhone);
 
-    define("receive-report", "POST /v1/reports: verify the signed webhook, open or merge a case, start its workflow")
-      .bindTable(table, "RW")
-      .bindSecrets(props.secret)
-      .bindStateMachine(caseRef, "start");
-    define("start-pending-workflows", "Every minute: (re)start case workflows that are recorded as awaiting a start", {
+    // Intake also requests a lock and re-arms SLA timers when a report with new evidence merges into a case.
+    messaging(
+      define("receive-report", "POST /v1/reports: verify the signed webhook, open or merge a case, start its workflow")
+        .bindTable(table, "RW")
+        .bindStateMachine(caseRef, "start"),
+    );
+    define("start-pending-workflows", "Every minute: start case workflows whose start failed at intake", {
       timeout: Duration.seconds(55),
     })
-      .bindTable(table, "RW")
+      .bindTable(table, "R")
       .bindStateMachine(caseRef, "start");
-    for (const [name, description] of [
-      ["list-cases", "GET /v1/cases"],
-      ["get-case", "GET /v1/cases/{caseId}"],
-      ["get-case-audit", "GET /v1/cases/{caseId}/audit: events and hash-chain check"],
-    ] as const) {
-      define(name, description).bindTable(table, "R");
-    }
-    // Interactive functions resume waiting workflows (task tokens), reopen cases, and manage timers.
-    for (const [name, description, timeout] of [
-      ["verify-reporter", "GET|POST /v1/verify/{token}[/resend]: reporter confirmation page, code check, resend"],
-      ["act-on-case", "POST /v1/cases/{caseId}/actions: agent actions"],
-      ["receive-email-reply", "SES inbound (via SNS): a YES reply confirms the email factor", Duration.seconds(30)],
-    ] as const) {
-      withMessagingSettings(
-        define(name, description, { timeout })
-          .bindTable(table, "RW")
-          .bindSecrets(props.secret)
-          .allowEmail(email)
-          .allowSms(sms.sending)
-          .bindStateMachine(caseRef, "start+respond")
-          .bindStateMachine(timerRef, "start+stop")
-          .bindEventBus(this.eventBus),
+    define("list-cases", "GET /v1/cases").bindTable(table, "R");
+    // Reading a case first flushes its audit outbox (conditional PutItems of already-decided events).
+    define("get-case", "GET /v1/cases/{caseId}").bindTable(table, "R+append");
+    define("get-case-audit", "GET /v1/cases/{caseId}/audit: events and hash-chain check").bindTable(table, "R+append");
+    // Interactive functions resume waiting workflows (task tokens) and reopen cases (a new case execution).
+    for (const { name, description, timeout } of [
+      { name: "verify-reporter", description: "GET|POST /v1/verify/{token}[/resend]: confirmation page, code, resend" },
+      { name: "act-on-case", description: "POST /v1/cases/{caseId}/actions: agent actions" },
+      {
+        name: "receive-email-reply",
+        description: "SES inbound (via SNS): a YES reply confirms the email factor",
+        timeout: Duration.seconds(30),
+      },
+    ]) {
+      messaging(define(name, description, { timeout }).bindTable(table, "RW")).bindStateMachine(
+        caseRef,
+        "start+respond",
       );
     }
-    // Workflow tasks: notify, arm and disarm timers, publish events. fire-timer also delivers provider
-    // webhooks over HTTPS (no IAM) and signs them with providerWebhookSecret, hence the secret for all tasks.
+    // Workflow tasks. fire-timer also delivers provider webhooks over HTTPS (no IAM), signed with the secret.
     for (const name of [...CASE_TASK_FUNCTIONS, ...TIMER_TASK_FUNCTIONS]) {
-      withMessagingSettings(
-        define(name, `Workflow task ${name}`, { timeout: Duration.seconds(30) })
-          .bindTable(table, "RW")
-          .bindSecrets(props.secret)
-          .allowEmail(email)
-          .allowSms(sms.sending)
-          .bindStateMachine(timerRef, "start+stop")
-          .bindEventBus(this.eventBus),
-      );
+      messaging(define(name, `Workflow task ${name}`, { timeout: Duration.seconds(30) }).bindTable(table, "RW"));
     }
+    // AwaitResolution answers its own callback when the case concluded while the task was starting. Granting on
+    // the formatted ARN (not the machine) is what keeps this from being a function ⇄ state machine cycle.
+    fn("await-resolution").bindStateMachine(caseRef, "respond");
     this.functions = functions;
-    const fn = (name: string): AppFunction => {
-      const found = functions.get(name);
-      if (found === undefined) throw new Error(`No function "${name}" in the service stack`);
-      return found;
-    };
 
     // --- Workflows -------------------------------------------------------------------------------------------
     const pick = (names: readonly string[]) => new Map(names.map((name) => [name, fn(name)] as const));

@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { App, type AppProps } from "aws-cdk-lib";
 
 /** Where test apps write their cloud assemblies; `tests/global-setup.ts` deletes it after the run. */
-export const TEST_OUT_ROOT = fileURLToPath(new URL("../../.cdk-test-out/", import.meta.url));
+export const TEST_OUT_ROOT =
+  process.env.VIGIL_CDK_TEST_OUT ?? fileURLToPath(new URL("../../.cdk-test-out/", import.meta.url));
 
 // `new App()` in a test does not read cdk.json, so without this the tests would run other feature flags.
 const cdkJsonContext =

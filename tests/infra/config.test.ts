@@ -54,13 +54,31 @@ describe("parseConfig", () => {
 
   it("rejects every invalid key at once when values are malformed", () => {
     // Prepare
-    const input = { stage: "Prod!", providerWebhookUrl: "http://insecure.example", oncallPhone: "4155550100" };
+    const input = {
+      stage: "Prod!",
+      emailFrom: "Security <not-an-address>",
+      providerWebhookUrl: "http://insecure.example",
+      oncallPhone: "4155550100",
+    };
 
     // Act
     const act = () => parseConfig(input);
 
     // Assess
-    expect(act).toThrow(/stage:[\s\S]*providerWebhookUrl:[\s\S]*oncallPhone:/);
+    expect(act).toThrow(/stage:[\s\S]*emailFrom:[\s\S]*providerWebhookUrl:[\s\S]*oncallPhone:/);
+  });
+
+  it("accepts a sender with a display name and derives the identity domain from its address", () => {
+    // Prepare
+    const input = { emailFrom: "Wallet Security <security@mail.wallet.example>", sesIdentityDomain: "wallet.example" };
+
+    // Act
+    const config = parseConfig(input);
+
+    // Assess
+    expect(config.emailFrom).toBe("Wallet Security <security@mail.wallet.example>");
+    expect(config.sesIdentityDomain).toBe("wallet.example");
+    expect(config.inboundReplyAddress).toBe("replies@wallet.example");
   });
 
   it("rejects a sender outside the SES identity domain", () => {
