@@ -27,7 +27,12 @@ function send(response: ServerResponse, status: number, body: unknown, type = "a
  * Starts aws-ses-v2-local (the SES API, in-process) and records every email it accepts in the
  * outbox with the virtual time. A fault makes the next sends fail as SES would (HTTP 400/500).
  */
-export async function startSes(clock: VirtualClock, outbox: Outbox, faults: Faults, port = 0): Promise<{ url: string; server: Server }> {
+export async function startSes(
+  clock: VirtualClock,
+  outbox: Outbox,
+  faults: Faults,
+  port = 0,
+): Promise<{ url: string; server: Server }> {
   const store = require("aws-ses-v2-local/dist/store.js") as { saveEmail: (email: SesEmail) => void };
   const saveEmail = store.saveEmail;
   store.saveEmail = (email: SesEmail) => {
@@ -43,7 +48,9 @@ export async function startSes(clock: VirtualClock, outbox: Outbox, faults: Faul
       });
     }
   };
-  const module = require("aws-ses-v2-local") as { default: (config: { host: string; port: number }) => Promise<Server> };
+  const module = require("aws-ses-v2-local") as {
+    default: (config: { host: string; port: number }) => Promise<Server>;
+  };
   const server = await module.default({ host: "127.0.0.1", port });
   // Fault injection runs before the SES handlers see the request.
   const listeners = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
@@ -90,15 +97,29 @@ export async function startAwsSinks(
         send(response, 400, { __type: faults.sms.error, message: "injected fault" });
         return;
       }
-      outbox.add({ channel: "sms", to: body.DestinationPhoneNumber, text: body.MessageBody, sentAt: clock.nowDate().toISOString() });
+      outbox.add({
+        channel: "sms",
+        to: body.DestinationPhoneNumber,
+        text: body.MessageBody,
+        sentAt: clock.nowDate().toISOString(),
+      });
       send(response, 200, { MessageId: `sms-${++messageId}` });
       return;
     }
     if (target === "AWSEvents.PutEvents") {
       for (const entry of body.Entries ?? []) {
-        events.push({ detailType: entry.DetailType, detail: JSON.parse(entry.Detail ?? "{}"), at: clock.nowDate().toISOString() });
+        events.push({
+          detailType: entry.DetailType,
+          detail: JSON.parse(entry.Detail ?? "{}"),
+          at: clock.nowDate().toISOString(),
+        });
       }
-      send(response, 200, { FailedEntryCount: 0, Entries: (body.Entries ?? []).map(() => ({ EventId: `ev-${++messageId}` })) }, "application/x-amz-json-1.1");
+      send(
+        response,
+        200,
+        { FailedEntryCount: 0, Entries: (body.Entries ?? []).map(() => ({ EventId: `ev-${++messageId}` })) },
+        "application/x-amz-json-1.1",
+      );
       return;
     }
     send(response, 400, { __type: "UnknownOperationException", message: `unsupported target ${target}` });

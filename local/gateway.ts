@@ -43,12 +43,17 @@ function sameToken(given: string, expected: string): boolean {
  * method and path template, checks the operator bearer token where AWS would run the JWT
  * authorizer, builds the v2 event, and writes the handler's response.
  */
-export function createGateway(options: { handlers: Map<string, HttpLambda>; operatorToken: string; now: () => number }) {
+export function createGateway(options: {
+  handlers: Map<string, HttpLambda>;
+  operatorToken: string;
+  now: () => number;
+}) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     const method = request.method ?? "GET";
     const matched = matchRoute(method, url.pathname);
     if (matched === null) return problem(response, 404, "Not Found", `no route for ${url.pathname}`);
-    if (matched === "method") return problem(response, 405, "Method Not Allowed", `${method} is not allowed on ${url.pathname}`);
+    if (matched === "method")
+      return problem(response, 405, "Method Not Allowed", `${method} is not allowed on ${url.pathname}`);
     const { route, params } = matched;
 
     let claims: Record<string, string> | undefined;

@@ -27,10 +27,21 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 
 function problem(response: ServerResponse, status: number, detail: string, errors?: unknown): void {
   response.writeHead(status, { "content-type": "application/problem+json" });
-  response.end(JSON.stringify({ type: "about:blank", title: status === 404 ? "Not Found" : "Bad Request", status, detail, errors }));
+  response.end(
+    JSON.stringify({
+      type: "about:blank",
+      title: status === 404 ? "Not Found" : "Bad Request",
+      status,
+      detail,
+      errors,
+    }),
+  );
 }
 
-async function parse<T extends z.ZodType>(request: IncomingMessage, schema: T): Promise<z.infer<T> | { error: unknown }> {
+async function parse<T extends z.ZodType>(
+  request: IncomingMessage,
+  schema: T,
+): Promise<z.infer<T> | { error: unknown }> {
   let value: unknown;
   try {
     value = JSON.parse((await readBody(request)) || "{}");
@@ -43,10 +54,20 @@ async function parse<T extends z.ZodType>(request: IncomingMessage, schema: T): 
     : { error: result.error.issues.map((issue) => ({ path: `/${issue.path.join("/")}`, message: issue.message })) };
 }
 
-const isError = (value: unknown): value is { error: unknown } => typeof value === "object" && value !== null && "error" in value;
+const isError = (value: unknown): value is { error: unknown } =>
+  typeof value === "object" && value !== null && "error" in value;
 
-const AdvanceSchema = z.object({ seconds: z.number().int().nonnegative().max(366 * 24 * 3600) });
-const FailSchema = z.object({ count: z.number().int().min(0).max(1000), status: z.number().int().min(400).max(599).default(503) });
+const AdvanceSchema = z.object({
+  seconds: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(366 * 24 * 3600),
+});
+const FailSchema = z.object({
+  count: z.number().int().min(0).max(1000),
+  status: z.number().int().min(400).max(599).default(503),
+});
 const FaultSchema = z.object({
   channel: z.enum(["email", "sms"]),
   count: z.number().int().min(0).max(1000),
@@ -100,7 +121,10 @@ export function createLocalRoutes(deps: {
       case "POST /_local/faults": {
         const input = await parse(request, FaultSchema);
         if (isError(input)) return problem(response, 400, "expected { channel, count, error? }", input.error);
-        deps.faults[input.channel] = { count: input.count, error: input.error ?? (input.channel === "email" ? "Throttling" : "ThrottlingException") };
+        deps.faults[input.channel] = {
+          count: input.count,
+          error: input.error ?? (input.channel === "email" ? "Throttling" : "ThrottlingException"),
+        };
         return json(response, 200, deps.faults);
       }
       case "GET /_local/clock":
@@ -113,9 +137,13 @@ export function createLocalRoutes(deps: {
       }
       case "POST /_local/inbound-email": {
         const input = await parse(request, InboundSchema);
-        if (isError(input)) return problem(response, 400, "expected { rawMime, verdicts: { spf, dkim, dmarc } }", input.error);
+        if (isError(input))
+          return problem(response, 400, "expected { rawMime, verdicts: { spf, dkim, dmarc } }", input.error);
         const handler = deps.taskHandlers.get("receive-email-reply");
-        await handler?.(sesInboundEvent(input, deps.clock.nowDate().toISOString()), lambdaContext("vigil-receive-email-reply"));
+        await handler?.(
+          sesInboundEvent(input, deps.clock.nowDate().toISOString()),
+          lambdaContext("vigil-receive-email-reply"),
+        );
         return json(response, 202, { accepted: true });
       }
       default:

@@ -30,7 +30,8 @@ export class ProviderSink {
   ) {
     this.webhook = new Webhook(secret);
     if (file && existsSync(file)) {
-      for (const line of readFileSync(file, "utf8").split("\n")) if (line.trim()) this.deliveries.push(JSON.parse(line));
+      for (const line of readFileSync(file, "utf8").split("\n"))
+        if (line.trim()) this.deliveries.push(JSON.parse(line));
     }
   }
 

@@ -21,7 +21,10 @@ export const ROUTES: Route[] = [
 ];
 
 /** Matches a path against the route templates; `{name}` matches one non-empty segment. */
-export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | "method" | null {
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: Route; params: Record<string, string> } | "method" | null {
   let pathMatched = false;
   for (const route of ROUTES) {
     const names: string[] = [];

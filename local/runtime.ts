@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -95,7 +95,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const sinks = await startAwsSinks(clock, outbox, faults, options.ports?.sinks ?? 0);
 
   // 3. The API server: bound first so its URL can go into the handlers' configuration.
-  const api = createServer();
+  // Until every part is up the API answers 503, so an early request never hangs.
+  const starting = (_: IncomingMessage, response: ServerResponse) => {
+    response.writeHead(503, { "content-type": "application/problem+json", "retry-after": "1" });
+    response.end(
+      JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503, detail: "starting" }),
+    );
+  };
+  const api = createServer(starting);
   await new Promise<void>((resolve, reject) => {
     api.once("error", reject);
     api.listen(options.ports?.api ?? options.port ?? 3000, "127.0.0.1", resolve);
@@ -112,14 +119,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     accountId: ACCOUNT,
     stateMachines: workflows.map((file) => ({
       name: `vigil-${file.replace(".asl.json", "")}`,
-      definition: readFileSync(join(ROOT, "workflows", file), "utf8").replace(/\$\{(\w+)FunctionArn\}/g, (_, name: string) =>
-        functionArn(toKebab(name)),
+      definition: readFileSync(join(ROOT, "workflows", file), "utf8").replace(
+        /\$\{(\w+)FunctionArn\}/g,
+        (_, name: string) => functionArn(toKebab(name)),
       ),
     })),
     invoke: async (arn, payload) => {
       const name = arn.split(":function:")[1]?.replace(/^vigil-/, "") ?? "";
       const handler = taskHandlers.get(name);
-      if (!handler) throw Object.assign(new Error(`no local function ${name}`), { name: "Lambda.ResourceNotFoundException" });
+      if (!handler)
+        throw Object.assign(new Error(`no local function ${name}`), { name: "Lambda.ResourceNotFoundException" });
       // A Lambda invocation is a JSON round trip.
       const result = await handler(JSON.parse(JSON.stringify(payload ?? {})), lambdaContext(`vigil-${name}`));
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
@@ -165,7 +174,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const httpHandlers = new Map<string, HttpLambda>();
   const httpFunctions = new Set(ROUTES.map((route) => route.fn));
   for (const name of functionNames) {
-    const module = (await import(join(ROOT, "functions", `${name}.ts`))) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+    const module = (await import(join(ROOT, "functions", `${name}.ts`))) as {
+      handler: (e: unknown, c: unknown) => Promise<unknown>;
+    };
     if (httpFunctions.has(name)) httpHandlers.set(name, module.handler as HttpLambda);
     taskHandlers.set(name, module.handler);
   }
@@ -176,9 +187,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const gateway = createGateway({ handlers: httpHandlers, operatorToken, now: () => clock.now() });
   const { createLocalRoutes } = await import("./local-routes.js");
   const localRoutes = createLocalRoutes({ clock, outbox, sink, faults, sfn, events: sinks.events, taskHandlers });
+  api.off("request", starting);
   api.on("request", (request, response) => {
     const requestUrl = new URL(request.url ?? "/", url);
-    const route = requestUrl.pathname.startsWith("/_local/") ? localRoutes(request, response, requestUrl) : gateway(request, response, requestUrl);
+    const route = requestUrl.pathname.startsWith("/_local/")
+      ? localRoutes(request, response, requestUrl)
+      : gateway(request, response, requestUrl);
     route.catch((error: unknown) => {
       log(`request failed: ${(error as Error).name}`);
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });
@@ -189,10 +203,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // 8. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Every 5 virtual
   // minutes here: advancing a week must not run ten thousand sweeps.
   const sweep = taskHandlers.get("start-pending-workflows");
-  let sweeper = clock.schedule(clock.now() + SWEEP_MS, function repeat(): Promise<void> {
-    sweeper = clock.schedule(clock.now() + SWEEP_MS, repeat, { label: "start-pending-workflows" });
-    return Promise.resolve(sweep?.({}, lambdaContext("vigil-start-pending-workflows"))).then(() => undefined);
-  }, { label: "start-pending-workflows" });
+  let sweeper = clock.schedule(
+    clock.now() + SWEEP_MS,
+    function repeat(): Promise<void> {
+      sweeper = clock.schedule(clock.now() + SWEEP_MS, repeat, { label: "start-pending-workflows" });
+      return Promise.resolve(sweep?.({}, lambdaContext("vigil-start-pending-workflows"))).then(() => undefined);
+    },
+    { label: "start-pending-workflows" },
+  );
 
   const portOf = (address: string) => Number(new URL(address).port);
   const ports: RuntimePorts = {
@@ -236,7 +254,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
 /** Creates the single table with both GSIs if it is not there yet (a second start reuses it). */
 async function ensureTable(endpoint: string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   try {
     await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
     return;

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { DEFAULT_POLICY, type Policy } from "../domain/policy.js";
-import { INCIDENT_TYPES, PRIORITIES } from "../domain/types.js";
+import { INCIDENT_TYPES, LOCK_SCOPES, PRIORITIES } from "../domain/types.js";
 import { ConfigError } from "../errors/index.js";
 import { ENV } from "./env-names.js";
 
@@ -83,6 +83,7 @@ const PolicySchema = z
       ),
     escalationRepeatSeconds: perPriority(seconds),
     verificationPauseCapSeconds: seconds,
+    lockScopes: z.partialRecord(z.enum(INCIDENT_TYPES), z.array(z.enum(LOCK_SCOPES)).min(1)),
   })
   .strict();
 

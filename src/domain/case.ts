@@ -49,7 +49,7 @@ export function openCase(input: {
     },
     lock: {
       state: "none",
-      scopes: lockRequired ? scopesFor(report.incidentType) : [],
+      scopes: lockRequired ? scopesFor(report.incidentType, policy.lockScopes) : [],
       requestedAt: null,
       appliedAt: null,
       releaseRequestedAt: null,
@@ -120,7 +120,7 @@ export function mergeReport(
           },
       lock:
         lockNewlyRequired && !item.lock.scopes.length
-          ? { ...item.lock, scopes: scopesFor(item.incidentType) }
+          ? { ...item.lock, scopes: scopesFor(item.incidentType, input.policy.lockScopes) }
           : item.lock,
       reportIds: [...item.reportIds, input.webhookId],
       reportTimes: [...item.reportTimes.filter((at) => at > input.now - 3_600_000), input.now],

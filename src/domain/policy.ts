@@ -1,4 +1,4 @@
-import type { IncidentType, Priority, SlaClockName } from "./types.js";
+import type { IncidentType, LockScope, Priority, SlaClockName } from "./types.js";
 
 /**
  * The tunable policy of a deployment, with the PRODUCT.md defaults and their sources. A provider
@@ -20,6 +20,8 @@ export interface Policy {
   escalationRepeatSeconds: Record<Priority, number>;
   /** The resolution clock pauses while waiting on the reporter, at most this long; then the case closes as unverified. */
   verificationPauseCapSeconds: number;
+  /** Lock scopes per incident type, where a provider wants other than `LOCK_SCOPES_BY_TYPE`. */
+  lockScopes: Partial<Record<IncidentType, LockScope[]>>;
 }
 
 const MIN = 60;
@@ -44,4 +46,5 @@ export const DEFAULT_POLICY: Policy = {
   warningFractions: [0.5, 0.8],
   escalationRepeatSeconds: { P1: 15 * MIN, P2: 1 * HOUR, P3: 1 * HOUR, P4: 1 * HOUR },
   verificationPauseCapSeconds: 24 * HOUR,
+  lockScopes: {},
 };

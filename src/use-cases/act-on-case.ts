@@ -9,7 +9,7 @@ import { makeMutateCase } from "./case-mutation.js";
 import type { CaseView } from "./case-view.js";
 import type { Deps } from "./deps.js";
 import { assertCaseId, makeGetCase } from "./get-case.js";
-import { makeRequestLock, makeRequestUnlock } from "./locks.js";
+import { makeDeliverCaseUpdate, makeRequestLock, makeRequestUnlock } from "./locks.js";
 import { makeNotifyReporter, notifyOncall } from "./notify.js";
 import { parseJson, parseWith } from "./parse.js";
 import { makeReopenCase } from "./reopen-case.js";
@@ -85,6 +85,7 @@ export function makeActOnCase(
   const rearm = makeRearmSlaTimer(deps);
   const requestLock = makeRequestLock(deps);
   const requestUnlock = makeRequestUnlock(deps);
+  const deliverCaseUpdate = makeDeliverCaseUpdate(deps);
   const reopen = makeReopenCase(deps);
   const getCase = makeGetCase(deps);
   const completeVerification = options.completeVerificationIfSatisfied ?? makeCompleteVerificationIfSatisfied(deps);
@@ -285,9 +286,13 @@ export function makeActOnCase(
     note: addNote,
   };
 
+  /** Agent actions the provider hears about as `case.updated` (locks have their own events; notes are internal). */
+  const PROVIDER_VISIBLE = new Set<CaseActionName>(["acknowledge", "escalate", "resolve", "close", "reopen"]);
+
   return async (input: ActOnCaseInput): Promise<CaseView> => {
     const caseId = assertCaseId(input.caseId);
     await actions[input.action]({ caseId, agent: input.agent, ...withNote(input.note) });
+    if (PROVIDER_VISIBLE.has(input.action)) await deliverCaseUpdate({ caseId, reason: input.action });
     return getCase(caseId);
   };
 }

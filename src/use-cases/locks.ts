@@ -36,6 +36,8 @@ export function lockDeliveryId(item: Case, type: LockEventType): string | null {
 /** The attempt marker of a delivery parked because the case no longer wants it (see {@link makeFireDelivery}). */
 export const SUPERSEDED = "superseded";
 
+const UNLOCK_REASON = "verified reporter, cool-down passed";
+
 /** The data every outbound event carries (PRODUCT.md "Outbound webhooks"). */
 function eventData(item: Case, reason: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -122,7 +124,9 @@ export function makeRequestLock(deps: Deps) {
         }
         return null;
       }
-      const scopes = current.lock.scopes.length ? current.lock.scopes : scopesFor(current.incidentType);
+      const scopes = current.lock.scopes.length
+        ? current.lock.scopes
+        : scopesFor(current.incidentType, deps.config.policy.lockScopes);
       return {
         case: {
           ...current,
@@ -198,11 +202,11 @@ export function makeRequestUnlock(deps: Deps) {
           retryAfterSeconds: decision.retryAfterMs ? Math.ceil(decision.retryAfterMs / 1000) : undefined,
         });
       }
-      const reason = input.note ?? "verified reporter, cool-down passed";
+      const reason = input.note ?? UNLOCK_REASON;
       return {
         case: {
           ...current,
-          lock: { ...current.lock, state: "release_requested", releaseRequestedAt: iso(now), reason },
+          lock: { ...current.lock, state: "release_requested", releaseRequestedAt: iso(now) },
         },
         events: [
           { type: "lock.release_requested", actor: input.actor, detail: { scopes: current.lock.scopes, reason } },
@@ -215,7 +219,7 @@ export function makeRequestUnlock(deps: Deps) {
       deliveryId,
       caseId: item.caseId,
       type: "account.unlock.requested",
-      payload: eventData(item, item.lock.reason ?? input.note ?? "verified reporter, cool-down passed"),
+      payload: eventData(item, input.note ?? UNLOCK_REASON),
     });
     await notify(item.caseId, "unlock_requested", {
       vars: { scopes: item.lock.scopes },
@@ -432,8 +436,9 @@ export function makeFireDelivery(deps: Deps) {
     deps.metrics.count("DeliveryExhausted");
     if (protective) {
       const action = delivery.type === "account.lock.requested" ? "lock" : "unlock";
+      // The template keeps 120 characters of the reason: the delivery id first, it is what to replay.
       await notifyOncall(deps, found.case, {
-        reason: `provider webhook ${delivery.type} ${kind} (${error}); ${action} the account by hand and replay delivery ${delivery.deliveryId}`,
+        reason: `webhook ${delivery.deliveryId} ${kind}: ${action} the account by hand, then replay it`,
       });
     }
     await mutate(delivery.caseId, (current, now) =>

@@ -37,7 +37,10 @@ describe("the reporter communication loop on the local runtime", () => {
 
   it("never sends an SMS to a sim_swap reporter, for codes or notifications", async () => {
     // Prepare
-    const data = reportData({ incidentType: "sim_swap", reporter: { email: "sam@example.com", phone: "+14155550111", locale: "en" } });
+    const data = reportData({
+      incidentType: "sim_swap",
+      reporter: { email: "sam@example.com", phone: "+14155550111", locale: "en" },
+    });
     // Act
     const { body } = await h.report(data);
     await h.operator(`/v1/cases/${body.caseId}/actions`, { body: { action: "acknowledge", agent: "ana" } });
@@ -54,7 +57,10 @@ describe("the reporter communication loop on the local runtime", () => {
 
   it("texts an unauthorized_access reporter the code and a short acknowledgement on the phone it trusts", async () => {
     // Prepare
-    const data = reportData({ incidentType: "unauthorized_access", reporter: { email: "uma@example.com", phone: "+14155550122" } });
+    const data = reportData({
+      incidentType: "unauthorized_access",
+      reporter: { email: "uma@example.com", phone: "+14155550122" },
+    });
     // Act
     await h.report(data);
     const texts = await h.messages("+14155550122");
@@ -69,10 +75,16 @@ describe("the reporter communication loop on the local runtime", () => {
 
   it("closes a resolved case with a message carrying a reopen link, and sends each step once", async () => {
     // Prepare
-    const data = reportData({ incidentType: "phishing", signals: {}, reporter: { email: "rita@example.com", locale: "en" } });
+    const data = reportData({
+      incidentType: "phishing",
+      signals: {},
+      reporter: { email: "rita@example.com", locale: "en" },
+    });
     const { body } = await h.report(data);
     // Act
-    await h.operator(`/v1/cases/${body.caseId}/actions`, { body: { action: "resolve", agent: "ana", note: "reset done" } });
+    await h.operator(`/v1/cases/${body.caseId}/actions`, {
+      body: { action: "resolve", agent: "ana", note: "reset done" },
+    });
     const emails = await h.messages("rita@example.com");
     // Assess
     const closing = emails[0];

@@ -11,9 +11,17 @@ export interface Harness {
   url: string;
   dataDir: string;
   /** Sends a report signed by a real Standard Webhooks client; returns status and JSON body. */
-  report(data: Record<string, unknown>, options?: { id?: string; body?: string; secret?: string; timestamp?: Date }): Promise<{ status: number; body: any; headers: Headers }>;
-  operator(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<{ status: number; body: any }>;
-  messages(to: string): Promise<Array<{ channel: string; to: string; subject?: string; text: string; html?: string; sentAt: string }>>;
+  report(
+    data: Record<string, unknown>,
+    options?: { id?: string; body?: string; secret?: string; timestamp?: Date },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  operator(
+    path: string,
+    init?: { method?: string; body?: unknown; token?: string | null },
+  ): Promise<{ status: number; body: any }>;
+  messages(
+    to: string,
+  ): Promise<Array<{ channel: string; to: string; subject?: string; text: string; html?: string; sentAt: string }>>;
   advance(seconds: number): Promise<void>;
   now(): Promise<Date>;
   /** Waits until the executions are parked (no step running). */

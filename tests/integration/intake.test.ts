@@ -30,7 +30,11 @@ describe("POST /v1/reports on the local runtime", () => {
   it("answers the same case with duplicate true when the same webhook-id comes again", async () => {
     // Prepare
     const id = `msg_${randomUUID()}`;
-    const body = JSON.stringify({ type: "incident.reported", timestamp: new Date(h.runtime.clock.now()).toISOString(), data: reportData() });
+    const body = JSON.stringify({
+      type: "incident.reported",
+      timestamp: new Date(h.runtime.clock.now()).toISOString(),
+      data: reportData(),
+    });
     const first = await h.report({}, { id, body });
     // Act
     const second = await h.report({}, { id, body });
@@ -78,18 +82,26 @@ describe("POST /v1/reports on the local runtime", () => {
 
   it("answers 400 with every invalid field when the body breaks the schema", async () => {
     // Act
-    const response = await h.report(reportData({ incidentType: "alien_abduction", reporter: { email: "nope", phone: "555" } }));
+    const response = await h.report(
+      reportData({ incidentType: "alien_abduction", reporter: { email: "nope", phone: "555" } }),
+    );
     // Assess
     expect(response.status).toBe(400);
     const paths = response.body.errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(["/data/incidentType", "/data/reporter/email", "/data/reporter/phone"]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["/data/incidentType", "/data/reporter/email", "/data/reporter/phone"]),
+    );
   });
 
   it("answers 400 for invalid JSON, 413 for an oversized body and 415 for another media type", async () => {
     // Act
     const invalid = await h.report({}, { body: "{not json" });
     const huge = await h.report(reportData({ description: "x".repeat(40_000) }));
-    const wrongType = await fetch(`${h.url}/v1/reports`, { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
+    const wrongType = await fetch(`${h.url}/v1/reports`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "hi",
+    });
     // Assess
     expect(invalid.status).toBe(400);
     expect(huge.status).toBe(413);

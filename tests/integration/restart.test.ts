@@ -17,7 +17,9 @@ describe("the local runtime across a restart", () => {
     // Act
     h = await startHarness({ dataDir: first.dataDir, ports: first.runtime.ports });
     const view = await h.operator(`/v1/cases/${body.caseId}`);
-    const resolved = await h.operator(`/v1/cases/${body.caseId}/actions`, { body: { action: "resolve", agent: "ana" } });
+    const resolved = await h.operator(`/v1/cases/${body.caseId}/actions`, {
+      body: { action: "resolve", agent: "ana" },
+    });
     // Assess
     expect(h.runtime.clock.offsetSeconds()).toBeGreaterThanOrEqual(clockBefore);
     expect(view.status).toBe(200);

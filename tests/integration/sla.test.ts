@@ -13,7 +13,9 @@ describe("SLA clocks on the local runtime's virtual clock", () => {
   });
 
   async function oncallPages(caseId: string) {
-    return (await h.messages(ONCALL)).filter((message) => message.subject?.includes(caseId) || message.text.includes(caseId));
+    return (await h.messages(ONCALL)).filter(
+      (message) => message.subject?.includes(caseId) || message.text.includes(caseId),
+    );
   }
 
   it("warns at 50 % and 80 % and breaches first response at 15 min when no agent acknowledges a P1 case", async () => {
@@ -33,7 +35,9 @@ describe("SLA clocks on the local runtime's virtual clock", () => {
     expect(justBefore80.sla.firstResponse.warnedAt).toHaveLength(1);
     expect(afterBreach.sla.firstResponse.warnedAt).toHaveLength(2);
     expect(afterBreach.sla.firstResponse.breachedAt).not.toBeNull();
-    expect(Math.abs(Date.parse(afterBreach.sla.firstResponse.breachedAt) - (openedAt + 900_000))).toBeLessThanOrEqual(1000);
+    expect(Math.abs(Date.parse(afterBreach.sla.firstResponse.breachedAt) - (openedAt + 900_000))).toBeLessThanOrEqual(
+      1000,
+    );
     expect(afterBreach.timeline.map((event: { type: string }) => event.type)).toEqual(
       expect.arrayContaining(["sla.warning", "sla.breached"]),
     );
@@ -49,7 +53,9 @@ describe("SLA clocks on the local runtime's virtual clock", () => {
     await h.advance(30 * 60);
     const afterTwoRepeats = (await h.operator(`/v1/cases/${body.caseId}`)).body;
     const pagesAfterRepeats = (await oncallPages(body.caseId)).length;
-    const ack = await h.operator(`/v1/cases/${body.caseId}/actions`, { body: { action: "acknowledge", agent: "maria" } });
+    const ack = await h.operator(`/v1/cases/${body.caseId}/actions`, {
+      body: { action: "acknowledge", agent: "maria" },
+    });
     await h.advance(60 * 60);
     const pagesAfterAck = (await oncallPages(body.caseId)).length;
     // Assess

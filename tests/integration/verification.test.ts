@@ -65,7 +65,9 @@ describe("reporter verification on the local runtime", () => {
     expect(result.body.status).toBe("verified");
     expect(view.verification).toMatchObject({ email: "verified", sms: "verified" });
     expect(view.status).toBe("verified");
-    const guidance = (await h.messages(reporter.email)).find((m) => /recover|secure/i.test(m.subject ?? "") && !LINK.test(m.text));
+    const guidance = (await h.messages(reporter.email)).find(
+      (m) => /recover|secure/i.test(m.subject ?? "") && !LINK.test(m.text),
+    );
     expect(guidance).toBeDefined();
   });
 
@@ -113,7 +115,9 @@ describe("reporter verification on the local runtime", () => {
     });
     // Act
     const emailOnly = await submit(token, { decision: "confirm" });
-    const identity = await h.operator(`/v1/cases/${caseId}/actions`, { body: { action: "verify_identity", agent: "ana" } });
+    const identity = await h.operator(`/v1/cases/${caseId}/actions`, {
+      body: { action: "verify_identity", agent: "ana" },
+    });
     const view = (await h.operator(`/v1/cases/${caseId}`)).body;
     // Assess
     expect(code).toBeUndefined();
@@ -133,7 +137,9 @@ describe("reporter verification on the local runtime", () => {
     // Assess
     expect(denied.body.status).toBe("denied");
     expect(view.verification.denied).toBe(true);
-    expect(view.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(["verification.denied", "case.escalated"]));
+    expect(view.timeline.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(["verification.denied", "case.escalated"]),
+    );
     expect((await h.messages(reporter.email)).length).toBeGreaterThanOrEqual(3);
     expect((await h.messages("oncall@vigil.local")).some((m) => m.text.includes(caseId))).toBe(true);
   });
@@ -142,7 +148,16 @@ describe("reporter verification on the local runtime", () => {
     // Prepare
     const { caseId, reporter } = await openCase({ incidentType: "sim_swap" });
     const mime = (from: string) =>
-      [`From: ${from}`, "To: replies@vigil.local", `Subject: Re: Confirm your report (case ${caseId})`, "Content-Type: text/plain", "", "YES", "", "> quoted"].join("\r\n");
+      [
+        `From: ${from}`,
+        "To: replies@vigil.local",
+        `Subject: Re: Confirm your report (case ${caseId})`,
+        "Content-Type: text/plain",
+        "",
+        "YES",
+        "",
+        "> quoted",
+      ].join("\r\n");
     const inbound = (from: string, verdict: string) =>
       fetch(`${h.url}/_local/inbound-email`, {
         method: "POST",
@@ -164,13 +179,22 @@ describe("reporter verification on the local runtime", () => {
 
   it("logs no token, code, email address or phone number during the whole run", async () => {
     // Prepare
-    const { token, code, reporter } = await openCase({ reporter: { email: "secret.person@example.com", phone: "+14155550199" } });
+    const { token, code, reporter } = await openCase({
+      reporter: { email: "secret.person@example.com", phone: "+14155550199" },
+    });
     await submit(token, { decision: "confirm", code: "999999" === code ? "888888" : "999999" });
     await submit(token, { decision: "confirm", code: code as string });
     const output = logged.join("");
     // Assess
     expect(output.length).toBeGreaterThan(0);
-    for (const secret of [token, code, reporter.email, reporter.phone, ...h.runtime.config.webhookSecrets, h.runtime.config.providerWebhookSecret]) {
+    for (const secret of [
+      token,
+      code,
+      reporter.email,
+      reporter.phone,
+      ...h.runtime.config.webhookSecrets,
+      h.runtime.config.providerWebhookSecret,
+    ]) {
       expect(output).not.toContain(secret as string);
     }
   });

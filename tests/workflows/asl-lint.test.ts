@@ -4,9 +4,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const require = createRequire(import.meta.url);
-const aslValidator = require("asl-validator") as (
-  definition: unknown,
-) => { isValid: boolean; errorsText: (separator?: string) => string };
+const aslValidator = require("asl-validator") as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: (separator?: string) => string;
+};
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const LAMBDA_SERVICE_ERRORS = [
@@ -16,6 +17,7 @@ const LAMBDA_SERVICE_ERRORS = [
   "Lambda.TooManyRequestsException",
 ];
 
+// biome-ignore lint/suspicious/noExplicitAny: ASL states are free-form JSON; the tests read whichever fields exist.
 type State = Record<string, any>;
 const files = readdirSync(`${ROOT}workflows`).filter((file) => file.endsWith(".asl.json"));
 
@@ -30,7 +32,8 @@ function states(definition: State): Array<[string, State]> {
 }
 
 const isLambdaTask = (state: State) =>
-  state.Type === "Task" && (String(state.Resource).includes("FunctionArn}") || String(state.Resource).includes(":lambda:"));
+  state.Type === "Task" &&
+  (String(state.Resource).includes("FunctionArn}") || String(state.Resource).includes(":lambda:"));
 
 describe.each(files)("workflows/%s", (file) => {
   const text = readFileSync(`${ROOT}workflows/${file}`, "utf8");

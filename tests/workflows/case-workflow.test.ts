@@ -1,12 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  type Harness,
-  loadWorkflow,
-  namedError,
-  removeStateDir,
-  startHarness,
-} from "../unit/local/sfn-harness.js";
+import { type Harness, loadWorkflow, namedError, removeStateDir, startHarness } from "../unit/local/sfn-harness.js";
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -18,10 +12,30 @@ interface Call {
 type Behaviour = (call: Call) => unknown;
 
 const plans = {
-  p2Lock: { lockRequired: true, urgentGuidance: false, verificationTimeoutSeconds: DAY, resolutionTimeoutSeconds: 2 * DAY },
-  p1LockUrgent: { lockRequired: true, urgentGuidance: true, verificationTimeoutSeconds: DAY, resolutionTimeoutSeconds: 8 * HOUR },
-  p1UrgentNoLock: { lockRequired: false, urgentGuidance: true, verificationTimeoutSeconds: DAY, resolutionTimeoutSeconds: 8 * HOUR },
-  p3Plain: { lockRequired: false, urgentGuidance: false, verificationTimeoutSeconds: DAY, resolutionTimeoutSeconds: 6 * DAY },
+  p2Lock: {
+    lockRequired: true,
+    urgentGuidance: false,
+    verificationTimeoutSeconds: DAY,
+    resolutionTimeoutSeconds: 2 * DAY,
+  },
+  p1LockUrgent: {
+    lockRequired: true,
+    urgentGuidance: true,
+    verificationTimeoutSeconds: DAY,
+    resolutionTimeoutSeconds: 8 * HOUR,
+  },
+  p1UrgentNoLock: {
+    lockRequired: false,
+    urgentGuidance: true,
+    verificationTimeoutSeconds: DAY,
+    resolutionTimeoutSeconds: 8 * HOUR,
+  },
+  p3Plain: {
+    lockRequired: false,
+    urgentGuidance: false,
+    verificationTimeoutSeconds: DAY,
+    resolutionTimeoutSeconds: 6 * DAY,
+  },
 };
 
 describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
@@ -46,7 +60,11 @@ describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
       },
     });
     const { executionArn } = await h.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: h.arn("case"), name: "c1", input: JSON.stringify({ caseId: "c1", generation: 1 }) }),
+      new StartExecutionCommand({
+        stateMachineArn: h.arn("case"),
+        name: "c1",
+        input: JSON.stringify({ caseId: "c1", generation: 1 }),
+      }),
     );
     await h.emulator.waitIdle();
     return executionArn as string;
@@ -62,25 +80,69 @@ describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
     await h?.emulator.waitIdle();
   };
   const entered = async (arn: string) =>
-    (await h?.history(arn))?.filter((event) => event.type?.endsWith("StateEntered")).map((event) => event.stateEnteredEventDetails?.name) ?? [];
-  const planned = (plan: object): Behaviour => ({ fn }) => (fn === "AcknowledgeReport" || fn === "SendGuidance" || fn === "EscalateCase" ? plan : {});
+    (await h?.history(arn))
+      ?.filter((event) => event.type?.endsWith("StateEntered"))
+      .map((event) => event.stateEnteredEventDetails?.name) ?? [];
+  const planned =
+    (plan: object): Behaviour =>
+    ({ fn }) =>
+      fn === "AcknowledgeReport" || fn === "SendGuidance" || fn === "EscalateCase" ? plan : {};
 
   it.each([
-    ["a P2 unauthorized_access case (lock, guidance after verification)", plans.p2Lock, [
-      "AcknowledgeReport", "DecideContainment", "RequestAccountLock", "DecideGuidanceTiming", "RequestVerification",
-      "SendRecoveryGuidance", "AwaitResolution", "CompleteCase",
-    ]],
-    ["a P1 key_compromise or sim_swap case (lock, urgent guidance)", plans.p1LockUrgent, [
-      "AcknowledgeReport", "DecideContainment", "RequestAccountLock", "DecideGuidanceTiming", "SendUrgentGuidance",
-      "RequestVerification", "SendRecoveryGuidance", "AwaitResolution", "CompleteCase",
-    ]],
-    ["a P1 phishing case with a seed phrase entered (no lock, urgent guidance)", plans.p1UrgentNoLock, [
-      "AcknowledgeReport", "DecideContainment", "SendUrgentGuidance", "RequestVerification", "SendRecoveryGuidance",
-      "AwaitResolution", "CompleteCase",
-    ]],
-    ["a P3 phishing or P4 other case (no lock)", plans.p3Plain, [
-      "AcknowledgeReport", "DecideContainment", "RequestVerification", "SendRecoveryGuidance", "AwaitResolution", "CompleteCase",
-    ]],
+    [
+      "a P2 unauthorized_access case (lock, guidance after verification)",
+      plans.p2Lock,
+      [
+        "AcknowledgeReport",
+        "DecideContainment",
+        "RequestAccountLock",
+        "DecideGuidanceTiming",
+        "RequestVerification",
+        "SendRecoveryGuidance",
+        "AwaitResolution",
+        "CompleteCase",
+      ],
+    ],
+    [
+      "a P1 key_compromise or sim_swap case (lock, urgent guidance)",
+      plans.p1LockUrgent,
+      [
+        "AcknowledgeReport",
+        "DecideContainment",
+        "RequestAccountLock",
+        "DecideGuidanceTiming",
+        "SendUrgentGuidance",
+        "RequestVerification",
+        "SendRecoveryGuidance",
+        "AwaitResolution",
+        "CompleteCase",
+      ],
+    ],
+    [
+      "a P1 phishing case with a seed phrase entered (no lock, urgent guidance)",
+      plans.p1UrgentNoLock,
+      [
+        "AcknowledgeReport",
+        "DecideContainment",
+        "SendUrgentGuidance",
+        "RequestVerification",
+        "SendRecoveryGuidance",
+        "AwaitResolution",
+        "CompleteCase",
+      ],
+    ],
+    [
+      "a P3 phishing or P4 other case (no lock)",
+      plans.p3Plain,
+      [
+        "AcknowledgeReport",
+        "DecideContainment",
+        "RequestVerification",
+        "SendRecoveryGuidance",
+        "AwaitResolution",
+        "CompleteCase",
+      ],
+    ],
   ])("walks the happy path of %s", async (_, plan, expected) => {
     // Prepare
     const arn = await run(planned(plan));
@@ -139,7 +201,9 @@ describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
     await succeed("AwaitResolution", { outcome: "resolved" });
     // Assess
     expect(calls.filter((call) => call.fn === "EscalateCase")).toHaveLength(2);
-    expect(calls.find((call) => call.fn === "EscalateCase")?.payload.failure).toMatchObject({ Error: "States.Timeout" });
+    expect(calls.find((call) => call.fn === "EscalateCase")?.payload.failure).toMatchObject({
+      Error: "States.Timeout",
+    });
     expect((await h?.describe(arn))?.status).toBe("SUCCEEDED");
   });
 
@@ -185,7 +249,9 @@ describe("workflows/timer.asl.json in aws-local-stepfunctions", () => {
       invoke: async (_, payload) => {
         const input = payload as { at: string };
         fires.push(Date.parse(input.at));
-        return fires.length < 3 ? { ...input, at: new Date(Date.parse(input.at) + 900_000).toISOString(), done: false } : { ...input, done: true };
+        return fires.length < 3
+          ? { ...input, at: new Date(Date.parse(input.at) + 900_000).toISOString(), done: false }
+          : { ...input, done: true };
       },
     });
     const start = h.clock.now() + 60_000;

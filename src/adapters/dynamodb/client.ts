@@ -19,12 +19,19 @@ const RETRYABLE = new Set([
   "RequestLimitExceeded",
   "InternalServerError",
   "ServiceUnavailable",
+  // The endpoint could not be reached or answered too late: worth the workflow's retry, not its 5-minute back-off.
+  "TimeoutError",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
 ]);
 
 /** Maps throttling and service faults to `TransientError` so the workflow retries them. */
 export function rethrow(error: unknown, what: string): never {
   const name = (error as Error)?.name ?? "";
-  if (RETRYABLE.has(name) || (error as { $retryable?: unknown })?.$retryable) {
+  const code = (error as { code?: string })?.code ?? "";
+  if (RETRYABLE.has(name) || RETRYABLE.has(code) || (error as { $retryable?: unknown })?.$retryable) {
     throw new TransientError(`DynamoDB ${what} failed: ${name}`, { cause: error });
   }
   throw error;

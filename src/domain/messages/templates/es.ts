@@ -322,7 +322,8 @@ export const es: MessageCatalog = {
             "{{#smsCodeSent}}En esa página, introduce el código que te enviamos por SMS y elige «Confirmar».{{/smsCodeSent}}{{^smsCodeSent}}En esa página, elige «Confirmar».{{/smsCodeSent}} Si no hiciste este reporte, elige «No fui yo».",
         },
         {
-          paragraph: "También puedes confirmar tu dirección de correo respondiendo a este mensaje con YES en la primera línea.",
+          paragraph:
+            "También puedes confirmar tu dirección de correo respondiendo a este mensaje con YES en la primera línea.",
         },
         {
           paragraph:
