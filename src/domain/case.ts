@@ -35,17 +35,12 @@ export function openCase(input: {
     signals,
     channels: { email: true, sms },
     verification: {
-      email: "pending",
-      sms: sms ? "pending" : "not_used",
-      identity: sms ? "not_used" : "pending",
-      denied: false,
+      ...pendingVerification(sms),
       emailVerifiedAt: null,
       smsVerifiedAt: null,
       identityVerifiedAt: null,
-      code: null,
       codeSends: [],
       failures: null,
-      challengeGeneration: null,
     },
     lock: {
       state: "none",
@@ -71,6 +66,21 @@ export function openCase(input: {
     audit: { seq: 0, head: GENESIS_HASH },
     pendingEvents: [],
   };
+}
+
+/**
+ * The factors a case must prove, all pending: email always, then SMS where it is trusted or an
+ * agent's identity check where it is not. Proof times are kept (unlock needs fresh proofs).
+ */
+export function pendingVerification(smsTrusted: boolean) {
+  return {
+    email: "pending",
+    sms: smsTrusted ? "pending" : "not_used",
+    identity: smsTrusted ? "not_used" : "pending",
+    denied: false,
+    code: null,
+    challengeGeneration: null,
+  } satisfies Partial<Case["verification"]>;
 }
 
 /** True while agents still work the case (a new report for the account joins it). */

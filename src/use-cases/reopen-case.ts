@@ -1,3 +1,4 @@
+import { pendingVerification } from "../domain/case.js";
 import { startClocks } from "../domain/sla.js";
 import { ActionNotAllowedError } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
@@ -33,7 +34,6 @@ export function makeReopenCase(deps: Deps) {
         throw new ActionNotAllowedError(`a ${current.status} case cannot be reopened`, "not_closed");
       }
       const clocks = startClocks(current.priority, false, now, deps.config.policy);
-      const smsTrusted = current.channels.sms;
       return {
         case: {
           ...current,
@@ -43,15 +43,7 @@ export function makeReopenCase(deps: Deps) {
           acknowledgedAt: null,
           acknowledgedBy: null,
           sla: { ...clocks, containment: current.sla.containment },
-          verification: {
-            ...current.verification,
-            email: "pending",
-            sms: smsTrusted ? "pending" : "not_used",
-            identity: smsTrusted ? "not_used" : "pending",
-            denied: false,
-            code: null,
-            challengeGeneration: null,
-          },
+          verification: { ...current.verification, ...pendingVerification(current.channels.sms) },
           workflow: { ...current.workflow, generation: current.workflow.generation + 1, started: false, waiting: null },
         },
         events: [{ type: "case.reopened", actor: input.actor, detail: input.note ? { note: input.note } : {} }],

@@ -10,16 +10,14 @@ import { nearestDue } from "../../domain/sla.js";
 import { ConflictError } from "../../errors/index.js";
 import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
 import { type AuditEvent, AuditEventSchema, type Case, CaseSchema } from "../../schemas/case.js";
+import { n, s, stringAttributes } from "./attributes.js";
 import { isConditionFailure, rethrow } from "./client.js";
 import { keys } from "./keys.js";
-
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
 
 /** The case document is stored as JSON in `doc`; the attributes beside it exist only for keys and queries. */
 function caseItem(item: Case, version: number): Record<string, AttributeValue> {
   const attributes: Record<string, AttributeValue> = {
-    ...toAttributes(keys.case(item.caseId)),
+    ...stringAttributes(keys.case(item.caseId)),
     doc: s(JSON.stringify(item)),
     version: n(version),
     status: s(item.status),
@@ -36,10 +34,6 @@ function caseItem(item: Case, version: number): Record<string, AttributeValue> {
   return attributes;
 }
 
-function toAttributes(record: Record<string, string>): Record<string, AttributeValue> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, s(v)]));
-}
-
 function parseCase(item: Record<string, AttributeValue>): VersionedCase {
   return { case: CaseSchema.parse(JSON.parse(item.doc?.S ?? "null")), version: Number(item.version?.N ?? 0) };
 }
@@ -54,7 +48,11 @@ export class DynamoDbCaseStore implements CaseStore {
   async get(caseId: string): Promise<VersionedCase | null> {
     try {
       const { Item } = await this.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: toAttributes(keys.case(caseId)), ConsistentRead: true }),
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: stringAttributes(keys.case(caseId)),
+          ConsistentRead: true,
+        }),
       );
       return Item ? parseCase(Item) : null;
     } catch (error) {
@@ -102,7 +100,7 @@ export class DynamoDbCaseStore implements CaseStore {
           await this.client.send(
             new PutItemCommand({
               TableName: this.tableName,
-              Item: { ...toAttributes(keys.auditEvent(event.caseId, event.seq)), doc: s(JSON.stringify(event)) },
+              Item: { ...stringAttributes(keys.auditEvent(event.caseId, event.seq)), doc: s(JSON.stringify(event)) },
               ConditionExpression: "attribute_not_exists(pk)",
             }),
           );
@@ -119,7 +117,7 @@ export class DynamoDbCaseStore implements CaseStore {
       .send(
         new GetItemCommand({
           TableName: this.tableName,
-          Key: toAttributes(keys.auditEvent(caseId, seq)),
+          Key: stringAttributes(keys.auditEvent(caseId, seq)),
           ProjectionExpression: "pk",
           ConsistentRead: true,
         }),
@@ -207,7 +205,7 @@ export class DynamoDbAccountIndex implements AccountIndex {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { ...toAttributes(keys.accountOpenCase(accountId)), caseId: s(caseId) },
+          Item: { ...stringAttributes(keys.accountOpenCase(accountId)), caseId: s(caseId) },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
@@ -219,7 +217,7 @@ export class DynamoDbAccountIndex implements AccountIndex {
       .send(
         new GetItemCommand({
           TableName: this.tableName,
-          Key: toAttributes(keys.accountOpenCase(accountId)),
+          Key: stringAttributes(keys.accountOpenCase(accountId)),
           ConsistentRead: true,
         }),
       )
@@ -234,7 +232,7 @@ export class DynamoDbAccountIndex implements AccountIndex {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { ...toAttributes(keys.accountOpenCase(accountId)), caseId: s(caseId) },
+          Item: { ...stringAttributes(keys.accountOpenCase(accountId)), caseId: s(caseId) },
           ConditionExpression: "caseId = :expected",
           ExpressionAttributeValues: { ":expected": s(expectedCaseId) },
         }),
@@ -251,7 +249,7 @@ export class DynamoDbAccountIndex implements AccountIndex {
       await this.client.send(
         new DeleteItemCommand({
           TableName: this.tableName,
-          Key: toAttributes(keys.accountOpenCase(accountId)),
+          Key: stringAttributes(keys.accountOpenCase(accountId)),
           ConditionExpression: "caseId = :caseId",
           ExpressionAttributeValues: { ":caseId": s(caseId) },
         }),

@@ -2,11 +2,9 @@ import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemComman
 import * as z from "zod";
 import { TransientError } from "../../errors/index.js";
 import type { Delivery, DeliveryStore } from "../../ports/delivery-store.js";
+import { n, s } from "./attributes.js";
 import { isConditionFailure, rethrow } from "./client.js";
 import { keys } from "./keys.js";
-
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
 
 /** The stored delivery document (`doc`), checked on every read. */
 const DeliverySchema = z.object({

@@ -6,11 +6,9 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-store.js";
+import { n, s } from "./attributes.js";
 import { isConditionFailure, rethrow } from "./client.js";
 import { keys } from "./keys.js";
-
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
 
 /** `IdempotencyStore` for webhook ids: one conditional write claims an id. */
 export class DynamoDbIdempotencyStore implements IdempotencyStore {

@@ -6,11 +6,9 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { VerificationLink, VerificationLinks } from "../../ports/verification-links.js";
+import { n, s } from "./attributes.js";
 import { isConditionFailure, rethrow } from "./client.js";
 import { keys } from "./keys.js";
-
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
 
 /** `VerificationLinks` on the single table, keyed by the token's hash. */
 export class DynamoDbVerificationLinks implements VerificationLinks {

@@ -1,12 +1,11 @@
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { openCase } from "../../../src/domain/case.js";
 import { ActionNotAllowedError, TransientError } from "../../../src/errors/index.js";
 import type { Delivery } from "../../../src/ports/delivery-store.js";
 import type { TimerInput } from "../../../src/ports/workflow-client.js";
 import type { Case } from "../../../src/schemas/case.js";
 import type { Report } from "../../../src/schemas/report.js";
-import { makeCreateCase, makeMutateCase } from "../../../src/use-cases/case-mutation.js";
+import { makeMutateCase } from "../../../src/use-cases/case-mutation.js";
 import {
   deliveryTimerName,
   makeDeliverCaseUpdate,
@@ -15,7 +14,7 @@ import {
   makeRequestLock,
   makeRequestUnlock,
 } from "../../../src/use-cases/locks.js";
-import { makeTestDeps, TEST_PROVIDER_SECRET, type TestDeps } from "../../fixtures/deps.js";
+import { makeTestDeps, seedCase as seedTestCase, TEST_PROVIDER_SECRET, type TestDeps } from "../../fixtures/deps.js";
 
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -24,23 +23,8 @@ const AGENT = "agent.bob";
 const LOCK = "account.lock.requested";
 const UNLOCK = "account.unlock.requested";
 
-let reports = 0;
-async function seedCase(deps: TestDeps, report: Partial<Report> = {}): Promise<Case> {
-  reports += 1;
-  const item = openCase({
-    caseId: deps.ids.caseId(),
-    webhookId: `msg_${reports}`,
-    report: {
-      accountId: `acct_${reports}`,
-      incidentType: "key_compromise",
-      reporter: { email: "ana@example.com", phone: "+14155550100", locale: "en" },
-      ...report,
-    },
-    now: deps.clock.now(),
-    policy: deps.config.policy,
-  });
-  return makeCreateCase(deps)(item, [{ type: "case.opened", actor: "wallet-app" }]);
-}
+const seedCase = (deps: TestDeps, report: Partial<Report> = {}): Promise<Case> =>
+  seedTestCase(deps, { incidentType: "key_compromise", ...report });
 
 async function stored(deps: TestDeps, caseId: string): Promise<Case> {
   const found = await deps.cases.get(caseId);

@@ -1,38 +1,17 @@
 import { describe, expect, it, vi } from "vitest";
-import { openCase } from "../../../src/domain/case.js";
 import { ActionNotAllowedError, NotFoundError, TransientError, ValidationError } from "../../../src/errors/index.js";
 import type { TimerInput } from "../../../src/ports/workflow-client.js";
 import type { Case } from "../../../src/schemas/case.js";
-import type { Report } from "../../../src/schemas/report.js";
 import { makeActOnCase, parseCaseAction } from "../../../src/use-cases/act-on-case.js";
-import { makeCreateCase, makeMutateCase } from "../../../src/use-cases/case-mutation.js";
+import { makeMutateCase } from "../../../src/use-cases/case-mutation.js";
 import { makeAwaitResolution, makeRequestVerification } from "../../../src/use-cases/case-steps.js";
 import { makeFireSlaTimer, makeRearmSlaTimer, slaTimerName } from "../../../src/use-cases/sla-timer.js";
-import { makeTestDeps, type TestDeps } from "../../fixtures/deps.js";
+import { makeTestDeps, seedCase, type TestDeps } from "../../fixtures/deps.js";
 
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 const HOUR = 3600;
 const AGENT = "agent.bob";
-
-let reports = 0;
-async function seedCase(deps: TestDeps, report: Partial<Report> = {}): Promise<Case> {
-  reports += 1;
-  const item = openCase({
-    caseId: deps.ids.caseId(),
-    webhookId: `msg_${reports}`,
-    report: {
-      accountId: `acct_${reports}`,
-      incidentType: "unauthorized_access",
-      reporter: { email: "ana@example.com", phone: "+14155550100", locale: "en" },
-      ...report,
-    },
-    now: deps.clock.now(),
-    policy: deps.config.policy,
-  });
-  await deps.accounts.claim(item.accountId, item.caseId);
-  return makeCreateCase(deps)(item, [{ type: "case.opened", actor: "wallet-app" }]);
-}
 
 async function patch(deps: TestDeps, caseId: string, change: (current: Case) => Partial<Case>): Promise<Case> {
   return makeMutateCase(deps)(caseId, (current) => ({ case: { ...current, ...change(current) }, events: [] }));

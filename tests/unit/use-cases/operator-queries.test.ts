@@ -1,41 +1,17 @@
 import { describe, expect, it, vi } from "vitest";
-import { openCase } from "../../../src/domain/case.js";
 import { NotFoundError, ValidationError } from "../../../src/errors/index.js";
 import type { Case } from "../../../src/schemas/case.js";
-import type { Report } from "../../../src/schemas/report.js";
-import { type AuditEntry, makeCreateCase, makeMutateCase } from "../../../src/use-cases/case-mutation.js";
+import { type AuditEntry, makeMutateCase } from "../../../src/use-cases/case-mutation.js";
 import { makeRequestVerification } from "../../../src/use-cases/case-steps.js";
 import { makeGetCase } from "../../../src/use-cases/get-case.js";
 import { makeGetCaseAudit } from "../../../src/use-cases/get-case-audit.js";
 import { makeListCases, parseListCasesQuery } from "../../../src/use-cases/list-cases.js";
-import { makeTestDeps, type TestDeps } from "../../fixtures/deps.js";
+import { makeTestDeps, seedCase, type TestDeps } from "../../fixtures/deps.js";
 
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 const EMAIL = "ana@example.com";
 const PHONE = "+14155550100";
-
-let reports = 0;
-async function seedCase(deps: TestDeps, report: Partial<Report> = {}): Promise<Case> {
-  reports += 1;
-  const item = openCase({
-    caseId: deps.ids.caseId(),
-    webhookId: `msg_${reports}`,
-    report: {
-      accountId: `acct_${reports}`,
-      incidentType: "unauthorized_access",
-      reporter: { email: EMAIL, phone: PHONE, locale: "en" },
-      description: "I see a login from a device I do not own",
-      ...report,
-    },
-    now: deps.clock.now(),
-    policy: deps.config.policy,
-  });
-  await deps.accounts.claim(item.accountId, item.caseId);
-  return makeCreateCase(deps)(item, [
-    { type: "case.opened", actor: "wallet-app", detail: { incidentType: item.incidentType, priority: item.priority } },
-  ]);
-}
 
 async function change(deps: TestDeps, caseId: string, patch: Partial<Case>, events: AuditEntry[] = []): Promise<Case> {
   return makeMutateCase(deps)(caseId, (current) => ({ case: { ...current, ...patch }, events }));
