@@ -1,5 +1,5 @@
 import { buildDeps } from "../src/adapters/compose.js";
-import { bodyGuard, operatorOf, rawBody, requireOperator } from "../src/adapters/http/middleware.js";
+import { bodyGuard, operatorOf, rawBody, recordedAgent, requireOperator } from "../src/adapters/http/middleware.js";
 import { json } from "../src/adapters/http/problem.js";
 import { httpFunction } from "../src/adapters/lambda/handlers.js";
 import { MAX_ACTION_BYTES } from "../src/schemas/operator.js";
@@ -9,7 +9,7 @@ const actOnCase = makeActOnCase(buildDeps());
 
 /**
  * `POST /v1/cases/{caseId}/actions`: an agent acknowledges, escalates, verifies, locks, unlocks,
- * resolves, closes, reopens or annotates a case. The agent is the body's `agent`, else the token's identity.
+ * resolves, closes, reopens or annotates a case.
  */
 export const handler = httpFunction(
   async (event) => {
@@ -18,7 +18,7 @@ export const handler = httpFunction(
       caseId: event.pathParameters?.caseId,
       action: body.action,
       ...(body.note ? { note: body.note } : {}),
-      agent: body.agent ?? operatorOf(event),
+      agent: recordedAgent(body.agent, operatorOf(event)),
     });
     return json(200, view, { "cache-control": "no-store" });
   },

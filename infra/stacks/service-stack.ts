@@ -169,7 +169,8 @@ export class ServiceStack extends Stack {
     define("start-pending-workflows", "Every minute: start case workflows whose start failed at intake", {
       timeout: Duration.seconds(55),
     })
-      .bindTable(table, "R")
+      // It confirms starts that already happened (a conditional PutItem of the case and its audit event).
+      .bindTable(table, "R+append")
       .bindStateMachine(caseRef, "start");
     define("list-cases", "GET /v1/cases").bindTable(table, "R");
     // Reading a case first flushes its audit outbox (conditional PutItems of already-decided events).

@@ -8,6 +8,8 @@ import { retarget, startClocks, startContainment } from "./sla.js";
 import { smsTrusted } from "./verification.js";
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
+/** Bounded so a long-lived case never nears DynamoDB's 400 KB item limit. */
+const MAX_REPORT_IDS = 50;
 
 /** A new case from a validated report: priority decided, clocks started, channels chosen. */
 export function openCase(input: {
@@ -55,7 +57,7 @@ export function openCase(input: {
     acknowledgedAt: null,
     acknowledgedBy: null,
     escalations: 0,
-    workflow: { generation: 1, started: false, waiting: null, timerGeneration: 0, timerAt: null },
+    workflow: { generation: 1, started: false, waiting: null, timerGeneration: 0, timerAt: null, escalationSeq: 0 },
     reportIds: [input.webhookId],
     reportTimes: [now],
     sent: [],
@@ -132,7 +134,8 @@ export function mergeReport(
         lockNewlyRequired && !item.lock.scopes.length
           ? { ...item.lock, scopes: scopesFor(item.incidentType, input.policy.lockScopes) }
           : item.lock,
-      reportIds: [...item.reportIds, input.webhookId],
+      // The last ids are enough to recognise a retry; the audit trail keeps every report.
+      reportIds: [...item.reportIds, input.webhookId].slice(-MAX_REPORT_IDS),
       reportTimes: [...item.reportTimes.filter((at) => at > input.now - 3_600_000), input.now],
     },
     priorityRaised,

@@ -8,7 +8,7 @@ import type { Priority, SlaClockName } from "./types.js";
 export interface SlaClock {
   startedAt: string;
   targetSeconds: number;
-  /** When the clock breaches, given the pauses so far (moves while paused). */
+  /** When the clock breaches, given the pauses so far (moved forward when a pause ends). */
   dueAt: string;
   metAt: string | null;
   /** One entry per warning fraction reached, in order (50 %, 80 %). */
@@ -189,8 +189,9 @@ export function nextFireAt(sla: Sla, ctx: SlaContext): number | null {
 
 /** The nearest due time among running clocks (for sorting the operator's queue). */
 export function nearestDue(sla: Sla): string | null {
+  // A paused clock has no due time yet: it waits on the reporter, not on an agent.
   const dues = clocksOf(sla)
-    .filter(([, clock]) => !clock.metAt)
+    .filter(([, clock]) => !clock.metAt && !clock.pausedAt)
     .map(([, clock]) => clock.dueAt)
     .sort();
   return dues[0] ?? null;

@@ -98,11 +98,19 @@ export class ConfigError extends AppError {
   readonly status = 500;
 }
 
+/** Error names the workflow's Catch clauses route on (`workflows/case.asl.json`): a contract. */
+export const WORKFLOW_ERRORS = {
+  /** Sent with SendTaskFailure when the reporter answers "this wasn't me". */
+  verificationDenied: "VerificationDenied",
+  /** Raised (or sent) when an agent concluded the case while a step waited. */
+  caseConcluded: "CaseConcluded",
+} as const;
+
 /**
  * Raised by a workflow task when the case no longer needs the step (an agent closed or resolved
  * it meanwhile). The case workflow catches it and completes the case.
  */
 export class CaseConcludedError extends AppError {
-  override readonly name = "CaseConcluded";
+  override readonly name = WORKFLOW_ERRORS.caseConcluded;
   readonly status = 409;
 }

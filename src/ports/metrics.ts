@@ -1,7 +1,7 @@
 /** Business metrics that alarms watch (namespace `Vigil`). */
 export interface Metrics {
   count(
-    name: "SmsSent" | "EmailSent" | "DeliveryExhausted" | "SlaBreached" | "WorkflowStartDeferred",
+    name: "SmsSent" | "EmailSent" | "DeliveryExhausted" | "SlaBreached" | "WorkflowStartDeferred" | "OncallPageFailed",
     value?: number,
   ): void;
 }

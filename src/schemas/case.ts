@@ -84,6 +84,8 @@ export const CaseSchema = z.object({
     /** The callback the workflow waits on; the task token never leaves the backend. */
     waiting: z.object({ kind: z.enum(["verification", "resolution"]), taskToken: z.string(), since: Iso }).nullable(),
     timerGeneration: z.number(),
+    /** Escalations the workflow recorded (EscalateCase's idempotency key). */
+    escalationSeq: z.number().default(0),
     timerAt: Iso.nullable(),
   }),
   reportIds: z.array(z.string()),

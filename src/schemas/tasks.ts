@@ -6,6 +6,7 @@ export const StepInputSchema = z.object({ caseId: z.string().min(1), generation:
 export const CallbackInputSchema = StepInputSchema.extend({ taskToken: z.string().min(1) });
 export const EscalateInputSchema = StepInputSchema.extend({
   failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  escalationSeq: z.number().int().nonnegative().optional(),
 });
 export const TimerInputSchema = z.object({
   kind: z.enum(["sla", "delivery"]),

@@ -2,7 +2,7 @@ import { isActive } from "../domain/case.js";
 import { nextLockState } from "../domain/lock-policy.js";
 import { raisePriority } from "../domain/priority.js";
 import { meet, retarget } from "../domain/sla.js";
-import { ActionNotAllowedError, NotFoundError, ValidationError } from "../errors/index.js";
+import { ActionNotAllowedError, NotFoundError, ValidationError, WORKFLOW_ERRORS } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { type CaseActionBody, CaseActionBodySchema, type CaseActionName } from "../schemas/operator.js";
 import { makeMutateCase } from "./case-mutation.js";
@@ -239,7 +239,11 @@ export function makeActOnCase(
         resumed =
           token.kind === "resolution"
             ? await deps.workflow.sendTaskSuccess(token.taskToken, { outcome })
-            : await deps.workflow.sendTaskFailure(token.taskToken, "CaseConcluded", `${outcome} by an agent`);
+            : await deps.workflow.sendTaskFailure(
+                token.taskToken,
+                WORKFLOW_ERRORS.caseConcluded,
+                `${outcome} by an agent`,
+              );
       } catch (error) {
         await mutate(caseId, (current) =>
           current.workflow.waiting === null && current.status === outcome

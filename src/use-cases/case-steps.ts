@@ -1,11 +1,11 @@
 import { isActive } from "../domain/case.js";
 import { pause, resume } from "../domain/sla.js";
-import { CaseConcludedError } from "../errors/index.js";
+import { CaseConcludedError, WORKFLOW_ERRORS } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
 import { mintCode, mintLink } from "./challenges.js";
 import type { Deps } from "./deps.js";
-import { makeNotifyReporter, notifyOncall, sendToChannels } from "./notify.js";
+import { makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
 import { type CasePlan, planFor } from "./plan.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
@@ -86,51 +86,50 @@ export function makeRequestVerification(deps: Deps) {
         events: [{ type: "verification.requested", actor: "vigil", detail: { channels: current.channels } }],
       };
     });
-    const key = `verification_request#${input.generation}`;
-    if (item.sent.includes(key)) return;
-    const now = deps.clock.now();
-    const verifyUrl = await mintLink(deps, item, "verify_reporter");
-    const sms = item.channels.sms && item.reporter.phone ? await mintCode(deps, item, now) : null;
-    const marked = await mutate(input.caseId, (current) =>
-      current.sent.includes(key)
-        ? null
-        : {
-            case: {
-              ...current,
-              sent: [...current.sent, key],
-              verification: {
-                ...current.verification,
-                challengeGeneration: input.generation,
-                ...(sms ? { code: sms.state, codeSends: [...current.verification.codeSends, now] } : {}),
-              },
-            },
-            events: [{ type: "message.sent", actor: "vigil", detail: { kind: "verification_request" } }],
-          },
+    // One key per channel: a retry after the SMS failed re-sends a fresh code only, never the email twice.
+    const keys = {
+      email: `verification_request#${input.generation}#email`,
+      sms: `verification_request#${input.generation}#sms`,
+    };
+    const smsPlanned = item.channels.sms && Boolean(item.reporter.phone);
+    const needed = (["email", "sms"] as const).filter(
+      (channel) => (channel === "email" ? item.channels.email : smsPlanned) && !item.sent.includes(keys[channel]),
     );
-    if (marked.verification.challengeGeneration !== input.generation) return;
-    try {
-      await sendToChannels(
-        deps,
-        marked,
-        "verification_request",
-        { verifyUrl, expiresMinutes: 30, smsCodeSent: Boolean(sms) },
-        "email",
-      );
-      if (sms) await sendToChannels(deps, marked, "verification_code", { code: sms.code, expiresMinutes: 10 }, "sms");
-    } catch (error) {
-      // Un-mark so the workflow's retry mints and sends a fresh link and code (as notify does).
-      await mutate(input.caseId, (current) => ({
-        case: { ...current, sent: current.sent.filter((sent) => sent !== key) },
-        events: [
-          {
-            type: "message.failed",
-            actor: "vigil",
-            detail: { kind: "verification_request", error: (error as Error).name },
+    if (!needed.length) return;
+    const now = deps.clock.now();
+    const verifyUrl = needed.includes("email") ? await mintLink(deps, item, "verify_reporter") : undefined;
+    const sms = needed.includes("sms") ? await mintCode(deps, item, now) : null;
+    let claimed: Array<"email" | "sms"> = [];
+    const marked = await mutate(input.caseId, (current) => {
+      claimed = needed.filter((channel) => !current.sent.includes(keys[channel]));
+      if (!claimed.length) return null;
+      return {
+        case: {
+          ...current,
+          sent: [...current.sent, ...claimed.map((channel) => keys[channel])],
+          verification: {
+            ...current.verification,
+            challengeGeneration: input.generation,
+            ...(sms && claimed.includes("sms")
+              ? { code: sms.state, codeSends: [...current.verification.codeSends, now] }
+              : {}),
           },
-        ],
-      }));
-      throw error;
-    }
+        },
+        events: [{ type: "message.sent", actor: "vigil", detail: { kind: "verification_request", channels: claimed } }],
+      };
+    });
+    const sends = {
+      email: () =>
+        sendToChannels(
+          deps,
+          marked,
+          "verification_request",
+          { verifyUrl, expiresMinutes: 30, smsCodeSent: smsPlanned },
+          "email",
+        ),
+      sms: () => sendToChannels(deps, marked, "verification_code", { code: sms?.code, expiresMinutes: 10 }, "sms"),
+    };
+    await sendClaimed(mutate, input.caseId, claimed, keys, sends, "verification_request");
   };
 }
 
@@ -205,7 +204,7 @@ function makeConclude(deps: Deps, kindOf: (current: Case) => "resolved" | "close
     });
     await deps.accounts.release(item.accountId, item.caseId);
     const kind = kindOf(item);
-    if (!item.sent.includes(`${kind}#${input.generation}`)) {
+    if (!wasSent(item, `${kind}#${input.generation}`)) {
       const reopenUrl = await mintLink(deps, item, "reopen_case");
       await notify(item.caseId, kind, { vars: { reopenUrl } });
     }
@@ -215,37 +214,56 @@ function makeConclude(deps: Deps, kindOf: (current: Case) => "resolved" | "close
 
 /**
  * `EscalateCase`: a step failed, the reporter denied the report, or nobody resolved the case in
- * time. The failure becomes visible on the case and the on-call agent is paged; the workflow then
- * waits for an agent.
+ * time. The workflow then waits for an agent, or ends if the case was already concluded (a late
+ * failure of the closing step must not loop back into the wait).
+ *
+ * 1. Record the escalation once: `escalationSeq` comes from the plan, so an ASL retry of this task
+ *    finds it recorded and records nothing more. The failure becomes visible in `case.failures`.
+ * 2. Page the on-call once per escalation (its key in `case.sent`, marked after the page went out).
+ * 3. Return the plan (with `concluded` and the new `escalationSeq`).
  */
 export function makeEscalateCase(deps: Deps) {
   const mutate = makeMutateCase(deps);
-  return async (input: StepInput & { failure?: { Error?: string; Cause?: string } }): Promise<CasePlan> => {
+  return async (
+    input: StepInput & { failure?: { Error?: string; Cause?: string }; escalationSeq?: number },
+  ): Promise<CasePlan> => {
     const error = input.failure?.Error ?? "Unknown";
     const reason =
-      error === "VerificationDenied"
+      error === WORKFLOW_ERRORS.verificationDenied
         ? "the reporter says the report was not theirs"
         : error === "States.Timeout"
           ? "no agent resolved the case in twice its resolution target"
           : `a workflow step failed (${error})`;
-    const item = await mutate(input.caseId, (current, now) => ({
-      case: {
-        ...current,
-        status: current.status === "awaiting_verification" ? "open" : current.status,
-        escalations: current.escalations + 1,
-        workflow: { ...current.workflow, waiting: null },
-        sla: {
-          ...current.sla,
-          resolution: resume(current.sla.resolution, now, deps.config.policy.verificationPauseCapSeconds),
-        },
-        failures:
-          error === "VerificationDenied"
-            ? current.failures
-            : [...current.failures.slice(-9), { at: iso(now), step: "workflow", error }],
-      },
-      events: [{ type: "case.escalated", actor: "vigil", detail: { reason, error } }],
-    }));
-    await notifyOncall(deps, item, { reason });
-    return planFor(item, deps.clock.now(), deps.config.policy);
+    const seq = (input.escalationSeq ?? 0) + 1;
+    const item = await mutate(input.caseId, (current, now) =>
+      current.workflow.escalationSeq >= seq
+        ? null
+        : {
+            case: {
+              ...current,
+              status: current.status === "awaiting_verification" ? "open" : current.status,
+              escalations: current.escalations + 1,
+              workflow: { ...current.workflow, waiting: null, escalationSeq: seq },
+              sla: {
+                ...current.sla,
+                resolution: resume(current.sla.resolution, now, deps.config.policy.verificationPauseCapSeconds),
+              },
+              failures:
+                error === WORKFLOW_ERRORS.verificationDenied
+                  ? current.failures
+                  : [...current.failures.slice(-9), { at: iso(now), step: "workflow", error }],
+            },
+            events: [{ type: "case.escalated", actor: "vigil", detail: { reason, error } }],
+          },
+    );
+    const pageKey = `oncall#escalation-${item.workflow.generation}-${seq}`;
+    if (!item.sent.includes(pageKey)) {
+      await notifyOncall(deps, item, { reason });
+      await mutate(input.caseId, (current) =>
+        current.sent.includes(pageKey) ? null : { case: { ...current, sent: [...current.sent, pageKey] }, events: [] },
+      );
+    }
+    const after = (await deps.cases.get(input.caseId))?.case ?? item;
+    return planFor(after, deps.clock.now(), deps.config.policy);
   };
 }

@@ -7,44 +7,76 @@ export type MessageVars = Record<string, string | number | boolean | string[] | 
 
 /**
  * Sends a message to every channel the case still trusts, at most once per `key` (default
- * `<kind>#<workflow generation>`): a retried step finds its key in `case.sent` and sends nothing.
- * The key is recorded before sending; a failed send removes it again so the retry can send.
+ * `<kind>#<workflow generation>`) and channel: a retried step finds `<key>#<channel>` in
+ * `case.sent` and sends nothing there. A key is recorded before its send (at most once: a crash
+ * in between loses that message rather than doubling it); a failed send gives its key back.
  */
 export function makeNotifyReporter(deps: Pick<Deps, "email" | "sms" | "metrics" | "config">, mutate: MutateCase) {
   return async (
     caseId: string,
     kind: MessageKind,
-    options: { vars?: MessageVars; key?: string; only?: "email" | "sms" } = {},
+    options: { vars?: MessageVars; key?: string; only?: Channel } = {},
   ): Promise<boolean> => {
-    let claimedKey: string | undefined;
+    let claimed: Channel[] = [];
+    let keys: Record<Channel, string> = { email: "", sms: "" };
     const item = await mutate(caseId, (current) => {
-      const key = options.key ?? `${kind}#${current.workflow.generation}`;
-      claimedKey = undefined;
-      if (current.sent.includes(key)) return null;
-      claimedKey = key;
+      const base = options.key ?? `${kind}#${current.workflow.generation}`;
+      keys = { email: `${base}#email`, sms: `${base}#sms` };
+      claimed = channelsOf(current).filter(
+        (channel) => (!options.only || channel === options.only) && !current.sent.includes(keys[channel]),
+      );
+      if (!claimed.length) return null;
       return {
-        case: { ...current, sent: [...current.sent, key] },
-        events: [{ type: "message.sent", actor: "vigil", detail: { kind, channels: channelsOf(current) } }],
+        case: { ...current, sent: [...current.sent, ...claimed.map((channel) => keys[channel])] },
+        events: [{ type: "message.sent", actor: "vigil", detail: { kind, channels: claimed } }],
       };
     });
-    const key = claimedKey;
-    if (!key) return false;
-    try {
-      await sendToChannels(deps, item, kind, options.vars ?? {}, options.only);
-      return true;
-    } catch (error) {
-      await mutate(caseId, (current) => ({
-        case: { ...current, sent: current.sent.filter((sent) => sent !== key) },
-        events: [{ type: "message.failed", actor: "vigil", detail: { kind, error: (error as Error).name } }],
-      }));
-      throw error;
-    }
+    if (!claimed.length) return false;
+    const send = (channel: Channel) => () => sendToChannels(deps, item, kind, options.vars ?? {}, channel);
+    await sendClaimed(mutate, caseId, claimed, keys, { email: send("email"), sms: send("sms") }, kind);
+    return true;
   };
 }
 
-function channelsOf(item: Case): string[] {
+type Channel = "email" | "sms";
+
+/** Whether a message keyed `key` went out on some channel of the case. */
+export function wasSent(item: Case, key: string): boolean {
+  return item.sent.some((sent) => sent === key || sent.startsWith(`${key}#`));
+}
+
+/**
+ * Sends each claimed channel; a channel that fails gives its key back (so the step's retry sends
+ * that channel again, and only that one) and the first failure is rethrown for the workflow to retry.
+ */
+export async function sendClaimed(
+  mutate: MutateCase,
+  caseId: string,
+  claimed: Array<"email" | "sms">,
+  keys: Record<"email" | "sms", string>,
+  sends: Record<"email" | "sms", () => Promise<void>>,
+  kind: string,
+): Promise<void> {
+  const failed: Array<{ channel: "email" | "sms"; error: unknown }> = [];
+  await Promise.all(
+    claimed.map((channel) => sends[channel]().catch((error: unknown) => failed.push({ channel, error }))),
+  );
+  if (!failed.length) return;
+  const released = new Set(failed.map(({ channel }) => keys[channel]));
+  await mutate(caseId, (current) => ({
+    case: { ...current, sent: current.sent.filter((sent) => !released.has(sent)) },
+    events: failed.map(({ channel, error }) => ({
+      type: "message.failed",
+      actor: "vigil",
+      detail: { kind, channel, error: (error as Error).name },
+    })),
+  }));
+  throw failed[0]?.error;
+}
+
+function channelsOf(item: Case): Channel[] {
   return [item.channels.email ? "email" : null, item.channels.sms && item.reporter.phone ? "sms" : null].filter(
-    (channel): channel is string => channel !== null,
+    (channel): channel is Channel => channel !== null,
   );
 }
 

@@ -8,6 +8,10 @@ export interface CasePlan {
   urgentGuidance: boolean;
   verificationTimeoutSeconds: number;
   resolutionTimeoutSeconds: number;
+  /** Escalations recorded by the workflow so far: makes `EscalateCase` idempotent under retries. */
+  escalationSeq: number;
+  /** The case is resolved or closed: after an escalation the workflow ends instead of waiting. */
+  concluded: boolean;
 }
 
 /**
@@ -23,5 +27,7 @@ export function planFor(item: Case, now: number, policy: Policy): CasePlan {
     urgentGuidance: item.priority === "P1",
     verificationTimeoutSeconds: policy.verificationPauseCapSeconds,
     resolutionTimeoutSeconds: Math.max(repeat, untilDue + item.sla.resolution.targetSeconds),
+    escalationSeq: item.workflow.escalationSeq,
+    concluded: item.status === "resolved" || item.status === "closed",
   };
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { isActive, mergeReport, openCase } from "../domain/case.js";
+import { lockRequiredAtIntake } from "../domain/lock-policy.js";
 import { parseSecret, verifyWebhook } from "../domain/standard-webhooks.js";
-import { ConflictError, RateLimitedError, UnauthorizedError } from "../errors/index.js";
+import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors/index.js";
 import type { WebhookRecord } from "../ports/idempotency-store.js";
 import type { Case } from "../schemas/case.js";
 import { type Report, ReportWebhookSchema } from "../schemas/report.js";
@@ -31,6 +32,7 @@ const WEBHOOK_ID_RETENTION_MS = 7 * 24 * 3_600_000;
 /** A claim older than this was abandoned by a crashed request; a retry may take it over. */
 const STALE_CLAIM_MS = 30_000;
 const SENDER_LIMIT = { requests: 600, windowSeconds: 60 };
+const MAX_WEBHOOK_ID_LENGTH = 256;
 const ACCOUNT_LIMIT_PER_HOUR = 20;
 
 /**
@@ -68,6 +70,11 @@ export function makeReceiveReport(deps: Deps) {
       nowSeconds: Math.floor(now / 1000),
     });
     if (!verdict.ok) throw new UnauthorizedError(REJECTIONS[verdict.reason]);
+    if (verdict.id.length > MAX_WEBHOOK_ID_LENGTH || !/^[\x21-\x7e]+$/.test(verdict.id)) {
+      throw new ValidationError("webhook-id must be 1-256 printable ASCII characters", [
+        { path: "header:webhook-id", message: "too long or not printable ASCII" },
+      ]);
+    }
 
     const sender = await deps.senderLimiter.hit(
       `sender:${input.sender}`,
@@ -186,8 +193,14 @@ export function makeReceiveReport(deps: Deps) {
     });
     if (rateLimited) throw new RateLimitedError("too many reports for this account", 3600);
     if (!isActive(merged)) return null;
-    if (outcome?.lockNewlyRequired) await requestLock({ caseId: existingId, actor: "vigil", reason: "new evidence" });
-    if (outcome?.priorityRaised) await rearmSlaTimer(existingId);
+    // Follow-ups come from the case's state, not from what this write changed: a sender's retry
+    // after a crash finds the merge done and must still get the lock and the re-targeted timer.
+    const lockDue =
+      merged.lock.state === "none" &&
+      lockRequiredAtIntake({ incidentType: merged.incidentType, priority: merged.priority, signals: merged.signals });
+    if (lockDue || outcome?.lockNewlyRequired)
+      await requestLock({ caseId: existingId, actor: "vigil", reason: "new evidence" });
+    await rearmSlaTimer(existingId);
     return { caseId: merged.caseId, status: merged.status, priority: merged.priority, merged: true };
   }
 }

@@ -74,13 +74,14 @@ const FIRE_EVENT: Record<SlaFire["kind"], string> = {
 };
 
 /**
- * The SLA timer fired: record every milestone now due, page the on-call, raise the priority on a
- * breach, and tell the timer when to wake next.
+ * The SLA timer fired: record every milestone now due, page the on-call, and tell the timer when
+ * to wake next.
  *
  * 1. A superseded generation or a finished case ends the timer.
- * 2. Compute the due milestones (pure); page the on-call for each (at least once: a retry may page twice,
- *    a lost page is worse).
- * 3. Record them on the case in one conditional write; a breach raises the priority one level.
+ * 2. Record the due milestones in one conditional write; a breach raises the priority one level.
+ *    Recording comes first, so a page that cannot be delivered never hides a breach.
+ * 3. Page the on-call for each milestone recorded by this call. A failed page is counted
+ *    (`OncallPageFailed`) and audited, never retried forever: the next milestone pages again.
  * 4. Return the next wake time, or `done`.
  */
 export function makeFireSlaTimer(deps: Deps) {
@@ -90,18 +91,17 @@ export function makeFireSlaTimer(deps: Deps) {
     const stale = !found || !isActive(found.case) || found.case.workflow.timerGeneration !== timer.generation;
     if (stale) return { ...timer, done: true };
     const now = deps.clock.now();
-    const { fires } = dueFires(found.case.sla, now, contextOf(found.case, deps));
-    for (const fire of fires) {
-      await notifyOncall(deps, found.case, { reason: `${fire.clock} ${describe(fire)}`, clock: fire.clock });
-      if (fire.kind !== "warning") deps.metrics.count("SlaBreached");
-    }
+    let fires: SlaFire[] = [];
     const updated = await mutate(timer.ref, (current) => {
+      fires = [];
       if (current.workflow.timerGeneration !== timer.generation) return null;
       const result = dueFires(current.sla, now, contextOf(current, deps));
+      fires = result.fires;
       const breaches = result.fires.filter((fire) => fire.kind === "breach").length;
       let priority = current.priority;
       for (let i = 0; i < breaches; i++) priority = raisePriority(priority);
       const next = nextFireAt(result.sla, { ...contextOf(current, deps), priority });
+      if (!result.fires.length && current.workflow.timerAt === (next === null ? null : iso(next))) return null;
       const changed: Case = {
         ...current,
         sla: result.sla,
@@ -123,6 +123,24 @@ export function makeFireSlaTimer(deps: Deps) {
         })),
       };
     });
+    for (const fire of fires) {
+      if (fire.kind !== "warning") deps.metrics.count("SlaBreached");
+      try {
+        await notifyOncall(deps, updated, { reason: `${fire.clock} ${describe(fire)}`, clock: fire.clock });
+      } catch (error) {
+        deps.metrics.count("OncallPageFailed");
+        await mutate(timer.ref, (current) => ({
+          case: current,
+          events: [
+            {
+              type: "oncall.page_failed",
+              actor: "sla-timer",
+              detail: { clock: fire.clock, error: (error as Error).name },
+            },
+          ],
+        }));
+      }
+    }
     if (updated.workflow.timerGeneration !== timer.generation || !updated.workflow.timerAt)
       return { ...timer, done: true };
     return { ...timer, at: updated.workflow.timerAt, done: false };

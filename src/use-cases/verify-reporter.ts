@@ -17,7 +17,7 @@ import {
   requiredFactors,
   VERIFICATION_POLICY,
 } from "../domain/verification.js";
-import { ActionNotAllowedError, RateLimitedError } from "../errors/index.js";
+import { ActionNotAllowedError, RateLimitedError, WORKFLOW_ERRORS } from "../errors/index.js";
 import type { VerificationLink } from "../ports/verification-links.js";
 import type { Case } from "../schemas/case.js";
 import type { ResendResult, VerifyResult, VerifySubmission } from "../schemas/verify.js";
@@ -292,7 +292,11 @@ export function makeVerifyReporter(deps: Deps) {
     if (!item.verification.denied) return INVALID;
     const waiting = item.workflow.waiting;
     if (waiting?.kind === "verification") {
-      await deps.workflow.sendTaskFailure(waiting.taskToken, "VerificationDenied", "reporter denied the report");
+      await deps.workflow.sendTaskFailure(
+        waiting.taskToken,
+        WORKFLOW_ERRORS.verificationDenied,
+        "reporter denied the report",
+      );
     }
     await notify(item.caseId, "denial_recorded");
     await deps.links.markUsed(found.tokenHash, deps.clock.now());

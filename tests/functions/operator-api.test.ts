@@ -212,7 +212,7 @@ describe("POST /v1/cases/{caseId}/actions", () => {
     expect(response.json).toMatchObject({ caseId: item.caseId, acknowledgedBy: "ana.agent" });
   });
 
-  it("records the agent the body names", async () => {
+  it("records the agent the body names, with the identity that authenticated", async () => {
     // Prepare
     const item = await seedCase();
     const body = { action: "note", note: "called the reporter", agent: "bob" };
@@ -224,7 +224,7 @@ describe("POST /v1/cases/{caseId}/actions", () => {
     expect(response.statusCode).toBe(200);
     expect((response.json.timeline as Array<Record<string, unknown>>).at(-1)).toMatchObject({
       type: "case.note",
-      actor: "bob",
+      actor: "bob via ana.agent",
     });
   });
 

@@ -223,7 +223,7 @@ describe("ServiceStack", () => {
       expect(actions.filter((action) => TASK_RESPONSES.includes(action))).toEqual([]);
     });
 
-    it("let start-pending-workflows read the table and start case workflows only", () => {
+    it("let start-pending-workflows read the table, confirm starts and start case workflows only", () => {
       // Prepare
       const name = "start-pending-workflows";
 
@@ -231,7 +231,7 @@ describe("ServiceStack", () => {
       const actions = actionsOfFunction(vigil.service, template, name);
 
       // Assess
-      expect(actions).toEqual([...OWN_LOGS_AND_TRACES, ...TABLE_READ, "states:StartExecution"].sort());
+      expect(actions).toEqual([...OWN_LOGS_AND_TRACES, ...TABLE_READ, "dynamodb:PutItem", "states:StartExecution"].sort());
       expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([CASE_MACHINE_ARN]);
     });
 

@@ -17,24 +17,28 @@ const plans = {
     urgentGuidance: false,
     verificationTimeoutSeconds: DAY,
     resolutionTimeoutSeconds: 2 * DAY,
+    escalationSeq: 0,
   },
   p1LockUrgent: {
     lockRequired: true,
     urgentGuidance: true,
     verificationTimeoutSeconds: DAY,
     resolutionTimeoutSeconds: 8 * HOUR,
+    escalationSeq: 0,
   },
   p1UrgentNoLock: {
     lockRequired: false,
     urgentGuidance: true,
     verificationTimeoutSeconds: DAY,
     resolutionTimeoutSeconds: 8 * HOUR,
+    escalationSeq: 0,
   },
   p3Plain: {
     lockRequired: false,
     urgentGuidance: false,
     verificationTimeoutSeconds: DAY,
     resolutionTimeoutSeconds: 6 * DAY,
+    escalationSeq: 0,
   },
 };
 
@@ -224,6 +228,22 @@ describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
     expect(escalate?.payload.failure).toMatchObject({ Error: "TransientError" });
     expect(calls.at(-1)?.fn).toBe("AwaitResolution");
     expect((await h?.describe(arn))?.status).toBe("RUNNING");
+  });
+
+  it("ends after escalating when the closing step fails on a concluded case, instead of waiting again", async () => {
+    // Prepare
+    const arn = await run(({ fn }) => {
+      if (fn === "CompleteCase") throw namedError("MessageRejected", "closure email rejected");
+      if (fn === "EscalateCase") return { ...plans.p3Plain, escalationSeq: 1, concluded: true };
+      return planned(plans.p3Plain)({ fn, payload: {} });
+    });
+    await succeed("RequestVerification", { verified: true });
+    // Act
+    await succeed("AwaitResolution", { outcome: "resolved" });
+    // Assess
+    expect(calls.map((call) => call.fn).slice(-2)).toEqual(["CompleteCase", "EscalateCase"]);
+    expect((await entered(arn)).slice(-3)).toEqual(["EscalateCase", "DecideAfterEscalation", "CaseEnded"]);
+    expect((await h?.describe(arn))?.status).toBe("SUCCEEDED");
   });
 
   it("fails the execution visibly when escalation itself fails", async () => {

@@ -177,7 +177,7 @@ export class DynamoDbCaseStore implements CaseStore {
     return cases.slice(0, limit);
   }
 
-  async listPendingStarts(openedBefore: string, limit = 25): Promise<string[]> {
+  async listPendingStarts(openedBefore: string, limit = 100): Promise<string[]> {
     const page = await this.client
       .send(
         new QueryCommand({

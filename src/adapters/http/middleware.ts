@@ -13,11 +13,11 @@ export function problemJson(logger: Logger): middy.MiddlewareObj<HttpEvent, Http
     onError: async (request: Request) => {
       const error = request.error;
       if (!(error instanceof AppError) || error.status >= 500) {
+        // Name and status only: an SDK error's message (and so its stack's first line) may carry a recipient.
         logger.error("request failed", {
           error: {
             name: error?.name,
-            message: error instanceof AppError ? error.message : undefined,
-            stack: error?.stack,
+            status: (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode,
           },
         });
       }
@@ -72,9 +72,18 @@ export function requireOperator(): middy.MiddlewareObj<HttpEvent, HttpResponse> 
   };
 }
 
+/**
+ * The agent an action records: the token's identity, or the body's `agent` acting through it
+ * (`maria via ana.agent`) so a shared or borrowed token never hides who really authenticated.
+ */
+export function recordedAgent(named: string | undefined, authenticated: string): string {
+  return !named || named === authenticated ? authenticated : `${named} via ${authenticated}`;
+}
+
 /** The agent acting, from the token's claims. */
 export function operatorOf(event: HttpEvent): string {
   const claims =
     (event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer?.jwt?.claims ?? {};
-  return String(claims["cognito:username"] ?? claims.email ?? claims.sub ?? "operator");
+  // Cognito access tokens carry `username`, ID tokens `cognito:username`.
+  return String(claims.username ?? claims["cognito:username"] ?? claims.email ?? claims.sub ?? "operator");
 }

@@ -153,7 +153,12 @@ export class RecordingEmailSender implements EmailSender {
 
 export class RecordingSmsSender implements SmsSender {
   readonly sent: Array<{ to: string; text: string }> = [];
+  failNext = 0;
   async send(sms: { to: string; text: string }) {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw Object.assign(new Error("SMS down"), { name: "TransientError" });
+    }
     this.sent.push(copy(sms));
   }
 }

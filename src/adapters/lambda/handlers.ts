@@ -2,6 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import { AppError } from "../../errors/index.js";
 import { problemJson } from "../http/middleware.js";
 import type { HttpResponse } from "../http/problem.js";
 
@@ -28,7 +29,11 @@ export function taskFunction<I, O>(parse: (event: unknown) => I, run: (input: I)
     try {
       return await run(parse(event));
     } catch (error) {
-      logger.warn("task failed", { error: { name: (error as Error)?.name, message: (error as Error)?.message } });
+      // Our own errors carry no contact data in their messages; an SDK's may (SES names the recipient).
+      const known = error instanceof AppError;
+      logger.warn("task failed", {
+        error: { name: (error as Error)?.name, ...(known ? { message: (error as Error).message } : {}) },
+      });
       throw error;
     }
   }).use(injectLambdaContext(logger));

@@ -84,7 +84,7 @@ describe("makeAcknowledgeReport", () => {
     expect(subjects(deps)).toEqual([`We received your report (case ${CASE_ID})`]);
     expect(deps.email.sent[0]?.to).toBe("ana@example.com");
     expect(deps.sms.sent.map((sms) => sms.to)).toEqual(["+14155550100"]);
-    expect(stored(deps).sent).toEqual(["acknowledgement#1"]);
+    expect(stored(deps).sent).toEqual(["acknowledgement#1#email", "acknowledgement#1#sms"]);
   });
 
   it("arms the SLA timer at the first warning of the nearest clock", async () => {
@@ -127,7 +127,7 @@ describe("makeAcknowledgeReport", () => {
     const result = await makeAcknowledgeReport(deps)(step);
 
     // Assess
-    expect(result).toEqual({ ...plan, verificationTimeoutSeconds: 24 * HOUR });
+    expect(result).toEqual({ ...plan, verificationTimeoutSeconds: 24 * HOUR, escalationSeq: 0, concluded: false });
   });
 
   it("plans the agent wait from now and skips the lock when the lock was requested already", async () => {
@@ -157,7 +157,7 @@ describe("makeAcknowledgeReport", () => {
 
     // Assess
     expect(subjects(deps)).toEqual([`We received your report (case ${CASE_ID})`]);
-    expect(stored(deps).sent).toEqual(["acknowledgement#1"]);
+    expect(stored(deps).sent).toEqual(["acknowledgement#1#email"]);
     expect(deps.workflow.started.map((start) => start.name)).toEqual([`${CASE_ID}-sla-1`]);
   });
 
@@ -188,7 +188,7 @@ describe("makeSendGuidance", () => {
     await guide(step);
 
     // Assess
-    expect(stored(deps).sent).toEqual(["guidance#1"]);
+    expect(stored(deps).sent).toEqual(["guidance#1#email"]);
     expect(deps.email.sent).toHaveLength(1);
     expect(plan).toMatchObject({ lockRequired: true, urgentGuidance: false });
   });
@@ -316,7 +316,7 @@ describe("makeRequestVerification", () => {
     expect(deps.sms.sent).toHaveLength(1);
     expect(deps.links.links.size).toBe(1);
     expect(stored(deps).workflow.waiting?.taskToken).toBe("token-2");
-    expect(stored(deps).sent).toEqual(["verification_request#1"]);
+    expect(stored(deps).sent).toEqual(["verification_request#1#email", "verification_request#1#sms"]);
   });
 
   it("sends the request on a retry when the first send failed", async () => {
@@ -334,7 +334,7 @@ describe("makeRequestVerification", () => {
     expect(auditTypes(deps)).toContain("message.failed");
     const code = codeOf(deps.sms.sent.at(-1)?.text ?? "");
     expect(stored(deps).verification.code?.hash).toBe(hashCode(PEPPER, CASE_ID, code));
-    expect(stored(deps).sent).toEqual(["verification_request#1"]);
+    expect([...stored(deps).sent].sort()).toEqual(["verification_request#1#email", "verification_request#1#sms"]);
   });
 
   it("sends no SMS at all and keeps no code when the incident is a SIM swap", async () => {

@@ -357,16 +357,17 @@ describe("receiveReport", () => {
       expect(deps.events.events.map((event) => event.type)).toEqual(["account.lock.requested"]);
     });
 
-    it("keeps the priority and starts no timer when the follow-up adds nothing", async () => {
+    it("keeps the priority, its clocks and requests no lock when the follow-up adds nothing", async () => {
       // Prepare
       const first = await receive(signedReport(deps, reportData({ incidentType: "phishing", signals: {} })));
+      const opened = storedCase(deps, first.caseId);
 
       // Act
       await receive(signedReport(deps, reportData({ incidentType: "phishing", signals: {} })));
 
       // Assess
       expect(storedCase(deps, first.caseId).priority).toBe("P3");
-      expect(deps.workflow.started.filter((start) => start.kind === "timer")).toEqual([]);
+      expect(storedCase(deps, first.caseId).sla).toEqual(opened.sla);
       expect(deps.deliveries.deliveries.size).toBe(0);
     });
 

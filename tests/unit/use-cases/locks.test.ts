@@ -177,7 +177,7 @@ describe("makeRequestLock", () => {
     // Assess: SIM swap drops SMS for the case, so only the email goes out.
     expect(reporterMail(deps)).toHaveLength(emails);
     expect(deps.sms.sent).toHaveLength(texts);
-    expect((await stored(deps, item.caseId)).sent).toContain(`lock_requested#${at(0)}`);
+    expect((await stored(deps, item.caseId)).sent).toContain(`lock_requested#${at(0)}#email`);
   });
 
   it("starts the containment clock when an agent locks a case that had none", async () => {
@@ -308,7 +308,7 @@ describe("makeFireDelivery", () => {
     expect(after.lock).toMatchObject({ state: "applied", appliedAt });
     expect(after.sla.containment?.metAt).toBe(appliedAt);
     expect(await auditTypes(deps, item.caseId)).toContain("lock.applied");
-    expect(after.sent).toContain(`lock_applied#${appliedAt}`);
+    expect(after.sent).toContain(`lock_applied#${appliedAt}#email`);
   });
 
   it.each([
@@ -532,7 +532,7 @@ describe("makeRequestUnlock", () => {
     );
     expect(deps.events.events.map((event) => event.type)).toEqual([LOCK, UNLOCK]);
     // Every trusted channel hears of it: this case still trusts SMS.
-    expect(after.sent).toContain(`unlock_requested#${at(HOUR)}`);
+    expect(after.sent).toContain(`unlock_requested#${at(HOUR)}#email`);
     expect(deps.sms.sent.length).toBe(textsBefore + 1);
   });
 
