@@ -18,6 +18,7 @@ export const handler = httpFunction(
       caseId: event.pathParameters?.caseId,
       action: body.action,
       ...(body.note ? { note: body.note } : {}),
+      ...(body.deliveryId ? { deliveryId: body.deliveryId } : {}),
       agent: recordedAgent(body.agent, operatorOf(event)),
     });
     return json(200, view, { "cache-control": "no-store" });

@@ -30,7 +30,7 @@ function problem(response: ServerResponse, status: number, detail: string, error
   response.end(
     JSON.stringify({
       type: "about:blank",
-      title: status === 404 ? "Not Found" : "Bad Request",
+      title: status === 404 ? "Not Found" : status === 413 ? "Content Too Large" : "Bad Request",
       status,
       detail,
       errors,
@@ -42,9 +42,10 @@ async function parse<T extends z.ZodType>(
   request: IncomingMessage,
   schema: T,
 ): Promise<z.infer<T> | { error: unknown }> {
+  const text = await readBody(request);
   let value: unknown;
   try {
-    value = JSON.parse((await readBody(request)) || "{}");
+    value = JSON.parse(text || "{}");
   } catch {
     return { error: [{ path: "", message: "the body is not valid JSON" }] };
   }
@@ -96,6 +97,15 @@ export function createLocalRoutes(deps: {
   const clockView = () => ({ now: deps.clock.nowDate().toISOString(), offsetSeconds: deps.clock.offsetSeconds() });
 
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    try {
+      await handle(request, response, url);
+    } catch (error) {
+      if ((error as { status?: number }).status !== 413) throw error;
+      problem(response, 413, "the body is larger than 1 MiB");
+    }
+  };
+
+  async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const route = `${request.method} ${url.pathname}`;
     switch (route) {
       case "GET /_local/health":
@@ -149,7 +159,7 @@ export function createLocalRoutes(deps: {
       default:
         return problem(response, 404, `no local endpoint ${route}`);
     }
-  };
+  }
 }
 
 /** The SNS event SES's receipt rule (SNS action, UTF-8) delivers on AWS, built from the simulated email. */

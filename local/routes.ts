@@ -38,8 +38,13 @@ export function matchRoute(
     if (!match) continue;
     pathMatched = true;
     if (route.method !== method) continue;
-    const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]));
-    return { route, params };
+    try {
+      const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]));
+      return { route, params };
+    } catch {
+      // Malformed percent-encoding names no resource (API Gateway answers 404 as well).
+      return null;
+    }
   }
   return pathMatched ? "method" : null;
 }

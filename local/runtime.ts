@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -61,7 +60,6 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
-const toPascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
 const toKebab = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
 const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:vigil-${name}`;
 
@@ -288,7 +286,3 @@ async function ensureTable(endpoint: string): Promise<void> {
   );
   client.destroy();
 }
-
-/** A random dev secret, for callers that want one. */
-export const randomSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
-export { toPascal };

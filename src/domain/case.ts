@@ -43,6 +43,7 @@ export function openCase(input: {
       identityVerifiedAt: null,
       codeSends: [],
       failures: null,
+      ignoredReplies: 0,
     },
     lock: {
       state: "none",

@@ -58,10 +58,14 @@ export const CaseSchema = z.object({
         expiresAt: z.number(),
         attempts: z.number(),
         spent: z.boolean(),
+        /** Digits of the code sent: the page asks for that many even if the priority rose since. */
+        digits: z.number().optional(),
       })
       .nullable(),
     codeSends: z.array(z.number()),
     failures: z.object({ consecutive: z.number(), firstAt: z.number(), lockedUntil: z.number().optional() }).nullable(),
+    /** Email replies ignored so far; only the first few are audited (anyone can mail a case ref). */
+    ignoredReplies: z.number().default(0),
     /** The generation of the workflow whose verification challenge is current. */
     challengeGeneration: z.number().nullable(),
   }),

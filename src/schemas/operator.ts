@@ -47,6 +47,7 @@ export const CASE_ACTIONS = [
   "close",
   "reopen",
   "note",
+  "replay_delivery",
 ] as const;
 export type CaseActionName = (typeof CASE_ACTIONS)[number];
 
@@ -66,11 +67,21 @@ export const CaseActionBodySchema = z
       .regex(NO_CONTROL_EXCEPT_LINES, "must not contain control characters")
       .optional(),
     agent: z.string().trim().min(1).max(128).regex(NO_CONTROL, "must not contain control characters").optional(),
+    /** For `replay_delivery`: the failed delivery (its id is the `webhook-id`, shown in the timeline). */
+    deliveryId: z
+      .string()
+      .max(200)
+      .regex(/^[\w-]+$/, "must be a delivery id from the case's timeline")
+      .optional(),
   })
   .strict()
   .refine((body) => body.action !== "note" || body.note !== undefined, {
     path: ["note"],
     message: "a note action needs a note",
+  })
+  .refine((body) => body.action !== "replay_delivery" || body.deliveryId !== undefined, {
+    path: ["deliveryId"],
+    message: "a replay_delivery action needs a deliveryId",
   });
 export type CaseActionBody = z.infer<typeof CaseActionBodySchema>;
 

@@ -9,7 +9,7 @@ import { makeMutateCase } from "./case-mutation.js";
 import type { CaseView } from "./case-view.js";
 import type { Deps } from "./deps.js";
 import { assertCaseId, makeGetCase } from "./get-case.js";
-import { makeDeliverCaseUpdate, makeRequestLock, makeRequestUnlock } from "./locks.js";
+import { makeDeliverCaseUpdate, makeReplayDelivery, makeRequestLock, makeRequestUnlock } from "./locks.js";
 import { makeNotifyReporter, notifyOncall } from "./notify.js";
 import { parseJson, parseWith } from "./parse.js";
 import { makeReopenCase } from "./reopen-case.js";
@@ -24,6 +24,8 @@ export interface ActOnCaseInput {
   note?: string;
   /** Who acts: recorded as the actor of every audit event the action writes. */
   agent: string;
+  /** `replay_delivery` only: the failed provider webhook to send again. */
+  deliveryId?: string;
 }
 
 /** Resumes the workflow once the reporter's factors are satisfied (see verify-reporter). */
@@ -39,7 +41,7 @@ export function parseCaseAction(rawBody: string): CaseActionBody {
 }
 
 type Waiting = NonNullable<Case["workflow"]["waiting"]>;
-type ActionInput = { caseId: string; note?: string; agent: string };
+type ActionInput = { caseId: string; note?: string; agent: string; deliveryId?: string };
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 const withNote = (note: string | undefined) => (note ? { note } : {});
@@ -86,6 +88,7 @@ export function makeActOnCase(
   const requestLock = makeRequestLock(deps);
   const requestUnlock = makeRequestUnlock(deps);
   const deliverCaseUpdate = makeDeliverCaseUpdate(deps);
+  const replay = makeReplayDelivery(deps);
   const reopen = makeReopenCase(deps);
   const getCase = makeGetCase(deps);
   const completeVerification = options.completeVerificationIfSatisfied ?? makeCompleteVerificationIfSatisfied(deps);
@@ -270,6 +273,14 @@ export function makeActOnCase(
     await rearm(caseId);
   }
 
+  /** A provider webhook that failed for good (exhausted or 410) is sent again, once the endpoint is healthy. */
+  async function replayDelivery({ caseId, agent, deliveryId }: ActionInput): Promise<void> {
+    const delivery = deliveryId ? await deps.deliveries.get(deliveryId) : null;
+    if (!delivery || delivery.caseId !== caseId)
+      throw new NotFoundError(`delivery ${deliveryId} not found on case ${caseId}`);
+    await replay({ deliveryId: delivery.deliveryId, actor: agent });
+  }
+
   async function addNote({ caseId, note, agent }: ActionInput): Promise<void> {
     if (!note) throw new ValidationError("a note action needs a note", [{ path: "/note", message: "required" }]);
     await mutate(caseId, (current) => ({
@@ -288,6 +299,7 @@ export function makeActOnCase(
     close: (input) => conclude(input, "closed"),
     reopen: reopenCase,
     note: addNote,
+    replay_delivery: replayDelivery,
   };
 
   /** Agent actions the provider hears about as `case.updated` (locks have their own events; notes are internal). */
@@ -295,7 +307,12 @@ export function makeActOnCase(
 
   return async (input: ActOnCaseInput): Promise<CaseView> => {
     const caseId = assertCaseId(input.caseId);
-    await actions[input.action]({ caseId, agent: input.agent, ...withNote(input.note) });
+    await actions[input.action]({
+      caseId,
+      agent: input.agent,
+      ...withNote(input.note),
+      ...(input.deliveryId ? { deliveryId: input.deliveryId } : {}),
+    });
     if (PROVIDER_VISIBLE.has(input.action)) await deliverCaseUpdate({ caseId, reason: input.action });
     return getCase(caseId);
   };

@@ -45,16 +45,23 @@ export function makeAcknowledgeReport(deps: Deps) {
   };
 }
 
-/** `SendUrgentGuidance` / `SendRecoveryGuidance`: the recovery guidance for the incident, once per generation. */
+/**
+ * `SendUrgentGuidance` / `SendRecoveryGuidance`: the recovery guidance written for the incident.
+ *
+ * 1. Send the guidance on every trusted channel, once per generation (the urgent P1 send makes the
+ *    later one a no-op); a concluded case gets nothing more.
+ * 2. Return the refreshed plan (the resolution clock may have moved while waiting on the reporter).
+ *
+ * @throws CaseConcluded when the case no longer exists.
+ */
 export function makeSendGuidance(deps: Deps) {
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   return async (input: StepInput): Promise<CasePlan> => {
     const found = await deps.cases.get(input.caseId);
-    if (found && isActive(found.case)) await notify(input.caseId, "guidance");
-    const item = found ? ((await deps.cases.get(input.caseId))?.case ?? found.case) : null;
-    if (!item) throw new CaseConcludedError(`case ${input.caseId} is gone`);
-    return planFor(item, deps.clock.now(), deps.config.policy);
+    if (!found) throw new CaseConcludedError(`case ${input.caseId} is gone`);
+    if (isActive(found.case)) await notify(input.caseId, "guidance");
+    return planFor(found.case, deps.clock.now(), deps.config.policy);
   };
 }
 
@@ -134,8 +141,11 @@ export function makeRequestVerification(deps: Deps) {
 }
 
 /**
- * `AwaitResolution` (callback): parks the token until an agent resolves or closes the case. A case
- * concluded meanwhile resumes the workflow at once.
+ * `AwaitResolution` (callback): waits for an agent.
+ *
+ * 1. Park the task token on the case (`workflow.waiting`, kind `resolution`); a retry with the same
+ *    token changes nothing. The resolve/close actions resume it with the outcome.
+ * 2. A case an agent concluded meanwhile resumes the workflow at once (SendTaskSuccess).
  */
 export function makeAwaitResolution(deps: Deps) {
   const mutate = makeMutateCase(deps);
@@ -158,12 +168,22 @@ export function makeAwaitResolution(deps: Deps) {
   };
 }
 
-/** `CompleteCase`: the case was resolved or closed by an agent; tell the reporter (with a reopen link) and stop the clocks. */
+/**
+ * `CompleteCase`: an agent resolved or closed the case.
+ *
+ * 1. Record the final status (`resolved`, or `closed` with its reason) and clear the waiting token.
+ * 2. Free the account, so the next report for it opens a new case.
+ * 3. Tell the reporter once, with a reopen link (a 30-day single-use link), on every trusted channel.
+ * 4. Stop the SLA timer (no clock is left to watch).
+ */
 export function makeCompleteCase(deps: Deps) {
   return makeConclude(deps, (current) => (current.status === "resolved" ? "resolved" : "closed"));
 }
 
-/** `CloseUnverified`: the reporter did not verify within the pause cap; close with a reopen link. */
+/**
+ * `CloseUnverified`: the reporter did not verify within the pause cap (24 h). The same steps as
+ * `CompleteCase`, with status `closed`, reason `unverified`, and the resolution clock's pause ended.
+ */
 export function makeCloseUnverified(deps: Deps) {
   return makeConclude(deps, () => "unverified_closed");
 }

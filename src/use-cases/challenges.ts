@@ -39,7 +39,8 @@ export async function mintLink(
 
 /** A fresh SMS code (6 digits, 8 for P1) and its keyed hash; the plain code only goes into the SMS. */
 export async function mintCode(deps: Pick<Deps, "ids" | "secrets">, item: Case, now: number) {
-  const code = generateCode(codeDigitsFor(item.priority), deps.ids.randomBytes);
+  const digits = codeDigitsFor(item.priority);
+  const code = generateCode(digits, deps.ids.randomBytes);
   const { verificationPepper } = await deps.secrets.load();
-  return { code, state: issueCode(hashCode(verificationPepper, item.caseId, code), now) };
+  return { code, state: { ...issueCode(hashCode(verificationPepper, item.caseId, code), now), digits } };
 }

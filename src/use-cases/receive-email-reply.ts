@@ -97,16 +97,27 @@ function awaitingVerification(item: Case): boolean {
  *
  * @throws TransientError when the store or Step Functions fail (the delivery is retried).
  */
+/** Ignored replies audited per case; later ones are dropped silently. */
+const MAX_AUDITED_IGNORED_REPLIES = 20;
+
 export function makeReceiveEmailReply(deps: Deps) {
   const mutate = makeMutateCase(deps);
   const completeIfSatisfied = makeCompleteVerificationIfSatisfied(deps);
 
   async function ignore(reason: ReplyIgnoredReason, caseId?: string, detail: Record<string, unknown> = {}) {
     if (caseId) {
-      await mutate(caseId, (current) => ({
-        case: current,
-        events: [{ type: "verification.reply_ignored", actor: "email", detail: { reason, ...detail } }],
-      }));
+      // Bounded: a case reference travels in every subject, so anyone could mail it again and again.
+      await mutate(caseId, (current) =>
+        current.verification.ignoredReplies >= MAX_AUDITED_IGNORED_REPLIES
+          ? null
+          : {
+              case: {
+                ...current,
+                verification: { ...current.verification, ignoredReplies: current.verification.ignoredReplies + 1 },
+              },
+              events: [{ type: "verification.reply_ignored", actor: "email", detail: { reason, ...detail } }],
+            },
+      );
     }
     return { outcome: "ignored" as const, reason, ...(caseId ? { caseId } : {}) };
   }

@@ -9,7 +9,13 @@ const GRACE_MS = 30_000;
  * Re-drives workflows that did not start at intake (Step Functions throttled or failed): the case
  * was kept and listed as pending; the start is idempotent on the case id, so a double start is harmless.
  *
- * Output: how many starts were attempted and how many succeeded.
+ * 1. List the cases still pending after a 30 s grace (sparse gsi2, oldest first).
+ * 2. Start each one's execution for its generation.
+ * 3. An execution that already exists (it failed before `AcknowledgeReport`) is confirmed on the
+ *    case, which leaves the list: nothing can stall the sweep.
+ *
+ * Output: how many starts were attempted and how many succeeded. Errors: none (a failed start is
+ * counted as `WorkflowStartDeferred` and retried by the next sweep).
  */
 export function makeStartPendingWorkflows(deps: Deps) {
   const mutate = makeMutateCase(deps);

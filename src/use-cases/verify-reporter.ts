@@ -243,7 +243,9 @@ export function makeVerifyReporter(deps: Deps) {
     return {
       kind: "verify",
       ...shown,
-      code: needsCode(item) ? { digits: codeDigitsFor(item.priority), canResend: true } : null,
+      code: needsCode(item)
+        ? { digits: item.verification.code?.digits ?? codeDigitsFor(item.priority), canResend: true }
+        : null,
       ...(lock.locked ? { retryAfterSeconds: seconds(lock.retryAfterMs ?? 1000) } : {}),
     };
   }

@@ -231,7 +231,9 @@ describe("ServiceStack", () => {
       const actions = actionsOfFunction(vigil.service, template, name);
 
       // Assess
-      expect(actions).toEqual([...OWN_LOGS_AND_TRACES, ...TABLE_READ, "dynamodb:PutItem", "states:StartExecution"].sort());
+      expect(actions).toEqual(
+        [...OWN_LOGS_AND_TRACES, ...TABLE_READ, "dynamodb:PutItem", "states:StartExecution"].sort(),
+      );
       expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([CASE_MACHINE_ARN]);
     });
 

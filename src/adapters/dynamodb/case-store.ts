@@ -29,7 +29,7 @@ function caseItem(item: Case, version: number): Record<string, AttributeValue> {
   };
   if (!item.workflow.started) {
     attributes.gsi2pk = s(keys.pendingStart);
-    attributes.gsi2sk = s(`${item.openedAt}#${item.caseId}`);
+    attributes.gsi2sk = s(keys.pendingStartOrder(item.openedAt, item.caseId));
   }
   return attributes;
 }

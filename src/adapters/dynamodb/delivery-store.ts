@@ -38,8 +38,8 @@ export class DynamoDbDeliveryStore implements DeliveryStore {
       sk: s(key.sk),
       doc: s(JSON.stringify(delivery)),
       version: n(delivery.version),
-      gsi1pk: s(`DELIVERY#${delivery.status}`),
-      gsi1sk: s(`${delivery.createdAt}#${delivery.deliveryId}`),
+      gsi1pk: s(keys.deliveriesByStatus(delivery.status)),
+      gsi1sk: s(keys.deliveryOrder(delivery.createdAt, delivery.deliveryId)),
     };
   }
 

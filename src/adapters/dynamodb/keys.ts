@@ -8,13 +8,16 @@ export const keys = {
   auditPrefix: "AUDIT#",
   accountOpenCase: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: "OPEN_CASE" }),
   webhook: (webhookId: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: "WEBHOOK" }),
-  rate: (key: string, window: number) => ({ pk: `RATE#${key}#${window}`, sk: "RATE" }),
   link: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: "LINK" }),
   delivery: (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: "DELIVERY" }),
   byStatus: (status: string) => `STATUS#${status}`,
   /** Sorts by due time; cases with no running clock sort last. */
   byDue: (nearestDue: string | null, caseId: string) => `${nearestDue ?? "9999"}#${caseId}`,
   pendingStart: "WORKFLOW#PENDING_START",
+  pendingStartOrder: (openedAt: string, caseId: string) => `${openedAt}#${caseId}`,
+  /** Deliveries by status (exhausted and disabled ones are what an operator replays). */
+  deliveriesByStatus: (status: string) => `DELIVERY#${status}`,
+  deliveryOrder: (createdAt: string, deliveryId: string) => `${createdAt}#${deliveryId}`,
 } as const;
 
 /** TTL attribute (epoch seconds); expired items are also filtered on read, TTL deletion lags. */
