@@ -1,0 +1,71 @@
+import type middy from "@middy/core";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { RateLimitedError } from "../../errors/index.js";
+import {
+  MAX_VERIFY_BODY_BYTES,
+  ResendResultSchema,
+  VERIFY_CONTENT_TYPES,
+  VerifyResultSchema,
+  VerifySubmissionSchema,
+} from "../../schemas/verify.js";
+import { parseJson, parseWith } from "../../use-cases/parse.js";
+import type { makeVerifyReporter } from "../../use-cases/verify-reporter.js";
+import { bodyGuard, header, rawBody } from "./middleware.js";
+import { type HttpResponse, json } from "./problem.js";
+import { noticeFor, renderOutcome, renderResendAccepted, renderResendLimited, renderView } from "./verify-page.js";
+
+type VerifyReporter = ReturnType<typeof makeVerifyReporter>;
+
+export type Route = (event: APIGatewayProxyEventV2, token: string) => Promise<HttpResponse>;
+
+/** JSON for API clients that ask for it; everyone else (a browser) gets the HTML pages. */
+const wantsJson = (event: APIGatewayProxyEventV2) => /\bapplication\/json\b/i.test(header(event, "accept") ?? "");
+
+/** The decision and code, from the page's form or a JSON body. */
+function submission(event: APIGatewayProxyEventV2) {
+  const body = rawBody(event);
+  const form = (header(event, "content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded");
+  return parseWith(VerifySubmissionSchema, form ? Object.fromEntries(new URLSearchParams(body)) : parseJson(body));
+}
+
+/**
+ * The reporter endpoints as HTTP: route by the API Gateway route key, read a form or JSON body,
+ * answer HTML pages to browsers and JSON to API clients (`Accept: application/json`).
+ */
+export function makeVerifyRoutes(verify: VerifyReporter): Record<string, Route> {
+  return {
+    "GET /v1/verify/{token}": async (_event, token) => renderView(await verify.view(token), token),
+
+    "POST /v1/verify/{token}": async (event, token) => {
+      const outcome = await verify.submit(token, submission(event));
+      if (wantsJson(event)) return json(200, VerifyResultSchema.parse(outcome));
+      const notice = noticeFor(outcome);
+      if (!notice) return renderOutcome(outcome);
+      // Back to the form with what went wrong; a link that cannot act gets the generic page instead.
+      return renderView(await verify.view(token), token, notice);
+    },
+
+    "POST /v1/verify/{token}/resend": async (event, token) => {
+      try {
+        const result = await verify.resend(token);
+        return wantsJson(event)
+          ? json(202, ResendResultSchema.parse(result))
+          : renderResendAccepted(result.locale, token);
+      } catch (error) {
+        if (wantsJson(event) || !(error instanceof RateLimitedError)) throw error;
+        return renderResendLimited((await verify.view(token)).locale, error.retryAfterSeconds, token);
+      }
+    },
+  };
+}
+
+const sizeOnly = bodyGuard({ maxBytes: MAX_VERIFY_BODY_BYTES });
+const sizeAndType = bodyGuard({ maxBytes: MAX_VERIFY_BODY_BYTES, types: VERIFY_CONTENT_TYPES });
+
+/** Body ≤ 4 KiB everywhere (413); POSTs must be a form or JSON (415). A GET has no content type. */
+export const verifyBodyGuard: middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> = {
+  before: async (request) => {
+    const chosen = request.event.routeKey?.startsWith("POST ") ? sizeAndType : sizeOnly;
+    await chosen.before?.(request);
+  },
+};
