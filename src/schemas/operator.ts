@@ -2,7 +2,7 @@ import * as z from "zod";
 import { CASE_STATUSES, PRIORITIES } from "../domain/types.js";
 
 /**
- * Case ids as Vigil mints them (`c_` + a ULID; tests use `c_test…`). Anything else cannot name a
+ * Case ids as Vigil mints them (`c_` + a ULID; test ids such as `c_mutation` also fit). Anything else cannot name a
  * case, so the operator API answers 404 for it without a read.
  */
 export const CASE_ID_PATTERN = /^c_[A-Za-z0-9_-]{1,80}$/;

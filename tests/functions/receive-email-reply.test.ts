@@ -2,10 +2,7 @@ import type { Context, SNSEvent } from "aws-lambda";
 import { monotonicFactory } from "ulid";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { logger } from "../../src/adapters/lambda/handlers.js";
-import { openCase } from "../../src/domain/case.js";
-import { makeCreateCase } from "../../src/use-cases/case-mutation.js";
-import { makeRequestVerification } from "../../src/use-cases/case-steps.js";
-import type { TestDeps } from "../fixtures/deps.js";
+import { startVerification as startTestVerification, type TestDeps } from "../fixtures/deps.js";
 
 const holder = vi.hoisted(() => ({ deps: undefined as unknown as TestDeps }));
 
@@ -17,24 +14,17 @@ vi.mock("../../src/adapters/compose.js", async () => {
 
 const { handler } = await import("../../functions/receive-email-reply.js");
 
-const ulid = monotonicFactory();
+const _ulid = monotonicFactory();
 const EMAIL = "ana@example.com";
 const CONTEXT = { functionName: "receive-email-reply", awsRequestId: "req-1" } as Context;
 
-async function startVerification() {
-  const deps = holder.deps;
-  const caseId = `c_${ulid(deps.clock.now())}`;
-  const item = openCase({
-    caseId,
-    webhookId: `msg_${caseId}`,
-    report: { accountId: `acct_${caseId}`, incidentType: "malware", reporter: { email: EMAIL, phone: "+14155550100" } },
-    now: deps.clock.now(),
-    policy: deps.config.policy,
-  });
-  await makeCreateCase(deps)(item, [{ type: "case.opened", actor: "wallet-app" }]);
-  await makeRequestVerification(deps)({ caseId, generation: 1, taskToken: `task-${caseId}` });
-  return caseId;
-}
+const startVerification = async () =>
+  (
+    await startTestVerification(holder.deps, {
+      incidentType: "malware",
+      reporter: { email: EMAIL, phone: "+14155550100" },
+    })
+  ).caseId;
 
 const mime = (caseId: string, body = "YES, this was me\r\n") =>
   [

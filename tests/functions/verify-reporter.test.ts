@@ -2,11 +2,8 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { monotonicFactory } from "ulid";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { logger } from "../../src/adapters/lambda/handlers.js";
-import { openCase } from "../../src/domain/case.js";
 import type { Report } from "../../src/schemas/report.js";
-import { makeCreateCase } from "../../src/use-cases/case-mutation.js";
-import { makeRequestVerification } from "../../src/use-cases/case-steps.js";
-import type { TestDeps } from "../fixtures/deps.js";
+import { startVerification as startTestVerification, type TestDeps } from "../fixtures/deps.js";
 
 const holder = vi.hoisted(() => ({ deps: undefined as unknown as TestDeps }));
 
@@ -18,35 +15,12 @@ vi.mock("../../src/adapters/compose.js", async () => {
 
 const { handler } = await import("../../functions/verify-reporter.js");
 
-const ulid = monotonicFactory();
-const EMAIL = "ana@example.com";
+const _ulid = monotonicFactory();
+const _EMAIL = "ana@example.com";
 const CONTEXT = { functionName: "verify-reporter", awsRequestId: "req-1" } as Context;
 const FORM = "application/x-www-form-urlencoded";
 
-async function startVerification(report: Partial<Report> = {}) {
-  const deps = holder.deps;
-  const caseId = `c_${ulid(deps.clock.now())}`;
-  const item = openCase({
-    caseId,
-    webhookId: `msg_${caseId}`,
-    report: {
-      accountId: `acct_${caseId}`,
-      incidentType: "unauthorized_access",
-      reporter: { email: EMAIL, phone: "+14155550100", locale: "en" },
-      ...report,
-    },
-    now: deps.clock.now(),
-    policy: deps.config.policy,
-  });
-  await makeCreateCase(deps)(item, [{ type: "case.opened", actor: "wallet-app" }]);
-  await makeRequestVerification(deps)({ caseId, generation: 1, taskToken: `task-${caseId}` });
-  const token = deps.email.sent
-    .findLast((email) => email.subject.includes(caseId))
-    ?.text.match(/\/v1\/verify\/([A-Za-z0-9_-]+)/)?.[1];
-  const code = deps.sms.sent.findLast((sms) => sms.text.includes(caseId))?.text.match(/(\d{6,8}) is your code/)?.[1];
-  if (!token) throw new Error("no link was emailed");
-  return { caseId, token, code };
-}
+const startVerification = (report: Partial<Report> = {}) => startTestVerification(holder.deps, report);
 
 function request(options: {
   route: "GET /v1/verify/{token}" | "POST /v1/verify/{token}" | "POST /v1/verify/{token}/resend" | string;

@@ -1,3 +1,4 @@
+import { monotonicFactory } from "ulid";
 import { nearestDue } from "../../domain/sla.js";
 import { ConflictError } from "../../errors/index.js";
 import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
@@ -204,10 +205,11 @@ export class FakeClock implements Clock {
 }
 
 export function fakeIds(clock: Clock): IdGenerator {
-  let n = 0;
+  // Real ULIDs on the fake clock: case references must look like production ones (replies match them strictly).
+  const ulid = monotonicFactory(() => 0.5);
   let byte = 0;
   return {
-    caseId: () => `c_test${String(++n).padStart(4, "0")}_${clock.now()}`,
+    caseId: () => `c_${ulid(clock.now())}`,
     randomBytes: (size) => Uint8Array.from({ length: size }, () => (byte = (byte + 37) % 250)),
   };
 }

@@ -1,35 +1,20 @@
 import { monotonicFactory } from "ulid";
 import { describe, expect, it } from "vitest";
-import { openCase } from "../../../src/domain/case.js";
 import type { Report } from "../../../src/schemas/report.js";
-import { makeCreateCase, makeMutateCase } from "../../../src/use-cases/case-mutation.js";
-import { makeRequestVerification } from "../../../src/use-cases/case-steps.js";
+import { makeMutateCase } from "../../../src/use-cases/case-mutation.js";
 import { makeReceiveEmailReply } from "../../../src/use-cases/receive-email-reply.js";
-import { makeTestDeps, type TestDeps } from "../../fixtures/deps.js";
+import { makeTestDeps, startVerification as startTestVerification, type TestDeps } from "../../fixtures/deps.js";
 
 const ulid = monotonicFactory();
 const EMAIL = "ana@example.com";
 const PASS = { spf: "PASS", dkim: "PASS", dmarc: "PASS" };
 
-async function startVerification(deps: TestDeps, report: Partial<Report> = {}) {
-  const caseId = `c_${ulid(deps.clock.now())}`;
-  const item = openCase({
-    caseId,
-    webhookId: `msg_${caseId}`,
-    report: {
-      accountId: `acct_${caseId}`,
-      incidentType: "phishing",
-      reporter: { email: EMAIL, phone: "+14155550100", locale: "en" },
-      ...report,
-    },
-    now: deps.clock.now(),
-    policy: deps.config.policy,
+const startVerification = (deps: TestDeps, report: Partial<Report> = {}) =>
+  startTestVerification(deps, {
+    incidentType: "phishing",
+    reporter: { email: EMAIL, phone: "+14155550100", locale: "en" },
+    ...report,
   });
-  await makeCreateCase(deps)(item, [{ type: "case.opened", actor: "wallet-app" }]);
-  const taskToken = `task-${caseId}`;
-  await makeRequestVerification(deps)({ caseId, generation: 1, taskToken });
-  return { caseId, taskToken };
-}
 
 /** A reply as a mail client writes it: `Re:` subject, the answer on top, the original quoted below. */
 function reply(options: { caseId: string; from?: string; subject?: string; body?: string; html?: boolean }): string {
