@@ -19,7 +19,8 @@ export interface IdempotencyStore {
   takeOver(record: WebhookRecord, staleClaimedAt: number, expiresAt: number): Promise<boolean>;
   /** Gives up a claim (the request failed before opening or joining a case), if it is still ours. */
   release(webhookId: string, claimedAt: number): Promise<void>;
-  complete(webhookId: string, result: NonNullable<WebhookRecord["result"]>, expiresAt: number): Promise<void>;
+  /** Records what the claimed id resolved to (one write: the caller holds the claim it made). */
+  complete(claim: WebhookRecord, result: NonNullable<WebhookRecord["result"]>, expiresAt: number): Promise<void>;
 }
 
 /** Fixed-window counters. */

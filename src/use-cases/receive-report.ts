@@ -112,7 +112,7 @@ export function makeReceiveReport(deps: Deps) {
       await deps.idempotency.release(webhookId, now).catch(() => undefined);
       throw error;
     }
-    await deps.idempotency.complete(webhookId, result, expiresAt);
+    await deps.idempotency.complete(claim, result, expiresAt);
     return { ...result, duplicate: false };
   };
 

@@ -6,6 +6,7 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-store.js";
+import { WebhookRecordSchema } from "../../schemas/items.js";
 import { n, s } from "./attributes.js";
 import { isConditionFailure, rethrow } from "./client.js";
 import { keys } from "./keys.js";
@@ -49,7 +50,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
       .send(new GetItemCommand({ TableName: this.tableName, Key: keyOf(record.webhookId), ConsistentRead: true }))
       .catch((error) => rethrow(error, "GetItem webhook"));
     if (!Item) return this.claim(record, expiresAt);
-    return { claimed: false as const, existing: JSON.parse(Item.doc?.S ?? "{}") as WebhookRecord };
+    return { claimed: false as const, existing: WebhookRecordSchema.parse(JSON.parse(Item.doc?.S ?? "{}")) };
   }
 
   async takeOver(record: WebhookRecord, staleClaimedAt: number, expiresAt: number): Promise<boolean> {
@@ -84,12 +85,8 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  async complete(webhookId: string, result: NonNullable<WebhookRecord["result"]>, expiresAt: number): Promise<void> {
-    const { Item } = await this.client
-      .send(new GetItemCommand({ TableName: this.tableName, Key: keyOf(webhookId), ConsistentRead: true }))
-      .catch((error) => rethrow(error, "GetItem webhook"));
-    const record = JSON.parse(Item?.doc?.S ?? "{}") as WebhookRecord;
-    const done: WebhookRecord = { ...record, webhookId, state: "done", caseId: result.caseId, result };
+  async complete(claim: WebhookRecord, result: NonNullable<WebhookRecord["result"]>, expiresAt: number): Promise<void> {
+    const done: WebhookRecord = { ...claim, state: "done", caseId: result.caseId, result };
     await this.client
       .send(new PutItemCommand({ TableName: this.tableName, Item: this.item(done, expiresAt) }))
       .catch((error) => rethrow(error, "PutItem webhook"));

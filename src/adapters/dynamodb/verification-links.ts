@@ -6,6 +6,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { VerificationLink, VerificationLinks } from "../../ports/verification-links.js";
+import { VerificationLinkSchema } from "../../schemas/items.js";
 import { n, s } from "./attributes.js";
 import { isConditionFailure, rethrow } from "./client.js";
 import { keys } from "./keys.js";
@@ -43,7 +44,7 @@ export class DynamoDbVerificationLinks implements VerificationLinks {
       .send(new GetItemCommand({ TableName: this.tableName, Key: this.key(tokenHash), ConsistentRead: true }))
       .catch((error) => rethrow(error, "GetItem link"));
     if (!Item?.doc?.S) return null;
-    const link = JSON.parse(Item.doc.S) as VerificationLink;
+    const link = VerificationLinkSchema.parse(JSON.parse(Item.doc.S));
     return { ...link, usedAt: Item.usedAt?.N ? Number(Item.usedAt.N) : null };
   }
 

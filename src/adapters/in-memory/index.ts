@@ -98,9 +98,8 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   async release(webhookId: string, claimedAt: number) {
     if (this.records.get(webhookId)?.claimedAt === claimedAt) this.records.delete(webhookId);
   }
-  async complete(webhookId: string, result: NonNullable<WebhookRecord["result"]>) {
-    const record = this.records.get(webhookId);
-    if (record) this.records.set(webhookId, { ...record, state: "done", caseId: result.caseId, result });
+  async complete(claim: WebhookRecord, result: NonNullable<WebhookRecord["result"]>) {
+    this.records.set(claim.webhookId, { ...claim, state: "done", caseId: result.caseId, result });
   }
 }
 

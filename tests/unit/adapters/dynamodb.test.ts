@@ -493,16 +493,16 @@ describe("DynamoDbIdempotencyStore", () => {
 
   it("completes the record with its result", async () => {
     // Prepare
-    ddb.on(GetItemCommand).resolves({ Item: { doc: { S: JSON.stringify(record) } } });
     ddb.on(PutItemCommand).resolves({});
     const result = { caseId: "c_1", status: "open", priority: "P2", merged: false };
 
     // Act
-    await store.complete("msg_1", result, expiresAt);
+    await store.complete(record, result, expiresAt);
 
     // Assess
     const put = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
-    expect(JSON.parse(put?.Item?.doc?.S ?? "{}")).toEqual({ ...record, state: "done", result });
+    expect(JSON.parse(put?.Item?.doc?.S ?? "{}")).toEqual({ ...record, state: "done", caseId: "c_1", result });
+    expect(ddb).not.toHaveReceivedCommand(GetItemCommand);
   });
 
   it("throws TransientError when the claim is throttled", async () => {
