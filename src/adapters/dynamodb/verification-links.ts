@@ -1,10 +1,4 @@
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from "@aws-sdk/client-dynamodb";
+import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import type { VerificationLink, VerificationLinks } from "../../ports/verification-links.js";
 import { VerificationLinkSchema } from "../../schemas/items.js";
 import { n, s } from "./attributes.js";
