@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { type LocalRuntime, type RuntimePorts, startLocalRuntime } from "../../local/runtime.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are JSON the tests assert field by field.
+type Json = any;
+
 /** A running local runtime on a random port and a throwaway data directory, with HTTP helpers. */
 export interface Harness {
   runtime: LocalRuntime;
@@ -14,11 +17,11 @@ export interface Harness {
   report(
     data: Record<string, unknown>,
     options?: { id?: string; body?: string; secret?: string; timestamp?: Date },
-  ): Promise<{ status: number; body: any; headers: Headers }>;
+  ): Promise<{ status: number; body: Json; headers: Headers }>;
   operator(
     path: string,
     init?: { method?: string; body?: unknown; token?: string | null },
-  ): Promise<{ status: number; body: any }>;
+  ): Promise<{ status: number; body: Json }>;
   messages(
     to: string,
   ): Promise<Array<{ channel: string; to: string; subject?: string; text: string; html?: string; sentAt: string }>>;
