@@ -7,6 +7,7 @@ import type { Case } from "../schemas/case.js";
 import { type CaseActionBody, CaseActionBodySchema, type CaseActionName } from "../schemas/operator.js";
 import { makeMutateCase } from "./case-mutation.js";
 import type { CaseView } from "./case-view.js";
+import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
 import type { Deps } from "./deps.js";
 import { assertCaseId, makeGetCase } from "./get-case.js";
 import { makeDeliverCaseUpdate, makeReplayDelivery, makeRequestLock, makeRequestUnlock } from "./locks.js";
@@ -14,7 +15,6 @@ import { makeNotifyReporter, notifyOncall } from "./notify.js";
 import { parseJson, parseWith } from "./parse.js";
 import { makeReopenCase } from "./reopen-case.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
-import { makeCompleteVerificationIfSatisfied } from "./verify-reporter.js";
 
 /** An agent's action on a case. */
 export interface ActOnCaseInput {

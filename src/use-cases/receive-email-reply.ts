@@ -3,8 +3,8 @@ import { isActive } from "../domain/case.js";
 import type { Case } from "../schemas/case.js";
 import type { InboundEmail } from "../schemas/inbound-email.js";
 import { makeMutateCase } from "./case-mutation.js";
+import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
 import type { Deps } from "./deps.js";
-import { makeCompleteVerificationIfSatisfied } from "./verify-reporter.js";
 
 /** Why a reply did not confirm anything (audited on the case when one was found; never the content or address). */
 export type ReplyIgnoredReason =

@@ -6,7 +6,8 @@ import { RateLimitedError } from "../../../src/errors/index.js";
 import type { Report } from "../../../src/schemas/report.js";
 import { makeCreateCase, makeMutateCase } from "../../../src/use-cases/case-mutation.js";
 import { makeCloseUnverified, makeRequestVerification } from "../../../src/use-cases/case-steps.js";
-import { makeCompleteVerificationIfSatisfied, makeVerifyReporter } from "../../../src/use-cases/verify-reporter.js";
+import { makeCompleteVerificationIfSatisfied } from "../../../src/use-cases/complete-verification.js";
+import { makeVerifyReporter } from "../../../src/use-cases/verify-reporter.js";
 import { makeTestDeps, type TestDeps } from "../../fixtures/deps.js";
 
 const ulid = monotonicFactory();
