@@ -51,8 +51,8 @@ export function makeCreateCase(deps: { cases: CaseStore; clock: Clock }) {
   return async (item: Case, opening: AuditEntry[]): Promise<Case> => {
     const now = deps.clock.now();
     const sealed = seal({ ...item, audit: { seq: 0, head: GENESIS_HASH }, pendingEvents: [] }, opening, now);
+    // One write: the opening events stay in the item's outbox until its first change (or audit read).
     await deps.cases.create(sealed.case);
-    await deps.cases.appendAudit(sealed.events);
     return sealed.case;
   };
 }

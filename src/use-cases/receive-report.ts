@@ -112,7 +112,9 @@ export function makeReceiveReport(deps: Deps) {
       await deps.idempotency.release(webhookId, now).catch(() => undefined);
       throw error;
     }
-    await deps.idempotency.complete(claim, result, expiresAt);
+    // A new case has the id the claim already holds: a repeat finds it there. Only a merge (into
+    // another case) needs the record completed.
+    if (result.caseId !== caseId) await deps.idempotency.complete(claim, result, expiresAt);
     return { ...result, duplicate: false };
   };
 

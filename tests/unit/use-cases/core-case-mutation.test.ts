@@ -43,7 +43,10 @@ describe("makeCreateCase", () => {
     const created = await create(newCase(deps), [{ type: "case.opened", actor: "wallet-app" }]);
 
     // Assess
-    const events = await deps.cases.listAudit(CASE_ID);
+    // One write: the event rides in the item's outbox; the first read of the audit writes it out.
+    expect(await deps.cases.listAudit(CASE_ID)).toEqual([]);
+    expect(created.pendingEvents.map((event) => event.type)).toEqual(["case.opened"]);
+    const events = await makeReadAudit(deps)(CASE_ID);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       seq: 1,
@@ -79,6 +82,7 @@ describe("makeMutateCase", () => {
     deps = makeTestDeps();
     mutate = makeMutateCase(deps);
     await makeCreateCase(deps)(newCase(deps), [{ type: "case.opened", actor: "wallet-app" }]);
+    await makeReadAudit(deps)(CASE_ID); // writes the opening event out of the outbox
   });
 
   it("extends a hash chain that verifies against the head kept on the case when changes follow each other", async () => {

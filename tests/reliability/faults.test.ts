@@ -1,0 +1,260 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jsonOf, LoadClient, pool, reportData, signReport } from "../../bench/lib/load-client.js";
+import { type Harness, startHarness } from "../integration/harness.js";
+import { SMS_CODE, VERIFY_LINK } from "./support.js";
+
+const ONCALL = "oncall@vigil.local";
+
+/** How many times AcknowledgeReport runs before its failure is caught: 1 + the TransientError retrier's MaxAttempts. */
+function acknowledgeAttempts(): number {
+  const asl = JSON.parse(readFileSync(new URL("../../workflows/case.asl.json", import.meta.url), "utf8")) as {
+    States: Record<string, { Retry?: Array<{ ErrorEquals: string[]; MaxAttempts?: number }> }>;
+  };
+  const retrier = asl.States.AcknowledgeReport?.Retry?.find((retry) => retry.ErrorEquals.includes("TransientError"));
+  return 1 + (retrier?.MaxAttempts ?? 3);
+}
+
+interface Timeline {
+  type: string;
+  detail: Record<string, unknown>;
+}
+interface CaseView {
+  status: string;
+  escalations: number;
+  failures: Array<{ step: string; error: string }>;
+  lock: { state: string };
+  timeline: Timeline[];
+}
+
+/**
+ * Faults injected into the local runtime: SES and SMS failing or throttling, the provider's webhook
+ * endpoint failing, DynamoDB conditional-check races, a workflow task throwing. Nothing may be lost:
+ * each case ends in a defined state, and every failure that is not recovered shows on the case
+ * (`failures`, timeline) and is escalated (on-call paged).
+ */
+describe("the local runtime under injected faults", () => {
+  let h: Harness;
+  const fault = async (body: Record<string, unknown>, path = "/_local/faults") => {
+    const response = await fetch(`${h.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+  };
+  const view = async (caseId: string) => (await h.operator(`/v1/cases/${caseId}`)).body as CaseView;
+  const oncallPagesFor = async (caseId: string) =>
+    (await h.messages(ONCALL)).filter((m) => `${m.subject} ${m.text}`.includes(caseId));
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it("delivers the acknowledgement and records the failed sends when SES throttles the first two", async () => {
+    // Prepare
+    await fault({ channel: "email", count: 2, error: "Throttling" });
+    const data = reportData({ incidentType: "phishing", signals: {} });
+    const email = (data.reporter as { email: string }).email;
+    // Act
+    const { body } = await h.report(data);
+    // Assess
+    const item = await view(body.caseId);
+    expect(item.status).toBe("awaiting_verification");
+    expect((await h.messages(email)).some((m) => m.subject?.includes("We received your report"))).toBe(true);
+    expect(item.timeline.filter((e) => e.type === "message.failed" && e.detail.channel === "email")).toHaveLength(2);
+    expect(item.failures).toEqual([]);
+    expect(h.runtime.faults.email.count).toBe(0);
+  });
+
+  it("delivers the SMS and records the failed sends when SMS throttles the first two", async () => {
+    // Prepare
+    await fault({ channel: "sms", count: 2, error: "ThrottlingException" });
+    const data = reportData({ incidentType: "phishing", signals: {} });
+    const phone = (data.reporter as { phone: string }).phone;
+    // Act
+    const { body } = await h.report(data);
+    // Assess
+    const item = await view(body.caseId);
+    const texts = await h.messages(phone);
+    expect(item.status).toBe("awaiting_verification");
+    expect(texts.some((m) => SMS_CODE.test(m.text))).toBe(true);
+    expect(item.timeline.filter((e) => e.type === "message.failed" && e.detail.channel === "sms")).toHaveLength(2);
+    expect(h.runtime.faults.sms.count).toBe(0);
+  });
+
+  it("shows the failure on the case and pages on-call when SES fails past every retry of a task", async () => {
+    // Prepare: every attempt of AcknowledgeReport fails; the escalation's own page then goes through.
+    await fault({ channel: "email", count: acknowledgeAttempts(), error: "ServiceUnavailable" });
+    const data = reportData({ incidentType: "phishing", signals: {} });
+    // Act
+    const { status, body } = await h.report(data);
+    // Assess
+    const item = await view(body.caseId);
+    expect(status).toBe(202);
+    expect(item.failures).toEqual([expect.objectContaining({ step: "workflow", error: "TransientError" })]);
+    expect(item.escalations).toBeGreaterThanOrEqual(1);
+    expect(item.timeline.map((e) => e.type)).toContain("case.escalated");
+    expect(await oncallPagesFor(body.caseId)).not.toHaveLength(0);
+    expect(h.runtime.faults.email.count).toBe(0);
+  });
+
+  it("escalates at once and lets an agent still resolve the case when a task throws a non-retryable error", async () => {
+    // Prepare
+    await fault({ channel: "email", count: 1, error: "MessageRejected" });
+    const data = reportData({ incidentType: "other", signals: {} });
+    const { body } = await h.report(data);
+    // Act
+    const escalated = await view(body.caseId);
+    const resolved = await h.operator(`/v1/cases/${body.caseId}/actions`, {
+      body: { action: "resolve", agent: "ana" },
+    });
+    // Assess
+    expect(escalated.failures).toEqual([expect.objectContaining({ error: "MessageRejected" })]);
+    expect(escalated.escalations).toBeGreaterThanOrEqual(1);
+    expect(await oncallPagesFor(body.caseId)).not.toHaveLength(0);
+    expect(resolved.status).toBe(200);
+    expect((await view(body.caseId)).status).toBe("resolved");
+  });
+
+  it("applies the lock once the provider's endpoint recovers from two failures", async () => {
+    // Prepare
+    await fault({ count: 2, status: 503 }, "/_local/provider-webhooks/fail");
+    const data = reportData({ incidentType: "key_compromise", signals: {} });
+    const { body } = await h.report(data);
+    // Act: the retries come 5 s and then about 5 minutes later (Standard Webhooks schedule).
+    for (let minute = 0; minute < 10 && (await view(body.caseId)).lock.state !== "applied"; minute++)
+      await h.advance(60);
+    // Assess
+    const attempts = h.runtime.sink
+      .list()
+      .filter(
+        (d) =>
+          d.type === "account.lock.requested" &&
+          (d.body as { data?: { caseId?: string } }).data?.caseId === body.caseId,
+      )
+      .reverse();
+    expect(attempts.map((d) => d.status)).toEqual([503, 503, 200]);
+    expect(attempts.every((d) => d.signatureValid)).toBe(true);
+    expect((await view(body.caseId)).lock.state).toBe("applied");
+  });
+
+  it("shows the failure on the case and pages on-call when the provider's endpoint answers 410 Gone", async () => {
+    // Prepare
+    await fault({ count: 1, status: 410 }, "/_local/provider-webhooks/fail");
+    const data = reportData({ incidentType: "unauthorized_access", signals: { drainObserved: true } });
+    // Act
+    const { body } = await h.report(data);
+    // Assess
+    const item = await view(body.caseId);
+    expect(item.failures).toEqual(
+      expect.arrayContaining([expect.objectContaining({ step: "account.lock.requested" })]),
+    );
+    expect(item.escalations).toBeGreaterThanOrEqual(1);
+    expect(item.lock.state).not.toBe("applied");
+    expect(await oncallPagesFor(body.caseId)).not.toHaveLength(0);
+  });
+
+  it("opens one case per account and merges the rest when reports for one account race", async () => {
+    // Prepare: 20 accounts, 4 reports each, all sent at once.
+    const secret = h.runtime.config.webhookSecrets[0] as string;
+    const accounts = Array.from({ length: 20 }, () => `acct_race_${randomUUID().slice(0, 8)}`);
+    const reports = accounts.flatMap((accountId) =>
+      Array.from({ length: 4 }, () => ({
+        accountId,
+        request: signReport(secret, {
+          data: reportData({ accountId, incidentType: "malware", signals: {} }),
+          at: h.runtime.clock.now(),
+        }),
+      })),
+    );
+    const client = new LoadClient(h.url, { sources: 8 });
+    // Act
+    const answers = await pool(reports, reports.length, async ({ accountId, request }) => ({
+      accountId,
+      exchange: await client.send(request),
+    }));
+    await h.settle();
+    client.close();
+    // Assess
+    expect(answers.every(({ exchange }) => exchange.status === 202)).toBe(true);
+    for (const accountId of accounts) {
+      const mine = answers
+        .filter((a) => a.accountId === accountId)
+        .map((a) => jsonOf<{ caseId: string; merged: boolean }>(a.exchange));
+      expect(new Set(mine.map((a) => a?.caseId)).size).toBe(1);
+      expect(mine.filter((a) => a?.merged === false)).toHaveLength(1);
+      const item = (await h.operator(`/v1/cases/${mine[0]?.caseId}`)).body as { reports: number; status: string };
+      expect(item.reports).toBe(4);
+      expect(item.status).toBe("awaiting_verification");
+    }
+  });
+
+  it("opens one case when the same webhook-id arrives several times at once", async () => {
+    // Prepare
+    const secret = h.runtime.config.webhookSecrets[0] as string;
+    const ids = Array.from({ length: 10 }, () => ({
+      id: `msg_${randomUUID()}`,
+      data: reportData({ incidentType: "phishing", signals: {} }),
+    }));
+    const at = h.runtime.clock.now();
+    const sends = ids.flatMap(({ id, data }) => {
+      const body = JSON.stringify({ type: "incident.reported", timestamp: new Date(at).toISOString(), data });
+      return Array.from({ length: 4 }, () => ({ id, request: signReport(secret, { id, body, at }) }));
+    });
+    const client = new LoadClient(h.url, { sources: 8 });
+    // Act
+    const answers = await pool(sends, sends.length, async ({ id, request }) => ({
+      id,
+      exchange: await client.send(request),
+    }));
+    const again = await pool(ids, 10, async ({ id, data }) => ({
+      id,
+      exchange: await client.send(
+        signReport(secret, {
+          id,
+          body: JSON.stringify({ type: "incident.reported", timestamp: new Date(at).toISOString(), data }),
+          at,
+        }),
+      ),
+    }));
+    await h.settle();
+    client.close();
+    // Assess: racing copies answer 202 (the case) or 429 (still being processed, retry); a later retry answers the one case.
+    expect(answers.every(({ exchange }) => exchange.status === 202 || exchange.status === 429)).toBe(true);
+    for (const { id } of ids) {
+      const cases = new Set(
+        answers
+          .filter((a) => a.id === id && a.exchange.status === 202)
+          .map((a) => jsonOf<{ caseId: string }>(a.exchange)?.caseId),
+      );
+      const later = jsonOf<{ caseId: string; duplicate: boolean }>(again.find((a) => a.id === id)?.exchange as never);
+      expect(cases.size).toBe(1);
+      expect(later).toMatchObject({ caseId: [...cases][0], duplicate: true });
+    }
+  });
+
+  it("completes verification after the code SMS was throttled and resent", async () => {
+    // Prepare: the verification SMS fails once; the workflow retries it.
+    const data = reportData({ incidentType: "malware", signals: {} });
+    const reporter = data.reporter as { email: string; phone: string };
+    await fault({ channel: "sms", count: 1, error: "ThrottlingException" });
+    const { body } = await h.report(data);
+    const token = (await h.messages(reporter.email)).map((m) => VERIFY_LINK.exec(m.text)?.[1]).find(Boolean);
+    const code = (await h.messages(reporter.phone)).map((m) => SMS_CODE.exec(m.text)?.[1]).find(Boolean);
+    // Act
+    const answer = await fetch(`${h.url}/v1/verify/${token}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ decision: "confirm", code }),
+    });
+    await h.settle();
+    // Assess
+    expect(await answer.json()).toMatchObject({ status: "verified" });
+    expect((await view(body.caseId)).status).toBe("verified");
+  });
+});
