@@ -119,7 +119,7 @@ export class Alarms extends Construct {
     this.deliveryExhausted = alarm("DeliveryExhausted", {
       alarmName: `vigil-${props.stage}-delivery-exhausted`,
       alarmDescription:
-        'A provider webhook delivery exhausted its retries and is kept in the table with status "exhausted": replay it once the provider endpoint is healthy.',
+        'A provider webhook delivery exhausted its retries and is kept in the table with status "exhausted": replay it (operator action replay_delivery on the case) once the provider endpoint is healthy.',
       metric: vigilMetric(METRICS.deliveryExhausted, Duration.minutes(5)),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
