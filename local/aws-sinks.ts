@@ -58,7 +58,9 @@ export async function startSes(
   server.on("request", (request: IncomingMessage, response: ServerResponse) => {
     if (request.method === "POST" && faults.email.count > 0) {
       faults.email.count -= 1;
-      response.writeHead(faults.email.error === "Throttling" ? 400 : 500, { "content-type": "text/xml" });
+      // As SES answers: 5xx only for its own faults, 400 for throttling and rejections.
+      const status = /^(ServiceUnavailable|InternalFailure)$/.test(faults.email.error) ? 503 : 400;
+      response.writeHead(status, { "content-type": "text/xml" });
       response.end(
         `<ErrorResponse><Error><Type>Sender</Type><Code>${faults.email.error}</Code><Message>injected fault</Message></Error></ErrorResponse>`,
       );

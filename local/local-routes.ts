@@ -41,22 +41,22 @@ function problem(response: ServerResponse, status: number, detail: string, error
 async function parse<T extends z.ZodType>(
   request: IncomingMessage,
   schema: T,
-): Promise<z.infer<T> | { error: unknown }> {
+): Promise<{ ok: true; value: z.infer<T> } | { ok: false; errors: unknown }> {
   const text = await readBody(request);
   let value: unknown;
   try {
     value = JSON.parse(text || "{}");
   } catch {
-    return { error: [{ path: "", message: "the body is not valid JSON" }] };
+    return { ok: false, errors: [{ path: "", message: "the body is not valid JSON" }] };
   }
   const result = schema.safeParse(value);
   return result.success
-    ? result.data
-    : { error: result.error.issues.map((issue) => ({ path: `/${issue.path.join("/")}`, message: issue.message })) };
+    ? { ok: true, value: result.data }
+    : {
+        ok: false,
+        errors: result.error.issues.map((issue) => ({ path: `/${issue.path.join("/")}`, message: issue.message })),
+      };
 }
-
-const isError = (value: unknown): value is { error: unknown } =>
-  typeof value === "object" && value !== null && "error" in value;
 
 const AdvanceSchema = z.object({
   seconds: z
@@ -121,16 +121,18 @@ export function createLocalRoutes(deps: {
         return void response.end(JSON.stringify({ received: status < 300 }));
       }
       case "POST /_local/provider-webhooks/fail": {
-        const input = await parse(request, FailSchema);
-        if (isError(input)) return problem(response, 400, "expected { count, status }", input.error);
+        const parsed = await parse(request, FailSchema);
+        if (!parsed.ok) return problem(response, 400, "expected { count, status }", parsed.errors);
+        const input = parsed.value;
         deps.sink.failNext(input.count, input.status);
         return json(response, 200, { failNext: input.count, status: input.status });
       }
       case "GET /_local/events":
         return json(response, 200, { events: [...deps.events].reverse() });
       case "POST /_local/faults": {
-        const input = await parse(request, FaultSchema);
-        if (isError(input)) return problem(response, 400, "expected { channel, count, error? }", input.error);
+        const parsed = await parse(request, FaultSchema);
+        if (!parsed.ok) return problem(response, 400, "expected { channel, count, error? }", parsed.errors);
+        const input = parsed.value;
         deps.faults[input.channel] = {
           count: input.count,
           error: input.error ?? (input.channel === "email" ? "Throttling" : "ThrottlingException"),
@@ -140,15 +142,17 @@ export function createLocalRoutes(deps: {
       case "GET /_local/clock":
         return json(response, 200, clockView());
       case "POST /_local/clock/advance": {
-        const input = await parse(request, AdvanceSchema);
-        if (isError(input)) return problem(response, 400, "expected { seconds } (a non-negative integer)", input.error);
+        const parsed = await parse(request, AdvanceSchema);
+        if (!parsed.ok) return problem(response, 400, "expected { seconds } (a non-negative integer)", parsed.errors);
+        const input = parsed.value;
         await deps.clock.advance(input.seconds);
         return json(response, 200, clockView());
       }
       case "POST /_local/inbound-email": {
-        const input = await parse(request, InboundSchema);
-        if (isError(input))
-          return problem(response, 400, "expected { rawMime, verdicts: { spf, dkim, dmarc } }", input.error);
+        const parsed = await parse(request, InboundSchema);
+        if (!parsed.ok)
+          return problem(response, 400, "expected { rawMime, verdicts: { spf, dkim, dmarc } }", parsed.errors);
+        const input = parsed.value;
         const handler = deps.taskHandlers.get("receive-email-reply");
         await handler?.(
           sesInboundEvent(input, deps.clock.nowDate().toISOString()),

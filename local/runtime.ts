@@ -109,6 +109,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   // 4. Step Functions: the same ASL files, placeholders mapped to the local handlers.
   const taskHandlers = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
+  const inFlight = new Set<Promise<unknown>>();
   const workflows = readdirSync(join(ROOT, "workflows")).filter((file) => file.endsWith(".asl.json"));
   const sfn = createSfnEmulator({
     clock,
@@ -127,9 +128,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const handler = taskHandlers.get(name);
       if (!handler)
         throw Object.assign(new Error(`no local function ${name}`), { name: "Lambda.ResourceNotFoundException" });
-      // A Lambda invocation is a JSON round trip.
-      const result = await handler(JSON.parse(JSON.stringify(payload ?? {})), lambdaContext(`vigil-${name}`));
-      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      // A Lambda invocation is a JSON round trip; it is tracked so close() can wait for it.
+      const running = handler(JSON.parse(JSON.stringify(payload ?? {})), lambdaContext(`vigil-${name}`));
+      inFlight.add(running);
+      try {
+        const result = await running;
+        return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      } finally {
+        inFlight.delete(running);
+      }
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
   });
@@ -235,6 +242,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         api.closeAllConnections();
       });
       await sfn.close();
+      // A task still running would write to a closed database: let it finish first (a task held
+      // on purpose, as the benchmarks do, gets 2 s).
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       clock.close();
       await Promise.all(
         [ses.server, sinks.server, dynamo as unknown as Server].map(

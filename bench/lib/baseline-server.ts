@@ -57,7 +57,11 @@ export async function startBaselineServer(options: BaselineOptions): Promise<Bas
         return Array.isArray(value) ? value.join(",") : value;
       };
       const verdict = verifyWebhook({
-        headers: { id: header("webhook-id"), timestamp: header("webhook-timestamp"), signature: header("webhook-signature") },
+        headers: {
+          id: header("webhook-id"),
+          timestamp: header("webhook-timestamp"),
+          signature: header("webhook-signature"),
+        },
         body,
         secrets,
         nowSeconds: Math.floor(options.now() / 1000),

@@ -35,7 +35,10 @@ const INDEXES = ["gsi1", "gsi2"] as const;
 export class DynamoMeter {
   private usage: DynamoUsage = emptyUsage();
   /** Item sizes and index keys by primary key, learned from the writes that pass through. */
-  private readonly items = new Map<string, { size: number; index: Partial<Record<(typeof INDEXES)[number], string>> }>();
+  private readonly items = new Map<
+    string,
+    { size: number; index: Partial<Record<(typeof INDEXES)[number], string>> }
+  >();
   private server: Server | undefined;
 
   constructor(
@@ -58,7 +61,8 @@ export class DynamoMeter {
           // Forwarded as is; dynalite answers the error.
         }
         const metered = !this.exclude(operation, input);
-        if (metered && operation !== "DescribeTable" && operation !== "CreateTable") input.ReturnConsumedCapacity = "TOTAL";
+        if (metered && operation !== "DescribeTable" && operation !== "CreateTable")
+          input.ReturnConsumedCapacity = "TOTAL";
         const body = Buffer.from(JSON.stringify(input));
         const headers = { ...req.headers, "content-length": String(body.length), host: target.host };
         const upstream = httpRequest(
@@ -119,8 +123,14 @@ export class DynamoMeter {
       }
       return;
     }
-    const consumed = output.ConsumedCapacity as { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> | undefined;
-    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+    const consumed = output.ConsumedCapacity as
+      | { CapacityUnits?: number }
+      | Array<{ CapacityUnits?: number }>
+      | undefined;
+    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
+      (sum, c) => sum + (c.CapacityUnits ?? 0),
+      0,
+    );
     const isWrite = ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"].includes(operation);
     if (isWrite) usage.tableWru += units;
     else usage.rru += units;
@@ -133,7 +143,9 @@ export class DynamoMeter {
       for (const index of INDEXES) if (known?.index[index]) usage.indexWru += writeUnits(known.size);
     }
     if (operation === "BatchWriteItem") {
-      for (const requests of Object.values((input.RequestItems ?? {}) as Record<string, Array<Record<string, { Item?: Item; Key?: Item }>>>)) {
+      for (const requests of Object.values(
+        (input.RequestItems ?? {}) as Record<string, Array<Record<string, { Item?: Item; Key?: Item }>>>,
+      )) {
         for (const request of requests) {
           if (request.PutRequest?.Item) this.trackWrite(request.PutRequest.Item);
           if (request.DeleteRequest?.Key) this.trackDelete(request.DeleteRequest.Key);

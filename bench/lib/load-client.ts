@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Agent, type IncomingHttpHeaders, request as httpRequest } from "node:http";
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { performance } from "node:perf_hooks";
 import { Webhook } from "standardwebhooks";
 
@@ -45,7 +45,12 @@ export class LoadClient {
   send(outgoing: Outgoing): Promise<Exchange> {
     const source = this.agents[this.next++ % this.agents.length] as { agent: Agent; localAddress: string };
     const url = new URL(outgoing.path, this.baseUrl);
-    const body = outgoing.body === undefined ? undefined : Buffer.isBuffer(outgoing.body) ? outgoing.body : Buffer.from(outgoing.body);
+    const body =
+      outgoing.body === undefined
+        ? undefined
+        : Buffer.isBuffer(outgoing.body)
+          ? outgoing.body
+          : Buffer.from(outgoing.body);
     return new Promise((resolve, reject) => {
       const started = performance.now();
       const req = httpRequest(
@@ -86,7 +91,11 @@ export class LoadClient {
 /**
  * Runs `worker` over `items` with at most `concurrency` in flight; results keep the input order.
  */
-export async function pool<T, R>(items: readonly T[], concurrency: number, worker: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let cursor = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
@@ -114,7 +123,8 @@ export function signReport(
   input: { data?: unknown; body?: string; id?: string; at: number; path?: string },
 ): SignedReport {
   const timestamp = new Date(input.at);
-  const body = input.body ?? JSON.stringify({ type: "incident.reported", timestamp: timestamp.toISOString(), data: input.data });
+  const body =
+    input.body ?? JSON.stringify({ type: "incident.reported", timestamp: timestamp.toISOString(), data: input.data });
   const webhookId = input.id ?? `msg_${randomUUID()}`;
   const signature = new Webhook(secret).sign(webhookId, timestamp, body);
   return {

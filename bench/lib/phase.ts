@@ -3,29 +3,48 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime.js";
 
+/** Options of {@link runPhase}. */
+export interface PhaseOptions {
+  /** Called after the runtime started and before the phase sends anything (e.g. to re-point an SDK endpoint). */
+  beforeFirstRequest?: (runtime: LocalRuntime) => Promise<void>;
+  /**
+   * `close` (default): wait for the workflows to be idle, close the runtime, remove the data.
+   * `exit`: remove the data and end the process without closing the runtime — for a phase that
+   * leaves executions held on purpose (closing would wait for them).
+   */
+  end?: "close" | "exit";
+}
+
 /**
  * Runs one benchmark phase in this (child) process: a fresh local runtime on a fresh temporary
- * data directory, closed and removed afterwards; the phase's figures are written as JSON to the
- * file named by the first argument. Each phase gets its own process because the handlers' AWS SDK
+ * data directory, removed afterwards; the phase's figures are written as JSON to the file named by
+ * the first argument (or to stdout). Each phase gets its own process because the handlers' AWS SDK
  * clients bind to the emulators' endpoints once per process, and so that peak RSS is per phase.
  */
 export async function runPhase<T>(
   name: string,
   body: (runtime: LocalRuntime) => Promise<T>,
-  options: { beforeFirstRequest?: (runtime: LocalRuntime) => Promise<void> } = {},
+  options: PhaseOptions = {},
 ): Promise<void> {
   const out = process.argv[2];
   const dataDir = mkdtempSync(join(tmpdir(), `vigil-bench-${name}-`));
   const runtime = await startLocalRuntime({ port: 0, dataDir, env: { POWERTOOLS_LOG_LEVEL: "ERROR" } });
+  let result: T;
   try {
     await options.beforeFirstRequest?.(runtime);
-    const result = await body(runtime);
-    const payload = JSON.stringify({ phase: name, result }, null, 2);
-    if (out) writeFileSync(out, payload);
-    else process.stdout.write(`${payload}\n`);
-  } finally {
-    await runtime.sfn.waitIdle().catch(() => undefined);
-    await runtime.close();
+    result = await body(runtime);
+  } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   }
+  const payload = JSON.stringify({ phase: name, result }, null, 2);
+  if (out) writeFileSync(out, payload);
+  else process.stdout.write(`${payload}\n`);
+  if (options.end === "exit") {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  }
+  await runtime.sfn.waitIdle();
+  await runtime.close();
+  rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,12 +1,14 @@
 /**
  * Phase 1: intake throughput and latency of `POST /v1/reports` at concurrency 1, 8 and 32, against
  * the irreducible baseline (bench/lib/baseline-server.ts) on the same process, DynamoDB and Step
- * Functions emulator. Repeats alternate which side goes first; background workflow work started by
- * one run is drained (untimed) before the next.
+ * Functions emulator. Both sides start a case-workflow execution per request; its first task is held
+ * (bench/lib/hold.ts), so the timed windows measure intake alone.
+ * Repeats alternate which side goes first.
  */
 import { performance } from "node:perf_hooks";
 import { TABLE_NAME } from "../../local/runtime.js";
 import { startBaselineServer } from "../lib/baseline-server.js";
+import { TaskGate } from "../lib/hold.js";
 import { LoadClient, pool, reportData, type SignedReport, signReport } from "../lib/load-client.js";
 import { runPhase } from "../lib/phase.js";
 import { percentile } from "../lib/stats.js";
@@ -14,8 +16,8 @@ import { percentile } from "../lib/stats.js";
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const LEVELS = [
   { concurrency: 1, requests: 150 },
-  { concurrency: 8, requests: 400 },
-  { concurrency: 32, requests: 480 },
+  { concurrency: 8, requests: 300 },
+  { concurrency: 32, requests: 500 },
 ];
 
 export interface IntakeRun {
@@ -26,60 +28,74 @@ export interface IntakeRun {
   p50Ms: number;
   p99Ms: number;
   non202: number;
-  drainMs: number;
 }
 
-await runPhase("intake", async (runtime) => {
-  const baseline = await startBaselineServer({
-    webhookSecrets: runtime.config.webhookSecrets,
-    tableName: TABLE_NAME,
-    caseStateMachineArn: runtime.sfn.stateMachineArn("vigil-case"),
-    now: () => runtime.clock.now(),
-    providerWebhookUrl: `${runtime.url}/_local/provider-webhooks/receive`,
-    providerWebhookSecret: runtime.config.providerWebhookSecret,
-  });
-  const secret = runtime.config.webhookSecrets[0] as string;
-  const sides = {
-    vigil: { client: new LoadClient(runtime.url, { sources: 32 }), path: "/v1/reports" },
-    baseline: { client: new LoadClient(baseline.url, { sources: 32 }), path: "/baseline/reports" },
-  };
-  const sign = (count: number, path: string): SignedReport[] =>
-    Array.from({ length: count }, () => signReport(secret, { data: reportData(), at: runtime.clock.now(), path }));
-
-  const measure = async (side: "vigil" | "baseline", concurrency: number, requests: number): Promise<IntakeRun> => {
-    const { client, path } = sides[side];
-    const batch = sign(requests, path);
-    const started = performance.now();
-    const exchanges = await pool(batch, concurrency, (report) => client.send(report));
-    const elapsed = performance.now() - started;
-    const drainStarted = performance.now();
-    await runtime.sfn.waitIdle();
-    const latencies = exchanges.map((exchange) => exchange.ms);
-    return {
-      side,
-      concurrency,
-      requests,
-      rps: (requests / elapsed) * 1000,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      non202: exchanges.filter((exchange) => exchange.status !== 202).length,
-      drainMs: performance.now() - drainStarted,
+await runPhase(
+  "intake",
+  async (runtime) => {
+    const baseline = await startBaselineServer({
+      webhookSecrets: runtime.config.webhookSecrets,
+      tableName: TABLE_NAME,
+      caseStateMachineArn: runtime.sfn.stateMachineArn("vigil-case"),
+      now: () => runtime.clock.now(),
+      providerWebhookUrl: `${runtime.url}/_local/provider-webhooks/receive`,
+      providerWebhookSecret: runtime.config.providerWebhookSecret,
+    });
+    const secret = runtime.config.webhookSecrets[0] as string;
+    const gate = await TaskGate.install(["acknowledge-report"]);
+    const sides = {
+      vigil: { url: runtime.url, path: "/v1/reports" },
+      baseline: { url: baseline.url, path: "/baseline/reports" },
     };
-  };
+    const sign = (count: number, path: string): SignedReport[] =>
+      Array.from({ length: count }, () => signReport(secret, { data: reportData(), at: runtime.clock.now(), path }));
 
-  // Warm-up: JIT, connection pools, first SDK calls on both sides (not recorded).
-  await measure("vigil", 8, 100);
-  await measure("baseline", 8, 100);
+    const measure = async (side: "vigil" | "baseline", concurrency: number, requests: number): Promise<IntakeRun> => {
+      const { url, path } = sides[side];
+      const batch = sign(requests, path);
+      // Fresh connections per run: an idle keep-alive socket closed by the server during the drain
+      // would otherwise fail the next run's first request.
+      const client = new LoadClient(url, { sources: 32 });
+      const started = performance.now();
+      const exchanges = await pool(batch, concurrency, (report) => client.send(report));
+      const elapsed = performance.now() - started;
+      client.close();
+      const latencies = exchanges.map((exchange) => exchange.ms);
+      return {
+        side,
+        concurrency,
+        requests,
+        rps: (requests / elapsed) * 1000,
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        non202: exchanges.filter((exchange) => exchange.status !== 202).length,
+      };
+    };
 
-  const runs: IntakeRun[] = [];
-  for (const level of LEVELS) {
-    for (let repeat = 0; repeat < REPEATS; repeat++) {
-      const order: Array<"vigil" | "baseline"> = repeat % 2 === 0 ? ["baseline", "vigil"] : ["vigil", "baseline"];
-      for (const side of order) runs.push(await measure(side, level.concurrency, level.requests));
+    // Warm-up, not recorded: the whole pipeline once (JIT, SDK clients, emulators), then both sides
+    // with the gate closed. The gate stays closed to the end: no workflow step runs during any
+    // timed window, and the held executions are discarded with the temporary data directory.
+    await measure("vigil", 4, 40);
+    await runtime.sfn.waitIdle();
+    gate.close();
+    await measure("vigil", 8, 100);
+    await measure("baseline", 8, 100);
+
+    const runs: IntakeRun[] = [];
+    for (const level of LEVELS) {
+      for (let repeat = 0; repeat < REPEATS; repeat++) {
+        const order: Array<"vigil" | "baseline"> = repeat % 2 === 0 ? ["baseline", "vigil"] : ["vigil", "baseline"];
+        for (const side of order) {
+          const run = await measure(side, level.concurrency, level.requests);
+          process.stderr.write(`intake ${side} c=${run.concurrency}: ${run.rps.toFixed(0)} req/s\n`);
+          runs.push(run);
+        }
+      }
     }
-  }
-  sides.vigil.client.close();
-  sides.baseline.client.close();
-  await baseline.close();
-  return { repeats: REPEATS, levels: LEVELS, runs };
-});
+    await baseline.close();
+    if (gate.passes === 0)
+      throw new Error("the task gate never saw a workflow task: the measurement did not isolate intake");
+    return { repeats: REPEATS, levels: LEVELS, runs, heldTasks: gate.passes };
+  },
+  { end: "exit" },
+);

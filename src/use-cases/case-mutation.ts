@@ -16,7 +16,10 @@ export type CaseChange = { case: Case; events: AuditEntry[] } | null;
 
 export type MutateCase = (caseId: string, change: (current: Case, now: number) => CaseChange) => Promise<Case>;
 
-const MAX_ATTEMPTS = 6;
+const MAX_ATTEMPTS = 10;
+
+/** Full-jitter backoff between attempts, so writers racing on one case spread out instead of colliding again. */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
 
 function seal(item: Case, entries: AuditEntry[], now: number): { case: Case; events: AuditEvent[] } {
   let { seq, head } = item.audit;
@@ -81,7 +84,10 @@ export function makeMutateCase(deps: { cases: CaseStore; clock: Clock }): Mutate
       try {
         await deps.cases.update(sealed.case, current.version);
       } catch (error) {
-        if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
+        if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) {
+          await backoff(attempt);
+          continue;
+        }
         throw error;
       }
       await deps.cases.appendAudit(sealed.events);

@@ -168,31 +168,39 @@ export function makeReceiveReport(deps: Deps) {
     let rateLimited = false;
     const found = await deps.cases.get(existingId);
     if (!found || !isActive(found.case)) return null;
-    const merged = await mutate(existingId, (current, at) => {
-      outcome = undefined;
-      rateLimited = false;
-      if (!isActive(current) || current.reportIds.includes(webhookId)) return null;
-      if (current.reportTimes.filter((t) => t > at - 3_600_000).length >= ACCOUNT_LIMIT_PER_HOUR) {
-        rateLimited = true;
-        return null;
-      }
-      outcome = mergeReport(current, { webhookId, report, now: at, policy: deps.config.policy });
-      return {
-        case: outcome.case,
-        events: [
-          {
-            type: "report.merged",
-            actor: "wallet-app",
-            detail: {
-              webhookId,
-              signals: outcome.case.signals,
-              priority: outcome.case.priority,
-              priorityRaised: outcome.priorityRaised,
+    let merged: Case;
+    try {
+      merged = await mutate(existingId, (current, at) => {
+        outcome = undefined;
+        rateLimited = false;
+        if (!isActive(current) || current.reportIds.includes(webhookId)) return null;
+        if (current.reportTimes.filter((t) => t > at - 3_600_000).length >= ACCOUNT_LIMIT_PER_HOUR) {
+          rateLimited = true;
+          return null;
+        }
+        outcome = mergeReport(current, { webhookId, report, now: at, policy: deps.config.policy });
+        return {
+          case: outcome.case,
+          events: [
+            {
+              type: "report.merged",
+              actor: "wallet-app",
+              detail: {
+                webhookId,
+                signals: outcome.case.signals,
+                priority: outcome.case.priority,
+                priorityRaised: outcome.priorityRaised,
+              },
             },
-          },
-        ],
-      };
-    });
+          ],
+        };
+      });
+    } catch (error) {
+      // Many reports for one account at once: ask the sender to come back rather than refuse (409 is
+      // reserved for a reused webhook-id), and the claim is released for that retry.
+      if (error instanceof ConflictError) throw new RateLimitedError("the case is busy with other reports; retry", 1);
+      throw error;
+    }
     if (rateLimited) throw new RateLimitedError("too many reports for this account", 3600);
     if (!isActive(merged)) return null;
     // Follow-ups come from the case's state, not from what this write changed: a sender's retry

@@ -44,6 +44,8 @@ interface Context {
 
 const INCIDENT_TYPES = ["phishing", "malware", "unauthorized_access", "sim_swap", "key_compromise", "other"];
 
+/** `{ [name]: value }`, or no header when the value is empty. */
+const header = (name: string, value: string): Record<string, string> => (value ? { [name]: value } : {});
 const text = (maxLength: number) => fc.string({ unit: "grapheme", maxLength });
 const notJson = text(2000).filter((value) => {
   try {
@@ -64,20 +66,31 @@ const envelope = (data: unknown, now: number) => ({
   data,
 });
 
+interface Breaker {
+  kind: string;
+  mutate: (body: Record<string, unknown>) => unknown;
+}
+
 /** A body made invalid in one way the schema defines. */
-const schemaBreaker: fc.Arbitrary<{ kind: string; mutate: (body: Record<string, unknown>) => unknown }> = fc.oneof(
-  anythingBut((v) => v === "incident.reported").map((type) => ({
-    kind: "type",
-    mutate: (b: Record<string, unknown>) => ({ ...b, type }),
-  })),
-  anythingBut((v) => typeof v === "string" && !Number.isNaN(Date.parse(v))).map((timestamp) => ({
-    kind: "timestamp",
-    mutate: (b: Record<string, unknown>) => ({ ...b, timestamp }),
-  })),
-  anythingBut((v) => typeof v === "string" && INCIDENT_TYPES.includes(v)).map((incidentType) => ({
-    kind: "incidentType",
-    mutate: (b: Record<string, unknown>) => ({ ...b, data: { ...(b.data as object), incidentType } }),
-  })),
+const schemaBreaker: fc.Arbitrary<Breaker> = fc.oneof(
+  anythingBut((v) => v === "incident.reported").map(
+    (type): Breaker => ({
+      kind: "type",
+      mutate: (b: Record<string, unknown>) => ({ ...b, type }),
+    }),
+  ),
+  anythingBut((v) => typeof v === "string" && !Number.isNaN(Date.parse(v))).map(
+    (timestamp): Breaker => ({
+      kind: "timestamp",
+      mutate: (b: Record<string, unknown>) => ({ ...b, timestamp }),
+    }),
+  ),
+  anythingBut((v) => typeof v === "string" && INCIDENT_TYPES.includes(v)).map(
+    (incidentType): Breaker => ({
+      kind: "incidentType",
+      mutate: (b: Record<string, unknown>) => ({ ...b, data: { ...(b.data as object), incidentType } }),
+    }),
+  ),
   fc
     .oneof(
       anythingBut((v) => typeof v === "string"),
@@ -86,10 +99,12 @@ const schemaBreaker: fc.Arbitrary<{ kind: string; mutate: (body: Record<string, 
       fc.constant("acct 1"),
       text(40).map((s) => `acct_${s}é`),
     )
-    .map((accountId) => ({
-      kind: "accountId",
-      mutate: (b: Record<string, unknown>) => ({ ...b, data: { ...(b.data as object), accountId } }),
-    })),
+    .map(
+      (accountId): Breaker => ({
+        kind: "accountId",
+        mutate: (b: Record<string, unknown>) => ({ ...b, data: { ...(b.data as object), accountId } }),
+      }),
+    ),
   fc
     .oneof(
       anythingBut((v) => typeof v === "string"),
@@ -97,13 +112,15 @@ const schemaBreaker: fc.Arbitrary<{ kind: string; mutate: (body: Record<string, 
       fc.constant("a@"),
       fc.constant("@example.com"),
     )
-    .map((email) => ({
-      kind: "email",
-      mutate: (b: Record<string, unknown>) => {
-        const data = b.data as { reporter: object };
-        return { ...b, data: { ...data, reporter: { ...data.reporter, email } } };
-      },
-    })),
+    .map(
+      (email): Breaker => ({
+        kind: "email",
+        mutate: (b: Record<string, unknown>) => {
+          const data = b.data as { reporter: object };
+          return { ...b, data: { ...data, reporter: { ...data.reporter, email } } };
+        },
+      }),
+    ),
   fc
     .oneof(
       anythingBut((v) => typeof v === "string"),
@@ -111,50 +128,65 @@ const schemaBreaker: fc.Arbitrary<{ kind: string; mutate: (body: Record<string, 
       fc.constant("+0123456"),
       text(20).map((s) => `+1${s}x`),
     )
-    .map((phone) => ({
-      kind: "phone",
-      mutate: (b: Record<string, unknown>) => {
-        const data = b.data as { reporter: object };
-        return { ...b, data: { ...data, reporter: { ...data.reporter, phone } } };
-      },
-    })),
+    .map(
+      (phone): Breaker => ({
+        kind: "phone",
+        mutate: (b: Record<string, unknown>) => {
+          const data = b.data as { reporter: object };
+          return { ...b, data: { ...data, reporter: { ...data.reporter, phone } } };
+        },
+      }),
+    ),
   fc
     .constantFrom("fundsAtRisk", "drainObserved", "simSwapDetected", "credentialsEntered", "seedPhraseEntered")
     .chain((signal) => anythingBut((v) => typeof v === "boolean").map((value) => ({ signal, value })))
-    .map(({ signal, value }) => ({
-      kind: "signals",
-      mutate: (b: Record<string, unknown>) => ({ ...b, data: { ...(b.data as object), signals: { [signal]: value } } }),
-    })),
+    .map(
+      ({ signal, value }): Breaker => ({
+        kind: "signals",
+        mutate: (b: Record<string, unknown>) => ({
+          ...b,
+          data: { ...(b.data as object), signals: { [signal]: value } },
+        }),
+      }),
+    ),
   fc
     .string({ minLength: 1, maxLength: 20 })
     .filter((key) => !["accountId", "incidentType", "reporter", "description", "signals"].includes(key))
-    .map((key) => ({
-      kind: "unknown field",
-      mutate: (b: Record<string, unknown>) => ({ ...b, data: { ...(b.data as object), [key]: 1 } }),
-    })),
-  fc.constantFrom("type", "timestamp", "data").map((key) => ({
-    kind: `missing ${key}`,
-    mutate: (b: Record<string, unknown>) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== key)),
-  })),
-  fc.constantFrom("accountId", "incidentType", "reporter").map((key) => ({
-    kind: `missing data.${key}`,
-    mutate: (b: Record<string, unknown>) => ({
-      ...b,
-      data: Object.fromEntries(Object.entries(b.data as object).filter(([k]) => k !== key)),
+    .map(
+      (key): Breaker => ({
+        kind: "unknown field",
+        mutate: (b: Record<string, unknown>) => ({ ...b, data: { ...(b.data as object), [key]: 1 } }),
+      }),
+    ),
+  fc.constantFrom("type", "timestamp", "data").map(
+    (key): Breaker => ({
+      kind: `missing ${key}`,
+      mutate: (b: Record<string, unknown>) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== key)),
     }),
-  })),
+  ),
+  fc.constantFrom("accountId", "incidentType", "reporter").map(
+    (key): Breaker => ({
+      kind: `missing data.${key}`,
+      mutate: (b: Record<string, unknown>) => ({
+        ...b,
+        data: Object.fromEntries(Object.entries(b.data as object).filter(([k]) => k !== key)),
+      }),
+    }),
+  ),
   fc
     .oneof(fc.array(fc.integer()), fc.integer(), fc.constant(null), fc.string())
-    .map((value) => ({ kind: "not an object", mutate: () => value })),
+    .map((value): Breaker => ({ kind: "not an object", mutate: () => value })),
   text(40)
     .filter((s) => s.length > 0)
-    .map((locale) => ({
-      kind: "locale",
-      mutate: (b: Record<string, unknown>) => {
-        const data = b.data as { reporter: object };
-        return { ...b, data: { ...data, reporter: { ...data.reporter, locale: `${locale}ü` } } };
-      },
-    })),
+    .map(
+      (locale): Breaker => ({
+        kind: "locale",
+        mutate: (b: Record<string, unknown>) => {
+          const data = b.data as { reporter: object };
+          return { ...b, data: { ...data, reporter: { ...data.reporter, locale: `${locale}ü` } } };
+        },
+      }),
+    ),
 );
 
 const signed = (body: string, context: Context): Outgoing => signReport(context.secret, { body, at: context.now });
@@ -162,47 +194,57 @@ const signed = (body: string, context: Context): Outgoing => signReport(context.
 /** Every kind of bad `POST /v1/reports`. */
 const badReport: fc.Arbitrary<Spec> = fc.oneof(
   // Malformed JSON, correctly signed (the signature covers the exact bytes).
-  notJson.map((body) => ({ kind: "malformed JSON", build: (c) => signed(body, c), expected: [400] })),
-  fc.nat({ max: 10_000 }).map((cut) => ({
-    kind: "truncated JSON",
-    build: (c: Context) => {
-      const body = JSON.stringify(envelope(validData(), c.now));
-      return signed(body.slice(0, Math.min(cut, body.length - 1)), c);
-    },
-    expected: [400],
-  })),
+  notJson.map((body): Spec => ({ kind: "malformed JSON", build: (c: Context) => signed(body, c), expected: [400] })),
+  fc.nat({ max: 10_000 }).map(
+    (cut): Spec => ({
+      kind: "truncated JSON",
+      build: (c: Context) => {
+        const body = JSON.stringify(envelope(validData(), c.now));
+        return signed(body.slice(0, Math.min(cut, body.length - 1)), c);
+      },
+      expected: [400],
+    }),
+  ),
   // Lone surrogates: the bytes on the wire differ from the signed string, or the JSON is odd.
-  fc.string({ unit: "binary", maxLength: 200 }).map((junk) => ({
-    kind: "lone surrogates",
-    build: (c: Context) => signed(`{"type":"incident.reported","x":"${junk}\ud800"}`, c),
-    expected: [400, 401],
-  })),
+  fc.string({ unit: "binary", maxLength: 200 }).map(
+    (junk): Spec => ({
+      kind: "lone surrogates",
+      build: (c: Context) => signed(`{"type":"incident.reported","x":"${junk}\ud800"}`, c),
+      expected: [400, 401],
+    }),
+  ),
   // Wrong types, missing or unknown fields, invalid values (unicode included).
-  schemaBreaker.map(({ kind, mutate }) => ({
-    kind: `schema: ${kind}`,
-    build: (c: Context) => signed(JSON.stringify(mutate(envelope(validData(), c.now))), c),
-    expected: [400],
-  })),
+  schemaBreaker.map(
+    ({ kind, mutate }): Spec => ({
+      kind: `schema: ${kind}`,
+      build: (c: Context) => signed(JSON.stringify(mutate(envelope(validData(), c.now))), c),
+      expected: [400],
+    }),
+  ),
   // Huge strings: a description over 4,000 characters, a body over 32 KiB, a body over the gateway's 1 MiB.
   fc.integer({ min: 4001, max: 12_000 }).chain((length) =>
-    fc.constantFrom("x", "ж", "🔑").map((char) => ({
-      kind: "long description",
-      build: (c: Context) =>
-        signed(JSON.stringify(envelope({ ...validData(), description: char.repeat(length) }, c.now)), c),
-      expected: [400, 413],
-    })),
+    fc.constantFrom("x", "ж", "🔑").map(
+      (char): Spec => ({
+        kind: "long description",
+        build: (c: Context) =>
+          signed(JSON.stringify(envelope({ ...validData(), description: char.repeat(length) }, c.now)), c),
+        expected: [400, 413],
+      }),
+    ),
   ),
   fc
     .oneof(
       { arbitrary: fc.integer({ min: 33 * 1024, max: 100_000 }), weight: 9 },
       { arbitrary: fc.constant(1_100_000), weight: 1 },
     )
-    .map((length) => ({
-      kind: "body too large",
-      build: (c: Context) =>
-        signed(JSON.stringify(envelope({ ...validData(), description: "y".repeat(length) }, c.now)), c),
-      expected: [413],
-    })),
+    .map(
+      (length): Spec => ({
+        kind: "body too large",
+        build: (c: Context) =>
+          signed(JSON.stringify(envelope({ ...validData(), description: "y".repeat(length) }, c.now)), c),
+        expected: [413],
+      }),
+    ),
   // Header tampering on an otherwise valid report.
   fc
     .constantFrom(
@@ -215,65 +257,79 @@ const badReport: fc.Arbitrary<Spec> = fc.oneof(
       "v2 signature",
       "empty signature",
     )
-    .map((tamper) => ({
-      kind: `tampered: ${tamper}`,
-      build: (c: Context) => {
-        const body = JSON.stringify(envelope(validData(), c.now));
-        const request = signReport(c.secret, { body, at: c.now });
-        const headers = { ...request.headers };
-        switch (tamper) {
-          case "body changed after signing":
-            return { ...request, body: body.replace("incident.reported", "incident.reported ") };
-          case "another secret":
-            return {
-              ...request,
-              headers: signReport(`whsec_${randomBytes(32).toString("base64")}`, {
-                body,
-                at: c.now,
-                id: request.webhookId,
-              }).headers,
-            };
-          case "id changed after signing":
-            return { ...request, headers: { ...headers, "webhook-id": `msg_${randomUUID()}` } };
-          case "v2 signature":
-            return {
-              ...request,
-              headers: { ...headers, "webhook-signature": headers["webhook-signature"]?.replace(/^v1,/, "v2,") ?? "" },
-            };
-          case "empty signature":
-            return { ...request, headers: { ...headers, "webhook-signature": "" } };
-          default: {
-            const name = tamper.replace("no ", "");
-            return { ...request, headers: Object.fromEntries(Object.entries(headers).filter(([key]) => key !== name)) };
+    .map(
+      (tamper): Spec => ({
+        kind: `tampered: ${tamper}`,
+        build: (c: Context) => {
+          const body = JSON.stringify(envelope(validData(), c.now));
+          const request = signReport(c.secret, { body, at: c.now });
+          const headers = { ...request.headers };
+          switch (tamper) {
+            case "body changed after signing":
+              return { ...request, body: body.replace("incident.reported", "incident.reported ") };
+            case "another secret":
+              return {
+                ...request,
+                headers: signReport(`whsec_${randomBytes(32).toString("base64")}`, {
+                  body,
+                  at: c.now,
+                  id: request.webhookId,
+                }).headers,
+              };
+            case "id changed after signing":
+              return { ...request, headers: { ...headers, "webhook-id": `msg_${randomUUID()}` } };
+            case "v2 signature":
+              return {
+                ...request,
+                headers: {
+                  ...headers,
+                  "webhook-signature": headers["webhook-signature"]?.replace(/^v1,/, "v2,") ?? "",
+                },
+              };
+            case "empty signature":
+              return { ...request, headers: { ...headers, "webhook-signature": "" } };
+            default: {
+              const name = tamper.replace("no ", "");
+              return {
+                ...request,
+                headers: Object.fromEntries(Object.entries(headers).filter(([key]) => key !== name)),
+              };
+            }
           }
-        }
+        },
+        expected: [401],
+      }),
+    ),
+  fc.oneof(fc.integer({ min: 301, max: 10_000_000 }), fc.integer({ min: -10_000_000, max: -301 })).map(
+    (skew): Spec => ({
+      kind: "timestamp outside tolerance",
+      build: (c: Context) => signReport(c.secret, { data: validData(), at: c.now + skew * 1000 }),
+      expected: [401],
+    }),
+  ),
+  fc.stringMatching(/^[ -~]{0,40}$/).map(
+    (garbage): Spec => ({
+      kind: "garbage signature header",
+      build: (c: Context) => {
+        const request = signReport(c.secret, { data: validData(), at: c.now });
+        return { ...request, headers: { ...request.headers, "webhook-signature": garbage } };
       },
       expected: [401],
-    })),
-  fc.oneof(fc.integer({ min: 301, max: 10_000_000 }), fc.integer({ min: -10_000_000, max: -301 })).map((skew) => ({
-    kind: "timestamp outside tolerance",
-    build: (c: Context) => signReport(c.secret, { data: validData(), at: c.now + skew * 1000 }),
-    expected: [401],
-  })),
-  fc.stringMatching(/^[ -~]{0,40}$/).map((garbage) => ({
-    kind: "garbage signature header",
-    build: (c: Context) => {
-      const request = signReport(c.secret, { data: validData(), at: c.now });
-      return { ...request, headers: { ...request.headers, "webhook-signature": garbage } };
-    },
-    expected: [401],
-  })),
+    }),
+  ),
   fc
     .stringMatching(/^[ -~]{0,20}$/)
     .filter((value) => !/^\s*\d+\s*$/.test(value))
-    .map((garbage) => ({
-      kind: "garbage timestamp header",
-      build: (c: Context) => {
-        const request = signReport(c.secret, { data: validData(), at: c.now });
-        return { ...request, headers: { ...request.headers, "webhook-timestamp": garbage } };
-      },
-      expected: [401],
-    })),
+    .map(
+      (garbage): Spec => ({
+        kind: "garbage timestamp header",
+        build: (c: Context) => {
+          const request = signReport(c.secret, { data: validData(), at: c.now });
+          return { ...request, headers: { ...request.headers, "webhook-timestamp": garbage } };
+        },
+        expected: [401],
+      }),
+    ),
   fc
     .constantFrom(
       "text/plain",
@@ -282,19 +338,20 @@ const badReport: fc.Arbitrary<Spec> = fc.oneof(
       "application/x-www-form-urlencoded",
       "",
     )
-    .map((type) => ({
-      kind: "wrong content-type",
-      build: (c: Context) => {
-        const request = signReport(c.secret, { data: validData(), at: c.now });
-        return { ...request, headers: { ...request.headers, "content-type": type } };
-      },
-      expected: [415],
-    })),
+    .map(
+      (type): Spec => ({
+        kind: "wrong content-type",
+        build: (c: Context) => {
+          const request = signReport(c.secret, { data: validData(), at: c.now });
+          return { ...request, headers: { ...request.headers, "content-type": type } };
+        },
+        expected: [415],
+      }),
+    ),
   // Replays of reports that were accepted before the property ran.
   fc.nat().chain((pick) =>
-    fc
-      .constantFrom("resent", "re-signed with another body", "old timestamp", "signature moved to another id")
-      .map((replay) => ({
+    fc.constantFrom("resent", "re-signed with another body", "old timestamp", "signature moved to another id").map(
+      (replay): Spec => ({
         kind: `replay: ${replay}`,
         build: (c: Context) => {
           const original = c.accepted[pick % c.accepted.length] as Context["accepted"][number];
@@ -326,7 +383,8 @@ const badReport: fc.Arbitrary<Spec> = fc.oneof(
                 expect(jsonOf(exchange)).toMatchObject({ caseId: original?.caseId, duplicate: true });
               }
             : undefined,
-      })),
+      }),
+    ),
   ),
 );
 
@@ -366,41 +424,47 @@ const accept = fc.constantFrom("application/json", "text/html", "*/*", "");
 
 /** Every kind of request to the reporter endpoints with a token that names no link. */
 const badVerify: fc.Arbitrary<Spec> = fc.oneof(
-  fc.tuple(tokenSegment, accept).map(([token, acceptHeader]) => ({
-    kind: "GET unknown token",
-    build: () => ({
-      method: "GET",
-      path: `/v1/verify/${token}`,
-      headers: acceptHeader ? { accept: acceptHeader } : {},
+  fc.tuple(tokenSegment, accept).map(
+    ([token, acceptHeader]): Spec => ({
+      kind: "GET unknown token",
+      build: () => ({
+        method: "GET",
+        path: `/v1/verify/${token}`,
+        headers: header("accept", acceptHeader),
+      }),
+      expected: [200, 400, 404],
     }),
-    expected: [200, 400, 404],
-  })),
-  fc.tuple(tokenSegment, verifyBody, contentType, accept).map(([token, body, type, acceptHeader]) => ({
-    kind: "POST unknown token",
-    build: () => ({
-      method: "POST",
-      path: `/v1/verify/${token}`,
-      headers: { ...(type ? { "content-type": type } : {}), ...(acceptHeader ? { accept: acceptHeader } : {}) },
-      body,
+  ),
+  fc.tuple(tokenSegment, verifyBody, contentType, accept).map(
+    ([token, body, type, acceptHeader]): Spec => ({
+      kind: "POST unknown token",
+      build: () => ({
+        method: "POST",
+        path: `/v1/verify/${token}`,
+        headers: { ...header("content-type", type), ...header("accept", acceptHeader) },
+        body,
+      }),
+      // 200: the uniform "this link is no longer valid" answer (PRODUCT.md: same answer whether or not a token exists).
+      expected: [200, 400, 404, 413, 415, 429],
+      check: (exchange: Exchange) => {
+        const answer = jsonOf<{ status?: string }>(exchange);
+        if (exchange.status === 200 && answer) expect(answer.status).toBe("invalid");
+      },
     }),
-    // 200: the uniform "this link is no longer valid" answer (PRODUCT.md: same answer whether or not a token exists).
-    expected: [200, 400, 404, 413, 415, 429],
-    check: (exchange: Exchange) => {
-      const answer = jsonOf<{ status?: string }>(exchange);
-      if (exchange.status === 200 && answer) expect(answer.status).toBe("invalid");
-    },
-  })),
-  fc.tuple(tokenSegment, accept).map(([token, acceptHeader]) => ({
-    kind: "POST resend unknown token",
-    build: () => ({
-      method: "POST",
-      path: `/v1/verify/${token}/resend`,
-      headers: { "content-type": "application/json", ...(acceptHeader ? { accept: acceptHeader } : {}) },
-      body: "{}",
+  ),
+  fc.tuple(tokenSegment, accept).map(
+    ([token, acceptHeader]): Spec => ({
+      kind: "POST resend unknown token",
+      build: () => ({
+        method: "POST",
+        path: `/v1/verify/${token}/resend`,
+        headers: { "content-type": "application/json", ...header("accept", acceptHeader) },
+        body: "{}",
+      }),
+      // 202/200: the uniform "accepted" answer, whether or not a code was sent.
+      expected: [200, 202, 400, 404, 429],
     }),
-    // 202/200: the uniform "accepted" answer, whether or not a code was sent.
-    expected: [200, 202, 400, 404, 429],
-  })),
+  ),
 );
 
 describe("the public endpoints under fuzzing", () => {
@@ -519,42 +583,45 @@ describe("the public endpoints under fuzzing", () => {
           ),
           accept,
         )
-        .map(([raw, acceptHeader]) => ({
-          kind: "live link, not a submission",
-          build: () => ({
-            method: "POST",
-            path: `/v1/verify/${token}`,
-            headers: { "content-type": "application/json", accept: acceptHeader },
-            body: raw,
+        .map(
+          ([raw, acceptHeader]): Spec => ({
+            kind: "live link, not a submission",
+            build: () => ({
+              method: "POST",
+              path: `/v1/verify/${token}`,
+              headers: { "content-type": "application/json", accept: acceptHeader },
+              body: raw,
+            }),
+            expected: [400],
           }),
-          expected: [400],
-        })),
+        ),
       fc
         .tuple(
           anythingBut((v) => v === "confirm" || v === "deny"),
           fc.option(text(20), { nil: undefined }),
           contentType.filter((t) => t.startsWith("application/")),
         )
-        .map(([decision, codeValue, type]) => ({
-          kind: "live link, bad decision",
-          build: () => ({
-            method: "POST",
-            path: `/v1/verify/${token}`,
-            headers: { "content-type": type, accept: "application/json" },
-            body:
-              type === "application/json"
-                ? JSON.stringify({ decision, code: codeValue })
-                : new URLSearchParams({
-                    decision: JSON.stringify(decision),
-                    ...(codeValue ? { code: codeValue } : {}),
-                  }).toString(),
+        .map(
+          ([decision, codeValue, type]): Spec => ({
+            kind: "live link, bad decision",
+            build: () => ({
+              method: "POST",
+              path: `/v1/verify/${token}`,
+              headers: { "content-type": type, accept: "application/json" },
+              body:
+                type === "application/json"
+                  ? JSON.stringify({ decision, code: codeValue })
+                  : new URLSearchParams({
+                      decision: JSON.stringify(decision),
+                      ...(codeValue ? { code: codeValue } : {}),
+                    }).toString(),
+            }),
+            expected: [400],
           }),
-          expected: [400],
-        })),
+        ),
       // Over 32 characters (zod counts code points), or not a string.
-      fc
-        .oneof(fc.string({ unit: "grapheme", minLength: 33, maxLength: 60 }), fc.integer(), fc.boolean())
-        .map((badCode) => ({
+      fc.oneof(fc.string({ unit: "grapheme", minLength: 33, maxLength: 60 }), fc.integer(), fc.boolean()).map(
+        (badCode): Spec => ({
           kind: `live link, code not a short string: ${JSON.stringify(badCode)}`,
           build: () => ({
             method: "POST",
@@ -563,32 +630,39 @@ describe("the public endpoints under fuzzing", () => {
             body: JSON.stringify({ decision: "confirm", code: badCode }),
           }),
           expected: [400],
-        })),
-      fc.constantFrom("text/plain", "multipart/form-data; boundary=x", "").map((type) => ({
-        kind: "live link, wrong content-type",
-        build: () => ({
-          method: "POST",
-          path: `/v1/verify/${token}`,
-          headers: type ? { "content-type": type } : {},
-          body: `decision=confirm&code=${code}`,
         }),
-        expected: [415],
-      })),
-      fc.integer({ min: 4097, max: 50_000 }).map((length) => ({
-        kind: "live link, body too large",
-        build: () => ({
-          method: "POST",
-          path: `/v1/verify/${token}`,
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ decision: "confirm", code, pad: "p".repeat(length) }),
+      ),
+      fc.constantFrom("text/plain", "multipart/form-data; boundary=x", "").map(
+        (type): Spec => ({
+          kind: "live link, wrong content-type",
+          build: () => ({
+            method: "POST",
+            path: `/v1/verify/${token}`,
+            headers: header("content-type", type),
+            body: `decision=confirm&code=${code}`,
+          }),
+          expected: [415],
         }),
-        expected: [413],
-      })),
-      accept.map((acceptHeader) => ({
-        kind: "live link, GET (changes nothing)",
-        build: () => ({ method: "GET", path: `/v1/verify/${token}`, headers: { accept: acceptHeader } }),
-        expected: [200],
-      })),
+      ),
+      fc.integer({ min: 4097, max: 50_000 }).map(
+        (length): Spec => ({
+          kind: "live link, body too large",
+          build: () => ({
+            method: "POST",
+            path: `/v1/verify/${token}`,
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ decision: "confirm", code, pad: "p".repeat(length) }),
+          }),
+          expected: [413],
+        }),
+      ),
+      accept.map(
+        (acceptHeader): Spec => ({
+          kind: "live link, GET (changes nothing)",
+          build: () => ({ method: "GET", path: `/v1/verify/${token}`, headers: { accept: acceptHeader } }),
+          expected: [200],
+        }),
+      ),
     );
     const before = { version: await version(), footprint: await footprint() };
     // Act

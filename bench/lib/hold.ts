@@ -1,0 +1,109 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+interface MiddyLike {
+  use(middleware: {
+    before?: (request: { event: unknown }) => Promise<void>;
+    after?: () => Promise<void>;
+    onError?: () => Promise<void>;
+  }): unknown;
+}
+
+const loadHandler = async (name: string) =>
+  ((await import(pathToFileURL(join(ROOT, "functions", `${name}.ts`)).href)) as { handler: MiddyLike }).handler;
+
+/**
+ * Holds the first task of every case workflow (`AcknowledgeReport`) while closed, so that a timed
+ * window (or a load burst) exercises intake alone. In the local runtime the workflow steps run in
+ * the same process as the API; on AWS they run in other Lambda instances. Executions are still
+ * started — StartExecution is part of intake — and their first task waits at the gate until it is
+ * opened, or until its case is released.
+ *
+ * It adds a middy `before` middleware to the very handler instance the runtime loaded (the same
+ * ES module), so it must be installed after `startLocalRuntime`; `passes` proves it took effect.
+ * It also counts the invocations of every function in flight, so a caller can wait until nothing
+ * but the held tasks is running ({@link TaskGate.quiesce}) — `waitIdle()` would wait for those too.
+ */
+export class TaskGate {
+  private closed = false;
+  private readonly waiting = new Map<string, Array<() => void>>();
+  private readonly released = new Set<string>();
+  private inFlight = 0;
+  /** How many task invocations went through the gate. */
+  passes = 0;
+
+  static async install(held: string[] = ["acknowledge-report"]): Promise<TaskGate> {
+    const gate = new TaskGate();
+    const names = readdirSync(join(ROOT, "functions"))
+      .filter((file) => file.endsWith(".ts"))
+      .map((file) => file.replace(/\.ts$/, ""));
+    for (const name of names) {
+      const handler = await loadHandler(name);
+      // A handler that is not a middy instance (verify-reporter wraps one) cannot be tracked; it is
+      // an HTTP function, and the callers await their own HTTP requests.
+      if (typeof handler.use !== "function") continue;
+      handler.use({
+        before: async () => {
+          gate.inFlight += 1;
+        },
+        after: async () => {
+          gate.inFlight -= 1;
+        },
+        onError: async () => {
+          gate.inFlight -= 1;
+        },
+      });
+      if (held.includes(name)) handler.use({ before: (request) => gate.pass(request.event) });
+    }
+    return gate;
+  }
+
+  /** Resolves once no invocation is running except the held ones (checked over a few event-loop turns). */
+  async quiesce(): Promise<void> {
+    let quiet = 0;
+    while (quiet < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      quiet = this.inFlight - this.held() === 0 ? quiet + 1 : 0;
+    }
+  }
+
+  /** From now on, tasks wait (except for released cases). */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Lets every waiting task go, and every later one. */
+  open(): void {
+    this.closed = false;
+    for (const waiters of this.waiting.values()) for (const go of waiters) go();
+    this.waiting.clear();
+  }
+
+  /** Lets the tasks of these cases go, now and later, while the gate stays closed for the others. */
+  release(caseIds: string[]): void {
+    for (const caseId of caseIds) {
+      this.released.add(caseId);
+      for (const go of this.waiting.get(caseId) ?? []) go();
+      this.waiting.delete(caseId);
+    }
+  }
+
+  /** How many tasks are waiting now. */
+  held(): number {
+    let count = 0;
+    for (const waiters of this.waiting.values()) count += waiters.length;
+    return count;
+  }
+
+  private async pass(event: unknown): Promise<void> {
+    this.passes += 1;
+    const caseId = String((event as { caseId?: unknown } | null)?.caseId ?? "");
+    if (!this.closed || this.released.has(caseId)) return;
+    await new Promise<void>((resolve) => {
+      this.waiting.set(caseId, [...(this.waiting.get(caseId) ?? []), resolve]);
+    });
+  }
+}
