@@ -244,7 +244,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await sfn.close();
       // A task still running would write to a closed database: let it finish first (a task held
       // on purpose, as the benchmarks do, gets 2 s).
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => setTimeout(resolve, 2000).unref()),
+      ]);
       clock.close();
       await Promise.all(
         [ses.server, sinks.server, dynamo as unknown as Server].map(

@@ -1,7 +1,6 @@
 import { isActive } from "../domain/case.js";
 import { maskEmail } from "../domain/masking.js";
 import { type Locale, resolveLocale } from "../domain/messages/index.js";
-import { resume } from "../domain/sla.js";
 import type { IncidentType } from "../domain/types.js";
 import {
   type CodeState,
@@ -14,7 +13,6 @@ import {
   isLocked,
   linkStatus,
   recordFailure,
-  requiredFactors,
   VERIFICATION_POLICY,
 } from "../domain/verification.js";
 import { ActionNotAllowedError, RateLimitedError, WORKFLOW_ERRORS } from "../errors/index.js";
