@@ -157,7 +157,7 @@ describe("makeMutateCase", () => {
     expect(verifyChain(events, head(result))).toEqual({ valid: true });
   });
 
-  it("gives up with ConflictError after six lost races", async () => {
+  it("gives up with ConflictError after ten lost races (backing off between them)", async () => {
     // Prepare
     const change = vi.fn((current: Case) => {
       const stored = deps.cases.items.get(CASE_ID);
@@ -170,7 +170,7 @@ describe("makeMutateCase", () => {
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ConflictError);
-    expect(change).toHaveBeenCalledTimes(6);
+    expect(change).toHaveBeenCalledTimes(10);
     expect(deps.cases.audit.get(CASE_ID)).toHaveLength(1);
   });
 
