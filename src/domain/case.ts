@@ -4,7 +4,7 @@ import { GENESIS_HASH } from "./audit-chain.js";
 import { lockRequiredAtIntake, scopesFor } from "./lock-policy.js";
 import type { Policy } from "./policy.js";
 import { decidePriority, higherPriority, mergeSignals } from "./priority.js";
-import { retarget, startClocks, startContainment } from "./sla.js";
+import { nearestDue, retarget, startClocks, startContainment } from "./sla.js";
 import { smsTrusted } from "./verification.js";
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
@@ -84,6 +84,11 @@ export function pendingVerification(smsTrusted: boolean) {
     code: null,
     challengeGeneration: null,
   } satisfies Partial<Case["verification"]>;
+}
+
+/** Where the case sits in the operator queue: its nearest SLA due while active, none once concluded. */
+export function queueDue(item: Case): string | null {
+  return isActive(item) ? nearestDue(item.sla) : null;
 }
 
 /** True while agents still work the case (a new report for the account joins it). */

@@ -106,12 +106,26 @@ async function flushOutbox(cases: CaseStore, item: Case): Promise<void> {
   await cases.appendAudit(item.pendingEvents);
 }
 
-/** Reads a case's audit events, writing any still in its outbox first. */
+/**
+ * The audit events of a case exactly as of this read of it: its outbox written out first (one read
+ * when it already is), then the stored events up to the case's `audit.seq` (a change racing this
+ * read may have added later ones).
+ */
+export async function auditOf(cases: CaseStore, item: Case): Promise<AuditEvent[]> {
+  return (await storedAudit(cases, item)).filter((event) => event.seq <= item.audit.seq);
+}
+
+/** Every stored audit event of a case, its outbox written out first (the audit endpoint verifies them all). */
+export async function storedAudit(cases: CaseStore, item: Case): Promise<AuditEvent[]> {
+  await flushOutbox(cases, item);
+  return cases.listAudit(item.caseId);
+}
+
+/** Reads every stored audit event of a case (see {@link storedAudit}). @throws NotFoundError when the case does not exist. */
 export function makeReadAudit(deps: { cases: CaseStore }) {
   return async (caseId: string): Promise<AuditEvent[]> => {
     const current = await deps.cases.get(caseId);
     if (!current) throw new NotFoundError(`case ${caseId} not found`);
-    await flushOutbox(deps.cases, current.case);
-    return deps.cases.listAudit(caseId);
+    return storedAudit(deps.cases, current.case);
   };
 }

@@ -1,5 +1,5 @@
+import { queueDue } from "../domain/case.js";
 import { maskEmail, maskPhone } from "../domain/masking.js";
-import { nearestDue } from "../domain/sla.js";
 import type { AuditEvent, Case } from "../schemas/case.js";
 
 type Clock = Case["sla"]["firstResponse"];
@@ -133,9 +133,6 @@ function clockSummary(clock: Clock): SlaClockSummary {
 }
 
 /** Where the case's queue position comes from: final cases have no running clock. */
-function queueDue(item: Case): string | null {
-  return item.status === "resolved" || item.status === "closed" ? null : nearestDue(item.sla);
-}
 
 /** The queue entry of a case. */
 export function toCaseSummary(item: Case): CaseSummary {

@@ -1,7 +1,7 @@
 import { verifyChain } from "../domain/audit-chain.js";
 import { NotFoundError } from "../errors/index.js";
 import type { AuditEvent } from "../schemas/case.js";
-import { makeReadAudit } from "./case-mutation.js";
+import { storedAudit } from "./case-mutation.js";
 import { makeScrubber } from "./case-view.js";
 import type { Deps } from "./deps.js";
 import { assertCaseId } from "./get-case.js";
@@ -40,13 +40,12 @@ export interface CaseAudit {
  * @throws NotFoundError unknown or malformed case id.
  */
 export function makeGetCaseAudit(deps: Pick<Deps, "cases">) {
-  const readAudit = makeReadAudit(deps);
   return async (caseId: string | undefined): Promise<CaseAudit> => {
     const id = assertCaseId(caseId);
     const found = await deps.cases.get(id);
     if (!found) throw new NotFoundError(`case ${id} not found`);
     const head = { seq: found.case.audit.seq, hash: found.case.audit.head };
-    const events = await readAudit(id);
+    const events = await storedAudit(deps.cases, found.case);
     const chain = verifyChain(events);
     const atHead = chain.valid
       ? verifyChain(

@@ -1,6 +1,6 @@
 import { NotFoundError } from "../errors/index.js";
-import type { AuditEvent, Case } from "../schemas/case.js";
 import { CASE_ID_PATTERN } from "../schemas/operator.js";
+import { auditOf } from "./case-mutation.js";
 import { type CaseView, toCaseView } from "./case-view.js";
 import type { Deps } from "./deps.js";
 
@@ -8,18 +8,6 @@ import type { Deps } from "./deps.js";
 export function assertCaseId(caseId: string | undefined): string {
   if (!caseId || !CASE_ID_PATTERN.test(caseId)) throw new NotFoundError("case not found");
   return caseId;
-}
-
-/**
- * The audit events of a case exactly as of the case read: the events up to its `audit.seq` are
- * either written or in its outbox (a change flushes the previous outbox before it writes).
- */
-export async function auditAsOf(deps: Pick<Deps, "cases">, item: Case): Promise<AuditEvent[]> {
-  if (item.pendingEvents.length) await deps.cases.appendAudit(item.pendingEvents);
-  const stored = await deps.cases.listAudit(item.caseId);
-  const bySeq = new Map<number, AuditEvent>();
-  for (const event of [...stored, ...item.pendingEvents]) if (event.seq <= item.audit.seq) bySeq.set(event.seq, event);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
 /**
@@ -39,6 +27,6 @@ export function makeGetCase(deps: Pick<Deps, "cases">) {
     const id = assertCaseId(caseId);
     const found = await deps.cases.get(id);
     if (!found) throw new NotFoundError(`case ${id} not found`);
-    return toCaseView(found.case, await auditAsOf(deps, found.case));
+    return toCaseView(found.case, await auditOf(deps.cases, found.case));
   };
 }

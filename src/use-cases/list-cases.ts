@@ -1,4 +1,4 @@
-import { nearestDue } from "../domain/sla.js";
+import { queueDue } from "../domain/case.js";
 import { ValidationError } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { ACTIVE_STATUSES, DEFAULT_LIST_LIMIT, type ListCasesQuery, ListCasesQuerySchema } from "../schemas/operator.js";
@@ -44,8 +44,7 @@ export function parseListCasesQuery(query: Record<string, string | undefined> | 
 
 /** The queue order, as the status index sorts it: nearest SLA due first, cases with none last, then by id. */
 function queueKey(item: Case): string {
-  const due = item.status === "resolved" || item.status === "closed" ? null : nearestDue(item.sla);
-  return `${due ?? "9999"}#${item.caseId}`;
+  return `${queueDue(item) ?? "9999"}#${item.caseId}`;
 }
 
 /**

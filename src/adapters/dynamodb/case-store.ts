@@ -6,7 +6,7 @@ import {
   PutItemCommand,
   QueryCommand,
 } from "@aws-sdk/client-dynamodb";
-import { nearestDue } from "../../domain/sla.js";
+import { queueDue } from "../../domain/case.js";
 import { ConflictError } from "../../errors/index.js";
 import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
 import { type AuditEvent, AuditEventSchema, type Case, CaseSchema } from "../../schemas/case.js";
@@ -23,9 +23,7 @@ function caseItem(item: Case, version: number): Record<string, AttributeValue> {
     status: s(item.status),
     priority: s(item.priority),
     gsi1pk: s(keys.byStatus(item.status)),
-    gsi1sk: s(
-      keys.byDue(item.status === "closed" || item.status === "resolved" ? null : nearestDue(item.sla), item.caseId),
-    ),
+    gsi1sk: s(keys.byDue(queueDue(item), item.caseId)),
   };
   if (!item.workflow.started) {
     attributes.gsi2pk = s(keys.pendingStart);

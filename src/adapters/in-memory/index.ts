@@ -1,5 +1,5 @@
 import { monotonicFactory } from "ulid";
-import { nearestDue } from "../../domain/sla.js";
+import { queueDue } from "../../domain/case.js";
 import { ConflictError } from "../../errors/index.js";
 import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
 import type { Clock } from "../../ports/clock.js";
@@ -53,7 +53,7 @@ export class InMemoryCaseStore implements CaseStore {
     return [...this.items.values()]
       .map((entry) => entry.case)
       .filter((item) => item.status === status && (!options.priority || item.priority === options.priority))
-      .sort((a, b) => (nearestDue(a.sla) ?? "9999").localeCompare(nearestDue(b.sla) ?? "9999"))
+      .sort((a, b) => (queueDue(a) ?? "9999").localeCompare(queueDue(b) ?? "9999"))
       .slice(0, options.limit ?? 100)
       .map(copy);
   }
