@@ -70,9 +70,12 @@ export function createGateway(options: {
     let size = 0;
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
-      if (size > MAX_GATEWAY_BODY) return problem(response, 413, "Content Too Large", "request body too large");
-      chunks.push(chunk as Buffer);
+      // Past the limit the rest is read and dropped, so the client gets its 413 rather than a reset
+      // connection; past ten times the limit (API Gateway's own cap) the connection is cut.
+      if (size > 10 * MAX_GATEWAY_BODY) return void request.socket.destroy();
+      if (size <= MAX_GATEWAY_BODY) chunks.push(chunk as Buffer);
     }
+    if (size > MAX_GATEWAY_BODY) return problem(response, 413, "Content Too Large", "request body too large");
     const body = Buffer.concat(chunks).toString("utf8");
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.headers)) {

@@ -14,9 +14,10 @@ async function readBody(request: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
-    chunks.push(chunk as Buffer);
+    // Read to the end (dropping the excess) so the client gets the 413 instead of a reset connection.
+    if (size <= MAX_BODY) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
   return Buffer.concat(chunks).toString("utf8");
 }
 
