@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { TEST_ENV } from "./tests/test-env.js";
 
 export default defineConfig({
   test: {
@@ -9,13 +10,6 @@ export default defineConfig({
     globalSetup: ["tests/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    env: {
-      AWS_REGION: "eu-west-1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      POWERTOOLS_LOG_LEVEL: "WARN",
-    },
+    env: TEST_ENV,
   },
 });

@@ -2,7 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import type { VirtualClock } from "./clock.js";
+import { readBody } from "./http-body.js";
 import type { Outbox } from "./outbox.js";
+
+/** SMS and PutEvents requests are small; the SDK never sends more than this. */
+const MAX_SDK_BODY = 1024 * 1024;
 
 /** Faults the reliability tests inject into the local AWS services. */
 export interface Faults {
@@ -11,12 +15,6 @@ export interface Faults {
 }
 
 const require = createRequire(import.meta.url);
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 function send(response: ServerResponse, status: number, body: unknown, type = "application/x-amz-json-1.0"): void {
   response.writeHead(status, { "content-type": type });
@@ -92,7 +90,7 @@ export async function startAwsSinks(
   let messageId = 0;
   const server = createServer(async (request, response) => {
     const target = String(request.headers["x-amz-target"] ?? "");
-    const body = JSON.parse((await readBody(request)) || "{}");
+    const body = JSON.parse((await readBody(request, MAX_SDK_BODY)).text || "{}");
     if (target === "PinpointSMSVoiceV2.SendTextMessage") {
       if (faults.sms.count > 0) {
         faults.sms.count -= 1;

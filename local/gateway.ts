@@ -2,6 +2,7 @@ import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import type { HttpResponse } from "../src/adapters/http/problem.js";
+import { readBody } from "./http-body.js";
 import { matchRoute } from "./routes.js";
 
 /** API Gateway refuses bodies over 10 MB; the local gateway stops reading at 1 MiB. */
@@ -66,17 +67,9 @@ export function createGateway(options: {
       claims = { sub: "local-operator", "cognito:username": "local-operator" };
     }
 
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of request) {
-      size += (chunk as Buffer).length;
-      // Past the limit the rest is read and dropped, so the client gets its 413 rather than a reset
-      // connection; past ten times the limit (API Gateway's own cap) the connection is cut.
-      if (size > 10 * MAX_GATEWAY_BODY) return void request.socket.destroy();
-      if (size <= MAX_GATEWAY_BODY) chunks.push(chunk as Buffer);
-    }
-    if (size > MAX_GATEWAY_BODY) return problem(response, 413, "Content Too Large", "request body too large");
-    const body = Buffer.concat(chunks).toString("utf8");
+    const { text: body, tooLarge } = await readBody(request, MAX_GATEWAY_BODY);
+    if (request.socket.destroyed) return;
+    if (tooLarge) return problem(response, 413, "Content Too Large", "request body too large");
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;

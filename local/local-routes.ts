@@ -3,22 +3,18 @@ import * as z from "zod";
 import type { Faults } from "./aws-sinks.js";
 import type { VirtualClock } from "./clock.js";
 import { lambdaContext } from "./gateway.js";
+import { readBody } from "./http-body.js";
 import type { Outbox } from "./outbox.js";
 import type { ProviderSink } from "./provider-sink.js";
 import type { SfnEmulator } from "./sfn/index.js";
 
 const MAX_BODY = 1024 * 1024;
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    // Read to the end (dropping the excess) so the client gets the 413 instead of a reset connection.
-    if (size <= MAX_BODY) chunks.push(chunk as Buffer);
-  }
-  if (size > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
-  return Buffer.concat(chunks).toString("utf8");
+/** The body as text; a body over 1 MiB ends the request with 413. */
+async function bodyText(request: IncomingMessage): Promise<string> {
+  const { text, tooLarge } = await readBody(request, MAX_BODY);
+  if (tooLarge) throw Object.assign(new Error("body too large"), { status: 413 });
+  return text;
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
@@ -43,7 +39,7 @@ async function parse<T extends z.ZodType>(
   request: IncomingMessage,
   schema: T,
 ): Promise<{ ok: true; value: z.infer<T> } | { ok: false; errors: unknown }> {
-  const text = await readBody(request);
+  const text = await bodyText(request);
   let value: unknown;
   try {
     value = JSON.parse(text || "{}");
@@ -116,7 +112,7 @@ export function createLocalRoutes(deps: {
       case "GET /_local/provider-webhooks":
         return json(response, 200, { deliveries: deps.sink.list() });
       case "POST /_local/provider-webhooks/receive": {
-        const body = await readBody(request);
+        const body = await bodyText(request);
         const status = await deps.sink.receive(request, body);
         response.writeHead(status, { "content-type": "application/json" });
         return void response.end(JSON.stringify({ received: status < 300 }));

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { type LocalRuntime, TABLE_NAME } from "../../local/runtime.js";
 import { parseSecret, signPayload, verifyWebhook } from "../../src/domain/standard-webhooks.js";
 
 /** What the baseline needs from the running local runtime. */
@@ -141,4 +142,16 @@ export async function startBaselineServer(options: BaselineOptions): Promise<Bas
       sfn.destroy();
     },
   };
+}
+
+/** The baseline next to a running local runtime: the same table, state machine, clock, sink and secrets. */
+export function startBaselineBeside(runtime: LocalRuntime): Promise<BaselineServer> {
+  return startBaselineServer({
+    webhookSecrets: runtime.config.webhookSecrets,
+    tableName: TABLE_NAME,
+    caseStateMachineArn: runtime.sfn.stateMachineArn("vigil-case"),
+    now: () => runtime.clock.now(),
+    providerWebhookUrl: `${runtime.url}/_local/provider-webhooks/receive`,
+    providerWebhookSecret: runtime.config.providerWebhookSecret,
+  });
 }

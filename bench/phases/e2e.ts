@@ -7,8 +7,7 @@
  * The baseline is the irreducible intake (bench/lib/baseline-server.ts), measured in the same process.
  */
 import { performance } from "node:perf_hooks";
-import { TABLE_NAME } from "../../local/runtime.js";
-import { startBaselineServer } from "../lib/baseline-server.js";
+import { startBaselineBeside } from "../lib/baseline-server.js";
 import { CaseDriver, type DrivenCase, SCENARIOS } from "../lib/lifecycle.js";
 import { LoadClient, pool, reportData, signReport } from "../lib/load-client.js";
 import { runPhase } from "../lib/phase.js";
@@ -28,14 +27,7 @@ export interface E2eRun {
 }
 
 await runPhase("e2e", async (runtime) => {
-  const baseline = await startBaselineServer({
-    webhookSecrets: runtime.config.webhookSecrets,
-    tableName: TABLE_NAME,
-    caseStateMachineArn: runtime.sfn.stateMachineArn("vigil-case"),
-    now: () => runtime.clock.now(),
-    providerWebhookUrl: `${runtime.url}/_local/provider-webhooks/receive`,
-    providerWebhookSecret: runtime.config.providerWebhookSecret,
-  });
+  const baseline = await startBaselineBeside(runtime);
   const secret = runtime.config.webhookSecrets[0] as string;
   const baselineClient = new LoadClient(baseline.url, { sources: 8 });
   const baselineRate = async (requests: number) => {

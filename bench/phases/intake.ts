@@ -6,8 +6,7 @@
  * Repeats alternate which side goes first.
  */
 import { performance } from "node:perf_hooks";
-import { TABLE_NAME } from "../../local/runtime.js";
-import { startBaselineServer } from "../lib/baseline-server.js";
+import { startBaselineBeside } from "../lib/baseline-server.js";
 import { TaskGate } from "../lib/hold.js";
 import { LoadClient, pool, reportData, type SignedReport, signReport } from "../lib/load-client.js";
 import { runPhase } from "../lib/phase.js";
@@ -33,14 +32,7 @@ export interface IntakeRun {
 await runPhase(
   "intake",
   async (runtime) => {
-    const baseline = await startBaselineServer({
-      webhookSecrets: runtime.config.webhookSecrets,
-      tableName: TABLE_NAME,
-      caseStateMachineArn: runtime.sfn.stateMachineArn("vigil-case"),
-      now: () => runtime.clock.now(),
-      providerWebhookUrl: `${runtime.url}/_local/provider-webhooks/receive`,
-      providerWebhookSecret: runtime.config.providerWebhookSecret,
-    });
+    const baseline = await startBaselineBeside(runtime);
     const secret = runtime.config.webhookSecrets[0] as string;
     const gate = await TaskGate.install(["acknowledge-report"]);
     const sides = {

@@ -5,8 +5,7 @@
  * straight to the same sink). One report at a time; the rest of each case runs (untimed) before the next.
  */
 import { performance } from "node:perf_hooks";
-import { TABLE_NAME } from "../../local/runtime.js";
-import { startBaselineServer } from "../lib/baseline-server.js";
+import { startBaselineBeside } from "../lib/baseline-server.js";
 import { jsonOf, LoadClient, reportData, signReport } from "../lib/load-client.js";
 import { runPhase } from "../lib/phase.js";
 import { percentile } from "../lib/stats.js";
@@ -22,14 +21,7 @@ export interface LockRun {
 }
 
 await runPhase("lock", async (runtime) => {
-  const baseline = await startBaselineServer({
-    webhookSecrets: runtime.config.webhookSecrets,
-    tableName: TABLE_NAME,
-    caseStateMachineArn: runtime.sfn.stateMachineArn("vigil-case"),
-    now: () => runtime.clock.now(),
-    providerWebhookUrl: `${runtime.url}/_local/provider-webhooks/receive`,
-    providerWebhookSecret: runtime.config.providerWebhookSecret,
-  });
+  const baseline = await startBaselineBeside(runtime);
 
   // Hook the provider sink: when did the lock request for each case arrive (first signed 2xx)?
   const arrivals = new Map<string, number>();

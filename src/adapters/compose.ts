@@ -17,8 +17,8 @@ import { SfnWorkflowClient } from "./sfn/sfn-workflow-client.js";
 import { EumSmsSender } from "./sms/eum-sms-sender.js";
 import { EmfMetrics } from "./system/emf-metrics.js";
 import { createIdGenerator } from "./system/ids.js";
+import { InProcessRateLimiter } from "./system/in-process-rate-limiter.js";
 import { systemClock } from "./system/system-clock.js";
-import { InProcessRateLimiter } from "./system/token-bucket-rate-limiter.js";
 
 /**
  * The composition root: real AWS adapters from the configuration. Each function calls it once at

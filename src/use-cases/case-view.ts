@@ -1,26 +1,15 @@
 import { queueDue } from "../domain/case.js";
 import { maskEmail, maskPhone } from "../domain/masking.js";
+import type { SlaClock } from "../domain/sla.js";
 import type { AuditEvent, Case } from "../schemas/case.js";
 
-type Clock = Case["sla"]["firstResponse"];
+type Clock = SlaClock;
 
-/** An SLA clock as the operator sees it. */
-export interface SlaClockView {
-  startedAt: string;
-  targetSeconds: number;
-  dueAt: string;
-  metAt: string | null;
-  warnedAt: string[];
-  breachedAt: string | null;
-  escalatedAt: string[];
-}
+/** An SLA clock as the operator sees it: the stored clock without its pause bookkeeping. */
+export type SlaClockView = Omit<SlaClock, "pausedSeconds" | "pausedAt">;
 
-/** The resolution clock also shows how long it waited on the reporter. */
-export interface ResolutionClockView extends SlaClockView {
-  pausedSeconds: number;
-  /** Set while the clock is paused (the case waits on the reporter's verification). */
-  pausedAt: string | null;
-}
+/** The resolution clock also shows how long it waited on the reporter (and `pausedAt` while it waits). */
+export type ResolutionClockView = SlaClock;
 
 /** One entry of a case's timeline: an audit event with its detail scrubbed of contact data and secrets. */
 export interface TimelineEntry {

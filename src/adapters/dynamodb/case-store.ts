@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type QueryCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { queueDue } from "../../domain/case.js";
 import { ConflictError } from "../../errors/index.js";
@@ -126,22 +127,15 @@ export class DynamoDbCaseStore implements CaseStore {
 
   async listAudit(caseId: string): Promise<AuditEvent[]> {
     const events: AuditEvent[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues: { ":pk": s(keys.case(caseId).pk), ":prefix": s(keys.auditPrefix) },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        )
-        .catch((error) => rethrow(error, "Query audit"));
-      for (const item of page.Items ?? []) events.push(AuditEventSchema.parse(JSON.parse(item.doc?.S ?? "null")));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const query = {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": s(keys.case(caseId).pk), ":prefix": s(keys.auditPrefix) },
+      ConsistentRead: true,
+    };
+    for await (const item of this.query(query, "Query audit")) {
+      events.push(AuditEventSchema.parse(JSON.parse(item.doc?.S ?? "null")));
+    }
     return events;
   }
 
@@ -151,28 +145,34 @@ export class DynamoDbCaseStore implements CaseStore {
   ): Promise<Case[]> {
     const limit = options.limit ?? 100;
     const cases: Case[] = [];
+    const query: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ...(options.priority
+        ? {
+            FilterExpression: "priority = :priority",
+            ExpressionAttributeValues: { ":pk": s(keys.byStatus(status)), ":priority": s(options.priority) },
+          }
+        : { ExpressionAttributeValues: { ":pk": s(keys.byStatus(status)) } }),
+    };
+    for await (const item of this.query(query, "Query cases")) {
+      cases.push(parseCase(item).case);
+      if (cases.length >= limit) break;
+    }
+    return cases;
+  }
+
+  /** Every item a query matches, page after page (a caller that has enough stops early). */
+  private async *query(input: QueryCommandInput, what: string): AsyncGenerator<Record<string, AttributeValue>> {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: "gsi1",
-            KeyConditionExpression: "gsi1pk = :pk",
-            ...(options.priority
-              ? {
-                  FilterExpression: "priority = :priority",
-                  ExpressionAttributeValues: { ":pk": s(keys.byStatus(status)), ":priority": s(options.priority) },
-                }
-              : { ExpressionAttributeValues: { ":pk": s(keys.byStatus(status)) } }),
-            ExclusiveStartKey: startKey,
-          }),
-        )
-        .catch((error) => rethrow(error, "Query cases"));
-      for (const item of page.Items ?? []) cases.push(parseCase(item).case);
+        .send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }))
+        .catch((error) => rethrow(error, what));
+      yield* page.Items ?? [];
       startKey = page.LastEvaluatedKey;
-    } while (startKey && cases.length < limit);
-    return cases.slice(0, limit);
+    } while (startKey);
   }
 
   async listPendingStarts(openedBefore: string, limit = 100): Promise<string[]> {
