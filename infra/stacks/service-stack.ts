@@ -34,8 +34,9 @@ export interface ServiceStackProps extends StackProps {
 
 /** The case workflow's task functions (entries under `functions/`); the ASL decides which it invokes. */
 export const CASE_TASK_FUNCTIONS = [
+  "contain-incident",
+  "read-case-plan",
   "acknowledge-report",
-  "request-lock",
   "request-verification",
   "send-guidance",
   "await-resolution",
@@ -166,12 +167,17 @@ export class ServiceStack extends Stack {
         .bindTable(table, "RW")
         .bindStateMachine(caseRef, "start"),
     );
-    define("start-pending-workflows", "Every minute: start case workflows whose start failed at intake", {
-      timeout: Duration.seconds(55),
-    })
-      // It confirms starts that already happened (a conditional PutItem of the case and its audit event).
-      .bindTable(table, "R+append")
-      .bindStateMachine(caseRef, "start");
+    // The containment sweep: requests locks still missing (a delivery, its timer, the event, a notice to the
+    // reporter) and starts workflows whose start failed at intake.
+    messaging(
+      define(
+        "start-pending-workflows",
+        "Every minute: request locks still missing after 30 s, start case workflows whose start failed",
+        { timeout: Duration.seconds(55) },
+      )
+        .bindTable(table, "RW")
+        .bindStateMachine(caseRef, "start"),
+    );
     define("list-cases", "GET /v1/cases").bindTable(table, "R");
     // Reading a case first flushes its audit outbox (conditional PutItems of already-decided events).
     define("get-case", "GET /v1/cases/{caseId}").bindTable(table, "R+append");

@@ -1,7 +1,17 @@
 /** Business metrics that alarms watch (namespace `Vigil`). */
 export interface Metrics {
   count(
-    name: "SmsSent" | "EmailSent" | "DeliveryExhausted" | "SlaBreached" | "WorkflowStartDeferred" | "OncallPageFailed",
+    name:
+      | "SmsSent"
+      | "EmailSent"
+      | "DeliveryExhausted"
+      | "SlaBreached"
+      | "WorkflowStartDeferred"
+      | "OncallPageFailed"
+      /** A message failed on a channel (permanently, or once more before a retry). */
+      | "MessageFailed"
+      /** The containment sweep found a lock-required case with no lock requested and requested it. */
+      | "LockSwept",
     value?: number,
   ): void;
 }

@@ -33,7 +33,10 @@ export type AuditEvent = z.infer<typeof AuditEventSchema>;
 export const CaseSchema = z.object({
   caseId: z.string(),
   accountId: z.string(),
+  /** The gravest of the reported types: what the case acts on. */
   incidentType: z.enum(INCIDENT_TYPES),
+  /** Every reported type, in order (absent on cases stored before v1.1: read with `reportedTypes`). */
+  incidentTypes: z.array(z.enum(INCIDENT_TYPES)).optional(),
   priority: z.enum(PRIORITIES),
   initialPriority: z.enum(PRIORITIES),
   status: z.enum(CASE_STATUSES),
@@ -97,6 +100,8 @@ export const CaseSchema = z.object({
   reportTimes: z.array(z.number()),
   /** Idempotency keys of the notifications already sent (kind#generation). */
   sent: z.array(z.string()),
+  /** Failed attempts per message key (`<kind>#<generation>#<channel>`): bounds the retries of one message. */
+  sendAttempts: z.record(z.string(), z.number()).optional(),
   failures: z.array(z.object({ at: Iso, step: z.string(), error: z.string() })),
   openedAt: Iso,
   updatedAt: Iso,

@@ -48,6 +48,7 @@ export const CASE_ACTIONS = [
   "reopen",
   "note",
   "replay_delivery",
+  "clear_denial",
 ] as const;
 export type CaseActionName = (typeof CASE_ACTIONS)[number];
 

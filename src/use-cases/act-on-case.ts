@@ -70,12 +70,13 @@ function refuseConcluded(current: Case, what: string): void {
  *      on is resumed (`CompleteCase` then tells the reporter and frees the account). Nothing
  *      waiting: the account is freed here. A failed resume is undone so the action can be retried.
  *    - `reopen`: delegated (a new workflow generation). `note`: an audit event only.
+ *    - `clear_denial`: an agent lifts the reporter's "this wasn't me" (nothing else does).
  * 3. Return the case as it is now.
  *
  * @throws NotFoundError unknown case. @throws ValidationError a `note` action without a note.
  * @throws ActionNotAllowedError (409) with `reason`: `case_concluded`, `already_locked`,
  *   `release_in_progress`, `not_locked`, `cooldown` (with Retry-After), `missing_proofs`,
- *   `not_closed`, `account_has_open_case`.
+ *   `not_closed`, `account_has_open_case`, `not_denied`.
  * @throws TransientError the workflow could not be resumed (retry the action).
  */
 export function makeActOnCase(
@@ -289,6 +290,22 @@ export function makeActOnCase(
     }));
   }
 
+  /**
+   * The reporter said "this wasn't me"; an agent who found the report genuine clears that, so the
+   * reporter can verify again. Nothing else clears a denial (a reopen link does not).
+   */
+  async function clearDenial({ caseId, note, agent }: ActionInput): Promise<void> {
+    await mutate(caseId, (current) => {
+      if (!current.verification.denied) {
+        throw new ActionNotAllowedError("the reporter has not denied this case", "not_denied");
+      }
+      return {
+        case: { ...current, verification: { ...current.verification, denied: false } },
+        events: [{ type: "verification.denial_cleared", actor: agent, detail: withNote(note) }],
+      };
+    });
+  }
+
   const actions: Record<CaseActionName, (input: ActionInput) => Promise<void>> = {
     acknowledge,
     escalate,
@@ -300,6 +317,7 @@ export function makeActOnCase(
     reopen: reopenCase,
     note: addNote,
     replay_delivery: replayDelivery,
+    clear_denial: clearDenial,
   };
 
   /** Agent actions the provider hears about as `case.updated` (locks have their own events; notes are internal). */

@@ -101,7 +101,8 @@ function makeDeliver(deps: Deps) {
  * 2. Deliver `account.lock.requested` to the provider: a durable record, then a timer execution
  *    that makes the first attempt at once and retries on the Standard Webhooks schedule; the same
  *    data goes on EventBridge. Nothing here waits on verification or on a human.
- * 3. Tell the reporter on every trusted channel (once per lock) and re-arm the SLA timer.
+ * 3. Re-arm the SLA timer, then tell the reporter on every trusted channel (once per lock; the
+ *    workflow's containment step leaves that to `AcknowledgeReport` with `notifyReporter: false`).
  *
  * @throws ActionNotAllowedError `release_in_progress` while a release is being delivered (a lock
  *   sent behind it could reach the provider first).
@@ -112,7 +113,7 @@ export function makeRequestLock(deps: Deps) {
   const notify = makeNotifyReporter(deps, mutate);
   const deliver = makeDeliver(deps);
   const rearm = makeRearmSlaTimer(deps);
-  return async (input: { caseId: string; actor: string; reason: string }): Promise<Case> => {
+  return async (input: { caseId: string; actor: string; reason: string; notifyReporter?: boolean }): Promise<Case> => {
     const item = await mutate(input.caseId, (current, now) => {
       const transition = nextLockState(current.lock.state, "requested");
       if (!transition.ok) {
@@ -152,13 +153,20 @@ export function makeRequestLock(deps: Deps) {
       type: "account.lock.requested",
       payload: eventData(item, item.lock.reason ?? input.reason),
     });
-    await notify(item.caseId, "lock_requested", {
-      vars: { scopes: item.lock.scopes },
-      key: `lock_requested#${item.lock.requestedAt}`,
-    });
     await rearm(item.caseId);
+    // A courtesy after the protection: a failed notice is recorded on the case by the notifier and
+    // never undoes or delays the lock.
+    if (input.notifyReporter !== false) await notifyLockRequested(notify, item).catch(() => undefined);
     return item;
   };
+}
+
+/** Tells the reporter a lock was requested, once per lock request (its key carries the request time). */
+export function notifyLockRequested(notify: ReturnType<typeof makeNotifyReporter>, item: Case): Promise<boolean> {
+  return notify(item.caseId, "lock_requested", {
+    vars: { scopes: item.lock.scopes },
+    key: `lock_requested#${item.lock.requestedAt}`,
+  });
 }
 
 /**

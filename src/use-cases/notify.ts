@@ -1,6 +1,10 @@
+import { distrustChannel } from "../domain/case.js";
+import type { MessageFailureReason } from "../domain/message-failure.js";
 import { type MessageKind, renderMessage } from "../domain/messages/index.js";
+import type { IncidentType } from "../domain/types.js";
+import { MessageUndeliverableError } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
-import type { MutateCase } from "./case-mutation.js";
+import type { AuditEntry, MutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
 
 export type MessageVars = Record<string, string | number | boolean | string[] | undefined>;
@@ -9,13 +13,14 @@ export type MessageVars = Record<string, string | number | boolean | string[] | 
  * Sends a message to every channel the case still trusts, at most once per `key` (default
  * `<kind>#<workflow generation>`) and channel: a retried step finds `<key>#<channel>` in
  * `case.sent` and sends nothing there. A key is recorded before its send (at most once: a crash
- * in between loses that message rather than doubling it); a failed send gives its key back.
+ * in between loses that message rather than doubling it); a send that failed and is worth retrying
+ * gives its key back. Never fatal to the case: see {@link sendClaimed}.
  */
 export function makeNotifyReporter(deps: Pick<Deps, "email" | "sms" | "metrics" | "config">, mutate: MutateCase) {
   return async (
     caseId: string,
     kind: MessageKind,
-    options: { vars?: MessageVars; key?: string; only?: Channel } = {},
+    options: { vars?: MessageVars; key?: string; only?: Channel; incidentType?: IncidentType } = {},
   ): Promise<boolean> => {
     let claimed: Channel[] = [];
     let keys: Record<Channel, string> = { email: "", sms: "" };
@@ -32,8 +37,9 @@ export function makeNotifyReporter(deps: Pick<Deps, "email" | "sms" | "metrics" 
       };
     });
     if (!claimed.length) return false;
-    const send = (channel: Channel) => () => sendToChannels(deps, item, kind, options.vars ?? {}, channel);
-    await sendClaimed(mutate, caseId, claimed, keys, { email: send("email"), sms: send("sms") }, kind);
+    const send = (channel: Channel) => () =>
+      sendToChannels(deps, item, kind, options.vars ?? {}, channel, options.incidentType);
+    await sendClaimed(deps, mutate, caseId, claimed, keys, { email: send("email"), sms: send("sms") }, kind);
     return true;
   };
 }
@@ -46,10 +52,23 @@ export function wasSent(item: Case, key: string): boolean {
 }
 
 /**
- * Sends each claimed channel; a channel that fails gives its key back (so the step's retry sends
- * that channel again, and only that one) and the first failure is rethrown for the workflow to retry.
+ * Failed attempts of one message on one channel before the step gives up on it (`throttled_out`).
+ * Fewer than the workflow's `TransientError` retries (5), so a message that keeps failing never
+ * fails its step: the step records it and the workflow goes on.
+ */
+export const MAX_SEND_ATTEMPTS = 4;
+
+/**
+ * Sends each claimed channel. A message is never fatal to the case:
+ *
+ * - a permanent failure (rejected, blocked, opted out…) makes the case stop trusting that channel
+ *   (`distrustChannel`), records `message.failed` with the reason class and keeps the key (no resend);
+ * - a failure worth retrying gives the key back and is rethrown for the workflow's retry, up to
+ *   {@link MAX_SEND_ATTEMPTS} per message and channel; then it is recorded as `throttled_out` and the
+ *   step goes on.
  */
 export async function sendClaimed(
+  deps: Pick<Deps, "metrics">,
   mutate: MutateCase,
   caseId: string,
   claimed: Array<"email" | "sms">,
@@ -62,16 +81,44 @@ export async function sendClaimed(
     claimed.map((channel) => sends[channel]().catch((error: unknown) => failed.push({ channel, error }))),
   );
   if (!failed.length) return;
-  const released = new Set(failed.map(({ channel }) => keys[channel]));
-  await mutate(caseId, (current) => ({
-    case: { ...current, sent: current.sent.filter((sent) => !released.has(sent)) },
-    events: failed.map(({ channel, error }) => ({
-      type: "message.failed",
-      actor: "vigil",
-      detail: { kind, channel, error: (error as Error).name },
-    })),
-  }));
-  throw failed[0]?.error;
+  let retry: unknown;
+  await mutate(caseId, (current, now) => {
+    retry = undefined;
+    let next: Case = current;
+    const events: AuditEntry[] = [];
+    const attempts = { ...(current.sendAttempts ?? {}) };
+    for (const { channel, error } of failed) {
+      const key = keys[channel];
+      const reason = error instanceof MessageUndeliverableError ? error.reason : undefined;
+      attempts[key] = (attempts[key] ?? 0) + 1;
+      if (reason) {
+        next = distrustChannel(next, { channel, reason, kind }, now);
+      } else if (attempts[key] >= MAX_SEND_ATTEMPTS) {
+        next = { ...next, failures: [...next.failures.slice(-9), failureEntry(kind, channel, "throttled_out", now)] };
+      } else {
+        // Worth another try: give the key back so the step's retry sends this channel again.
+        next = { ...next, sent: next.sent.filter((sent) => sent !== key) };
+        retry ??= error;
+      }
+      events.push({
+        type: "message.failed",
+        actor: "vigil",
+        detail: {
+          kind,
+          channel,
+          reason: reason ?? (retry === error ? "throttled" : "throttled_out"),
+          retried: retry === error,
+        },
+      });
+    }
+    return { case: { ...next, sendAttempts: attempts }, events };
+  });
+  deps.metrics.count("MessageFailed", failed.length);
+  if (retry !== undefined) throw retry;
+}
+
+function failureEntry(kind: string, channel: Channel, reason: MessageFailureReason, now: number) {
+  return { at: new Date(now).toISOString(), step: `message.${kind}.${channel}`, error: reason };
 }
 
 function channelsOf(item: Case): Channel[] {
@@ -87,10 +134,11 @@ export async function sendToChannels(
   kind: MessageKind,
   vars: MessageVars,
   only?: "email" | "sms",
+  incidentType: IncidentType = item.incidentType,
 ): Promise<void> {
   const message = renderMessage({
     kind,
-    incidentType: item.incidentType,
+    incidentType,
     locale: item.reporter.locale,
     caseRef: item.caseId,
     helpLinks: helpLinks(deps.config.helpBaseUrl),

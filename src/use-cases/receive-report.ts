@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { isActive, mergeReport, openCase } from "../domain/case.js";
-import { lockRequiredAtIntake } from "../domain/lock-policy.js";
+import { isActive, lockDue, mergeReport, openCase, reportedTypes } from "../domain/case.js";
 import { parseSecret, verifyWebhook } from "../domain/standard-webhooks.js";
 import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors/index.js";
 import type { WebhookRecord } from "../ports/idempotency-store.js";
@@ -8,7 +7,9 @@ import type { Case } from "../schemas/case.js";
 import { type Report, ReportWebhookSchema } from "../schemas/report.js";
 import { makeCreateCase, makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
+import { guidanceKey, makeSendGuidanceFor } from "./guidance.js";
 import { makeRequestLock } from "./locks.js";
+import { wasSent } from "./notify.js";
 import { parseJson, parseWith } from "./parse.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
@@ -55,6 +56,7 @@ export function makeReceiveReport(deps: Deps) {
   const mutate = makeMutateCase(deps);
   const requestLock = makeRequestLock(deps);
   const rearmSlaTimer = makeRearmSlaTimer(deps);
+  const sendGuidance = makeSendGuidanceFor(deps, mutate);
   let secretKeys: Promise<Uint8Array[]> | undefined;
   const loadKeys = () => {
     secretKeys ??= deps.secrets.load().then((secrets) => secrets.webhookSecrets.map(parseSecret));
@@ -187,9 +189,15 @@ export function makeReceiveReport(deps: Deps) {
               actor: "wallet-app",
               detail: {
                 webhookId,
+                reportedType: report.incidentType,
+                incidentType: outcome.case.incidentType,
+                incidentTypes: outcome.case.incidentTypes,
                 signals: outcome.case.signals,
                 priority: outcome.case.priority,
                 priorityRaised: outcome.priorityRaised,
+                lockScopes: outcome.case.lock.scopes,
+                lockNewlyRequired: outcome.lockNewlyRequired,
+                smsDropped: outcome.smsDropped,
               },
             },
           ],
@@ -205,12 +213,14 @@ export function makeReceiveReport(deps: Deps) {
     if (!isActive(merged)) return null;
     // Follow-ups come from the case's state, not from what this write changed: a sender's retry
     // after a crash finds the merge done and must still get the lock and the re-targeted timer.
-    const lockDue =
-      merged.lock.state === "none" &&
-      lockRequiredAtIntake({ incidentType: merged.incidentType, priority: merged.priority, signals: merged.signals });
-    if (lockDue || outcome?.lockNewlyRequired)
+    if (lockDue(merged) || outcome?.lockNewlyRequired)
       await requestLock({ caseId: existingId, actor: "vigil", reason: "new evidence" });
     await rearmSlaTimer(existingId);
+    // Guidance for a newly reported type, once the case's guidance has started going out (before
+    // that, the workflow sends the guidance of every reported type). A courtesy: never fails intake.
+    const generation = merged.workflow.generation;
+    const guided = reportedTypes(merged).some((type) => wasSent(merged, guidanceKey(type, generation)));
+    if (guided && outcome?.newTypes.length) await sendGuidance(merged, outcome.newTypes).catch(() => undefined);
     return { caseId: merged.caseId, status: merged.status, priority: merged.priority, merged: true };
   }
 }

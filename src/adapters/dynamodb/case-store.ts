@@ -7,7 +7,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { queueDue } from "../../domain/case.js";
+import { queueDue, unsettled } from "../../domain/case.js";
 import { ConflictError } from "../../errors/index.js";
 import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
 import { type AuditEvent, AuditEventSchema, type Case, CaseSchema } from "../../schemas/case.js";
@@ -26,9 +26,9 @@ function caseItem(item: Case, version: number): Record<string, AttributeValue> {
     gsi1pk: s(keys.byStatus(item.status)),
     gsi1sk: s(keys.byDue(queueDue(item), item.caseId)),
   };
-  if (!item.workflow.started) {
-    attributes.gsi2pk = s(keys.pendingStart);
-    attributes.gsi2sk = s(keys.pendingStartOrder(item.openedAt, item.caseId));
+  if (unsettled(item)) {
+    attributes.gsi2pk = s(keys.unsettled);
+    attributes.gsi2sk = s(keys.unsettledOrder(item.openedAt, item.caseId));
   }
   return attributes;
 }
@@ -175,18 +175,18 @@ export class DynamoDbCaseStore implements CaseStore {
     } while (startKey);
   }
 
-  async listPendingStarts(openedBefore: string, limit = 100): Promise<string[]> {
+  async listUnsettled(openedBefore: string, limit = 100): Promise<string[]> {
     const page = await this.client
       .send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: "gsi2",
           KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :before",
-          ExpressionAttributeValues: { ":pk": s(keys.pendingStart), ":before": s(openedBefore) },
+          ExpressionAttributeValues: { ":pk": s(keys.unsettled), ":before": s(openedBefore) },
           Limit: limit,
         }),
       )
-      .catch((error) => rethrow(error, "Query pending starts"));
+      .catch((error) => rethrow(error, "Query unsettled cases"));
     return (page.Items ?? []).map((item) => (item.pk?.S ?? "").replace(/^CASE#/, ""));
   }
 }

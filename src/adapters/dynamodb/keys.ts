@@ -1,6 +1,6 @@
 /**
  * Every key of the single table, built in one place. `pk`/`sk` address items; `gsi1` lists cases
- * by status ordered by nearest SLA due; `gsi2` (sparse) lists workflows still waiting to start.
+ * by status ordered by nearest SLA due; `gsi2` (sparse) lists cases the sweep must settle.
  */
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: "CASE" }),
@@ -13,8 +13,12 @@ export const keys = {
   byStatus: (status: string) => `STATUS#${status}`,
   /** Sorts by due time; cases with no running clock sort last. */
   byDue: (nearestDue: string | null, caseId: string) => `${nearestDue ?? "9999"}#${caseId}`,
-  pendingStart: "WORKFLOW#PENDING_START",
-  pendingStartOrder: (openedAt: string, caseId: string) => `${openedAt}#${caseId}`,
+  /**
+   * Sparse: only cases the sweep must settle (workflow not started, or a lock due and not yet
+   * requested) are listed; a settled case drops out at its next write, so the partition stays small.
+   */
+  unsettled: "SWEEP#UNSETTLED",
+  unsettledOrder: (openedAt: string, caseId: string) => `${openedAt}#${caseId}`,
   /** Deliveries by status (exhausted and disabled ones are what an operator replays). */
   deliveriesByStatus: (status: string) => `DELIVERY#${status}`,
   deliveryOrder: (createdAt: string, deliveryId: string) => `${createdAt}#${deliveryId}`,

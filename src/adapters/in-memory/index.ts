@@ -1,6 +1,7 @@
 import { monotonicFactory } from "ulid";
-import { queueDue } from "../../domain/case.js";
-import { ConflictError } from "../../errors/index.js";
+import { queueDue, unsettled } from "../../domain/case.js";
+import type { MessageFailureReason } from "../../domain/message-failure.js";
+import { ConflictError, MessageUndeliverableError } from "../../errors/index.js";
 import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Delivery, DeliveryStore } from "../../ports/delivery-store.js";
@@ -57,9 +58,9 @@ export class InMemoryCaseStore implements CaseStore {
       .slice(0, options.limit ?? 100)
       .map(copy);
   }
-  async listPendingStarts(openedBefore: string) {
+  async listUnsettled(openedBefore: string) {
     return [...this.items.values()]
-      .filter((e) => !e.case.workflow.started && e.case.openedAt < openedBefore)
+      .filter((e) => unsettled(e.case) && e.case.openedAt < openedBefore)
       .map((e) => e.case.caseId);
   }
 }
@@ -142,7 +143,10 @@ export class InMemoryDeliveryStore implements DeliveryStore {
 export class RecordingEmailSender implements EmailSender {
   readonly sent: Email[] = [];
   failNext = 0;
+  /** Refuses every send for good with this reason class (as SES refuses a sandbox recipient). */
+  undeliverable: MessageFailureReason | null = null;
   async send(email: Email) {
+    if (this.undeliverable) throw new MessageUndeliverableError("email", this.undeliverable);
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw Object.assign(new Error("SES down"), { name: "TransientError" });
@@ -154,7 +158,10 @@ export class RecordingEmailSender implements EmailSender {
 export class RecordingSmsSender implements SmsSender {
   readonly sent: Array<{ to: string; text: string }> = [];
   failNext = 0;
+  /** Refuses every send for good with this reason class (as End User Messaging refuses an opted-out number). */
+  undeliverable: MessageFailureReason | null = null;
   async send(sms: { to: string; text: string }) {
+    if (this.undeliverable) throw new MessageUndeliverableError("sms", this.undeliverable);
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw Object.assign(new Error("SMS down"), { name: "TransientError" });

@@ -619,14 +619,18 @@ describe("receiveReport", () => {
       expect(deps.idempotency.records.get(input.headers.id as string)).toMatchObject({ caseId: result.caseId });
 
       deps.clock.advance(29);
-      await expect(startPending()).resolves.toEqual({ attempted: 0, started: 0 });
+      await expect(startPending()).resolves.toEqual({ attempted: 0, started: 0, locked: 0 });
       expect(deps.workflow.started).toEqual([]);
 
       deps.clock.advance(2);
-      await expect(startPending()).resolves.toEqual({ attempted: 1, started: 1 });
-      expect(deps.workflow.started).toEqual([
-        { kind: "case", name: result.caseId, input: { caseId: result.caseId, generation: 1 } },
+      await expect(startPending()).resolves.toEqual({ attempted: 1, started: 1, locked: 1 });
+      // Protection first: the lock's delivery timer starts before the case workflow.
+      expect(deps.workflow.started.map((start) => start.name)).toEqual([
+        expect.stringMatching(/^d-/),
+        `${result.caseId}-sla-1`,
+        result.caseId,
       ]);
+      expect(deps.metrics.counts.LockSwept).toBe(1);
     });
 
     it("counts the deferral again and keeps the case pending when the re-drive fails too", async () => {
@@ -640,9 +644,9 @@ describe("receiveReport", () => {
       const outcome = await startPending();
 
       // Assess
-      expect(outcome).toEqual({ attempted: 1, started: 0 });
+      expect(outcome).toEqual({ attempted: 1, started: 0, locked: 1 });
       expect(deps.metrics.counts.WorkflowStartDeferred).toBe(2);
-      await expect(startPending()).resolves.toEqual({ attempted: 1, started: 1 });
+      await expect(startPending()).resolves.toEqual({ attempted: 1, started: 1, locked: 0 });
     });
   });
 });
