@@ -1,7 +1,7 @@
 import { isActive, lockDue, reportedTypes, reporterReachable } from "../domain/case.js";
 import { pause, resume } from "../domain/sla.js";
 import type { IncidentType } from "../domain/types.js";
-import { CaseConcludedError, ReporterUnreachableError, WORKFLOW_ERRORS } from "../errors/index.js";
+import { CaseConcludedError, MessageUndeliverableError, ReporterUnreachableError, WORKFLOW_ERRORS } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
 import { mintCode, mintLink } from "./challenges.js";
@@ -353,7 +353,14 @@ export function makeEscalateCase(deps: Deps) {
     );
     const pageKey = `oncall#escalation-${item.workflow.generation}-${seq}`;
     if (!item.sent.includes(pageKey)) {
-      await notifyOncall(deps, item, { reason });
+      try {
+        await notifyOncall(deps, item, { reason });
+      } catch (pageError) {
+        // A page that can never go out (a rejected on-call address) is counted and alarmed; retrying
+        // it cannot help, and the escalation is on the case for the queue. Anything else is retried.
+        if (!(pageError instanceof MessageUndeliverableError)) throw pageError;
+        deps.metrics.count("OncallPageFailed");
+      }
       await mutate(input.caseId, (current) =>
         current.sent.includes(pageKey) ? null : { case: { ...current, sent: [...current.sent, pageKey] }, events: [] },
       );

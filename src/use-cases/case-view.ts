@@ -1,4 +1,4 @@
-import { queueDue } from "../domain/case.js";
+import { queueDue, reportedTypes } from "../domain/case.js";
 import { maskEmail, maskPhone } from "../domain/masking.js";
 import type { SlaClock } from "../domain/sla.js";
 import type { AuditEvent, Case } from "../schemas/case.js";
@@ -24,7 +24,10 @@ export interface TimelineEntry {
 export interface CaseView {
   caseId: string;
   accountId: string;
+  /** The gravest reported type: what the case acts on. */
   incidentType: Case["incidentType"];
+  /** Every reported type, in order. */
+  incidentTypes: Case["incidentType"][];
   priority: Case["priority"];
   initialPriority: Case["priority"];
   status: Case["status"];
@@ -161,6 +164,7 @@ export function toCaseView(item: Case, events: readonly AuditEvent[]): CaseView 
     caseId: item.caseId,
     accountId: item.accountId,
     incidentType: item.incidentType,
+    incidentTypes: reportedTypes(item),
     priority: item.priority,
     initialPriority: item.initialPriority,
     status: item.status,

@@ -223,18 +223,18 @@ describe("ServiceStack", () => {
       expect(actions.filter((action) => TASK_RESPONSES.includes(action))).toEqual([]);
     });
 
-    it("let start-pending-workflows read the table, confirm starts and start case workflows only", () => {
+    it("let the containment sweep (start-pending-workflows) request locks and start case workflows", () => {
       // Prepare
       const name = "start-pending-workflows";
 
       // Act
       const actions = actionsOfFunction(vigil.service, template, name);
 
-      // Assess
-      expect(actions).toEqual(
-        [...OWN_LOGS_AND_TRACES, ...TABLE_READ, "dynamodb:PutItem", "states:StartExecution"].sort(),
+      // Assess: a lock request is a delivery record, its timer, an event and a notice to the reporter.
+      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE].sort());
+      expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual(
+        expect.arrayContaining([CASE_MACHINE_ARN, TIMER_MACHINE_ARN]),
       );
-      expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([CASE_MACHINE_ARN]);
     });
 
     it.each([
@@ -331,7 +331,7 @@ describe("ServiceStack", () => {
       });
 
       // Assess
-      expect(retentions).toHaveLength(17);
+      expect(retentions).toHaveLength(18);
       expect(new Set(retentions)).toEqual(new Set([30]));
     });
 
@@ -366,9 +366,7 @@ describe("ServiceStack", () => {
       // Assess
       for (const [, names] of all) expect(names.filter((n) => !allowed.has(n))).toEqual([]);
       expect(Object.keys(envOf("get-case")).sort()).toEqual(["NODE_OPTIONS", ENV.tableName].sort());
-      expect(Object.keys(envOf("start-pending-workflows")).sort()).toEqual(
-        ["NODE_OPTIONS", ENV.tableName, ENV.caseStateMachineArn].sort(),
-      );
+      expect(Object.keys(envOf("list-cases")).sort()).toEqual(["NODE_OPTIONS", ENV.tableName].sort());
       expect(envOf("receive-report")).toMatchObject({
         [ENV.caseStateMachineArn]: CASE_MACHINE_ARN,
         [ENV.timerStateMachineArn]: TIMER_MACHINE_ARN,
