@@ -174,4 +174,64 @@ describe("containment on the local runtime", () => {
     expect(item.priority).toBe("P1");
     expect((await h.messages(phone)).length).toBe(textsBefore);
   });
+
+  const LINK = /\/v1\/verify\/([A-Za-z0-9_-]{40,})/;
+  async function verifyBoth(reporter: { email: string; phone: string }) {
+    const token = (await h.messages(reporter.email)).map((m) => LINK.exec(m.text)?.[1]).find(Boolean) as string;
+    const code = (await h.messages(reporter.phone)).map((m) => /\b(\d{6,8})\b/.exec(m.text)?.[1]).find(Boolean);
+    const response = await fetch(`${h.url}/v1/verify/${token}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ decision: "confirm", code }),
+    });
+    await h.settle();
+    return (await response.json()) as { status: string };
+  }
+  const act = (caseId: string, action: string) => h.operator(`/v1/cases/${caseId}/actions`, { body: { action } });
+
+  it("needs fresh proofs for an unlock after a reopen: the earlier generation's proofs no longer count", async () => {
+    // Prepare
+    const reporter = { email: `gen-${Date.now()}@example.com`, phone: "+14155550123", locale: "en" };
+    const { body } = await h.report(reportData({ reporter }));
+    await act(body.caseId, "acknowledge");
+    expect((await verifyBoth(reporter)).status).toBe("verified");
+    await act(body.caseId, "resolve");
+    await act(body.caseId, "reopen");
+    await act(body.caseId, "acknowledge");
+    await h.advance(3601); // past the P2 cool-down of the lock
+
+    // Act
+    const unlock = await act(body.caseId, "unlock");
+
+    // Assess
+    expect(unlock.status).toBe(409);
+    expect(unlock.body.reason ?? unlock.body.detail).toMatch(/proof/);
+    expect((await view(body.caseId)).verification).toMatchObject({ email: "pending", sms: "pending" });
+  });
+
+  it("keeps a denial through a reopen until an agent clears it", async () => {
+    // Prepare
+    const reporter = { email: `deny-${Date.now()}@example.com`, phone: "+14155550124", locale: "en" };
+    const { body } = await h.report(reportData({ reporter }));
+    const token = (await h.messages(reporter.email)).map((m) => LINK.exec(m.text)?.[1]).find(Boolean) as string;
+    await fetch(`${h.url}/v1/verify/${token}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ decision: "deny" }),
+    });
+    await h.settle();
+    await act(body.caseId, "close");
+
+    // Act
+    await act(body.caseId, "reopen");
+    const reopened = await view(body.caseId);
+    const cleared = await act(body.caseId, "clear_denial");
+    const again = await act(body.caseId, "clear_denial");
+
+    // Assess
+    expect(reopened.verification.denied).toBe(true);
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.verification.denied).toBe(false);
+    expect(again.status).toBe(409);
+  });
 });
