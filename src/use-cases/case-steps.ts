@@ -1,7 +1,12 @@
 import { isActive, lockDue, reportedTypes, reporterReachable } from "../domain/case.js";
 import { pause, resume } from "../domain/sla.js";
 import type { IncidentType } from "../domain/types.js";
-import { CaseConcludedError, MessageUndeliverableError, ReporterUnreachableError, WORKFLOW_ERRORS } from "../errors/index.js";
+import {
+  CaseConcludedError,
+  MessageUndeliverableError,
+  ReporterUnreachableError,
+  WORKFLOW_ERRORS,
+} from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
 import { mintCode, mintLink } from "./challenges.js";

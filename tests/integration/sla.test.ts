@@ -22,12 +22,16 @@ describe("SLA clocks on the local runtime's virtual clock", () => {
     // Prepare
     const { body } = await h.report(reportData({ incidentType: "sim_swap" }));
     const openedAt = Date.parse((await h.operator(`/v1/cases/${body.caseId}`)).body.sla.firstResponse.dueAt) - 900_000;
+    // Virtual time is real time plus an offset: advance to instants measured from the opening, with a
+    // margin of seconds before each milestone, so that a busy machine's real seconds cannot cross one.
+    const advanceTo = async (sinceOpening: number) =>
+      h.advance(Math.max(0, Math.ceil((openedAt + sinceOpening * 1000 - (await h.now()).getTime()) / 1000)));
     // Act
-    await h.advance(451);
+    await advanceTo(451);
     const atHalf = (await h.operator(`/v1/cases/${body.caseId}`)).body;
-    await h.advance(268);
+    await advanceTo(710);
     const justBefore80 = (await h.operator(`/v1/cases/${body.caseId}`)).body;
-    await h.advance(182);
+    await advanceTo(901);
     const afterBreach = (await h.operator(`/v1/cases/${body.caseId}`)).body;
     // Assess
     expect(atHalf.sla.firstResponse.warnedAt).toHaveLength(1);
