@@ -13,7 +13,7 @@ import { mintCode, mintLink } from "./challenges.js";
 import type { Deps } from "./deps.js";
 import { makeSendGuidanceFor } from "./guidance.js";
 import { makeRequestLock, notifyLockRequested } from "./locks.js";
-import { makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
+import { MAX_SEND_ATTEMPTS, makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
 import { type CasePlan, planFor } from "./plan.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
@@ -209,10 +209,12 @@ export function makeRequestVerification(deps: Deps) {
       sms: () => sendToChannels(deps, marked, "verification_code", { code: sms?.code, expiresMinutes: 10 }, "sms"),
     };
     await sendClaimed(deps, mutate, input.caseId, claimed, keys, sends, "verification_request");
-    // Without email the reporter has no link to verify with: an agent takes over at once.
+    // Without the emailed link (email refused for good, or still failing after every attempt) the
+    // reporter cannot verify: an agent takes over at once.
     const after = (await deps.cases.get(input.caseId))?.case;
-    if (after && isActive(after) && !after.channels.email) {
-      throw new ReporterUnreachableError("the verification link cannot reach the reporter: email failed permanently");
+    const linkLost = (after?.sendAttempts?.[keys.email] ?? 0) >= MAX_SEND_ATTEMPTS;
+    if (after && isActive(after) && (!after.channels.email || linkLost)) {
+      throw new ReporterUnreachableError("the verification link cannot reach the reporter");
     }
   };
 }
