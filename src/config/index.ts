@@ -60,6 +60,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return { ...config, policy: mergePolicy(policy) };
 }
 
+/**
+ * The configuration of a function that only starts timer executions (`hand-over-timer`): the timer
+ * state machine, nothing else (it has no table, no secret and no messaging).
+ */
+export function loadTimerWorkflowConfig(env: Record<string, string | undefined> = process.env): {
+  timerStateMachineArn: string;
+} {
+  const arn = env[ENV.timerStateMachineArn]?.trim();
+  if (!arn) throw new ConfigError(`invalid configuration: ${ENV.timerStateMachineArn}`);
+  return { timerStateMachineArn: arn };
+}
+
 const seconds = z.number().int().positive();
 const perPriority = <T extends z.ZodType>(value: T) => z.record(z.enum(PRIORITIES), value);
 
