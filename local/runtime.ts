@@ -27,6 +27,7 @@ export const DEV_DEFAULTS = {
   providerWebhookSecret: "whsec_dmlnaWwtbG9jYWwtcHJvdmlkZXItc2VjcmV0LTMy",
   operatorToken: "vigil-local-operator-token",
   oncallEmail: "oncall@vigil.local",
+  oncallEscalationEmail: "oncall-lead@vigil.local",
   verificationPepper: "vigil-local-pepper-0123456789",
 };
 
@@ -170,6 +171,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
   });
   if (env.VIGIL_ONCALL_PHONE) process.env[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
+  // The second contact (escalation exhausted) has a local default so the flow shows in the inbox; "" switches it off.
+  process.env[ENV.oncallEscalationEmail] = env.VIGIL_ONCALL_ESCALATION_EMAIL ?? DEV_DEFAULTS.oncallEscalationEmail;
+  if (env.VIGIL_ONCALL_ESCALATION_PHONE) process.env[ENV.oncallEscalationPhone] = env.VIGIL_ONCALL_ESCALATION_PHONE;
+  if (env.VIGIL_POLICY) process.env[ENV.policyOverrides] = env.VIGIL_POLICY;
   await ensureTable(dynamoUrl);
 
   // 6. Load every function once, like a warm Lambda.

@@ -158,7 +158,9 @@ export class ServiceStack extends Stack {
         .setEnv(ENV.publicBaseUrl, publicBaseUrl)
         .setEnv(ENV.helpBaseUrl, config.helpBaseUrl)
         .setEnv(ENV.oncallEmail, config.oncallEmail)
-        .setEnv(ENV.oncallPhone, config.oncallPhone);
+        .setEnv(ENV.oncallPhone, config.oncallPhone)
+        .setEnv(ENV.oncallEscalationEmail, config.oncallEscalationEmail)
+        .setEnv(ENV.oncallEscalationPhone, config.oncallEscalationPhone);
 
     // Intake also requests a lock and re-arms SLA timers when a report with new evidence merges into a case.
     messaging(

@@ -22,6 +22,13 @@ const ConfigSchema = z.object({
   smsProtectConfigurationId: optional,
   oncallEmail: z.email().default("oncall@vigil.example"),
   oncallPhone: optional,
+  oncallEscalationEmail: optional.pipe(z.email().optional()),
+  oncallEscalationPhone: optional.pipe(
+    z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/)
+      .optional(),
+  ),
   providerWebhookUrl: optional,
   eventBusName: optional,
   helpBaseUrl: optional,
@@ -42,6 +49,9 @@ export interface AppConfig {
   smsProtectConfigurationId?: string;
   oncallEmail: string;
   oncallPhone?: string;
+  /** The second contact, paged when a breached clock's repeats run out (`Policy.escalationRepeatLimit`). */
+  oncallEscalationEmail?: string;
+  oncallEscalationPhone?: string;
   providerWebhookUrl?: string;
   eventBusName?: string;
   helpBaseUrl?: string;
@@ -94,6 +104,7 @@ const PolicySchema = z
         "must rise",
       ),
     escalationRepeatSeconds: perPriority(seconds),
+    escalationRepeatLimit: z.number().int().nonnegative(),
     verificationPauseCapSeconds: seconds,
     lockScopes: z.partialRecord(z.enum(INCIDENT_TYPES), z.array(z.enum(LOCK_SCOPES)).min(1)),
   })
