@@ -17,6 +17,8 @@ import * as z from "zod";
  * | `providerWebhookUrl` | `https://provider.example.com/webhooks/vigil` | where lock/unlock/case webhooks are delivered (HTTPS) |
  * | `oncallEmail` | `oncall@example.com` | escalations go here |
  * | `oncallPhone` | — | E.164 number for escalation SMS; no SMS escalation when unset |
+ * | `oncallEscalationEmail` | — | second contact, paged when a breached clock's repeat escalations run out unanswered |
+ * | `oncallEscalationPhone` | — | E.164 number of the second contact (SMS); with neither set the exhaustion is only recorded |
  * | `publicBaseUrl` | — | base URL of the links in emails; the HTTP API's own URL when unset |
  * | `helpBaseUrl` | — | the provider's help pages, linked from guidance; unset means no links |
  * | `smsOriginationIdentity` | — | End User Messaging phone number / pool / sender id (id or ARN); the account default when unset |
@@ -42,6 +44,8 @@ export interface VigilConfig {
   readonly providerWebhookUrl: string;
   readonly oncallEmail: string;
   readonly oncallPhone?: string;
+  readonly oncallEscalationEmail?: string;
+  readonly oncallEscalationPhone?: string;
   readonly publicBaseUrl?: string;
   readonly helpBaseUrl?: string;
   readonly smsOriginationIdentity?: string;
@@ -62,6 +66,8 @@ export const CONFIG_KEYS = [
   "providerWebhookUrl",
   "oncallEmail",
   "oncallPhone",
+  "oncallEscalationEmail",
+  "oncallEscalationPhone",
   "publicBaseUrl",
   "helpBaseUrl",
   "smsOriginationIdentity",
@@ -108,6 +114,10 @@ const ConfigInputSchema = z.object({
   providerWebhookUrl: httpsUrl.default("https://provider.example.com/webhooks/vigil"),
   oncallEmail: z.email().default("oncall@example.com"),
   oncallPhone: optional(z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +14155550100")),
+  oncallEscalationEmail: optional(z.email()),
+  oncallEscalationPhone: optional(
+    z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +14155550100"),
+  ),
   publicBaseUrl: optional(httpsUrl),
   helpBaseUrl: optional(httpsUrl),
   smsOriginationIdentity: optional(z.string().min(1)),
@@ -155,6 +165,8 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     providerWebhookUrl: c.providerWebhookUrl,
     oncallEmail: c.oncallEmail,
     oncallPhone: c.oncallPhone,
+    oncallEscalationEmail: c.oncallEscalationEmail,
+    oncallEscalationPhone: c.oncallEscalationPhone,
     publicBaseUrl: c.publicBaseUrl,
     helpBaseUrl: c.helpBaseUrl,
     smsOriginationIdentity: c.smsOriginationIdentity,

@@ -8,7 +8,7 @@ import dynalite from "dynalite";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
 import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
-import { VirtualClock } from "./clock.js";
+import { type ScheduledItem, VirtualClock } from "./clock.js";
 import { createGateway, type HttpLambda, lambdaContext } from "./gateway.js";
 import { Outbox } from "./outbox.js";
 import { ProviderSink } from "./provider-sink.js";
@@ -27,6 +27,7 @@ export const DEV_DEFAULTS = {
   providerWebhookSecret: "whsec_dmlnaWwtbG9jYWwtcHJvdmlkZXItc2VjcmV0LTMy",
   operatorToken: "vigil-local-operator-token",
   oncallEmail: "oncall@vigil.local",
+  oncallEscalationEmail: "oncall-lead@vigil.local",
   verificationPepper: "vigil-local-pepper-0123456789",
 };
 
@@ -170,6 +171,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
   });
   if (env.VIGIL_ONCALL_PHONE) process.env[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
+  // The second contact (escalation exhausted) has a local default so the flow shows in the inbox; "" switches it off.
+  process.env[ENV.oncallEscalationEmail] = env.VIGIL_ONCALL_ESCALATION_EMAIL ?? DEV_DEFAULTS.oncallEscalationEmail;
+  if (env.VIGIL_ONCALL_ESCALATION_PHONE) process.env[ENV.oncallEscalationPhone] = env.VIGIL_ONCALL_ESCALATION_PHONE;
+  if (env.VIGIL_POLICY) process.env[ENV.policyOverrides] = env.VIGIL_POLICY;
   await ensureTable(dynamoUrl);
 
   // 6. Load every function once, like a warm Lambda.
@@ -195,6 +200,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   api.off("request", starting);
   api.on("request", (request, response) => {
     const requestUrl = new URL(request.url ?? "/", url);
+    // A POST (a report, an action, a verification) may leave a workflow start to re-drive.
+    if (request.method === "POST" && !requestUrl.pathname.startsWith("/_local/")) scheduleSweep();
     const route = requestUrl.pathname.startsWith("/_local/")
       ? localRoutes(request, response, requestUrl)
       : gateway(request, response, requestUrl);
@@ -205,17 +212,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
   });
 
-  // 8. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Every 5 virtual
-  // minutes here: advancing a week must not run ten thousand sweeps.
+  // 8. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Here a sweep runs
+  // 5 virtual minutes after a start of the runtime or a POST to the API (what can leave a start
+  // behind), and again while it still finds cases pending: a sweep every 5 virtual minutes would run
+  // 17,280 sweeps, minutes of real time, while a test advances the clock 60 days.
   const sweep = taskHandlers.get("start-pending-workflows");
-  let sweeper = clock.schedule(
-    clock.now() + SWEEP_MS,
-    function repeat(): Promise<void> {
-      sweeper = clock.schedule(clock.now() + SWEEP_MS, repeat, { label: "start-pending-workflows" });
-      return Promise.resolve(sweep?.({}, lambdaContext("vigil-start-pending-workflows"))).then(() => undefined);
-    },
-    { label: "start-pending-workflows" },
-  );
+  let sweeper: ScheduledItem | undefined;
+  function scheduleSweep(): void {
+    if (sweeper) return;
+    sweeper = clock.schedule(
+      clock.now() + SWEEP_MS,
+      async () => {
+        sweeper = undefined;
+        const result = (await sweep?.({}, lambdaContext("vigil-start-pending-workflows"))) as
+          | { attempted?: number }
+          | undefined;
+        if ((result?.attempted ?? 0) > 0) scheduleSweep();
+      },
+      { label: "start-pending-workflows" },
+    );
+  }
+  scheduleSweep();
 
   const portOf = (address: string) => Number(new URL(address).port);
   const ports: RuntimePorts = {
@@ -236,7 +253,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     faults,
     config: { webhookSecrets, providerWebhookSecret, operatorToken, dataDir },
     async close() {
-      sweeper.cancel();
+      sweeper?.cancel();
       await new Promise<void>((resolve) => {
         api.close(() => resolve());
         api.closeAllConnections();

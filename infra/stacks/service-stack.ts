@@ -45,8 +45,8 @@ export const CASE_TASK_FUNCTIONS = [
   "escalate-case",
 ] as const;
 
-/** The timer workflow's task functions. */
-export const TIMER_TASK_FUNCTIONS = ["fire-timer"] as const;
+/** The timer workflow's task functions (`hand-over-timer` starts the successor execution: continue-as-new). */
+export const TIMER_TASK_FUNCTIONS = ["fire-timer", "hand-over-timer"] as const;
 
 /** Route → function of the HTTP API. `operator` routes require a Cognito JWT; the others are public. */
 export const ROUTES = [
@@ -159,7 +159,9 @@ export class ServiceStack extends Stack {
         .setEnv(ENV.publicBaseUrl, publicBaseUrl)
         .setEnv(ENV.helpBaseUrl, config.helpBaseUrl)
         .setEnv(ENV.oncallEmail, config.oncallEmail)
-        .setEnv(ENV.oncallPhone, config.oncallPhone);
+        .setEnv(ENV.oncallPhone, config.oncallPhone)
+        .setEnv(ENV.oncallEscalationEmail, config.oncallEscalationEmail)
+        .setEnv(ENV.oncallEscalationPhone, config.oncallEscalationPhone);
 
     // Intake also requests a lock and re-arms SLA timers when a report with new evidence merges into a case.
     messaging(
@@ -198,9 +200,14 @@ export class ServiceStack extends Stack {
       );
     }
     // Workflow tasks. fire-timer also delivers provider webhooks over HTTPS (no IAM), signed with the secret.
-    for (const name of [...CASE_TASK_FUNCTIONS, ...TIMER_TASK_FUNCTIONS]) {
+    for (const name of [...CASE_TASK_FUNCTIONS, "fire-timer"]) {
       messaging(define(name, `Workflow task ${name}`, { timeout: Duration.seconds(30) }).bindTable(table, "RW"));
     }
+    // Continue-as-new of a timer execution: it starts the successor, and touches nothing else.
+    define("hand-over-timer", "Workflow task hand-over-timer", { timeout: Duration.seconds(30) }).bindStateMachine(
+      timerRef,
+      "start",
+    );
     // AwaitResolution answers its own callback when the case concluded while the task was starting. Granting on
     // the formatted ARN (not the machine) is what keeps this from being a function ⇄ state machine cycle.
     fn("await-resolution").bindStateMachine(caseRef, "respond");

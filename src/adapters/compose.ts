@@ -2,7 +2,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { PinpointSMSVoiceV2Client } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { SESClient } from "@aws-sdk/client-ses";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { type AppConfig, loadConfig } from "../config/index.js";
+import { type AppConfig, loadConfig, loadTimerWorkflowConfig } from "../config/index.js";
 import type { Deps } from "../use-cases/deps.js";
 import { DynamoDbAccountIndex, DynamoDbCaseStore } from "./dynamodb/case-store.js";
 import { createDynamoDbClient } from "./dynamodb/client.js";
@@ -54,6 +54,17 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     events: config.eventBusName ? new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName) : null,
     transport: new FetchWebhookTransport(),
     secrets: config.secretsArn ? new SecretsManagerSource(config.secretsArn) : new EnvSecretSource(process.env),
+    metrics: new EmfMetrics(),
+  };
+}
+
+/** What `hand-over-timer` needs: the timer workflow and metrics (it touches no table and sends nothing). */
+export function buildTimerWorkflowDeps(config = loadTimerWorkflowConfig()): Pick<Deps, "workflow" | "metrics"> {
+  return {
+    workflow: new SfnWorkflowClient(new SFNClient({}), {
+      caseStateMachineArn: "",
+      timerStateMachineArn: config.timerStateMachineArn,
+    }),
     metrics: new EmfMetrics(),
   };
 }

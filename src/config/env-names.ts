@@ -23,6 +23,9 @@ export const ENV = {
   smsProtectConfigurationId: "VIGIL_SMS_PROTECT_CONFIGURATION_ID",
   oncallEmail: "VIGIL_ONCALL_EMAIL",
   oncallPhone: "VIGIL_ONCALL_PHONE",
+  /** Optional second contact, paged when a breached clock's escalation repeats run out unanswered. */
+  oncallEscalationEmail: "VIGIL_ONCALL_ESCALATION_EMAIL",
+  oncallEscalationPhone: "VIGIL_ONCALL_ESCALATION_PHONE",
   helpBaseUrl: "VIGIL_HELP_BASE_URL",
   /** Local only: the bearer token the embedded API gateway accepts for operator routes. */
   operatorToken: "VIGIL_OPERATOR_TOKEN",

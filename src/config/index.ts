@@ -22,6 +22,13 @@ const ConfigSchema = z.object({
   smsProtectConfigurationId: optional,
   oncallEmail: z.email().default("oncall@vigil.example"),
   oncallPhone: optional,
+  oncallEscalationEmail: optional.pipe(z.email().optional()),
+  oncallEscalationPhone: optional.pipe(
+    z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/)
+      .optional(),
+  ),
   providerWebhookUrl: optional,
   eventBusName: optional,
   helpBaseUrl: optional,
@@ -42,6 +49,9 @@ export interface AppConfig {
   smsProtectConfigurationId?: string;
   oncallEmail: string;
   oncallPhone?: string;
+  /** The second contact, paged when a breached clock's repeats run out (`Policy.escalationRepeatLimit`). */
+  oncallEscalationEmail?: string;
+  oncallEscalationPhone?: string;
   providerWebhookUrl?: string;
   eventBusName?: string;
   helpBaseUrl?: string;
@@ -58,6 +68,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const { policy, ...config } = result.data;
   return { ...config, policy: mergePolicy(policy) };
+}
+
+/**
+ * The configuration of a function that only starts timer executions (`hand-over-timer`): the timer
+ * state machine, nothing else (it has no table, no secret and no messaging).
+ */
+export function loadTimerWorkflowConfig(env: Record<string, string | undefined> = process.env): {
+  timerStateMachineArn: string;
+} {
+  const arn = env[ENV.timerStateMachineArn]?.trim();
+  if (!arn) throw new ConfigError(`invalid configuration: ${ENV.timerStateMachineArn}`);
+  return { timerStateMachineArn: arn };
 }
 
 const seconds = z.number().int().positive();
@@ -82,6 +104,7 @@ const PolicySchema = z
         "must rise",
       ),
     escalationRepeatSeconds: perPriority(seconds),
+    escalationRepeatLimit: z.number().int().nonnegative(),
     verificationPauseCapSeconds: seconds,
     lockScopes: z.partialRecord(z.enum(INCIDENT_TYPES), z.array(z.enum(LOCK_SCOPES)).min(1)),
   })

@@ -6,6 +6,8 @@ export interface Metrics {
       | "EmailSent"
       | "DeliveryExhausted"
       | "SlaBreached"
+      | "SlaEscalationExhausted"
+      | "TimerHandedOver"
       | "WorkflowStartDeferred"
       | "OncallPageFailed"
       /** A message failed on a channel (permanently, or once more before a retry). */

@@ -13,6 +13,8 @@ export const SlaClockSchema = z.object({
   warnedAt: z.array(Iso),
   breachedAt: Iso.nullable(),
   escalatedAt: z.array(Iso),
+  /** Absent on cases stored before the repeat bound existed. */
+  exhaustedAt: Iso.nullable().default(null),
   pausedSeconds: z.number(),
   pausedAt: Iso.nullable(),
 });

@@ -117,6 +117,7 @@ function clockView(clock: Clock): SlaClockView {
     warnedAt: [...clock.warnedAt],
     breachedAt: clock.breachedAt,
     escalatedAt: [...clock.escalatedAt],
+    exhaustedAt: clock.exhaustedAt,
   };
 }
 

@@ -201,8 +201,12 @@ describe("ServiceStack", () => {
       ]);
       expect(caseGrants[0]?.Resource).toHaveLength(CASE_TASK_FUNCTIONS.length);
       expect(timerGrants).toEqual([
-        expect.objectContaining({ Action: "lambda:InvokeFunction", Resource: getAtts(TIMER_TASK_FUNCTIONS)[0] }),
+        expect.objectContaining({
+          Action: "lambda:InvokeFunction",
+          Resource: expect.arrayContaining(getAtts(TIMER_TASK_FUNCTIONS)),
+        }),
       ]);
+      expect(timerGrants[0]?.Resource).toHaveLength(TIMER_TASK_FUNCTIONS.length);
     });
   });
 
@@ -269,6 +273,18 @@ describe("ServiceStack", () => {
       expect(resourcesOf(vigil.service, template, name, "secretsmanager:GetSecretValue")).toHaveLength(1);
     });
 
+    it("let hand-over-timer start timer executions and nothing else (no table, no secret, no messaging)", () => {
+      // Prepare
+      const name = "hand-over-timer";
+
+      // Act
+      const actions = actionsOfFunction(vigil.service, template, name);
+
+      // Assess
+      expect(actions).toEqual([...OWN_LOGS_AND_TRACES, "states:StartExecution"].sort());
+      expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([TIMER_MACHINE_ARN]);
+    });
+
     it.each(["verify-reporter", "act-on-case", "receive-email-reply"])(
       "let %s answer case workflow callbacks, reopen cases and manage timers",
       (name) => {
@@ -331,7 +347,7 @@ describe("ServiceStack", () => {
       });
 
       // Assess
-      expect(retentions).toHaveLength(18);
+      expect(retentions).toHaveLength(vigil.service.functions.size);
       expect(new Set(retentions)).toEqual(new Set([30]));
     });
 

@@ -73,6 +73,28 @@ describe("SLA clocks on the local runtime's virtual clock", () => {
     expect(pagesAfterAck - pagesAfterRepeats).toBeLessThanOrEqual(1);
   });
 
+  it("stops repeating after 8 unanswered repeats and pages the second contact (the local default) instead", async () => {
+    // Prepare: P1 first response breaches at 15 min and repeats every 15 min.
+    const { body } = await h.report(reportData({ incidentType: "key_compromise" }));
+    // Act
+    await h.advance(15 * 60 + 8 * 15 * 60);
+    const afterLastRepeat = (await h.operator(`/v1/cases/${body.caseId}`)).body;
+    await h.advance(15 * 60);
+    const exhausted = (await h.operator(`/v1/cases/${body.caseId}`)).body;
+    await h.advance(60 * 60);
+    const later = (await h.operator(`/v1/cases/${body.caseId}`)).body;
+    // Assess
+    expect(afterLastRepeat.sla.firstResponse.escalatedAt).toHaveLength(8);
+    expect(afterLastRepeat.sla.firstResponse.exhaustedAt).toBeNull();
+    expect(exhausted.sla.firstResponse.exhaustedAt).not.toBeNull();
+    expect(later.sla.firstResponse.escalatedAt).toHaveLength(8);
+    expect(later.sla.firstResponse.breachedAt).not.toBeNull();
+    const event = later.timeline.find((item: { type: string }) => item.type === "sla.escalation_exhausted");
+    expect(event?.detail).toMatchObject({ clock: "firstResponse", repeats: 8, secondContact: ["email"] });
+    const secondContact = (await h.messages("oncall-lead@vigil.local")).filter((m) => m.text.includes(body.caseId));
+    expect(secondContact).toHaveLength(1);
+  });
+
   it("does not breach first response when an agent acknowledges the case in time", async () => {
     // Prepare
     const { body } = await h.report(reportData({ incidentType: "sim_swap" }));

@@ -57,6 +57,9 @@ describe("loadConfig", () => {
     [{}, "VIGIL_TABLE_NAME"],
     [{ ...minimal, VIGIL_PUBLIC_BASE_URL: "not a url" }, "VIGIL_PUBLIC_BASE_URL"],
     [{ ...minimal, VIGIL_ONCALL_EMAIL: "pager-at-example" }, "VIGIL_ONCALL_EMAIL"],
+    [{ ...minimal, VIGIL_ONCALL_ESCALATION_EMAIL: "lead-at-example" }, "VIGIL_ONCALL_ESCALATION_EMAIL"],
+    [{ ...minimal, VIGIL_ONCALL_ESCALATION_PHONE: "not a url" }, "VIGIL_ONCALL_ESCALATION_PHONE"],
+    [{ ...minimal, VIGIL_POLICY: '{"escalationRepeatLimit": -1}' }, "escalationRepeatLimit"],
   ])("throws ConfigError naming the variable but not its value for %j", (env, name) => {
     // Act
     const error = configError(env);
@@ -64,6 +67,25 @@ describe("loadConfig", () => {
     // Assess
     expect(error.message).toContain(name);
     expect(error.message).not.toMatch(/not a url|pager-at-example/);
+  });
+
+  it("reads the optional second contact and the escalation repeat limit (default 8)", () => {
+    // Act
+    const config = loadConfig({
+      ...minimal,
+      VIGIL_ONCALL_ESCALATION_EMAIL: " lead@example.com ",
+      VIGIL_ONCALL_ESCALATION_PHONE: "+14155550199",
+      VIGIL_POLICY: '{"escalationRepeatLimit": 3}',
+    });
+
+    // Assess
+    expect(DEFAULT_POLICY.escalationRepeatLimit).toBe(8);
+    expect(config).toMatchObject({
+      oncallEscalationEmail: "lead@example.com",
+      oncallEscalationPhone: "+14155550199",
+      policy: { escalationRepeatLimit: 3 },
+    });
+    expect(loadConfig({ ...minimal, VIGIL_ONCALL_ESCALATION_EMAIL: "" }).oncallEscalationEmail).toBeUndefined();
   });
 
   it("names every bad variable at once", () => {
