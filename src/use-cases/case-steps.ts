@@ -12,7 +12,7 @@ import { makeMutateCase } from "./case-mutation.js";
 import { mintCode, mintLink } from "./challenges.js";
 import type { Deps } from "./deps.js";
 import { makeSendGuidanceFor } from "./guidance.js";
-import { makeRequestLock, notifyLockRequested } from "./locks.js";
+import { makeRequestLock, notifyLockApplied, notifyLockRequested } from "./locks.js";
 import { MAX_SEND_ATTEMPTS, makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
 import { type CasePlan, planFor } from "./plan.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
@@ -53,6 +53,7 @@ export function makeContainIncident(deps: Deps) {
         actor: "vigil",
         reason: "containment at intake",
         notifyReporter: false,
+        inline: true,
       });
     }
     await rearm(item.caseId);
@@ -78,7 +79,7 @@ export function makeReadCasePlan(deps: Deps) {
  * recorded on the case and never undoes the lock or the clocks.
  *
  * 1. Acknowledge the report on every trusted channel (once per generation).
- * 2. Tell of the lock requested, once per lock request.
+ * 2. Tell of the lock: applied (the provider answered the containment step at once) or requested.
  * 3. Return the plan. @throws ReporterUnreachable when no channel to the reporter is left.
  */
 export function makeAcknowledgeReport(deps: Deps) {
@@ -92,7 +93,8 @@ export function makeAcknowledgeReport(deps: Deps) {
       await notify(item.caseId, "acknowledgement", {
         vars: { priority: item.priority, lockRequested: item.lock.scopes.length > 0, reopened: input.generation > 1 },
       });
-      if (item.lock.state === "requested") await notifyLockRequested(notify, item);
+      if (item.lock.state === "applied") await notifyLockApplied(notify, item);
+      else if (item.lock.state === "requested") await notifyLockRequested(notify, item);
     }
     return reachablePlan(deps, input.caseId);
   };

@@ -54,18 +54,25 @@ function eventData(item: Case, reason: string, extra: Record<string, unknown> = 
  * Makes one outbound event durable and starts delivering it:
  *
  * 1. Write the delivery record (`attribute_not_exists`: a retry finds the one it wrote).
- * 2. Start its timer execution, named after the delivery (a second start is a no-op), which makes
- *    the first attempt at once.
- * 3. Publish the same data on EventBridge, with the `webhookId` so that consumers can drop the
- *    duplicates a retried step may publish (EventBridge is at-least-once anyway). After the timer
- *    start: an EventBridge outage must not hold up the webhook.
+ * 2. `inline` (containment): make the first attempt at once, in this invocation — the provider hears
+ *    of the lock one task after intake. Settled there (2xx, 410): no timer is needed.
+ * 3. Otherwise (or to retry) start its timer execution, named after the delivery (a second start is
+ *    a no-op), which attempts at the recorded time and retries on the Standard Webhooks schedule.
+ * 4. Publish the same data on EventBridge, with the `webhookId` so that consumers can drop the
+ *    duplicates a retried step may publish (EventBridge is at-least-once anyway). After the
+ *    webhook: an EventBridge outage must not hold it up.
+ *
+ * A crash between steps is repaired by the caller's retry (the workflow task's `Retry`): the record
+ * is found, a slot not yet attempted is attempted, and the timer start is idempotent.
  */
 function makeDeliver(deps: Deps) {
+  const fire = makeFireDelivery(deps, { notifyReporter: false });
   return async (input: {
     deliveryId: string;
     caseId: string;
     type: Delivery["type"];
     payload: Record<string, unknown>;
+    inline?: boolean;
   }) => {
     const now = deps.clock.now();
     const stored = await deps.deliveries.createIfAbsent({
@@ -79,12 +86,17 @@ function makeDeliver(deps: Deps) {
       createdAt: iso(now),
       version: 1,
     });
-    await deps.workflow.startTimer(deliveryTimerName(stored.deliveryId), {
+    let timer: TimerInput | null = {
       kind: "delivery",
       ref: stored.deliveryId,
       generation: 1,
       at: stored.nextAttemptAt ?? iso(now),
-    });
+    };
+    if (input.inline && stored.status === "pending" && stored.nextAttemptAt) {
+      const next = await fire(timer);
+      timer = next.done ? null : next;
+    }
+    if (timer) await deps.workflow.startTimer(deliveryTimerName(stored.deliveryId), timer);
     await deps.events?.publish(stored.type, { ...stored.payload, webhookId: stored.deliveryId });
     return stored;
   };
@@ -113,7 +125,14 @@ export function makeRequestLock(deps: Deps) {
   const notify = makeNotifyReporter(deps, mutate);
   const deliver = makeDeliver(deps);
   const rearm = makeRearmSlaTimer(deps);
-  return async (input: { caseId: string; actor: string; reason: string; notifyReporter?: boolean }): Promise<Case> => {
+  return async (input: {
+    caseId: string;
+    actor: string;
+    reason: string;
+    notifyReporter?: boolean;
+    /** Attempt the provider webhook in this invocation (containment), not only through its timer. */
+    inline?: boolean;
+  }): Promise<Case> => {
     const item = await mutate(input.caseId, (current, now) => {
       const transition = nextLockState(current.lock.state, "requested");
       if (!transition.ok) {
@@ -152,6 +171,7 @@ export function makeRequestLock(deps: Deps) {
       caseId: item.caseId,
       type: "account.lock.requested",
       payload: eventData(item, item.lock.reason ?? input.reason),
+      inline: input.inline,
     });
     await rearm(item.caseId);
     // A courtesy after the protection: a failed notice is recorded on the case by the notifier and
@@ -166,6 +186,14 @@ export function notifyLockRequested(notify: ReturnType<typeof makeNotifyReporter
   return notify(item.caseId, "lock_requested", {
     vars: { scopes: item.lock.scopes },
     key: `lock_requested#${item.lock.requestedAt}`,
+  });
+}
+
+/** Tells the reporter the provider applied the lock, once per lock (its key carries the time it applied). */
+export function notifyLockApplied(notify: ReturnType<typeof makeNotifyReporter>, item: Case): Promise<boolean> {
+  return notify(item.caseId, "lock_applied", {
+    vars: { scopes: item.lock.scopes },
+    key: `lock_applied#${item.lock.appliedAt}`,
   });
 }
 
@@ -281,7 +309,7 @@ export function makeDeliverCaseUpdate(deps: Deps) {
  * 6. Otherwise wait for the next attempt: the Standard Webhooks schedule with ±10 % jitter, never
  *    earlier than the provider's `Retry-After`.
  */
-export function makeFireDelivery(deps: Deps) {
+export function makeFireDelivery(deps: Deps, options: { notifyReporter?: boolean } = {}) {
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   const rearm = makeRearmSlaTimer(deps);
@@ -421,11 +449,10 @@ export function makeFireDelivery(deps: Deps) {
       };
     });
     if (isLock && item.lock.state === "applied" && lockDeliveryId(item, delivery.type) === delivery.deliveryId) {
-      await notify(item.caseId, "lock_applied", {
-        vars: { scopes: item.lock.scopes },
-        key: `lock_applied#${item.lock.appliedAt}`,
-      });
       await rearm(item.caseId);
+      // A courtesy after the protection; the inline containment attempt leaves it to AcknowledgeReport,
+      // so the reporter hears of the report before the lock.
+      if (options.notifyReporter !== false) await notifyLockApplied(notify, item).catch(() => undefined);
     }
   }
 

@@ -35,7 +35,7 @@ export function makeStartPendingWorkflows(deps: Deps) {
       if (!found || !isActive(found.case)) continue;
       if (lockDue(found.case)) {
         try {
-          await requestLock({ caseId, actor: "vigil", reason: "containment sweep" });
+          await requestLock({ caseId, actor: "vigil", reason: "containment sweep", inline: true });
           deps.metrics.count("LockSwept");
           locked += 1;
         } catch {

@@ -83,10 +83,12 @@ describe("makeContainIncident", () => {
 
     // Assess
     expect(stored(deps).workflow).toMatchObject({ started: true, generation: 1 });
-    expect(stored(deps).lock).toMatchObject({ state: "requested", reason: "containment at intake" });
+    expect(stored(deps).lock).toMatchObject({ state: "applied", reason: "containment at intake" });
     expect(auditTypes(deps).filter((type) => type === "workflow.started")).toHaveLength(1);
     expect(auditTypes(deps).filter((type) => type === "lock.requested")).toHaveLength(1);
-    expect(deps.workflow.started.filter((start) => start.name.startsWith("d-"))).toHaveLength(1);
+    // The first attempt is made in the task: the provider answered 2xx, so no delivery timer is needed.
+    expect(deps.transport.requests).toHaveLength(1);
+    expect(deps.workflow.started.filter((start) => start.name.startsWith("d-"))).toHaveLength(0);
     expect(deps.email.sent).toEqual([]);
     expect(deps.sms.sent).toEqual([]);
   });
@@ -102,11 +104,26 @@ describe("makeContainIncident", () => {
 
     // Assess
     expect(plan).toMatchObject({ lockRequired: false, urgentGuidance: true });
+    expect(stored(deps).lock.state).toBe("applied");
+    expect(stored(deps).sla.containment?.metAt).not.toBeNull();
+    expect(deps.workflow.started.map((start) => start.name)).toContain(`${CASE_ID}-sla-1`);
+    expect(deps.email.sent).toEqual([]);
+  });
+
+  it("leaves the retries to a delivery timer when the provider does not answer 2xx at once", async () => {
+    // Prepare
+    await openTestCase(deps, { incidentType: "key_compromise" });
+    deps.transport.script.push({ status: 503 });
+
+    // Act
+    await makeContainIncident(deps)(step);
+
+    // Assess
     expect(stored(deps).lock.state).toBe("requested");
-    expect(stored(deps).sla.containment?.dueAt).toBeDefined();
-    expect(deps.workflow.started.map((start) => start.name)).toEqual(
-      expect.arrayContaining([`${CASE_ID}-sla-1`, expect.stringMatching(/^d-/)]),
-    );
+    const retry = deps.workflow.started.find((start) => start.name.startsWith("d-"));
+    const retryAt = Date.parse((retry?.input as { at: string }).at) - deps.clock.now();
+    expect(retryAt).toBeGreaterThanOrEqual(4_500);
+    expect(retryAt).toBeLessThanOrEqual(5_500);
   });
 
   it("arms the SLA timer at the first warning of the nearest clock", async () => {
@@ -130,14 +147,14 @@ describe("makeContainIncident", () => {
   });
 
   it.each([
-    ["key_compromise", {}, { lock: "requested", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
-    ["sim_swap", {}, { lock: "requested", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
-    ["unauthorized_access", {}, { lock: "requested", urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
+    ["key_compromise", {}, { lock: "applied", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
+    ["sim_swap", {}, { lock: "applied", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
+    ["unauthorized_access", {}, { lock: "applied", urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
     ["malware", {}, { lock: "none", urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
     [
       "malware",
       { drainObserved: true },
-      { lock: "requested", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR },
+      { lock: "applied", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR },
     ],
     ["phishing", {}, { lock: "none", urgentGuidance: false, resolutionTimeoutSeconds: 144 * HOUR }],
     ["other", {}, { lock: "none", urgentGuidance: false, resolutionTimeoutSeconds: 14 * 24 * HOUR }],
@@ -212,8 +229,8 @@ describe("makeAcknowledgeReport", () => {
     expect(stored(deps).sent).toEqual([
       "acknowledgement#1#email",
       "acknowledgement#1#sms",
-      `lock_requested#${stored(deps).lock.requestedAt}#email`,
-      `lock_requested#${stored(deps).lock.requestedAt}#sms`,
+      `lock_applied#${stored(deps).lock.appliedAt}#email`,
+      `lock_applied#${stored(deps).lock.appliedAt}#sms`,
     ]);
   });
 

@@ -624,12 +624,9 @@ describe("receiveReport", () => {
 
       deps.clock.advance(2);
       await expect(startPending()).resolves.toEqual({ attempted: 1, started: 1, locked: 1 });
-      // Protection first: the lock's delivery timer starts before the case workflow.
-      expect(deps.workflow.started.map((start) => start.name)).toEqual([
-        expect.stringMatching(/^d-/),
-        `${result.caseId}-sla-1`,
-        result.caseId,
-      ]);
+      // Protection first: the lock goes to the provider (inline) before the case workflow starts.
+      expect(deps.transport.requests).toHaveLength(1);
+      expect(deps.workflow.started.map((start) => start.name)).toEqual([`${result.caseId}-sla-1`, result.caseId]);
       expect(deps.metrics.counts.LockSwept).toBe(1);
     });
 
