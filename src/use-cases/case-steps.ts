@@ -12,7 +12,7 @@ import { makeMutateCase } from "./case-mutation.js";
 import { mintCode, mintLink } from "./challenges.js";
 import type { Deps } from "./deps.js";
 import { makeSendGuidanceFor } from "./guidance.js";
-import { makeRequestLock, notifyLockApplied, notifyLockRequested } from "./locks.js";
+import { lockRequestChange, makeFollowLockRequest, notifyLockApplied, notifyLockRequested } from "./locks.js";
 import { MAX_SEND_ATTEMPTS, makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
 import { type CasePlan, planFor } from "./plan.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
@@ -36,27 +36,30 @@ const iso = (epochMs: number) => new Date(epochMs).toISOString();
  */
 export function makeContainIncident(deps: Deps) {
   const mutate = makeMutateCase(deps);
-  const requestLock = makeRequestLock(deps);
+  const followLockRequest = makeFollowLockRequest(deps);
   const rearm = makeRearmSlaTimer(deps);
+  const lockInput = { actor: "vigil", reason: "containment at intake", notifyReporter: false, inline: true };
   return async (input: StepInput): Promise<CasePlan> => {
-    let item = await mutate(input.caseId, (current) =>
-      current.workflow.started && current.workflow.generation === input.generation
-        ? null
-        : {
-            case: { ...current, workflow: { ...current.workflow, started: true, generation: input.generation } },
-            events: [{ type: "workflow.started", actor: "vigil", detail: { generation: input.generation } }],
-          },
-    );
-    if (isActive(item) && lockDue(item)) {
-      item = await requestLock({
-        caseId: item.caseId,
-        actor: "vigil",
-        reason: "containment at intake",
-        notifyReporter: false,
-        inline: true,
-      });
-    }
-    await rearm(item.caseId);
+    // One write records the start and, where due, the lock request.
+    let item = await mutate(input.caseId, (current, now) => {
+      const starting = !(current.workflow.started && current.workflow.generation === input.generation);
+      const started = starting
+        ? { ...current, workflow: { ...current.workflow, started: true, generation: input.generation } }
+        : current;
+      const locking =
+        isActive(started) && lockDue(started) ? lockRequestChange(started, now, lockInput, deps.config.policy) : null;
+      if (!starting && !locking) return null;
+      return {
+        case: locking?.case ?? started,
+        events: [
+          ...(starting ? [{ type: "workflow.started", actor: "vigil", detail: { generation: input.generation } }] : []),
+          ...(locking?.events ?? []),
+        ],
+      };
+    });
+    // The provider hears of the lock in this invocation (the first attempt; a timer retries).
+    if (item.lock.state === "requested") item = await followLockRequest(item, lockInput);
+    else await rearm(item.caseId);
     return planFor(item, deps.clock.now(), deps.config.policy);
   };
 }

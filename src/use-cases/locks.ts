@@ -1,12 +1,13 @@
 import { nextAttempt } from "../domain/delivery-schedule.js";
 import { nextLockState, scopesFor, unlockDecision } from "../domain/lock-policy.js";
+import type { Policy } from "../domain/policy.js";
 import { meet, startContainment } from "../domain/sla.js";
 import { parseSecret, signPayload } from "../domain/standard-webhooks.js";
 import { ActionNotAllowedError, ConflictError, NotFoundError } from "../errors/index.js";
 import type { Delivery } from "../ports/delivery-store.js";
 import type { TimerInput } from "../ports/workflow-client.js";
 import type { Case } from "../schemas/case.js";
-import { makeMutateCase } from "./case-mutation.js";
+import { type CaseChange, makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
 import { makeNotifyReporter, notifyOncall } from "./notify.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
@@ -72,7 +73,9 @@ function makeDeliver(deps: Deps) {
     caseId: string;
     type: Delivery["type"];
     payload: Record<string, unknown>;
+    /** Attempt at once, in this invocation, for this case as just written. */
     inline?: boolean;
+    case?: Case;
   }) => {
     const now = deps.clock.now();
     const stored = await deps.deliveries.createIfAbsent({
@@ -92,8 +95,8 @@ function makeDeliver(deps: Deps) {
       generation: 1,
       at: stored.nextAttemptAt ?? iso(now),
     };
-    if (input.inline && stored.status === "pending" && stored.nextAttemptAt) {
-      const next = await fire(timer);
+    if (input.inline && input.case && stored.status === "pending" && stored.nextAttemptAt) {
+      const next = await fire(timer, { delivery: stored, case: input.case });
       timer = next.done ? null : next;
     }
     if (timer) await deps.workflow.startTimer(deliveryTimerName(stored.deliveryId), timer);
@@ -122,48 +125,69 @@ function makeDeliver(deps: Deps) {
  */
 export function makeRequestLock(deps: Deps) {
   const mutate = makeMutateCase(deps);
+  const followUp = makeFollowLockRequest(deps);
+  return async (input: LockRequestInput & { caseId: string }): Promise<Case> => {
+    const item = await mutate(input.caseId, (current, now) =>
+      lockRequestChange(current, now, input, deps.config.policy),
+    );
+    return followUp(item, input);
+  };
+}
+
+/** Who asks for a lock, why, and how its follow-ups run. */
+export interface LockRequestInput {
+  actor: string;
+  reason: string;
+  /** `false`: the caller tells the reporter itself (the containment step leaves it to AcknowledgeReport). */
+  notifyReporter?: boolean;
+  /** Attempt the provider webhook in this invocation (containment), not only through its timer. */
+  inline?: boolean;
+}
+
+/**
+ * The change that records a lock request on a case (step 1 of {@link makeRequestLock}); `null` when a
+ * lock is already requested or applied. Pure, so the containment step can make it in the same write
+ * as the workflow's start.
+ *
+ * @throws ActionNotAllowedError `release_in_progress`.
+ */
+export function lockRequestChange(current: Case, now: number, input: LockRequestInput, policy: Policy): CaseChange {
+  const transition = nextLockState(current.lock.state, "requested");
+  if (!transition.ok) {
+    if (current.lock.state === "release_requested") {
+      throw new ActionNotAllowedError(
+        "the lock is being released; wait for the provider to confirm before locking again",
+        "release_in_progress",
+      );
+    }
+    return null;
+  }
+  const scopes = current.lock.scopes.length ? current.lock.scopes : scopesFor(current.incidentType, policy.lockScopes);
+  return {
+    case: {
+      ...current,
+      lock: {
+        state: "requested",
+        scopes,
+        requestedAt: iso(now),
+        appliedAt: null,
+        releaseRequestedAt: null,
+        releasedAt: null,
+        reason: input.reason,
+      },
+      sla: startContainment(current.sla, current.priority, now, policy),
+    },
+    events: [{ type: "lock.requested", actor: input.actor, detail: { scopes, reason: input.reason } }],
+  };
+}
+
+/** Steps 2–3 of {@link makeRequestLock} for a case whose lock request is recorded: deliver, re-arm, tell. */
+export function makeFollowLockRequest(deps: Deps) {
+  const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   const deliver = makeDeliver(deps);
   const rearm = makeRearmSlaTimer(deps);
-  return async (input: {
-    caseId: string;
-    actor: string;
-    reason: string;
-    notifyReporter?: boolean;
-    /** Attempt the provider webhook in this invocation (containment), not only through its timer. */
-    inline?: boolean;
-  }): Promise<Case> => {
-    const item = await mutate(input.caseId, (current, now) => {
-      const transition = nextLockState(current.lock.state, "requested");
-      if (!transition.ok) {
-        if (current.lock.state === "release_requested") {
-          throw new ActionNotAllowedError(
-            "the lock is being released; wait for the provider to confirm before locking again",
-            "release_in_progress",
-          );
-        }
-        return null;
-      }
-      const scopes = current.lock.scopes.length
-        ? current.lock.scopes
-        : scopesFor(current.incidentType, deps.config.policy.lockScopes);
-      return {
-        case: {
-          ...current,
-          lock: {
-            state: "requested",
-            scopes,
-            requestedAt: iso(now),
-            appliedAt: null,
-            releaseRequestedAt: null,
-            releasedAt: null,
-            reason: input.reason,
-          },
-          sla: startContainment(current.sla, current.priority, now, deps.config.policy),
-        },
-        events: [{ type: "lock.requested", actor: input.actor, detail: { scopes, reason: input.reason } }],
-      };
-    });
+  return async (item: Case, input: LockRequestInput): Promise<Case> => {
     const deliveryId = lockDeliveryId(item, "account.lock.requested");
     if (item.lock.state !== "requested" || !deliveryId) return item;
     await deliver({
@@ -172,6 +196,7 @@ export function makeRequestLock(deps: Deps) {
       type: "account.lock.requested",
       payload: eventData(item, item.lock.reason ?? input.reason),
       inline: input.inline,
+      case: item,
     });
     await rearm(item.caseId);
     // A courtesy after the protection: a failed notice is recorded on the case by the notifier and
@@ -315,9 +340,13 @@ export function makeFireDelivery(deps: Deps, options: { notifyReporter?: boolean
   const rearm = makeRearmSlaTimer(deps);
   let providerKey: Promise<Uint8Array> | undefined;
 
-  return async (timer: TimerInput): Promise<TimerInput> => {
+  const fire = async (
+    timer: TimerInput,
+    /** The record and the case as the caller just wrote them (the inline first attempt): no re-read. */
+    known?: { delivery: Delivery; case: Case },
+  ): Promise<TimerInput> => {
     const done = { ...timer, done: true };
-    const delivery = await deps.deliveries.get(timer.ref);
+    const delivery = known?.delivery ?? (await deps.deliveries.get(timer.ref));
     if (!delivery) return done;
     if (delivery.status !== "pending") {
       await settle(delivery, delivery.status);
@@ -330,7 +359,7 @@ export function makeFireDelivery(deps: Deps, options: { notifyReporter?: boolean
     if (delivery.nextAttemptAt !== timer.at) return { ...timer, at: delivery.nextAttemptAt, done: false };
 
     const now = deps.clock.now();
-    if (!(await stillWanted(delivery))) {
+    if (!(known ? wants(known.case, delivery) : await stillWanted(delivery))) {
       await park(delivery, now);
       return done;
     }
@@ -360,6 +389,7 @@ export function makeFireDelivery(deps: Deps, options: { notifyReporter?: boolean
     await settle(updated, step.kind);
     return done;
   };
+  return fire;
 
   async function stillWanted(delivery: Delivery): Promise<boolean> {
     if (delivery.type === "case.updated") return true;
