@@ -11,7 +11,7 @@ import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
 import { EventBridgePublisher } from "./eventbridge/eventbridge-publisher.js";
 import { FetchWebhookTransport } from "./http/fetch-webhook-transport.js";
-import { EnvSecretSource, SecretsManagerSource } from "./secrets/secret-sources.js";
+import { ConfiguredSecretSource } from "./secrets/secret-sources.js";
 import { SesEmailSender } from "./ses/ses-email-sender.js";
 import { SfnWorkflowClient } from "./sfn/sfn-workflow-client.js";
 import { EumSmsSender } from "./sms/eum-sms-sender.js";
@@ -28,6 +28,7 @@ import { systemClock } from "./system/system-clock.js";
 export function buildDeps(config: AppConfig = loadConfig()): Deps {
   const dynamo = createDynamoDbClient();
   const table = config.tableName;
+  const metrics = new EmfMetrics();
   return {
     config,
     clock: systemClock,
@@ -53,7 +54,7 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     }),
     events: config.eventBusName ? new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName) : null,
     transport: new FetchWebhookTransport(),
-    secrets: config.secretsArn ? new SecretsManagerSource(config.secretsArn) : new EnvSecretSource(process.env),
-    metrics: new EmfMetrics(),
+    secrets: new ConfiguredSecretSource({ env: process.env, clock: systemClock, metrics }),
+    metrics,
   };
 }

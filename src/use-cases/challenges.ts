@@ -41,6 +41,6 @@ export async function mintLink(
 export async function mintCode(deps: Pick<Deps, "ids" | "secrets">, item: Case, now: number) {
   const digits = codeDigitsFor(item.priority);
   const code = generateCode(digits, deps.ids.randomBytes);
-  const { verificationPepper } = await deps.secrets.load();
+  const verificationPepper = await deps.secrets.verificationPepper();
   return { code, state: { ...issueCode(hashCode(verificationPepper, item.caseId, code), now), digits } };
 }

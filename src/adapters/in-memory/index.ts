@@ -9,7 +9,6 @@ import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-st
 import type { Email, EmailSender, SmsSender } from "../../ports/messaging.js";
 import type { Metrics } from "../../ports/metrics.js";
 import type { EventPublisher, WebhookTransport } from "../../ports/provider-gateway.js";
-import type { SecretSource, Secrets } from "../../ports/secrets.js";
 import type { VerificationLink, VerificationLinks } from "../../ports/verification-links.js";
 import type { TimerInput, WorkflowClient } from "../../ports/workflow-client.js";
 import type { AuditEvent, Case } from "../../schemas/case.js";
@@ -213,12 +212,8 @@ export function fakeIds(clock: Clock): IdGenerator {
   };
 }
 
-export class StaticSecretSource implements SecretSource {
-  constructor(readonly secrets: Secrets) {}
-  async load() {
-    return this.secrets;
-  }
-}
+/** Fixed secrets for tests, validated like the real ones. */
+export { StaticSecretSource } from "../secrets/secret-sources.js";
 
 export class RecordingEventPublisher implements EventPublisher {
   readonly events: Array<{ type: string; detail: Record<string, unknown> }> = [];
