@@ -3,7 +3,7 @@ import { pause, resume } from "../domain/sla.js";
 import { CaseConcludedError, WORKFLOW_ERRORS } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
-import { mintCode, mintLink } from "./challenges.js";
+import { mintCode, mintLink, mintReplyAddress } from "./challenges.js";
 import type { Deps } from "./deps.js";
 import { makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
 import { type CasePlan, planFor } from "./plan.js";
@@ -105,6 +105,7 @@ export function makeRequestVerification(deps: Deps) {
     if (!needed.length) return;
     const now = deps.clock.now();
     const verifyUrl = needed.includes("email") ? await mintLink(deps, item, "verify_reporter") : undefined;
+    const replyTo = needed.includes("email") ? await mintReplyAddress(deps, item) : undefined;
     const sms = needed.includes("sms") ? await mintCode(deps, item, now) : null;
     let claimed: Array<"email" | "sms"> = [];
     const marked = await mutate(input.caseId, (current) => {
@@ -133,6 +134,7 @@ export function makeRequestVerification(deps: Deps) {
           "verification_request",
           { verifyUrl, expiresMinutes: 30, smsCodeSent: smsPlanned },
           "email",
+          replyTo,
         ),
       sms: () => sendToChannels(deps, marked, "verification_code", { code: sms?.code, expiresMinutes: 10 }, "sms"),
     };

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { replyAddress } from "../domain/inbound-email.js";
 import {
   codeDigitsFor,
   generateCode,
@@ -43,4 +45,38 @@ export async function mintCode(deps: Pick<Deps, "ids" | "secrets">, item: Case, 
   const code = generateCode(digits, deps.ids.randomBytes);
   const verificationPepper = await deps.secrets.verificationPepper();
   return { code, state: { ...issueCode(hashCode(verificationPepper, item.caseId, code), now), digits } };
+}
+
+/**
+ * The hash under which a reply nonce is stored. Prefixed so a nonce can never be looked up as a link
+ * token (and the reverse): the two live in the same table under different purposes.
+ */
+export function hashReplyNonce(nonce: string): string {
+  return createHash("sha256").update(`email_reply:${nonce.toLowerCase()}`).digest("hex");
+}
+
+/**
+ * Mints the `Reply-To` of a verification email: `replies+<nonce>@domain`, a 128-bit random nonce whose hash
+ * alone is stored, bound to the case, the reporter's address and the workflow generation, valid as long as
+ * the case may wait on the reporter (the pause cap). A reply is bound to its challenge by this nonce (ADR
+ * 0005). Undefined when no reply address is configured (replies then confirm nothing).
+ */
+export async function mintReplyAddress(
+  deps: Pick<Deps, "ids" | "links" | "config" | "clock">,
+  item: Case,
+): Promise<string | undefined> {
+  if (!deps.config.emailReplyTo) return undefined;
+  const nonce = Buffer.from(deps.ids.randomBytes(16)).toString("hex");
+  const address = replyAddress(deps.config.emailReplyTo, nonce);
+  if (address === null) return undefined;
+  await deps.links.put({
+    tokenHash: hashReplyNonce(nonce),
+    caseId: item.caseId,
+    recipient: item.reporter.email,
+    purpose: "email_reply",
+    generation: item.workflow.generation,
+    expiresAt: deps.clock.now() + deps.config.policy.verificationPauseCapSeconds * 1000,
+    usedAt: null,
+  });
+  return address;
 }

@@ -87,6 +87,7 @@ export async function sendToChannels(
   kind: MessageKind,
   vars: MessageVars,
   only?: "email" | "sms",
+  replyTo?: string,
 ): Promise<void> {
   const message = renderMessage({
     kind,
@@ -100,7 +101,13 @@ export async function sendToChannels(
   const sends: Promise<void>[] = [];
   if (item.channels.email && only !== "sms") {
     sends.push(
-      deps.email.send({ to: item.reporter.email, subject: message.subject, text: message.text, html: message.html }),
+      deps.email.send({
+        to: item.reporter.email,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        ...(replyTo ? { replyTo } : {}),
+      }),
     );
     deps.metrics.count("EmailSent");
   }

@@ -92,6 +92,8 @@ function linkUsable(link: VerificationLink, item: Case, now: number): boolean {
     { caseId: item.caseId, recipient: item.reporter.email.toLowerCase(), purpose: link.purpose },
     now,
   );
+  // A reply nonce is stored beside links but never acts as one (its hash is prefixed anyway).
+  if (link.purpose === "email_reply") return false;
   if (status !== "valid" || link.generation !== item.workflow.generation) return false;
   if (link.purpose === "reopen_case") return !isActive(item);
   return isActive(item) && item.verification.challengeGeneration === link.generation;
