@@ -22,9 +22,7 @@ export interface Harness {
     path: string,
     init?: { method?: string; body?: unknown; token?: string | null },
   ): Promise<{ status: number; body: Json }>;
-  messages(
-    to: string,
-  ): Promise<
+  messages(to: string): Promise<
     Array<{
       channel: string;
       to: string;

@@ -314,7 +314,11 @@ describe("makeRequestVerification", () => {
     // Assess
     expect(deps.email.sent).toHaveLength(1);
     expect(deps.sms.sent).toHaveLength(1);
-    expect(deps.links.links.size).toBe(1);
+    // One link and one reply nonce (the email's Reply-To challenge), minted once.
+    expect([...deps.links.links.values()].map((link) => link.purpose).sort()).toEqual([
+      "email_reply",
+      "verify_reporter",
+    ]);
     expect(stored(deps).workflow.waiting?.taskToken).toBe("token-2");
     expect(stored(deps).sent).toEqual(["verification_request#1#email", "verification_request#1#sms"]);
   });
