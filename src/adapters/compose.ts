@@ -6,6 +6,7 @@ import { type AppConfig, loadConfig } from "../config/index.js";
 import type { Deps } from "../use-cases/deps.js";
 import { DynamoDbAccountIndex, DynamoDbCaseStore } from "./dynamodb/case-store.js";
 import { createDynamoDbClient } from "./dynamodb/client.js";
+import { DynamoDbCodeSendLog } from "./dynamodb/code-send-log.js";
 import { DynamoDbDeliveryStore } from "./dynamodb/delivery-store.js";
 import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
@@ -38,6 +39,7 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     idempotency: new DynamoDbIdempotencyStore(dynamo, table),
     senderLimiter: new InProcessRateLimiter(),
     links: new DynamoDbVerificationLinks(dynamo, table),
+    codeSends: new DynamoDbCodeSendLog(dynamo, table),
     deliveries: new DynamoDbDeliveryStore(dynamo, table),
     email: new SesEmailSender(new SESClient({}), {
       from: config.emailFrom,

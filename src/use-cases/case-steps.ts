@@ -3,7 +3,7 @@ import { pause, resume } from "../domain/sla.js";
 import { CaseConcludedError, WORKFLOW_ERRORS } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
-import { mintCode, mintLink, mintReplyAddress } from "./challenges.js";
+import { countCodeSend, mintCode, mintLink, mintReplyAddress } from "./challenges.js";
 import type { Deps } from "./deps.js";
 import { makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
 import { type CasePlan, planFor } from "./plan.js";
@@ -126,6 +126,8 @@ export function makeRequestVerification(deps: Deps) {
         events: [{ type: "message.sent", actor: "vigil", detail: { kind: "verification_request", channels: claimed } }],
       };
     });
+    // The first code counts toward its number's limit across cases (never refused: the workflow needs it).
+    if (sms && claimed.includes("sms")) await countCodeSend(deps, marked.reporter.phone as string, now, false);
     const sends = {
       email: () =>
         sendToChannels(

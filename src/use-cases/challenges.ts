@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { replyAddress } from "../domain/inbound-email.js";
 import {
+  canSendCode,
   codeDigitsFor,
   generateCode,
   hashCode,
@@ -9,6 +10,7 @@ import {
   newLinkToken,
   VERIFICATION_POLICY,
 } from "../domain/verification.js";
+import { TransientError } from "../errors/index.js";
 import type { VerificationLink } from "../ports/verification-links.js";
 import type { Case } from "../schemas/case.js";
 import type { Deps } from "./deps.js";
@@ -79,4 +81,36 @@ export async function mintReplyAddress(
     usedAt: null,
   });
   return address;
+}
+
+/** Conditional-write attempts on a destination's send log before giving up (concurrent resends). */
+const SEND_LOG_ATTEMPTS = 5;
+
+/** The key of a destination number in the send log: HMAC-SHA-256 with the pepper, so no number is stored. */
+function destinationKey(pepper: string, phone: string): string {
+  return createHmac("sha256", pepper).update(`sms-destination:${phone}`).digest("hex");
+}
+
+/**
+ * Counts an SMS code sent to `phone`, across cases: with `enforce`, only if the number is under its limit
+ * (3 per 10 min, sliding), else returns how long until the next send is allowed. Without `enforce` (a
+ * case's first code, which the workflow sends whatever happened on other cases) the send is just recorded.
+ *
+ * @throws TransientError when concurrent writers keep winning the conditional write.
+ */
+export async function countCodeSend(
+  deps: Pick<Deps, "secrets" | "codeSends">,
+  phone: string,
+  now: number,
+  enforce: boolean,
+): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }> {
+  const key = destinationKey(await deps.secrets.verificationPepper(), phone);
+  for (let attempt = 0; attempt < SEND_LOG_ATTEMPTS; attempt += 1) {
+    const { sends, version } = await deps.codeSends.get(key);
+    const decision = canSendCode(sends, now);
+    if (enforce && !decision.allowed) return { allowed: false, retryAfterMs: decision.retryAfterMs ?? 1 };
+    if (await deps.codeSends.put(key, [...decision.recentSends, now], version, now + VERIFICATION_POLICY.sendWindowMs))
+      return { allowed: true };
+  }
+  throw new TransientError("the send log of this destination is busy; retry");
 }

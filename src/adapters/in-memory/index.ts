@@ -3,6 +3,7 @@ import { queueDue } from "../../domain/case.js";
 import { ConflictError } from "../../errors/index.js";
 import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
 import type { Clock } from "../../ports/clock.js";
+import type { CodeSendLog } from "../../ports/code-send-log.js";
 import type { Delivery, DeliveryStore } from "../../ports/delivery-store.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-store.js";
@@ -115,6 +116,19 @@ export class InMemoryVerificationLinks implements VerificationLinks {
     const link = this.links.get(tokenHash);
     if (!link || link.usedAt !== null) return false;
     link.usedAt = at;
+    return true;
+  }
+}
+
+export class InMemoryCodeSendLog implements CodeSendLog {
+  readonly items = new Map<string, { sends: number[]; version: number }>();
+  async get(destinationKey: string) {
+    const item = this.items.get(destinationKey);
+    return item ? copy(item) : { sends: [], version: 0 };
+  }
+  async put(destinationKey: string, sends: number[], expectedVersion: number) {
+    if ((this.items.get(destinationKey)?.version ?? 0) !== expectedVersion) return false;
+    this.items.set(destinationKey, { sends: [...sends], version: expectedVersion + 1 });
     return true;
   }
 }
