@@ -294,9 +294,10 @@ export class ServiceStack extends Stack {
     stageResource.routeSettings = Object.fromEntries(
       ROUTES.filter((route) => route.access === "public").map((route) => [
         `${route.method} ${route.path}`,
+        // A raw JSON map in CloudFormation (CDK does not rename its keys): the property names as CFN spells them.
         route.fn === "receive-report"
-          ? { throttlingRateLimit: config.intakeRateLimit, throttlingBurstLimit: config.intakeBurstLimit }
-          : { throttlingRateLimit: config.verifyRateLimit, throttlingBurstLimit: config.verifyBurstLimit },
+          ? { ThrottlingRateLimit: config.intakeRateLimit, ThrottlingBurstLimit: config.intakeBurstLimit }
+          : { ThrottlingRateLimit: config.verifyRateLimit, ThrottlingBurstLimit: config.verifyBurstLimit },
       ]),
     );
     // API Gateway refuses route settings for a route key that does not exist yet.

@@ -170,7 +170,7 @@ export function makeReceiveEmailReply(deps: Deps) {
     // A reply carries one challenge: several nonces at once is not a reply to one email.
     if (nonces.length !== 1) return null;
     const link = await deps.links.get(hashReplyNonce(nonces[0] as string));
-    if (!link || link.purpose !== "email_reply") return null;
+    if (link?.purpose !== "email_reply") return null;
     const found = await deps.cases.get(link.caseId);
     return found ? { link, case: found.case } : null;
   }
