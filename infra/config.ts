@@ -26,8 +26,15 @@ import * as z from "zod";
  * | `smsMonthlyLimit` | `1000` | expected SMS messages per month; the volume alarm fires at 1 % of it within one hour |
  * | `alarmEmail` | — | subscribed to the alarm topic when set |
  * | `eventBusName` | `vigil-events` | custom EventBridge bus for provider integrations (unique per account and region) |
- * | `apiRateLimit` | `50` | HTTP API steady-state requests per second (stage default) |
+ * | `apiRateLimit` | `50` | HTTP API steady-state requests per second (stage default: the operator routes) |
  * | `apiBurstLimit` | `100` | HTTP API burst (stage default) |
+ * | `intakeRateLimit` | `50` | `POST /v1/reports` requests per second (its own route throttle) |
+ * | `intakeBurstLimit` | `100` | `POST /v1/reports` burst |
+ * | `verifyRateLimit` | `10` | requests per second of each public `/v1/verify/…` route (their own route throttles) |
+ * | `verifyBurstLimit` | `20` | burst of each public `/v1/verify/…` route |
+ * | `intakeConcurrency` | `20` | reserved concurrency of `receive-report` (`0`: not reserved) |
+ * | `taskConcurrency` | `10` | reserved concurrency of each workflow task function (`0`: not reserved) |
+ * | `replyConcurrency` | `2` | reserved concurrency of `receive-email-reply` (`0`: not reserved) |
  *
  * The defaults synthesize anywhere; a real deployment must at least set `emailFrom`, `providerWebhookUrl` and
  * `oncallEmail`. Secrets are never configuration: they live in the Secrets Manager secret of the stateful stack.
@@ -55,6 +62,14 @@ export interface VigilConfig {
   readonly eventBusName: string;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  readonly intakeRateLimit: number;
+  readonly intakeBurstLimit: number;
+  readonly verifyRateLimit: number;
+  readonly verifyBurstLimit: number;
+  /** Reserved concurrency per function; 0 leaves it unreserved (accounts below the 1,000 default quota). */
+  readonly intakeConcurrency: number;
+  readonly taskConcurrency: number;
+  readonly replyConcurrency: number;
 }
 
 /** The context keys {@link loadConfig} reads, in documentation order. */
@@ -77,6 +92,13 @@ export const CONFIG_KEYS = [
   "eventBusName",
   "apiRateLimit",
   "apiBurstLimit",
+  "intakeRateLimit",
+  "intakeBurstLimit",
+  "verifyRateLimit",
+  "verifyBurstLimit",
+  "intakeConcurrency",
+  "taskConcurrency",
+  "replyConcurrency",
 ] as const;
 
 /** A value of one of {@link CONFIG_KEYS}, as CDK context may hold it (strings from `-c`, JSON from cdk.json). */
@@ -130,6 +152,13 @@ const ConfigInputSchema = z.object({
     .default("vigil-events"),
   apiRateLimit: z.coerce.number().positive().default(50),
   apiBurstLimit: z.coerce.number().int().positive().default(100),
+  intakeRateLimit: z.coerce.number().positive().default(50),
+  intakeBurstLimit: z.coerce.number().int().positive().default(100),
+  verifyRateLimit: z.coerce.number().positive().default(10),
+  verifyBurstLimit: z.coerce.number().int().positive().default(20),
+  intakeConcurrency: z.coerce.number().int().min(0).default(20),
+  taskConcurrency: z.coerce.number().int().min(0).default(10),
+  replyConcurrency: z.coerce.number().int().min(0).default(2),
 });
 
 /**
@@ -152,8 +181,12 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
       `Invalid Vigil configuration (CDK context):\n  emailFrom: ${c.emailFrom} is not in sesIdentityDomain ${sesIdentityDomain}`,
     );
   }
-  if (c.apiBurstLimit < c.apiRateLimit) {
-    throw new Error("Invalid Vigil configuration (CDK context):\n  apiBurstLimit: must be at least apiRateLimit");
+  for (const prefix of ["api", "intake", "verify"] as const) {
+    if (c[`${prefix}BurstLimit`] < c[`${prefix}RateLimit`]) {
+      throw new Error(
+        `Invalid Vigil configuration (CDK context):\n  ${prefix}BurstLimit: must be at least ${prefix}RateLimit`,
+      );
+    }
   }
   return {
     stage: c.stage,
@@ -176,6 +209,13 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     eventBusName: c.eventBusName,
     apiRateLimit: c.apiRateLimit,
     apiBurstLimit: c.apiBurstLimit,
+    intakeRateLimit: c.intakeRateLimit,
+    intakeBurstLimit: c.intakeBurstLimit,
+    verifyRateLimit: c.verifyRateLimit,
+    verifyBurstLimit: c.verifyBurstLimit,
+    intakeConcurrency: c.intakeConcurrency,
+    taskConcurrency: c.taskConcurrency,
+    replyConcurrency: c.replyConcurrency,
   };
 }
 

@@ -25,7 +25,7 @@ export function addVigilStacks(app: App, config: VigilConfig): VigilStacks {
     config,
     table: stateful.table,
     tableIndexNames: stateful.tableIndexNames,
-    secret: stateful.secret,
+    secrets: stateful.secrets,
     description: `Vigil ${config.stage}: API, workflows, functions, messaging, alarms`,
   });
   for (const stack of [stateful, service]) {

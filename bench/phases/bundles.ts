@@ -46,7 +46,7 @@ const LAMBDA_ENV = {
   [ENV.tableName]: "vigil",
   [ENV.caseStateMachineArn]: "arn:aws:states:eu-west-1:000000000000:stateMachine:vigil-case",
   [ENV.timerStateMachineArn]: "arn:aws:states:eu-west-1:000000000000:stateMachine:vigil-timer",
-  [ENV.secretsArn]: "arn:aws:secretsmanager:eu-west-1:000000000000:secret:vigil",
+  [ENV.intakeSecretArn]: "arn:aws:secretsmanager:eu-west-1:000000000000:secret:vigil",
   [ENV.eventBusName]: "vigil-events",
   [ENV.publicBaseUrl]: "https://vigil.example",
   [ENV.providerWebhookUrl]: "https://provider.example/webhooks",

@@ -5,6 +5,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 
@@ -23,6 +24,8 @@ export const METRICS = {
   deliveryExhausted: "DeliveryExhausted",
   /** One per SLA clock that reached 100 % of its target. */
   slaBreached: "SlaBreached",
+  /** One per configured intake secret that is not a valid `whsec_` secret (skipped; the others still verify). */
+  invalidWebhookSecret: "InvalidWebhookSecret",
 } as const;
 
 /** Props of {@link Alarms}. */
@@ -36,6 +39,8 @@ export interface AlarmsProps {
   readonly smsMonthlyLimit: number;
   /** State machines whose failed executions page the operator. */
   readonly workflows: Readonly<Record<string, sfn.IStateMachine>>;
+  /** Dead-letter queues that must stay empty: any message in one pages the operator. */
+  readonly deadLetterQueues?: Readonly<Record<string, sqs.IQueue>>;
 }
 
 /**
@@ -54,6 +59,10 @@ export class Alarms extends Construct {
   readonly slaBreached: cloudwatch.Alarm;
   /** One per workflow: any execution failed (a case the workflow could not carry to an end). */
   readonly workflowFailed: cloudwatch.Alarm[] = [];
+  /** An intake secret was skipped as invalid: a rotation went wrong, and reports signed with it are refused. */
+  readonly invalidWebhookSecret: cloudwatch.Alarm;
+  /** One per dead-letter queue: something could not be processed and waits for an operator. */
+  readonly deadLetters: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -135,6 +144,29 @@ export class Alarms extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.invalidWebhookSecret = alarm("InvalidWebhookSecret", {
+      alarmName: `vigil-${props.stage}-invalid-webhook-secret`,
+      alarmDescription:
+        "An intake secret in Secrets Manager is not whsec_ + base64 of 24–64 bytes and is skipped: reports signed with it answer 401. Fix the intake secret (infra/README.md).",
+      metric: vigilMetric(METRICS.invalidWebhookSecret, Duration.minutes(5)),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const [name, queue] of Object.entries(props.deadLetterQueues ?? {})) {
+      this.deadLetters.push(
+        alarm(`${name}DeadLetters`, {
+          alarmName: `vigil-${props.stage}-${name.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase()}-dead-letters`,
+          alarmDescription: `A ${name} invocation failed after its retries and is kept in its dead-letter queue: read it, fix the cause, and replay it.`,
+          metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: "Maximum", period: Duration.minutes(5) }),
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     for (const [name, machine] of Object.entries(props.workflows)) {
       this.workflowFailed.push(
         alarm(`${name}WorkflowFailed`, {

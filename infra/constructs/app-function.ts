@@ -47,6 +47,14 @@ export interface WorkflowRef {
  */
 export type WorkflowAccess = "start" | "stop" | "respond" | "start+stop" | "start+respond" | "start+stop+respond";
 
+/** Each Vigil secret: the variable that names it to a handler and the IAM statement id of its grant. */
+export const SECRET_NEEDS = {
+  intake: { env: ENV.intakeSecretArn, sid: "ReadIntakeSecret" },
+  providerSigning: { env: ENV.providerSecretArn, sid: "ReadProviderSigningSecret" },
+  pepper: { env: ENV.pepperSecretArn, sid: "ReadVerificationPepper" },
+} as const;
+export type SecretNeed = keyof typeof SECRET_NEEDS;
+
 /** The SES resources a sending function needs. */
 export interface EmailSending {
   readonly from: string;
@@ -77,6 +85,11 @@ export interface AppFunctionProps {
   readonly memorySize?: number;
   /** @default 10 seconds */
   readonly timeout?: Duration;
+  /**
+   * Reserved concurrency: capacity no other function can take (and a ceiling). `0` or unset leaves the function
+   * on the account's unreserved pool.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -122,6 +135,7 @@ export class AppFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency ? props.reservedConcurrency : undefined,
       role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
@@ -190,16 +204,19 @@ export class AppFunction extends NodejsFunction {
     return this.setEnv(ENV.tableName, ref.table.tableName);
   }
 
-  /** Lets the handler read the Vigil secret (GetSecretValue only). */
-  bindSecrets(secret: ISecret): this {
+  /**
+   * Lets the handler read one Vigil secret (GetSecretValue on that secret only) and names it in the variable of
+   * its need. A function is given only the secrets it uses: see {@link SECRET_NEEDS}.
+   */
+  bindSecret(secret: ISecret, need: SecretNeed): this {
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: "ReadSecrets",
+        sid: SECRET_NEEDS[need].sid,
         actions: ["secretsmanager:GetSecretValue"],
         resources: [secret.secretArn],
       }),
     );
-    return this.setEnv(ENV.secretsArn, secret.secretArn);
+    return this.setEnv(SECRET_NEEDS[need].env, secret.secretArn);
   }
 
   /** Lets the handler drive a workflow, see {@link WorkflowAccess}; sets the workflow's ARN variable. */

@@ -1,12 +1,15 @@
-import { ArnFormat, Stack } from "aws-cdk-lib";
+import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import * as ses from "aws-cdk-lib/aws-ses";
 import * as sesActions from "aws-cdk-lib/aws-ses-actions";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { acknowledgeNag } from "../nag.js";
 
 /** Props of {@link InboundEmail}. */
 export interface InboundEmailProps {
@@ -27,11 +30,16 @@ export interface InboundEmailProps {
  * Not done by CloudFormation, and therefore by the operator: activate the rule set (only one is active per
  * account and region), and point the domain's MX record at `inbound-smtp.<region>.amazonaws.com`. SNS carries
  * messages up to 150 KB; larger replies are bounced by SES, which is fine for a "YES" reply.
+ *
+ * A reply whose processing still fails after Lambda's two asynchronous retries is not lost: the invocation
+ * (with the SNS record) goes to {@link deadLetters}, an encrypted SQS queue kept 14 days, which is alarmed.
  */
 export class InboundEmail extends Construct {
   readonly topic: sns.Topic;
   readonly ruleSet: ses.ReceiptRuleSet;
   readonly rule: ses.ReceiptRule;
+  /** Failed reply invocations (Lambda's on-failure destination). */
+  readonly deadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: InboundEmailProps) {
     super(scope, id);
@@ -74,6 +82,22 @@ export class InboundEmail extends Construct {
       }),
     );
     this.topic.addSubscription(new subscriptions.LambdaSubscription(props.handler));
+
+    this.deadLetters = new sqs.Queue(this, "DeadLetters", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(
+      this.deadLetters,
+      "AwsSolutions-SQS3",
+      "This queue is itself the dead-letter destination of receive-email-reply's asynchronous invocations; it is alarmed and read by an operator, never consumed by code.",
+    );
+    props.handler.configureAsyncInvoke({
+      onFailure: new SqsDestination(this.deadLetters),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+    });
 
     this.ruleSet = new ses.ReceiptRuleSet(this, "RuleSet", { receiptRuleSetName: ruleSetName });
     this.rule = this.ruleSet.addRule("Replies", {

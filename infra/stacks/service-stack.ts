@@ -8,7 +8,6 @@ import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
-import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import * as ses from "aws-cdk-lib/aws-ses";
 import type { Construct } from "constructs";
 import { ENV } from "../../src/config/env-names.js";
@@ -20,6 +19,7 @@ import { OperatorAuth } from "../constructs/operator-auth.js";
 import { SmsGuardrails } from "../constructs/sms-guardrails.js";
 import { Workflow, workflowRef } from "../constructs/workflow.js";
 import { acknowledgeNag } from "../nag.js";
+import type { VigilSecrets } from "./stateful-stack.js";
 
 /** Props of {@link ServiceStack}. */
 export interface ServiceStackProps extends StackProps {
@@ -28,8 +28,8 @@ export interface ServiceStackProps extends StackProps {
   readonly table: ITable;
   /** Its GSI names, so grants cover exactly those indexes. */
   readonly tableIndexNames: readonly string[];
-  /** The Vigil secret (from the stateful stack). */
-  readonly secret: ISecret;
+  /** The Vigil secrets, one per need (from the stateful stack). */
+  readonly secrets: VigilSecrets;
 }
 
 /** The case workflow's task functions (entries under `functions/`); the ASL decides which it invokes. */
@@ -135,8 +135,12 @@ export class ServiceStack extends Stack {
 
     // --- Functions ------------------------------------------------------------------------------------------
     const functions = new Map<string, AppFunction>();
-    const define = (name: string, description: string, options: { timeout?: Duration } = {}) => {
-      const created = new AppFunction(this, pascalCase(name), { name, description, timeout: options.timeout });
+    const define = (
+      name: string,
+      description: string,
+      options: { timeout?: Duration; reservedConcurrency?: number } = {},
+    ) => {
+      const created = new AppFunction(this, pascalCase(name), { name, description, ...options });
       functions.set(name, created);
       return created;
     };
@@ -145,12 +149,11 @@ export class ServiceStack extends Stack {
       if (found === undefined) throw new Error(`No function "${name}" in the service stack`);
       return found;
     };
-    // What every function that writes to reporters, agents or the provider needs: the secret (webhook keys,
-    // verification pepper), email and SMS, the timer workflow (SLA clocks and webhook deliveries are timers),
-    // the event bus (lock/unlock events), and the plain settings its messages are built from.
+    // What every function that writes to reporters, agents or the provider needs: email and SMS, the timer
+    // workflow (SLA clocks and webhook deliveries are timers), the event bus (lock/unlock events), and the plain
+    // settings its messages are built from. Secrets are not part of it: each goes only where it is used.
     const messaging = (target: AppFunction) =>
       target
-        .bindSecrets(props.secret)
         .allowEmail(email)
         .allowSms(sms.sending)
         .bindStateMachine(timerRef, "start+stop")
@@ -164,10 +167,19 @@ export class ServiceStack extends Stack {
         .setEnv(ENV.oncallEscalationPhone, config.oncallEscalationPhone);
 
     // Intake also requests a lock and re-arms SLA timers when a report with new evidence merges into a case.
+    // Reserved concurrency keeps intake answering when public verify traffic or a burst elsewhere takes the
+    // account's pool (and caps what a flood of signed reports can take).
     messaging(
-      define("receive-report", "POST /v1/reports: verify the signed webhook, open or merge a case, start its workflow")
+      define(
+        "receive-report",
+        "POST /v1/reports: verify the signed webhook, open or merge a case, start its workflow",
+        {
+          reservedConcurrency: config.intakeConcurrency,
+        },
+      )
         .bindTable(table, "RW")
-        .bindStateMachine(caseRef, "start"),
+        .bindStateMachine(caseRef, "start")
+        .bindSecret(props.secrets.intake, "intake"),
     );
     // The containment sweep: requests locks still missing (a delivery, its timer, the event, a notice to the
     // reporter) and starts workflows whose start failed at intake.
@@ -185,29 +197,44 @@ export class ServiceStack extends Stack {
     define("get-case", "GET /v1/cases/{caseId}").bindTable(table, "R+append");
     define("get-case-audit", "GET /v1/cases/{caseId}/audit: events and hash-chain check").bindTable(table, "R+append");
     // Interactive functions resume waiting workflows (task tokens) and reopen cases (a new case execution).
-    for (const { name, description, timeout } of [
+    for (const { name, description, timeout, reservedConcurrency } of [
       { name: "verify-reporter", description: "GET|POST /v1/verify/{token}[/resend]: confirmation page, code, resend" },
       { name: "act-on-case", description: "POST /v1/cases/{caseId}/actions: agent actions" },
       {
         name: "receive-email-reply",
         description: "SES inbound (via SNS): a YES reply confirms the email factor",
         timeout: Duration.seconds(30),
+        // Small: anyone can mail the reply address, and nothing about a reply is urgent to the second.
+        reservedConcurrency: config.replyConcurrency,
       },
     ]) {
-      messaging(define(name, description, { timeout }).bindTable(table, "RW")).bindStateMachine(
+      messaging(define(name, description, { timeout, reservedConcurrency }).bindTable(table, "RW")).bindStateMachine(
         caseRef,
         "start+respond",
       );
     }
-    // Workflow tasks. fire-timer also delivers provider webhooks over HTTPS (no IAM), signed with the secret.
+    // Workflow tasks, each with reserved concurrency so cases keep moving whatever else runs in the account.
+    // fire-timer also delivers provider webhooks over HTTPS (no IAM), signed with the provider signing secret.
     for (const name of [...CASE_TASK_FUNCTIONS, "fire-timer"]) {
-      messaging(define(name, `Workflow task ${name}`, { timeout: Duration.seconds(30) }).bindTable(table, "RW"));
+      messaging(
+        define(name, `Workflow task ${name}`, {
+          timeout: Duration.seconds(30),
+          reservedConcurrency: config.taskConcurrency,
+        }).bindTable(table, "RW"),
+      );
     }
     // Continue-as-new of a timer execution: it starts the successor, and touches nothing else.
     define("hand-over-timer", "Workflow task hand-over-timer", { timeout: Duration.seconds(30) }).bindStateMachine(
       timerRef,
       "start",
     );
+    // Secrets by need: the pepper where codes are issued or checked, the signing secret where deliveries are
+    // signed (the timer's attempts, and the first lock attempt that containment makes inline).
+    fn("verify-reporter").bindSecret(props.secrets.pepper, "pepper");
+    fn("request-verification").bindSecret(props.secrets.pepper, "pepper");
+    for (const name of ["fire-timer", "contain-incident", "start-pending-workflows"]) {
+      fn(name).bindSecret(props.secrets.providerSigning, "providerSigning");
+    }
     // AwaitResolution answers its own callback when the case concluded while the task was starting. Granting on
     // the formatted ARN (not the machine) is what keeps this from being a function ⇄ state machine cycle.
     fn("await-resolution").bindStateMachine(caseRef, "respond");
@@ -228,7 +255,7 @@ export class ServiceStack extends Stack {
 
     // --- HTTP API --------------------------------------------------------------------------------------------
     const accessLogs = new logs.LogGroup(this, "HttpApiAccessLogs", { retention: logs.RetentionDays.ONE_MONTH });
-    new apigwv2.HttpStage(this, "HttpApiStage", {
+    const apiStage = new apigwv2.HttpStage(this, "HttpApiStage", {
       httpApi: this.httpApi,
       stageName: "$default",
       autoDeploy: true,
@@ -257,6 +284,7 @@ export class ServiceStack extends Stack {
 
     this.operatorAuth = new OperatorAuth(this, "OperatorAuth", { stage });
     const integrations = new Map<string, HttpLambdaIntegration>();
+    const createdRoutes: apigwv2.HttpRoute[] = [];
     for (const route of ROUTES) {
       let integration = integrations.get(route.fn);
       if (integration === undefined) {
@@ -269,11 +297,27 @@ export class ServiceStack extends Stack {
         integration,
         authorizer: route.access === "operator" ? this.operatorAuth.authorizer : undefined,
       });
+      if (created !== undefined) createdRoutes.push(created);
       const reason = PUBLIC_ROUTE_REASONS[route.fn];
       if (route.access === "public" && created !== undefined && reason !== undefined) {
         acknowledgeNag(created, "AwsSolutions-APIG4", reason);
       }
     }
+
+    // Route throttles: intake and the public verify routes each have their own token bucket, so anonymous verify
+    // traffic can never spend what the wallet app's reports need (the stage default covers the operator routes).
+    const stageResource = apiStage.node.defaultChild as apigwv2.CfnStage;
+    stageResource.routeSettings = Object.fromEntries(
+      ROUTES.filter((route) => route.access === "public").map((route) => [
+        `${route.method} ${route.path}`,
+        // A raw JSON map in CloudFormation (CDK does not rename its keys): the property names as CFN spells them.
+        route.fn === "receive-report"
+          ? { ThrottlingRateLimit: config.intakeRateLimit, ThrottlingBurstLimit: config.intakeBurstLimit }
+          : { ThrottlingRateLimit: config.verifyRateLimit, ThrottlingBurstLimit: config.verifyBurstLimit },
+      ]),
+    );
+    // API Gateway refuses route settings for a route key that does not exist yet.
+    for (const route of createdRoutes) apiStage.node.addDependency(route);
 
     // --- Events and email --------------------------------------------------------------------------------------
     new events.Rule(this, "StartPendingWorkflowsSchedule", {
@@ -303,6 +347,7 @@ export class ServiceStack extends Stack {
       alarmEmail: config.alarmEmail,
       smsMonthlyLimit: config.smsMonthlyLimit,
       workflows: { Case: this.caseWorkflow.stateMachine, Timer: this.timerWorkflow.stateMachine },
+      deadLetterQueues: { EmailReply: inbound.deadLetters },
     });
 
     // --- What the operator needs after deploying ------------------------------------------------------------

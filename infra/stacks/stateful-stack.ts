@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { RemovalPolicy, SecretValue, Stack, type StackProps } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
@@ -22,7 +22,21 @@ export const TABLE_INDEXES = {
 export const TTL_ATTRIBUTE = "expiresAt";
 
 /**
- * What outlives a deployment: the single table and the secret. Both are retained on stack deletion and the
+ * Vigil's secrets, one per need so each is granted only to the functions that use it: the intake secrets
+ * (receive-report), the provider signing secret (the functions that sign deliveries), the verification
+ * pepper (the functions that issue or check codes).
+ */
+export interface VigilSecrets {
+  /** `{"webhookSecrets":["whsec_…"]}`: accepted on intake, several during a rotation. Set by the operator. */
+  readonly intake: secretsmanager.ISecret;
+  /** `{"providerWebhookSecret":"whsec_…"}`: signs outbound provider webhooks. Set by the operator. */
+  readonly providerSigning: secretsmanager.ISecret;
+  /** `{"verificationPepper":"…"}`: the SMS code HMAC key. Generated. */
+  readonly pepper: secretsmanager.ISecret;
+}
+
+/**
+ * What outlives a deployment: the single table and the secrets. Both are retained on stack deletion and the
  * table has deletion protection and point-in-time recovery, so a broken service stack can be destroyed and
  * redeployed without losing a single case or audit event.
  */
@@ -31,11 +45,8 @@ export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
   /** Index names of {@link table}, for least-privilege grants. */
   readonly tableIndexNames: readonly string[] = Object.values(TABLE_INDEXES);
-  /**
-   * `{"webhookSecrets":["whsec_…"],"providerWebhookSecret":"whsec_…","verificationPepper":"…"}`.
-   * Only the pepper is generated; the operator must replace both `whsec_` placeholders (see README of infra).
-   */
-  readonly secret: secretsmanager.Secret;
+  /** Only the pepper is generated; the operator must replace both `whsec_` placeholders (see README of infra). */
+  readonly secrets: VigilSecrets;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -65,17 +76,27 @@ export class StatefulStack extends Stack {
       projectionType: dynamodb.ProjectionType.ALL,
     });
 
-    this.secret = new secretsmanager.Secret(this, "Secrets", {
-      secretName: `vigil/${props.stage}/secrets`,
-      description:
-        "Vigil secrets. Replace both whsec_ placeholders before use: webhookSecrets (intake, several during rotation) and providerWebhookSecret (outbound). verificationPepper is generated.",
+    // The placeholders are deliberately not valid base64 and handlers refuse them by name, so an unset secret
+    // fails loudly instead of accepting webhooks signed with a well-known value.
+    const operatorSet = (id: string, name: string, description: string, value: Record<string, unknown>) => {
+      const secret = new secretsmanager.Secret(this, id, {
+        secretName: `vigil/${props.stage}/${name}`,
+        description,
+        secretStringValue: SecretValue.unsafePlainText(JSON.stringify(value)),
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      acknowledgeNag(
+        secret,
+        "AwsSolutions-SMG4",
+        "Shared with the provider and rotated by overlap (several accepted at once), which a rotation Lambda cannot coordinate with the provider.",
+      );
+      return secret;
+    };
+    const pepper = new secretsmanager.Secret(this, "PepperSecret", {
+      secretName: `vigil/${props.stage}/verification-pepper`,
+      description: "Vigil: HMAC key of SMS verification codes (generated).",
       generateSecretString: {
-        // The placeholders are deliberately not valid base64, so handlers fail at cold start instead of
-        // accepting webhooks signed with a well-known secret.
-        secretStringTemplate: JSON.stringify({
-          webhookSecrets: ["whsec_REPLACE_WITH_PROVIDER_SHARED_SECRET"],
-          providerWebhookSecret: "whsec_REPLACE_WITH_OUTBOUND_SIGNING_SECRET",
-        }),
+        secretStringTemplate: JSON.stringify({}),
         generateStringKey: "verificationPepper",
         passwordLength: 64,
         excludePunctuation: true,
@@ -83,9 +104,24 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledgeNag(
-      this.secret,
+      pepper,
       "AwsSolutions-SMG4",
-      "The webhook secrets are shared with the provider and rotated by overlap (webhookSecrets holds several at once), which a rotation Lambda cannot coordinate with the provider; rotating the pepper would invalidate every outstanding verification code.",
+      "Rotating the pepper would invalidate every outstanding verification code; it never leaves the functions that issue or check codes.",
     );
+    this.secrets = {
+      intake: operatorSet(
+        "IntakeSecret",
+        "intake-webhook-secrets",
+        "Vigil: whsec_ secrets accepted on intake (webhookSecrets, several during rotation). Replace the placeholder.",
+        { webhookSecrets: ["whsec_REPLACE_WITH_PROVIDER_SHARED_SECRET"] },
+      ),
+      providerSigning: operatorSet(
+        "ProviderSigningSecret",
+        "provider-signing-secret",
+        "Vigil: whsec_ secret that signs outbound provider webhooks (providerWebhookSecret). Replace the placeholder.",
+        { providerWebhookSecret: "whsec_REPLACE_WITH_OUTBOUND_SIGNING_SECRET" },
+      ),
+      pepper,
+    };
   }
 }

@@ -6,12 +6,13 @@ import { type AppConfig, loadConfig, loadTimerWorkflowConfig } from "../config/i
 import type { Deps } from "../use-cases/deps.js";
 import { DynamoDbAccountIndex, DynamoDbCaseStore } from "./dynamodb/case-store.js";
 import { createDynamoDbClient } from "./dynamodb/client.js";
+import { DynamoDbCodeSendLog } from "./dynamodb/code-send-log.js";
 import { DynamoDbDeliveryStore } from "./dynamodb/delivery-store.js";
 import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
 import { EventBridgePublisher } from "./eventbridge/eventbridge-publisher.js";
 import { FetchWebhookTransport } from "./http/fetch-webhook-transport.js";
-import { EnvSecretSource, SecretsManagerSource } from "./secrets/secret-sources.js";
+import { ConfiguredSecretSource } from "./secrets/secret-sources.js";
 import { SesEmailSender } from "./ses/ses-email-sender.js";
 import { SfnWorkflowClient } from "./sfn/sfn-workflow-client.js";
 import { EumSmsSender } from "./sms/eum-sms-sender.js";
@@ -28,6 +29,7 @@ import { systemClock } from "./system/system-clock.js";
 export function buildDeps(config: AppConfig = loadConfig()): Deps {
   const dynamo = createDynamoDbClient();
   const table = config.tableName;
+  const metrics = new EmfMetrics();
   return {
     config,
     clock: systemClock,
@@ -37,6 +39,7 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     idempotency: new DynamoDbIdempotencyStore(dynamo, table),
     senderLimiter: new InProcessRateLimiter(),
     links: new DynamoDbVerificationLinks(dynamo, table),
+    codeSends: new DynamoDbCodeSendLog(dynamo, table),
     deliveries: new DynamoDbDeliveryStore(dynamo, table),
     email: new SesEmailSender(new SESClient({}), {
       from: config.emailFrom,
@@ -53,8 +56,8 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     }),
     events: config.eventBusName ? new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName) : null,
     transport: new FetchWebhookTransport(),
-    secrets: config.secretsArn ? new SecretsManagerSource(config.secretsArn) : new EnvSecretSource(process.env),
-    metrics: new EmfMetrics(),
+    secrets: new ConfiguredSecretSource({ env: process.env, clock: systemClock, metrics }),
+    metrics,
   };
 }
 

@@ -6,8 +6,14 @@ export const ENV = {
   tableName: "VIGIL_TABLE_NAME",
   caseStateMachineArn: "VIGIL_CASE_STATE_MACHINE_ARN",
   timerStateMachineArn: "VIGIL_TIMER_STATE_MACHINE_ARN",
-  /** Secrets Manager secret (JSON: webhookSecrets[], providerWebhookSecret, verificationPepper). On AWS. */
-  secretsArn: "VIGIL_SECRETS_ARN",
+  /**
+   * One Secrets Manager secret per need, on AWS; each is set (and granted) only on the functions that use it.
+   * Intake: `{"webhookSecrets":["whsec_…"]}` (receive-report). Provider signing: `{"providerWebhookSecret":
+   * "whsec_…"}` (the functions that sign deliveries). Pepper: `{"verificationPepper":"…"}` (codes).
+   */
+  intakeSecretArn: "VIGIL_INTAKE_SECRET_ARN",
+  providerSecretArn: "VIGIL_PROVIDER_SECRET_ARN",
+  pepperSecretArn: "VIGIL_PEPPER_SECRET_ARN",
   /** Comma-separated `whsec_` secrets accepted on intake (local / when no secrets ARN). */
   webhookSecrets: "VIGIL_WEBHOOK_SECRETS",
   providerWebhookSecret: "VIGIL_PROVIDER_WEBHOOK_SECRET",

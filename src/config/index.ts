@@ -13,7 +13,6 @@ const ConfigSchema = z.object({
   tableName: z.string().min(3),
   caseStateMachineArn: optional,
   timerStateMachineArn: optional,
-  secretsArn: optional,
   publicBaseUrl: z.url().default("http://127.0.0.1:3000"),
   emailFrom: z.string().default("Vigil Security <security@vigil.example>"),
   emailReplyTo: optional,
@@ -40,7 +39,6 @@ export interface AppConfig {
   tableName: string;
   caseStateMachineArn?: string;
   timerStateMachineArn?: string;
-  secretsArn?: string;
   publicBaseUrl: string;
   emailFrom: string;
   emailReplyTo?: string;

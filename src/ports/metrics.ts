@@ -13,7 +13,9 @@ export interface Metrics {
       /** A message failed on a channel (permanently, or once more before a retry). */
       | "MessageFailed"
       /** The containment sweep found a lock-required case with no lock requested and requested it. */
-      | "LockSwept",
+      | "LockSwept"
+      | "InvalidWebhookSecret"
+      | "EmailReplyRejected",
     value?: number,
   ): void;
 }

@@ -7,14 +7,18 @@ export const MAX_INBOUND_EMAIL_CHARS = 256 * 1024;
 const VerdictStatus = z.string().max(32);
 
 /**
- * A received email as the reply use case takes it: the raw MIME and the receiving server's SPF,
- * DKIM and DMARC verdicts. The local `/_local/inbound-email` endpoint accepts this shape directly.
+ * A received email as the reply use case takes it: the raw MIME, the receiving server's SPF, DKIM and
+ * DMARC verdicts, the `From` mailboxes as the receiving server parsed them (SES `mail.commonHeaders.from`:
+ * a second, independent reading the reply's own `From` must agree with), and the envelope recipients
+ * (SES `receipt.recipients`: which `replies+<nonce>@` address the reply was delivered to).
  * `envelopeFrom` (the SMTP `MAIL FROM`) is accepted for parity with SES but not decisive: DMARC
  * authenticates the `From` header, and forwarders rewrite the envelope (SRS).
  */
 export const InboundEmailSchema = z.object({
   rawMime: z.string().min(1).max(MAX_INBOUND_EMAIL_CHARS),
   verdicts: z.object({ spf: VerdictStatus, dkim: VerdictStatus, dmarc: VerdictStatus }),
+  sesFrom: z.array(z.string().max(998)).max(50).default([]),
+  recipients: z.array(z.string().max(320)).max(50).default([]),
   envelopeFrom: z.string().max(512).optional(),
 });
 export type InboundEmail = z.infer<typeof InboundEmailSchema>;
@@ -29,13 +33,22 @@ const Verdict = z.object({ status: VerdictStatus }).loose();
 export const SesReceivedNotificationSchema = z
   .object({
     notificationType: z.literal("Received"),
-    mail: z.object({ source: z.string().max(512).optional() }).loose(),
+    mail: z
+      .object({
+        source: z.string().max(512).optional(),
+        commonHeaders: z
+          .object({ from: z.array(z.string()).optional() })
+          .loose()
+          .optional(),
+      })
+      .loose(),
     receipt: z
       .object({
         spfVerdict: Verdict,
         dkimVerdict: Verdict,
         dmarcVerdict: Verdict,
         action: z.object({ encoding: z.string().optional() }).loose().optional(),
+        recipients: z.array(z.string()).optional(),
       })
       .loose(),
     content: z
@@ -45,7 +58,7 @@ export const SesReceivedNotificationSchema = z
   })
   .loose()
   .transform(
-    (notification): InboundEmail => ({
+    (notification): z.input<typeof InboundEmailSchema> => ({
       rawMime:
         notification.receipt.action?.encoding?.toUpperCase() === "BASE64"
           ? Buffer.from(notification.content, "base64").toString("utf8")
@@ -55,6 +68,8 @@ export const SesReceivedNotificationSchema = z
         dkim: notification.receipt.dkimVerdict.status,
         dmarc: notification.receipt.dmarcVerdict.status,
       },
+      sesFrom: notification.mail.commonHeaders?.from ?? [],
+      recipients: notification.receipt.recipients ?? [],
       envelopeFrom: notification.mail.source,
     }),
   )

@@ -9,7 +9,7 @@ import {
 } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
-import { mintCode, mintLink } from "./challenges.js";
+import { countCodeSend, mintCode, mintLink, mintReplyAddress } from "./challenges.js";
 import type { Deps } from "./deps.js";
 import { makeSendGuidanceFor } from "./guidance.js";
 import { lockRequestChange, makeFollowLockRequest, notifyLockApplied, notifyLockRequested } from "./locks.js";
@@ -182,6 +182,7 @@ export function makeRequestVerification(deps: Deps) {
     if (!needed.length) return;
     const now = deps.clock.now();
     const verifyUrl = needed.includes("email") ? await mintLink(deps, item, "verify_reporter") : undefined;
+    const replyTo = needed.includes("email") ? await mintReplyAddress(deps, item) : undefined;
     const sms = needed.includes("sms") ? await mintCode(deps, item, now) : null;
     let claimed: Array<"email" | "sms"> = [];
     const marked = await mutate(input.caseId, (current) => {
@@ -202,6 +203,8 @@ export function makeRequestVerification(deps: Deps) {
         events: [{ type: "message.sent", actor: "vigil", detail: { kind: "verification_request", channels: claimed } }],
       };
     });
+    // The first code counts toward its number's limit across cases (never refused: the workflow needs it).
+    if (sms && claimed.includes("sms")) await countCodeSend(deps, marked.reporter.phone as string, now, false);
     const sends = {
       email: () =>
         sendToChannels(
@@ -210,6 +213,8 @@ export function makeRequestVerification(deps: Deps) {
           "verification_request",
           { verifyUrl, expiresMinutes: 30, smsCodeSent: smsPlanned },
           "email",
+          undefined,
+          replyTo,
         ),
       sms: () => sendToChannels(deps, marked, "verification_code", { code: sms?.code, expiresMinutes: 10 }, "sms"),
     };

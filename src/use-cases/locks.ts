@@ -2,7 +2,7 @@ import { nextAttempt } from "../domain/delivery-schedule.js";
 import { nextLockState, scopesFor, unlockDecision } from "../domain/lock-policy.js";
 import type { Policy } from "../domain/policy.js";
 import { meet, startContainment } from "../domain/sla.js";
-import { parseSecret, signPayload } from "../domain/standard-webhooks.js";
+import { signPayload } from "../domain/standard-webhooks.js";
 import { ActionNotAllowedError, ConflictError, NotFoundError } from "../errors/index.js";
 import type { Delivery } from "../ports/delivery-store.js";
 import type { TimerInput } from "../ports/workflow-client.js";
@@ -338,7 +338,6 @@ export function makeFireDelivery(deps: Deps, options: { notifyReporter?: boolean
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   const rearm = makeRearmSlaTimer(deps);
-  let providerKey: Promise<Uint8Array> | undefined;
 
   const fire = async (
     timer: TimerInput,
@@ -422,12 +421,8 @@ export function makeFireDelivery(deps: Deps, options: { notifyReporter?: boolean
   ): Promise<{ status: number | null; retryAfter?: string; error?: string }> {
     const url = deps.config.providerWebhookUrl;
     if (!url) return { status: null };
-    providerKey ??= deps.secrets.load().then((secrets) => parseSecret(secrets.providerWebhookSecret));
-    const key = await providerKey.catch((error: unknown) => {
-      // Do not keep a failed load: the next attempt (or the workflow's retry) loads again.
-      providerKey = undefined;
-      throw error;
-    });
+    // Cached a few minutes by the source; a failed load is not kept (the workflow's retry loads again).
+    const key = await deps.secrets.providerSigningKey();
     const timestampSeconds = Math.floor(now / 1000);
     // The body is the event, fixed at creation: every attempt carries the same bytes.
     const body = JSON.stringify({ type: delivery.type, timestamp: delivery.createdAt, data: delivery.payload });

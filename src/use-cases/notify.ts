@@ -135,6 +135,7 @@ export async function sendToChannels(
   vars: MessageVars,
   only?: "email" | "sms",
   incidentType: IncidentType = item.incidentType,
+  replyTo?: string,
 ): Promise<void> {
   const message = renderMessage({
     kind,
@@ -148,7 +149,13 @@ export async function sendToChannels(
   const sends: Promise<void>[] = [];
   if (item.channels.email && only !== "sms") {
     sends.push(
-      deps.email.send({ to: item.reporter.email, subject: message.subject, text: message.text, html: message.html }),
+      deps.email.send({
+        to: item.reporter.email,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        ...(replyTo ? { replyTo } : {}),
+      }),
     );
     deps.metrics.count("EmailSent");
   }

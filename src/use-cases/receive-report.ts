@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { isActive, lockDue, mergeReport, openCase, reportedTypes } from "../domain/case.js";
-import { parseSecret, verifyWebhook } from "../domain/standard-webhooks.js";
+import { verifyWebhook } from "../domain/standard-webhooks.js";
 import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors/index.js";
 import type { WebhookRecord } from "../ports/idempotency-store.js";
 import type { Case } from "../schemas/case.js";
@@ -16,7 +16,7 @@ import { makeRearmSlaTimer } from "./sla-timer.js";
 export interface ReceiveReportInput {
   headers: { id?: string; timestamp?: string; signature?: string };
   rawBody: string;
-  /** Who sent it (source IP), for the per-sender limit. */
+  /** The source IP, for the per-sender limit (with the secret that verified the signature). */
   sender: string;
 }
 
@@ -40,7 +40,9 @@ const ACCOUNT_LIMIT_PER_HOUR = 20;
  * Accepts a signed incident report: the first step of every case.
  *
  * Input: the Standard Webhooks headers, the raw body, the sender. Output: the case it opened or joined.
- * 1. Verify the signature against every active secret (±300 s on the clock); limit the sender.
+ * 1. Verify the signature against every active secret (±300 s on the clock); limit the sender,
+ *    identified by the secret that verified the signature and the source IP (the provider's backend
+ *    is one IP for every report, so the IP alone would pool unrelated senders).
  * 2. Parse and validate the body (nothing has been written yet).
  * 3. Claim the webhook id: a repeat with the same body answers the same case (`duplicate`).
  * 4. Claim the account: the first open case holds it; a new report for it joins that case (`merged`).
@@ -57,18 +59,15 @@ export function makeReceiveReport(deps: Deps) {
   const requestLock = makeRequestLock(deps);
   const rearmSlaTimer = makeRearmSlaTimer(deps);
   const sendGuidance = makeSendGuidanceFor(deps, mutate);
-  let secretKeys: Promise<Uint8Array[]> | undefined;
-  const loadKeys = () => {
-    secretKeys ??= deps.secrets.load().then((secrets) => secrets.webhookSecrets.map(parseSecret));
-    return secretKeys;
-  };
 
   return async (input: ReceiveReportInput): Promise<ReceiveReportOutput> => {
     const now = deps.clock.now();
+    // Cached a few minutes by the source (a rotation reaches warm instances); a failed load is not kept.
+    const keys = await deps.secrets.webhookKeys();
     const verdict = verifyWebhook({
       headers: input.headers,
       body: input.rawBody,
-      secrets: await loadKeys(),
+      secrets: keys.map(({ key }) => key),
       nowSeconds: Math.floor(now / 1000),
     });
     if (!verdict.ok) throw new UnauthorizedError(REJECTIONS[verdict.reason]);
@@ -79,7 +78,7 @@ export function makeReceiveReport(deps: Deps) {
     }
 
     const sender = await deps.senderLimiter.hit(
-      `sender:${input.sender}`,
+      `sender:${keys[verdict.keyIndex]?.fingerprint}:${input.sender}`,
       SENDER_LIMIT.requests,
       SENDER_LIMIT.windowSeconds,
       now,

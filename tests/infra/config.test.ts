@@ -30,6 +30,13 @@ describe("parseConfig", () => {
       eventBusName: "vigil-events",
       apiRateLimit: 50,
       apiBurstLimit: 100,
+      intakeRateLimit: 50,
+      intakeBurstLimit: 100,
+      verifyRateLimit: 10,
+      verifyBurstLimit: 20,
+      intakeConcurrency: 20,
+      taskConcurrency: 10,
+      replyConcurrency: 2,
     });
   });
 

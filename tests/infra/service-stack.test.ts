@@ -29,11 +29,10 @@ const OWN_LOGS_AND_TRACES = [
   "xray:PutTraceSegments",
 ];
 const TASK_RESPONSES = ["states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess"];
-/** Secret, email, SMS, timers and events: what every function that writes to people gets (besides the table). */
+/** Email, SMS, timers and events: what every function that writes to people gets (besides the table). */
 const MESSAGING = [
   ...OWN_LOGS_AND_TRACES,
   "events:PutEvents",
-  "secretsmanager:GetSecretValue",
   "ses:SendEmail",
   "sms-voice:SendTextMessage",
   "states:StartExecution",
@@ -219,7 +218,7 @@ describe("ServiceStack", () => {
       const actions = actionsOfFunction(vigil.service, template, name);
 
       // Assess
-      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE].sort());
+      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE, "secretsmanager:GetSecretValue"].sort());
       expect(resourcesOf(vigil.service, template, name, "states:StartExecution").sort()).toEqual(
         [CASE_MACHINE_ARN, TIMER_MACHINE_ARN].sort(),
       );
@@ -267,7 +266,7 @@ describe("ServiceStack", () => {
       const actions = actionsOfFunction(vigil.service, template, name);
 
       // Assess
-      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE].sort());
+      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE, "secretsmanager:GetSecretValue"].sort());
       expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([TIMER_MACHINE_ARN]);
       expect(resourcesOf(vigil.service, template, name, "states:StopExecution")).toEqual([TIMER_EXECUTIONS]);
       expect(resourcesOf(vigil.service, template, name, "secretsmanager:GetSecretValue")).toHaveLength(1);
@@ -285,26 +284,27 @@ describe("ServiceStack", () => {
       expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([TIMER_MACHINE_ARN]);
     });
 
-    it.each(["verify-reporter", "act-on-case", "receive-email-reply"])(
-      "let %s answer case workflow callbacks, reopen cases and manage timers",
-      (name) => {
-        // Prepare
-        const fnName = name;
+    it.each([
+      ["verify-reporter", ["secretsmanager:GetSecretValue"]],
+      ["act-on-case", []],
+      ["receive-email-reply", ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"]],
+    ])("let %s answer case workflow callbacks, reopen cases and manage timers", (name, own) => {
+      // Prepare
+      const fnName = name;
 
-        // Act
-        const actions = actionsOfFunction(vigil.service, template, fnName);
+      // Act
+      const actions = actionsOfFunction(vigil.service, template, fnName);
 
-        // Assess
-        expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE, ...TASK_RESPONSES].sort());
-        for (const action of TASK_RESPONSES) {
-          expect(resourcesOf(vigil.service, template, fnName, action)).toEqual([CASE_MACHINE_ARN]);
-        }
-        expect(resourcesOf(vigil.service, template, fnName, "states:StartExecution").sort()).toEqual(
-          [CASE_MACHINE_ARN, TIMER_MACHINE_ARN].sort(),
-        );
-        expect(resourcesOf(vigil.service, template, fnName, "states:StopExecution")).toEqual([TIMER_EXECUTIONS]);
-      },
-    );
+      // Assess
+      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE, ...TASK_RESPONSES, ...own].sort());
+      for (const action of TASK_RESPONSES) {
+        expect(resourcesOf(vigil.service, template, fnName, action)).toEqual([CASE_MACHINE_ARN]);
+      }
+      expect(resourcesOf(vigil.service, template, fnName, "states:StartExecution").sort()).toEqual(
+        [CASE_MACHINE_ARN, TIMER_MACHINE_ARN].sort(),
+      );
+      expect(resourcesOf(vigil.service, template, fnName, "states:StopExecution")).toEqual([TIMER_EXECUTIONS]);
+    });
 
     it("let only await-resolution among the tasks answer case callbacks, by ARN rather than by reference", () => {
       // Prepare
@@ -539,8 +539,12 @@ describe("ServiceStack", () => {
 
       // Assess
       expect([...custom.keys()].sort()).toEqual(
-        [METRICS.deliveryExhausted, METRICS.slaBreached, METRICS.smsSent].sort(),
+        [METRICS.deliveryExhausted, METRICS.slaBreached, METRICS.smsSent, METRICS.invalidWebhookSecret].sort(),
       );
+      expect(custom.get(METRICS.invalidWebhookSecret)).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: "GreaterThanThreshold",
+      });
       expect(custom.get(METRICS.smsSent)).toMatchObject({
         Threshold: 10,
         Period: 3600,

@@ -66,29 +66,4 @@ describe("StatefulStack", () => {
     // Every key attribute is a string, which is what the key module writes.
     expect(table?.Properties.AttributeDefinitions.every((attribute) => attribute.AttributeType === "S")).toBe(true);
   });
-
-  it("retains a secret whose generated JSON has the three keys the handlers read", () => {
-    // Prepare
-    const template = vigil.statefulTemplate;
-
-    // Act
-    const secrets = Object.values(template.findResources("AWS::SecretsManager::Secret")) as {
-      DeletionPolicy: string;
-      Properties: { Name: string; GenerateSecretString: { SecretStringTemplate: string; GenerateStringKey: string } };
-    }[];
-
-    // Assess
-    expect(secrets).toHaveLength(1);
-    const [secret] = secrets;
-    expect(secret?.DeletionPolicy).toBe("Retain");
-    expect(secret?.Properties.Name).toBe("vigil/test/secrets");
-    const generated = secret?.Properties.GenerateSecretString;
-    const template_ = JSON.parse(generated?.SecretStringTemplate ?? "{}") as Record<string, unknown>;
-    expect(Object.keys({ ...template_, [generated?.GenerateStringKey ?? ""]: "x" }).sort()).toEqual([
-      "providerWebhookSecret",
-      "verificationPepper",
-      "webhookSecrets",
-    ]);
-    expect(template_.webhookSecrets).toEqual([expect.stringMatching(/^whsec_/)]);
-  });
 });

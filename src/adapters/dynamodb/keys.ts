@@ -10,6 +10,8 @@ export const keys = {
   webhook: (webhookId: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: "WEBHOOK" }),
   link: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: "LINK" }),
   delivery: (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: "DELIVERY" }),
+  /** SMS code sends to one number across cases; the id is a keyed hash of the number (never the number). */
+  codeSends: (destinationKey: string) => ({ pk: `SMSDEST#${destinationKey}`, sk: "SENDS" }),
   byStatus: (status: string) => `STATUS#${status}`,
   /** Sorts by due time; cases with no running clock sort last. */
   byDue: (nearestDue: string | null, caseId: string) => `${nearestDue ?? "9999"}#${caseId}`,

@@ -4,13 +4,13 @@ import type { MessageFailureReason } from "../../domain/message-failure.js";
 import { ConflictError, MessageUndeliverableError } from "../../errors/index.js";
 import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
 import type { Clock } from "../../ports/clock.js";
+import type { CodeSendLog } from "../../ports/code-send-log.js";
 import type { Delivery, DeliveryStore } from "../../ports/delivery-store.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-store.js";
 import type { Email, EmailSender, SmsSender } from "../../ports/messaging.js";
 import type { Metrics } from "../../ports/metrics.js";
 import type { EventPublisher, WebhookTransport } from "../../ports/provider-gateway.js";
-import type { SecretSource, Secrets } from "../../ports/secrets.js";
 import type { VerificationLink, VerificationLinks } from "../../ports/verification-links.js";
 import type { TimerInput, WorkflowClient } from "../../ports/workflow-client.js";
 import type { AuditEvent, Case } from "../../schemas/case.js";
@@ -121,6 +121,19 @@ export class InMemoryVerificationLinks implements VerificationLinks {
   }
 }
 
+export class InMemoryCodeSendLog implements CodeSendLog {
+  readonly items = new Map<string, { sends: number[]; version: number }>();
+  async get(destinationKey: string) {
+    const item = this.items.get(destinationKey);
+    return item ? copy(item) : { sends: [], version: 0 };
+  }
+  async put(destinationKey: string, sends: number[], expectedVersion: number) {
+    if ((this.items.get(destinationKey)?.version ?? 0) !== expectedVersion) return false;
+    this.items.set(destinationKey, { sends: [...sends], version: expectedVersion + 1 });
+    return true;
+  }
+}
+
 export class InMemoryDeliveryStore implements DeliveryStore {
   readonly deliveries = new Map<string, Delivery>();
   async createIfAbsent(delivery: Delivery) {
@@ -220,12 +233,8 @@ export function fakeIds(clock: Clock): IdGenerator {
   };
 }
 
-export class StaticSecretSource implements SecretSource {
-  constructor(readonly secrets: Secrets) {}
-  async load() {
-    return this.secrets;
-  }
-}
+/** Fixed secrets for tests, validated like the real ones. */
+export { StaticSecretSource } from "../secrets/secret-sources.js";
 
 export class RecordingEventPublisher implements EventPublisher {
   readonly events: Array<{ type: string; detail: Record<string, unknown> }> = [];

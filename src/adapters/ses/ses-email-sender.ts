@@ -15,12 +15,13 @@ export class SesEmailSender implements EmailSender {
    *   SES's text can name the recipient). @throws TransientError for everything worth retrying.
    */
   async send(email: Email): Promise<void> {
+    const replyTo = email.replyTo ?? this.options.replyTo;
     try {
       await this.client.send(
         new SendEmailCommand({
           Source: this.options.from,
           Destination: { ToAddresses: [email.to] },
-          ReplyToAddresses: this.options.replyTo ? [this.options.replyTo] : undefined,
+          ReplyToAddresses: replyTo ? [replyTo] : undefined,
           ConfigurationSetName: this.options.configurationSet,
           Message: {
             Subject: { Data: email.subject, Charset: "UTF-8" },

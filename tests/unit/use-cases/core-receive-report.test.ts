@@ -576,7 +576,7 @@ describe("receiveReport", () => {
       // Prepare
       const next = formatSecret(new Uint8Array(randomBytes(32)));
       const secrets = [TEST_WEBHOOK_SECRET, next];
-      deps.secrets = new StaticSecretSource({ ...(await deps.secrets.load()), webhookSecrets: secrets });
+      deps.secrets = new StaticSecretSource({ ...deps.secrets.secrets, webhookSecrets: secrets });
       receive = makeReceiveReport(deps);
 
       // Act
@@ -589,7 +589,7 @@ describe("receiveReport", () => {
     it("rejects the retired secret when only the new one is active", async () => {
       // Prepare
       const next = formatSecret(new Uint8Array(randomBytes(32)));
-      deps.secrets = new StaticSecretSource({ ...(await deps.secrets.load()), webhookSecrets: [next] });
+      deps.secrets = new StaticSecretSource({ ...deps.secrets.secrets, webhookSecrets: [next] });
       receive = makeReceiveReport(deps);
 
       // Act

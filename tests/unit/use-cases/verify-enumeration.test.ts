@@ -119,7 +119,7 @@ describe("makeVerifyReporter (no enumeration)", () => {
     }
 
     // Assess
-    expect(submits[0]).toEqual(["links.get", "cases.get", "secrets.load"]);
+    expect(submits[0]).toEqual(["links.get", "cases.get", "secrets.verificationPepper"]);
     expect(views[0]).toEqual(["links.get", "cases.get"]);
     expect(resends[0]).toEqual(["links.get", "cases.get"]);
     for (const list of [submits, views, resends]) expect(new Set(list.map((calls) => calls.join(","))).size).toBe(1);
