@@ -224,10 +224,10 @@ export class ServiceStack extends Stack {
       );
     }
     // Continue-as-new of a timer execution: it starts the successor, and touches nothing else.
-    define("hand-over-timer", "Workflow task hand-over-timer", { timeout: Duration.seconds(30) }).bindStateMachine(
-      timerRef,
-      "start",
-    );
+    define("hand-over-timer", "Workflow task hand-over-timer", {
+      timeout: Duration.seconds(30),
+      reservedConcurrency: config.taskConcurrency,
+    }).bindStateMachine(timerRef, "start");
     // Secrets by need: the pepper where codes are issued or checked, the signing secret where deliveries are
     // signed (the timer's attempts, and the first lock attempt that containment makes inline).
     fn("verify-reporter").bindSecret(props.secrets.pepper, "pepper");
