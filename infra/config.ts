@@ -21,6 +21,9 @@ import * as z from "zod";
  * | `oncallEscalationPhone` | — | E.164 number of the second contact (SMS); with neither set the exhaustion is only recorded |
  * | `publicBaseUrl` | — | base URL of the links in emails; the HTTP API's own URL when unset |
  * | `helpBaseUrl` | — | the provider's help pages, linked from guidance; unset means no links |
+ * | `supportUrl` | `helpBaseUrl` | the provider's support contact, linked from messages and pages |
+ * | `brandName` | `Wallet Security` | who "we" are in every message to reporters |
+ * | `consoleUrl` | `<publicBaseUrl>/console` | the operator console; on-call pages link to `<consoleUrl>/cases/{caseId}` |
  * | `smsOriginationIdentity` | — | End User Messaging phone number / pool / sender id (id or ARN); the account default when unset |
  * | `smsAllowedCountries` | `US` | ISO 3166-1 alpha-2 countries SMS may go to; every other country is blocked |
  * | `smsMonthlyLimit` | `1000` | expected SMS messages per month; the volume alarm fires at 1 % of it within one hour |
@@ -55,6 +58,9 @@ export interface VigilConfig {
   readonly oncallEscalationPhone?: string;
   readonly publicBaseUrl?: string;
   readonly helpBaseUrl?: string;
+  readonly supportUrl?: string;
+  readonly brandName?: string;
+  readonly consoleUrl?: string;
   readonly smsOriginationIdentity?: string;
   readonly smsAllowedCountries: readonly string[];
   readonly smsMonthlyLimit: number;
@@ -85,6 +91,9 @@ export const CONFIG_KEYS = [
   "oncallEscalationPhone",
   "publicBaseUrl",
   "helpBaseUrl",
+  "supportUrl",
+  "brandName",
+  "consoleUrl",
   "smsOriginationIdentity",
   "smsAllowedCountries",
   "smsMonthlyLimit",
@@ -142,6 +151,9 @@ const ConfigInputSchema = z.object({
   ),
   publicBaseUrl: optional(httpsUrl),
   helpBaseUrl: optional(httpsUrl),
+  supportUrl: optional(httpsUrl),
+  brandName: optional(z.string().trim().min(1).max(60)),
+  consoleUrl: optional(httpsUrl),
   smsOriginationIdentity: optional(z.string().min(1)),
   smsAllowedCountries: countryList.default(["US"]),
   smsMonthlyLimit: z.coerce.number().int().positive().default(1000),
@@ -202,6 +214,9 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     oncallEscalationPhone: c.oncallEscalationPhone,
     publicBaseUrl: c.publicBaseUrl,
     helpBaseUrl: c.helpBaseUrl,
+    supportUrl: c.supportUrl,
+    brandName: c.brandName,
+    consoleUrl: c.consoleUrl,
     smsOriginationIdentity: c.smsOriginationIdentity,
     smsAllowedCountries: [...new Set(c.smsAllowedCountries)],
     smsMonthlyLimit: c.smsMonthlyLimit,

@@ -3,13 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
 import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
 import { type ScheduledItem, VirtualClock } from "./clock.js";
 import { createGateway, type HttpLambda, lambdaContext } from "./gateway.js";
+import { localOperators, SHORTHAND_AGENT } from "./operators.js";
 import { Outbox } from "./outbox.js";
 import { ProviderSink } from "./provider-sink.js";
 import { ROUTES } from "./routes.js";
@@ -57,7 +58,14 @@ export interface LocalRuntime {
   outbox: Outbox;
   sink: ProviderSink;
   faults: Faults;
-  config: { webhookSecrets: string[]; providerWebhookSecret: string; operatorToken: string; dataDir: string };
+  config: {
+    webhookSecrets: string[];
+    providerWebhookSecret: string;
+    operatorToken: string;
+    /** Who may call the operator API (tokens left out). */
+    operators: Array<{ agent: string; groups: string[] }>;
+    dataDir: string;
+  };
   close(): Promise<void>;
 }
 
@@ -80,7 +88,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const webhookSecrets = (env.VIGIL_WEBHOOK_SECRETS ?? DEV_DEFAULTS.webhookSecret).split(",").map((s) => s.trim());
   const providerWebhookSecret = env.VIGIL_PROVIDER_WEBHOOK_SECRET ?? DEV_DEFAULTS.providerWebhookSecret;
-  const operatorToken = env.VIGIL_OPERATOR_TOKEN ?? DEV_DEFAULTS.operatorToken;
+  const operators = localOperators(
+    { operators: env.VIGIL_OPERATORS, operatorToken: env.VIGIL_OPERATOR_TOKEN },
+    DEV_DEFAULTS.operatorToken,
+  );
+  // The shorthand token when it is accepted, else the first configured operator's.
+  const operatorToken =
+    operators.find((entry) => entry.agent === SHORTHAND_AGENT)?.token ?? (operators[0]?.token as string);
 
   // 1. DynamoDB (dynalite, LevelDB under the data dir so a second start reuses the data).
   const dynamo = dynalite({ path: join(dataDir, "dynamodb"), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -169,7 +183,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.emailReplyTo]: "replies@vigil.local",
     [ENV.oncallEmail]: env.VIGIL_ONCALL_EMAIL ?? DEV_DEFAULTS.oncallEmail,
     [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
+    [ENV.consoleUrl]: env.VIGIL_CONSOLE_URL ?? `${url}/console`,
   });
+  for (const name of [ENV.brandName, ENV.supportUrl] as const) {
+    if (env[name]) process.env[name] = env[name];
+  }
   if (env.VIGIL_ONCALL_PHONE) process.env[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
   // The second contact (escalation exhausted) has a local default so the flow shows in the inbox; "" switches it off.
   process.env[ENV.oncallEscalationEmail] = env.VIGIL_ONCALL_ESCALATION_EMAIL ?? DEV_DEFAULTS.oncallEscalationEmail;
@@ -194,7 +212,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // 7. Continue the executions a previous run left in flight, before serving any request.
   await sfn.resumeAll();
   const sink = new ProviderSink(providerWebhookSecret, () => clock.now(), join(dataDir, "provider-webhooks.jsonl"));
-  const gateway = createGateway({ handlers: httpHandlers, operatorToken, now: () => clock.now() });
+  const gateway = createGateway({ handlers: httpHandlers, operators, now: () => clock.now() });
   const { createLocalRoutes } = await import("./local-routes.js");
   const localRoutes = createLocalRoutes({ clock, outbox, sink, faults, sfn, events: sinks.events, taskHandlers });
   api.off("request", starting);
@@ -251,7 +269,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     outbox,
     sink,
     faults,
-    config: { webhookSecrets, providerWebhookSecret, operatorToken, dataDir },
+    config: {
+      webhookSecrets,
+      providerWebhookSecret,
+      operatorToken,
+      operators: operators.map(({ agent, groups }) => ({ agent, groups: [...groups] })),
+      dataDir,
+    },
     async close() {
       sweeper?.cancel();
       await new Promise<void>((resolve) => {
@@ -280,38 +304,57 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
 }
 
-/** Creates the single table with both GSIs if it is not there yet (a second start reuses it). */
+/**
+ * Creates the single table with its GSIs if it is not there yet (a second start reuses it, adding the
+ * search indexes to a data dir made before they existed).
+ */
 async function ensureTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: REGION,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
-  try {
-    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
-    return;
-  } catch {
-    // Absent: create it below.
-  }
   const s = (name: string) => ({ AttributeName: name, AttributeType: "S" as const });
-  const index = (name: string) => ({
+  const index = (name: string, projection: "ALL" | "KEYS_ONLY" = "ALL") => ({
     IndexName: name,
     KeySchema: [
       { AttributeName: `${name}pk`, KeyType: "HASH" as const },
       { AttributeName: `${name}sk`, KeyType: "RANGE" as const },
     ],
-    Projection: { ProjectionType: "ALL" as const },
+    Projection: { ProjectionType: projection },
   });
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((gsi) => gsi.IndexName));
+    for (const name of ["gsi3", "gsi4"].filter((gsi) => !present.has(gsi))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: TABLE_NAME,
+          AttributeDefinitions: [s(`${name}pk`), s(`${name}sk`)],
+          GlobalSecondaryIndexUpdates: [{ Create: { ...index(name, "KEYS_ONLY") } }],
+        }),
+      );
+    }
+    client.destroy();
+    return;
+  } catch (error) {
+    if ((error as Error).name !== "ResourceNotFoundException") throw error;
+  }
   await client.send(
     new CreateTableCommand({
       TableName: TABLE_NAME,
       BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [s("pk"), s("sk"), s("gsi1pk"), s("gsi1sk"), s("gsi2pk"), s("gsi2sk")],
+      AttributeDefinitions: [
+        s("pk"),
+        s("sk"),
+        ...["gsi1", "gsi2", "gsi3", "gsi4"].flatMap((name) => [s(`${name}pk`), s(`${name}sk`)]),
+      ],
       KeySchema: [
         { AttributeName: "pk", KeyType: "HASH" },
         { AttributeName: "sk", KeyType: "RANGE" },
       ],
-      GlobalSecondaryIndexes: [index("gsi1"), index("gsi2")],
+      // As infra/stacks/stateful-stack.ts: the search indexes hold keys only (no clear-text email).
+      GlobalSecondaryIndexes: [index("gsi1"), index("gsi2"), index("gsi3", "KEYS_ONLY"), index("gsi4", "KEYS_ONLY")],
     }),
   );
   client.destroy();

@@ -213,8 +213,7 @@ export function makeRequestVerification(deps: Deps) {
           "verification_request",
           { verifyUrl, expiresMinutes: 30, smsCodeSent: smsPlanned },
           "email",
-          undefined,
-          replyTo,
+          { replyTo },
         ),
       sms: () => sendToChannels(deps, marked, "verification_code", { code: sms?.code, expiresMinutes: 10 }, "sms"),
     };

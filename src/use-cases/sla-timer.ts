@@ -1,5 +1,6 @@
+import { consoleCaseUrl } from "../config/index.js";
 import { isActive } from "../domain/case.js";
-import { renderMessage } from "../domain/messages/index.js";
+import { type OncallEvent, renderMessage } from "../domain/messages/index.js";
 import { raisePriority } from "../domain/priority.js";
 import { dueFires, nextFireAt, type SlaContext, type SlaFire } from "../domain/sla.js";
 import type { TimerInput } from "../ports/workflow-client.js";
@@ -143,7 +144,13 @@ export function makeFireSlaTimer(deps: Deps) {
       if (fire.kind === "exhausted") deps.metrics.count("SlaEscalationExhausted");
       else if (fire.kind !== "warning") deps.metrics.count("SlaBreached");
       try {
-        const vars = { reason: `${fire.clock} ${describe(fire, deps)}`, clock: fire.clock };
+        const vars = {
+          reason: `${CLOCK_WORDS[fire.clock]} ${describe(fire, deps)}`,
+          clock: fire.clock,
+          event: ({ warning: "warning", breach: "breach", escalation: "repeat", exhausted: "escalation" } as const)[
+            fire.kind
+          ],
+        };
         if (fire.kind === "exhausted") await pageSecondContact(deps, updated, vars);
         else await notifyOncall(deps, updated, vars);
       } catch (error) {
@@ -170,6 +177,13 @@ export function makeFireSlaTimer(deps: Deps) {
   };
 }
 
+/** Clock names as people read them on a page ("first response", not `firstResponse`). */
+const CLOCK_WORDS: Record<SlaFire["clock"], string> = {
+  containment: "containment",
+  firstResponse: "first response",
+  resolution: "resolution",
+};
+
 function describe(fire: SlaFire, deps: Pick<Deps, "config">): string {
   if (fire.kind === "warning") return `at ${Math.round((fire.fraction ?? 0) * 100)} % of its target`;
   if (fire.kind === "exhausted") {
@@ -193,7 +207,7 @@ function secondContact(deps: Pick<Deps, "config">): Array<"email" | "sms"> {
 async function pageSecondContact(
   deps: Pick<Deps, "email" | "sms" | "config">,
   item: Case,
-  vars: { reason: string; clock: string },
+  vars: { reason: string; clock: string; event?: OncallEvent },
 ): Promise<void> {
   const { oncallEscalationEmail: email, oncallEscalationPhone: phone } = deps.config;
   if (!email && !phone) return;
@@ -202,7 +216,7 @@ async function pageSecondContact(
     incidentType: item.incidentType,
     locale: "en",
     caseRef: item.caseId,
-    vars: { ...vars, priority: item.priority, caseUrl: `${deps.config.publicBaseUrl}/v1/cases/${item.caseId}` },
+    vars: { ...vars, priority: item.priority, caseUrl: consoleCaseUrl(deps.config, item.caseId) },
     smsSafe: true,
   });
   const sends: Promise<void>[] = [];
