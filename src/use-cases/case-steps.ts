@@ -38,7 +38,12 @@ export function makeAcknowledgeReport(deps: Deps) {
           },
     );
     await notify(item.caseId, "acknowledgement", {
-      vars: { priority: item.priority, lockRequested: item.lock.scopes.length > 0, reopened: input.generation > 1 },
+      vars: {
+        priority: item.priority,
+        lockRequested: item.lock.scopes.length > 0,
+        reopened: input.generation > 1,
+        seedPhraseRedacted: item.seedPhraseRedacted ?? false,
+      },
     });
     await rearm(item.caseId);
     return planFor(item, deps.clock.now(), deps.config.policy);

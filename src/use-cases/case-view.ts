@@ -32,6 +32,8 @@ export interface CaseView {
   reporter: { email: string; phone?: string; locale: string };
   /** The reporter's own words, with any e-mail address or phone number in them masked. */
   description?: string;
+  /** A seed phrase was removed from a report before it was stored: treat it as burnt. */
+  seedPhraseRedacted: boolean;
   signals: Case["signals"];
   channels: Case["channels"];
   verification: {
@@ -171,6 +173,7 @@ export function toCaseView(item: Case, events: readonly AuditEvent[]): CaseView 
       locale: item.reporter.locale,
     },
     ...(item.description !== undefined ? { description: scrub.text(item.description) } : {}),
+    seedPhraseRedacted: item.seedPhraseRedacted ?? false,
     signals: { ...item.signals },
     channels: { ...item.channels },
     verification: {
