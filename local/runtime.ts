@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
@@ -20,6 +20,7 @@ const REGION = "eu-west-1";
 const ACCOUNT = "000000000000";
 export const TABLE_NAME = "vigil";
 const SWEEP_MS = 5 * 60_000;
+const ANCHOR_MS = 5 * 60_000;
 
 /** Development defaults: they work out of the box and are printed at start. Never use them in production. */
 export const DEV_DEFAULTS = {
@@ -139,8 +140,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
+    // A case workflow that ends is a case concluded: anchor its audit head at once (an EventBridge rule on AWS).
+    onExecutionEnd: ({ stateMachineName }) => {
+      if (stateMachineName === "vigil-case") runAnchor();
+    },
   });
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
+
+  // The audit anchor (`functions/anchor-audit.ts`), run on the schedule and at case closure; tracked like a task.
+  const runAnchor = (): Promise<void> => {
+    const anchor = taskHandlers.get("anchor-audit");
+    if (!anchor) return Promise.resolve();
+    const running = Promise.resolve(anchor({}, lambdaContext("vigil-anchor-audit"))).then(
+      () => undefined,
+      (error: unknown) => log(`anchor failed: ${(error as Error).name}`),
+    );
+    inFlight.add(running);
+    return running.finally(() => inFlight.delete(running));
+  };
 
   // 5. The handlers' environment, exactly the variables CDK sets on AWS (plus SDK endpoints).
   Object.assign(process.env, {
@@ -168,7 +185,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.emailReplyTo]: "replies@vigil.local",
     [ENV.oncallEmail]: env.VIGIL_ONCALL_EMAIL ?? DEV_DEFAULTS.oncallEmail,
     [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
+    // Audit anchors: an Ed25519 key and an append-only folder under the data dir (KMS and S3 on AWS).
+    [ENV.anchorDir]: join(dataDir, "audit"),
   });
+  delete process.env[ENV.anchorKeyId];
+  delete process.env[ENV.anchorBucket];
   if (env.VIGIL_ONCALL_PHONE) process.env[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
   await ensureTable(dynamoUrl);
 
@@ -217,6 +238,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     { label: "start-pending-workflows" },
   );
 
+  // 9. Anchor the audit trail every 5 virtual minutes (an EventBridge schedule on AWS).
+  let anchorer = clock.schedule(
+    clock.now() + ANCHOR_MS,
+    function repeat(): Promise<void> {
+      anchorer = clock.schedule(clock.now() + ANCHOR_MS, repeat, { label: "anchor-audit" });
+      return runAnchor();
+    },
+    { label: "anchor-audit" },
+  );
+
   const portOf = (address: string) => Number(new URL(address).port);
   const ports: RuntimePorts = {
     api: portOf(url),
@@ -237,6 +268,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     config: { webhookSecrets, providerWebhookSecret, operatorToken, dataDir },
     async close() {
       sweeper.cancel();
+      anchorer.cancel();
       await new Promise<void>((resolve) => {
         api.close(() => resolve());
         api.closeAllConnections();
@@ -263,20 +295,40 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
 }
 
-/** Creates the single table with both GSIs if it is not there yet (a second start reuses it). */
+/** Creates the single table with its GSIs if it is not there yet (a second start reuses it, adding a missing gsi3). */
 async function ensureTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: REGION,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
-  try {
-    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
-    return;
-  } catch {
-    // Absent: create it below.
-  }
   const s = (name: string) => ({ AttributeName: name, AttributeType: "S" as const });
+  // The audit-head index (gsi3) projects only what the anchor reads.
+  const auditHeads = {
+    IndexName: "gsi3",
+    KeySchema: [
+      { AttributeName: "gsi3pk", KeyType: "HASH" as const },
+      { AttributeName: "gsi3sk", KeyType: "RANGE" as const },
+    ],
+    Projection: { ProjectionType: "INCLUDE" as const, NonKeyAttributes: ["auditSeq", "auditHead"] },
+  };
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    // A data dir from before the anchor: add its index.
+    if (!Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === "gsi3")) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: TABLE_NAME,
+          AttributeDefinitions: [s("gsi3pk"), s("gsi3sk")],
+          GlobalSecondaryIndexUpdates: [{ Create: auditHeads }],
+        }),
+      );
+    }
+    client.destroy();
+    return;
+  } catch (error) {
+    if ((error as Error).name !== "ResourceNotFoundException") throw error;
+  }
   const index = (name: string) => ({
     IndexName: name,
     KeySchema: [
@@ -289,12 +341,21 @@ async function ensureTable(endpoint: string): Promise<void> {
     new CreateTableCommand({
       TableName: TABLE_NAME,
       BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [s("pk"), s("sk"), s("gsi1pk"), s("gsi1sk"), s("gsi2pk"), s("gsi2sk")],
+      AttributeDefinitions: [
+        s("pk"),
+        s("sk"),
+        s("gsi1pk"),
+        s("gsi1sk"),
+        s("gsi2pk"),
+        s("gsi2sk"),
+        s("gsi3pk"),
+        s("gsi3sk"),
+      ],
       KeySchema: [
         { AttributeName: "pk", KeyType: "HASH" },
         { AttributeName: "sk", KeyType: "RANGE" },
       ],
-      GlobalSecondaryIndexes: [index("gsi1"), index("gsi2")],
+      GlobalSecondaryIndexes: [index("gsi1"), index("gsi2"), auditHeads],
     }),
   );
   client.destroy();

@@ -25,6 +25,11 @@ function caseItem(item: Case, version: number): Record<string, AttributeValue> {
     priority: s(item.priority),
     gsi1pk: s(keys.byStatus(item.status)),
     gsi1sk: s(keys.byDue(queueDue(item), item.caseId)),
+    // The audit anchor finds changed heads here (gsi3), without reading the case document.
+    gsi3pk: s(keys.auditHeadShard(item.caseId)),
+    gsi3sk: s(keys.auditHeadOrder(item.updatedAt, item.caseId)),
+    auditSeq: n(item.audit.seq),
+    auditHead: s(item.audit.head),
   };
   if (!item.workflow.started) {
     attributes.gsi2pk = s(keys.pendingStart);
