@@ -26,6 +26,7 @@ import * as z from "zod";
  * | `eventBusName` | `vigil-events` | custom EventBridge bus for provider integrations (unique per account and region) |
  * | `apiRateLimit` | `50` | HTTP API steady-state requests per second (stage default) |
  * | `apiBurstLimit` | `100` | HTTP API burst (stage default) |
+ * | `anchorRetentionDays` | `365` | Object Lock (compliance) retention of each audit anchor; cannot be shortened once written |
  *
  * The defaults synthesize anywhere; a real deployment must at least set `emailFrom`, `providerWebhookUrl` and
  * `oncallEmail`. Secrets are never configuration: they live in the Secrets Manager secret of the stateful stack.
@@ -51,6 +52,7 @@ export interface VigilConfig {
   readonly eventBusName: string;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  readonly anchorRetentionDays: number;
 }
 
 /** The context keys {@link loadConfig} reads, in documentation order. */
@@ -71,6 +73,7 @@ export const CONFIG_KEYS = [
   "eventBusName",
   "apiRateLimit",
   "apiBurstLimit",
+  "anchorRetentionDays",
 ] as const;
 
 /** A value of one of {@link CONFIG_KEYS}, as CDK context may hold it (strings from `-c`, JSON from cdk.json). */
@@ -120,6 +123,7 @@ const ConfigInputSchema = z.object({
     .default("vigil-events"),
   apiRateLimit: z.coerce.number().positive().default(50),
   apiBurstLimit: z.coerce.number().int().positive().default(100),
+  anchorRetentionDays: z.coerce.number().int().min(1).max(36500).default(365),
 });
 
 /**
@@ -164,6 +168,7 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     eventBusName: c.eventBusName,
     apiRateLimit: c.apiRateLimit,
     apiBurstLimit: c.apiBurstLimit,
+    anchorRetentionDays: c.anchorRetentionDays,
   };
 }
 

@@ -30,6 +30,7 @@ describe("parseConfig", () => {
       eventBusName: "vigil-events",
       apiRateLimit: 50,
       apiBurstLimit: 100,
+      anchorRetentionDays: 365,
     });
   });
 

@@ -19,7 +19,7 @@ describe("Vigil app (full synth)", () => {
 
     // Assess
     const functions = Object.values(template.findResources("AWS::Lambda::Function"));
-    expect(functions).toHaveLength(17);
+    expect(functions).toHaveLength(19);
     for (const fn of functions) {
       const assetDir = join(outdir, `asset.${(fn.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, "")}`);
       expect(existsSync(join(assetDir, "index.mjs"))).toBe(true);
