@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -247,6 +247,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     { label: "anchor-audit" },
   );
+
+  // Where tools such as `npm run audit -- verify` find the running runtime's table.
+  writeFileSync(join(dataDir, "local-endpoints.json"), `${JSON.stringify({ api: url, dynamodb: dynamoUrl })}\n`);
 
   const portOf = (address: string) => Number(new URL(address).port);
   const ports: RuntimePorts = {
