@@ -10,7 +10,10 @@ describe("Vigil app (full synth)", () => {
   const outdir = mkdtempSync(join(tmpdir(), "vigil-full-synth-"));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it("bundles every function and passes cdk-nag and the built-in CloudFormation validation", () => {
+  // esbuild bundles 19 functions synchronously: minutes on a loaded 2-core machine.
+  it("bundles every function and passes cdk-nag and the built-in CloudFormation validation", {
+    timeout: 300_000,
+  }, () => {
     // Prepare
     const vigil = synthesizeVigil({}, { fast: false, outdir });
 
