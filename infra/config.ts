@@ -38,6 +38,7 @@ import * as z from "zod";
  * | `intakeConcurrency` | `20` | reserved concurrency of `receive-report` (`0`: not reserved) |
  * | `taskConcurrency` | `10` | reserved concurrency of each workflow task function (`0`: not reserved) |
  * | `replyConcurrency` | `2` | reserved concurrency of `receive-email-reply` (`0`: not reserved) |
+ * | `anchorRetentionDays` | `365` | Object Lock (compliance) retention of each audit anchor; cannot be shortened once written |
  *
  * The defaults synthesize anywhere; a real deployment must at least set `emailFrom`, `providerWebhookUrl` and
  * `oncallEmail`. Secrets are never configuration: they live in the Secrets Manager secret of the stateful stack.
@@ -76,6 +77,7 @@ export interface VigilConfig {
   readonly intakeConcurrency: number;
   readonly taskConcurrency: number;
   readonly replyConcurrency: number;
+  readonly anchorRetentionDays: number;
 }
 
 /** The context keys {@link loadConfig} reads, in documentation order. */
@@ -108,6 +110,7 @@ export const CONFIG_KEYS = [
   "intakeConcurrency",
   "taskConcurrency",
   "replyConcurrency",
+  "anchorRetentionDays",
 ] as const;
 
 /** A value of one of {@link CONFIG_KEYS}, as CDK context may hold it (strings from `-c`, JSON from cdk.json). */
@@ -171,6 +174,7 @@ const ConfigInputSchema = z.object({
   intakeConcurrency: z.coerce.number().int().min(0).default(20),
   taskConcurrency: z.coerce.number().int().min(0).default(10),
   replyConcurrency: z.coerce.number().int().min(0).default(2),
+  anchorRetentionDays: z.coerce.number().int().min(1).max(36500).default(365),
 });
 
 /**
@@ -231,6 +235,7 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     intakeConcurrency: c.intakeConcurrency,
     taskConcurrency: c.taskConcurrency,
     replyConcurrency: c.replyConcurrency,
+    anchorRetentionDays: c.anchorRetentionDays,
   };
 }
 

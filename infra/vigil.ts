@@ -18,7 +18,8 @@ export function addVigilStacks(app: App, config: VigilConfig): VigilStacks {
   const stateful = new StatefulStack(app, `Vigil-${config.stage}-Stateful`, {
     env,
     stage: config.stage,
-    description: `Vigil ${config.stage}: retained state (DynamoDB table, secrets)`,
+    anchorRetentionDays: config.anchorRetentionDays,
+    description: `Vigil ${config.stage}: retained state (DynamoDB table, secrets, audit anchors)`,
   });
   const service = new ServiceStack(app, `Vigil-${config.stage}-Service`, {
     env,
@@ -26,6 +27,7 @@ export function addVigilStacks(app: App, config: VigilConfig): VigilStacks {
     table: stateful.table,
     tableIndexNames: stateful.tableIndexNames,
     secrets: stateful.secrets,
+    anchorKey: stateful.anchorKey,
     description: `Vigil ${config.stage}: API, workflows, functions, messaging, alarms`,
   });
   for (const stack of [stateful, service]) {

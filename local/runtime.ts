@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -21,6 +21,7 @@ const REGION = "eu-west-1";
 const ACCOUNT = "000000000000";
 export const TABLE_NAME = "vigil";
 const SWEEP_MS = 5 * 60_000;
+const ANCHOR_MS = 5 * 60_000;
 
 /** Development defaults: they work out of the box and are printed at start. Never use them in production. */
 export const DEV_DEFAULTS = {
@@ -154,8 +155,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
+    // A case workflow that ends is a case concluded: anchor its audit head at once (an EventBridge rule on AWS).
+    onExecutionEnd: ({ stateMachineName }) => {
+      if (stateMachineName === "vigil-case") runAnchor();
+    },
   });
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
+
+  // The audit anchor (`functions/anchor-audit.ts`), run on the schedule and at case closure; tracked like a task.
+  const runAnchor = (): Promise<void> => {
+    const anchor = taskHandlers.get("anchor-audit");
+    if (!anchor) return Promise.resolve();
+    const running = Promise.resolve(anchor({}, lambdaContext("vigil-anchor-audit"))).then(
+      () => undefined,
+      (error: unknown) => log(`anchor failed: ${(error as Error).name}`),
+    );
+    inFlight.add(running);
+    return running.finally(() => inFlight.delete(running));
+  };
 
   // 5. The handlers' environment, exactly the variables CDK sets on AWS (plus SDK endpoints).
   Object.assign(process.env, {
@@ -184,7 +201,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.oncallEmail]: env.VIGIL_ONCALL_EMAIL ?? DEV_DEFAULTS.oncallEmail,
     [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
     [ENV.consoleUrl]: env.VIGIL_CONSOLE_URL ?? `${url}/console`,
+    // Audit anchors: an Ed25519 key and an append-only folder under the data dir (KMS and S3 on AWS).
+    [ENV.anchorDir]: join(dataDir, "audit"),
   });
+  delete process.env[ENV.anchorKeyId];
+  delete process.env[ENV.anchorBucket];
   for (const name of [ENV.brandName, ENV.supportUrl] as const) {
     if (env[name]) process.env[name] = env[name];
   }
@@ -252,6 +273,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   scheduleSweep();
 
+  // 9. Anchor the audit trail every 5 virtual minutes (an EventBridge schedule on AWS).
+  let anchorer = clock.schedule(
+    clock.now() + ANCHOR_MS,
+    function repeat(): Promise<void> {
+      anchorer = clock.schedule(clock.now() + ANCHOR_MS, repeat, { label: "anchor-audit" });
+      return runAnchor();
+    },
+    { label: "anchor-audit" },
+  );
+
+  // Where tools such as `npm run audit -- verify` find the running runtime's table.
+  writeFileSync(join(dataDir, "local-endpoints.json"), `${JSON.stringify({ api: url, dynamodb: dynamoUrl })}\n`);
+
   const portOf = (address: string) => Number(new URL(address).port);
   const ports: RuntimePorts = {
     api: portOf(url),
@@ -278,6 +312,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     async close() {
       sweeper?.cancel();
+      anchorer.cancel();
       await new Promise<void>((resolve) => {
         api.close(() => resolve());
         api.closeAllConnections();
@@ -306,7 +341,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
 /**
  * Creates the single table with its GSIs if it is not there yet (a second start reuses it, adding the
- * search indexes to a data dir made before they existed).
+ * indexes a data dir made before them lacks).
  */
 async function ensureTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({
@@ -315,23 +350,33 @@ async function ensureTable(endpoint: string): Promise<void> {
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   const s = (name: string) => ({ AttributeName: name, AttributeType: "S" as const });
-  const index = (name: string, projection: "ALL" | "KEYS_ONLY" = "ALL") => ({
+  // As infra/stacks/stateful-stack.ts: the search indexes hold keys only (no clear-text email); the
+  // audit-head index projects only what the anchor reads.
+  const projections: Record<string, { ProjectionType: "ALL" | "KEYS_ONLY" | "INCLUDE"; NonKeyAttributes?: string[] }> =
+    {
+      gsi1: { ProjectionType: "ALL" },
+      gsi2: { ProjectionType: "ALL" },
+      gsi3: { ProjectionType: "KEYS_ONLY" },
+      gsi4: { ProjectionType: "KEYS_ONLY" },
+      gsi5: { ProjectionType: "INCLUDE", NonKeyAttributes: ["auditSeq", "auditHead"] },
+    };
+  const index = (name: string) => ({
     IndexName: name,
     KeySchema: [
       { AttributeName: `${name}pk`, KeyType: "HASH" as const },
       { AttributeName: `${name}sk`, KeyType: "RANGE" as const },
     ],
-    Projection: { ProjectionType: projection },
+    Projection: projections[name],
   });
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
     const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((gsi) => gsi.IndexName));
-    for (const name of ["gsi3", "gsi4"].filter((gsi) => !present.has(gsi))) {
+    for (const name of Object.keys(projections).filter((gsi) => !present.has(gsi))) {
       await client.send(
         new UpdateTableCommand({
           TableName: TABLE_NAME,
           AttributeDefinitions: [s(`${name}pk`), s(`${name}sk`)],
-          GlobalSecondaryIndexUpdates: [{ Create: { ...index(name, "KEYS_ONLY") } }],
+          GlobalSecondaryIndexUpdates: [{ Create: index(name) }],
         }),
       );
     }
@@ -347,14 +392,13 @@ async function ensureTable(endpoint: string): Promise<void> {
       AttributeDefinitions: [
         s("pk"),
         s("sk"),
-        ...["gsi1", "gsi2", "gsi3", "gsi4"].flatMap((name) => [s(`${name}pk`), s(`${name}sk`)]),
+        ...Object.keys(projections).flatMap((name) => [s(`${name}pk`), s(`${name}sk`)]),
       ],
       KeySchema: [
         { AttributeName: "pk", KeyType: "HASH" },
         { AttributeName: "sk", KeyType: "RANGE" },
       ],
-      // As infra/stacks/stateful-stack.ts: the search indexes hold keys only (no clear-text email).
-      GlobalSecondaryIndexes: [index("gsi1"), index("gsi2"), index("gsi3", "KEYS_ONLY"), index("gsi4", "KEYS_ONLY")],
+      GlobalSecondaryIndexes: Object.keys(projections).map(index),
     }),
   );
   client.destroy();

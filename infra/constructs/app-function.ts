@@ -4,9 +4,11 @@ import { Duration } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import type { IEventBus } from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { LogLevel, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { ENV, type EnvName } from "../../src/config/env-names.js";
@@ -202,6 +204,70 @@ export class AppFunction extends NodejsFunction {
       }),
     );
     return this.setEnv(ENV.tableName, ref.table.tableName);
+  }
+
+  /**
+   * The table for a function that the public can reach (verify page, email replies): reads, and PutItem /
+   * UpdateItem only on items whose partition key starts with one of `prefixes` (IAM `dynamodb:LeadingKeys`).
+   * No DeleteItem and no BatchWriteItem (which can delete): such a function can never remove a case, an audit
+   * event or an idempotency record, nor write outside the partitions it serves (ADR 0007).
+   */
+  bindTableNarrow(ref: TableRef, prefixes: readonly string[]): this {
+    const arns = [ref.table.tableArn, ...ref.indexNames.map((index) => `${ref.table.tableArn}/index/${index}`)];
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "TableRead",
+        actions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"],
+        resources: arns,
+      }),
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "TableWriteOwnPartitions",
+        actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+        resources: [ref.table.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": prefixes.map((prefix) => `${prefix}*`) } },
+      }),
+    );
+    return this.setEnv(ENV.tableName, ref.table.tableName);
+  }
+
+  /** Lets the handler sign audit anchors with the KMS key (`kms:Sign` only): give it to the anchor function alone. */
+  bindAnchorSigning(key: IKey): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ sid: "SignAnchors", actions: ["kms:Sign"], resources: [key.keyArn] }),
+    );
+    return this.setEnv(ENV.anchorKeyId, key.keyArn);
+  }
+
+  /** Lets the handler read the anchor key's public half (`kms:GetPublicKey`), to verify anchors. */
+  bindAnchorPublicKey(key: IKey): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ sid: "ReadAnchorPublicKey", actions: ["kms:GetPublicKey"], resources: [key.keyArn] }),
+    );
+    return this.setEnv(ENV.anchorKeyId, key.keyArn);
+  }
+
+  /**
+   * The anchor bucket: `read` lists and gets anchors; `append` also puts new ones. Never DeleteObject or any
+   * retention/legal-hold action: Object Lock in compliance mode would refuse them anyway.
+   */
+  bindAnchorBucket(bucket: IBucket, access: "read" | "append"): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ sid: "ListAnchors", actions: ["s3:ListBucket"], resources: [bucket.bucketArn] }),
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: access === "read" ? "ReadAnchors" : "ReadAppendAnchors",
+        actions: access === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject"],
+        resources: [bucket.arnForObjects("anchors/*")],
+      }),
+    );
+    this.acknowledgeWildcard(
+      bucket.arnForObjects("anchors/*"),
+      "Anchor objects are named by their sequence number at run time; the wildcard covers only the anchors/ prefix of the Object Lock bucket.",
+    );
+    return this.setEnv(ENV.anchorBucket, bucket.bucketName);
   }
 
   /**

@@ -8,6 +8,7 @@ import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
+import * as s3 from "aws-cdk-lib/aws-s3";
 import * as ses from "aws-cdk-lib/aws-ses";
 import type { Construct } from "constructs";
 import { ENV } from "../../src/config/env-names.js";
@@ -19,7 +20,7 @@ import { OperatorAuth } from "../constructs/operator-auth.js";
 import { SmsGuardrails } from "../constructs/sms-guardrails.js";
 import { Workflow, workflowRef } from "../constructs/workflow.js";
 import { acknowledgeNag } from "../nag.js";
-import type { VigilSecrets } from "./stateful-stack.js";
+import { anchorBucketName, type VigilSecrets } from "./stateful-stack.js";
 
 /** Props of {@link ServiceStack}. */
 export interface ServiceStackProps extends StackProps {
@@ -30,6 +31,8 @@ export interface ServiceStackProps extends StackProps {
   readonly tableIndexNames: readonly string[];
   /** The Vigil secrets, one per need (from the stateful stack). */
   readonly secrets: VigilSecrets;
+  /** Signs audit anchors (from the stateful stack). */
+  readonly anchorKey: kms.IKey;
 }
 
 /** The case workflow's task functions (entries under `functions/`); the ASL decides which it invokes. */
@@ -65,7 +68,16 @@ export const ROUTES = [
     access: "operator",
   },
   { method: apigwv2.HttpMethod.GET, path: "/v1/stats/sla", fn: "get-sla-stats", access: "operator" },
+  { method: apigwv2.HttpMethod.GET, path: "/v1/audit/verify", fn: "verify-audit", access: "operator" },
+  { method: apigwv2.HttpMethod.GET, path: "/v1/audit/public-key", fn: "verify-audit", access: "operator" },
 ] as const;
+
+/**
+ * Partitions the publicly reachable writers (verify-reporter, receive-email-reply) may put or update: cases
+ * (and their audit events, which share the partition), verification links, account claims (a reopen) and
+ * lock deliveries (an unlock after verification). Not webhook idempotency records; nothing may be deleted.
+ */
+export const PUBLIC_WRITER_PARTITIONS = ["CASE#", "LINK#", "ACCOUNT#", "DELIVERY#", "SMSDEST#"] as const;
 
 /** Why each public route may go without an API Gateway authorizer (the cdk-nag APIG4 acknowledgement). */
 const PUBLIC_ROUTE_REASONS: Record<string, string> = {
@@ -217,7 +229,23 @@ export class ServiceStack extends Stack {
     // Reading a case first flushes its audit outbox (conditional PutItems of already-decided events).
     define("get-case", "GET /v1/cases/{caseId}").bindTable(table, "R+append");
     define("get-case-audit", "GET /v1/cases/{caseId}/audit: events and hash-chain check").bindTable(table, "R+append");
+    const anchorBucket = s3.Bucket.fromBucketName(this, "AnchorBucket", anchorBucketName(stage));
+    // The audit anchor is the only holder of kms:Sign; it reads heads from the index and appends to the bucket.
+    define("anchor-audit", "Every 5 minutes and at case closure: sign changed audit heads into an anchor", {
+      timeout: Duration.seconds(60),
+    })
+      .bindTable(table, "R")
+      .bindAnchorSigning(props.anchorKey)
+      .bindAnchorBucket(anchorBucket, "append");
+    define("verify-audit", "GET /v1/audit/verify, /v1/audit/public-key: check every case against the anchors", {
+      timeout: Duration.seconds(29),
+    })
+      .bindTable(table, "R")
+      .bindAnchorPublicKey(props.anchorKey)
+      .bindAnchorBucket(anchorBucket, "read");
     // Interactive functions resume waiting workflows (task tokens) and reopen cases (a new case execution).
+    // The two the public reaches (verify page, email replies) write only the partitions they serve and never
+    // delete (ADR 0008); act-on-case is behind the operator authorizer and frees accounts (DeleteItem).
     for (const { name, description, timeout, reservedConcurrency } of [
       { name: "verify-reporter", description: "GET|POST /v1/verify/{token}[/resend]: confirmation page, code, resend" },
       { name: "act-on-case", description: "POST /v1/cases/{caseId}/actions: agent actions" },
@@ -229,10 +257,10 @@ export class ServiceStack extends Stack {
         reservedConcurrency: config.replyConcurrency,
       },
     ]) {
-      messaging(define(name, description, { timeout, reservedConcurrency }).bindTable(table, "RW")).bindStateMachine(
-        caseRef,
-        "start+respond",
-      );
+      const created = define(name, description, { timeout, reservedConcurrency });
+      if (name === "act-on-case") created.bindTable(table, "RW");
+      else created.bindTableNarrow(table, PUBLIC_WRITER_PARTITIONS);
+      messaging(created).bindStateMachine(caseRef, "start+respond");
     }
     // Workflow tasks, each with reserved concurrency so cases keep moving whatever else runs in the account.
     // fire-timer also delivers provider webhooks over HTTPS (no IAM), signed with the provider signing secret.
@@ -343,6 +371,25 @@ export class ServiceStack extends Stack {
     for (const route of createdRoutes) apiStage.node.addDependency(route);
 
     // --- Events and email --------------------------------------------------------------------------------------
+    new events.Rule(this, "AnchorAuditSchedule", {
+      description: "Signs the audit heads that changed into an anchor (tamper evidence outside the table)",
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(fn("anchor-audit"), { retryAttempts: 2 })],
+    });
+    // A case workflow ends when its case concludes: anchor at once (Standard workflows publish their status
+    // changes to the default bus).
+    new events.Rule(this, "AnchorAuditOnCaseEnd", {
+      description: "Anchors the audit trail as soon as a case workflow ends (the case closed)",
+      eventPattern: {
+        source: ["aws.states"],
+        detailType: ["Step Functions Execution Status Change"],
+        detail: {
+          stateMachineArn: [caseRef.stateMachineArn],
+          status: ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"],
+        },
+      },
+      targets: [new targets.LambdaFunction(fn("anchor-audit"), { retryAttempts: 2 })],
+    });
     new events.Rule(this, "StartPendingWorkflowsSchedule", {
       description: "Restarts case workflows whose start was recorded but not confirmed",
       schedule: events.Schedule.rate(Duration.minutes(1)),
@@ -383,6 +430,11 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, "TimerStateMachineArn", { value: this.timerWorkflow.stateMachine.stateMachineArn });
     new CfnOutput(this, "SmsProtectConfigurationId", { value: sms.sending.protectConfigurationId });
     new CfnOutput(this, "AlarmTopicArn", { value: alarms.topic.topicArn });
+    new CfnOutput(this, "AnchorBucketName", { value: anchorBucket.bucketName });
+    new CfnOutput(this, "AnchorKeyArn", {
+      value: props.anchorKey.keyArn,
+      description: "Public key for third parties: aws kms get-public-key --key-id <value>",
+    });
     new CfnOutput(this, "InboundReplyAddress", { value: config.inboundReplyAddress });
     new CfnOutput(this, "InboundReceiptRuleSet", {
       value: inbound.ruleSet.receiptRuleSetName,

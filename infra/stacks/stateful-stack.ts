@@ -1,5 +1,7 @@
-import { RemovalPolicy, SecretValue, Stack, type StackProps } from "aws-cdk-lib";
+import { Aws, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { acknowledgeNag } from "../nag.js";
@@ -8,6 +10,8 @@ import { acknowledgeNag } from "../nag.js";
 export interface StatefulStackProps extends StackProps {
   /** Stage name, used in the secret's name. */
   readonly stage: string;
+  /** Object Lock retention of each audit anchor, in days (compliance mode: nobody can shorten it). */
+  readonly anchorRetentionDays: number;
 }
 
 /** Names of the table's global secondary indexes; the service stack grants on exactly these. */
@@ -20,7 +24,16 @@ export const TABLE_INDEXES = {
   casesByAccount: "gsi3",
   /** Keys only: cases by the keyed hash of the reporter's email; no clear-text email enters an index. */
   casesByReporterEmail: "gsi4",
+  /** Case audit heads by last change (`gsi5pk` = shard, `gsi5sk` = updatedAt + id), for the audit anchor. */
+  auditHeads: "gsi5",
 } as const;
+
+/**
+ * The anchor bucket's name, from pseudo parameters both stacks resolve alike: the service stack addresses the
+ * bucket by name instead of by a cross-stack reference, so its grants on `anchors/*` stay readable in the
+ * template (and in the cdk-nag acknowledgement).
+ */
+export const anchorBucketName = (stage: string) => `vigil-${stage}-anchors-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 
 /** Attribute that DynamoDB TTL reads (epoch seconds). Reads must still filter expired items: TTL lags. */
 export const TTL_ATTRIBUTE = "expiresAt";
@@ -51,6 +64,10 @@ export class StatefulStack extends Stack {
   readonly tableIndexNames: readonly string[] = Object.values(TABLE_INDEXES);
   /** Only the pepper is generated; the operator must replace both `whsec_` placeholders (see README of infra). */
   readonly secrets: VigilSecrets;
+  /** Signs audit anchors (ECC_NIST_P256, SIGN_VERIFY). Only the anchor function is granted `kms:Sign`. */
+  readonly anchorKey: kms.Key;
+  /** Holds the audit anchors under Object Lock in compliance mode (ADR 0008). */
+  readonly anchorBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -79,6 +96,37 @@ export class StatefulStack extends Stack {
       sortKey: { name: "gsi2sk", type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // Only the head: the anchor reads seq and hash of each changed case, never the case document.
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_INDEXES.auditHeads,
+      partitionKey: { name: "gsi5pk", type: dynamodb.AttributeType.STRING },
+      sortKey: { name: "gsi5sk", type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: ["auditSeq", "auditHead"],
+    });
+
+    // The anchor key and bucket are state: anchors signed by a deleted key, or deleted with a stack, prove nothing.
+    this.anchorKey = new kms.Key(this, "AnchorKey", {
+      description: `Vigil ${props.stage}: signs audit anchors (kms:Sign for the anchor function only)`,
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.anchorBucket = new s3.Bucket(this, "AnchorBucket", {
+      bucketName: anchorBucketName(props.stage),
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.anchorRetentionDays)),
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      this.anchorBucket,
+      "AwsSolutions-S1",
+      "Only the anchor function writes here, once per anchor, under Object Lock in compliance mode: no object can be changed or deleted, so access logs would record nothing the objects themselves do not prove. Enable CloudTrail S3 data events for reads if the provider wants them.",
+    );
 
     // The search indexes project keys only: the case document (with the reporter's email) stays in the table.
     // CloudFormation adds one GSI per stack update: an existing table gets them over two deployments (infra/README.md).

@@ -42,6 +42,8 @@ export interface RuntimeOptions {
   region: string;
   accountId: string;
   logger: SfnLogger;
+  /** Called when an execution ends, as AWS emits "Step Functions Execution Status Change" to EventBridge. */
+  onExecutionEnd?: (execution: { stateMachineName: string; status: ExecutionStatus }) => void;
 }
 
 type EngineContext = RunOptions["context"];
@@ -359,6 +361,7 @@ export class SfnRuntime {
       }
       delete record.checkpoint;
       this.persist(record);
+      this.options.onExecutionEnd?.({ stateMachineName: record.stateMachineName, status: record.status });
     }
     this.notifyIdle();
   }
@@ -383,6 +386,7 @@ export class SfnRuntime {
     delete record.checkpoint;
     this.tokens.closeExecution(record.executionArn);
     this.persist(record);
+    this.options.onExecutionEnd?.({ stateMachineName: record.stateMachineName, status: record.status });
     const live = this.live.get(record.executionArn);
     if (live) {
       live.timeout?.cancel();

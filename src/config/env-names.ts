@@ -45,6 +45,12 @@ export const ENV = {
   operators: "VIGIL_OPERATORS",
   /** JSON overrides of the policy defaults (SLA targets, thresholds, scopes). Optional. */
   policyOverrides: "VIGIL_POLICY",
+  /** Audit anchor signing key: a KMS key ARN (`ECC_NIST_P256`) on AWS. */
+  anchorKeyId: "VIGIL_ANCHOR_KEY_ID",
+  /** Audit anchors: an S3 bucket with Object Lock on AWS. */
+  anchorBucket: "VIGIL_ANCHOR_BUCKET",
+  /** Audit anchors and an Ed25519 key as local files (used where no key id or bucket is set). */
+  anchorDir: "VIGIL_ANCHOR_DIR",
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

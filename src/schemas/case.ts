@@ -45,6 +45,8 @@ export const CaseSchema = z.object({
   closeReason: z.enum(["resolved", "closed_by_agent", "unverified"]).nullable(),
   reporter: z.object({ email: z.string(), phone: z.string().optional(), locale: z.string() }),
   description: z.string().optional(),
+  /** A seed phrase was removed from a report's description before it was stored (see `redactSeedPhrases`). */
+  seedPhraseRedacted: z.boolean().optional(),
   signals: SignalsSchema,
   channels: z.object({ email: z.boolean(), sms: z.boolean() }),
   verification: z.object({

@@ -46,6 +46,8 @@ export interface CaseView {
   reporter: { email: string; phone?: string; locale: string };
   /** The reporter's own words as plain text (never HTML), any e-mail address or phone number masked; "" when none. */
   description: string;
+  /** A seed phrase was removed from a report before it was stored: treat it as burnt. */
+  seedPhraseRedacted: boolean;
   signals: Case["signals"];
   channels: Case["channels"];
   verification: {
@@ -219,6 +221,7 @@ export function toCaseView(
       locale: item.reporter.locale,
     },
     description: item.description === undefined ? "" : scrub.text(item.description),
+    seedPhraseRedacted: item.seedPhraseRedacted ?? false,
     signals: { ...item.signals },
     channels: { ...item.channels },
     verification: {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { isActive, lockDue, mergeReport, openCase, reportedTypes } from "../domain/case.js";
+import { redactSeedPhrases } from "../domain/seed-phrase.js";
 import { verifyWebhook } from "../domain/standard-webhooks.js";
 import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors/index.js";
 import type { WebhookRecord } from "../ports/idempotency-store.js";
@@ -43,7 +44,8 @@ const ACCOUNT_LIMIT_PER_HOUR = 20;
  * 1. Verify the signature against every active secret (±300 s on the clock); limit the sender,
  *    identified by the secret that verified the signature and the source IP (the provider's backend
  *    is one IP for every report, so the IP alone would pool unrelated senders).
- * 2. Parse and validate the body (nothing has been written yet).
+ * 2. Parse and validate the body (nothing has been written yet); redact any seed phrase in the
+ *    description, so it never reaches the table, the audit trail, a message or a log.
  * 3. Claim the webhook id: a repeat with the same body answers the same case (`duplicate`).
  * 4. Claim the account: the first open case holds it; a new report for it joins that case (`merged`).
  * 5. Write the case (its opening audit event rides in the item) and start its workflow, named
@@ -85,7 +87,9 @@ export function makeReceiveReport(deps: Deps) {
     );
     if (!sender.allowed) throw new RateLimitedError("too many reports from this sender", sender.retryAfterSeconds);
 
-    const { data: report } = parseWith(ReportWebhookSchema, parseJson(input.rawBody));
+    const { report, seedPhraseRedacted } = withoutSeedPhrase(
+      parseWith(ReportWebhookSchema, parseJson(input.rawBody)).data,
+    );
     const webhookId = verdict.id;
     const bodyHash = createHash("sha256").update(input.rawBody).digest("hex");
     const caseId = deps.ids.caseId();
@@ -107,7 +111,7 @@ export function makeReceiveReport(deps: Deps) {
 
     let result: Awaited<ReturnType<typeof openOrJoin>>;
     try {
-      result = await openOrJoin(report, webhookId, caseId, now);
+      result = await openOrJoin(report, seedPhraseRedacted, webhookId, caseId, now);
     } catch (error) {
       // Nothing was opened or joined: free the id so the sender's retry is processed afresh.
       await deps.idempotency.release(webhookId, now).catch(() => undefined);
@@ -132,17 +136,26 @@ export function makeReceiveReport(deps: Deps) {
     };
   }
 
-  async function openOrJoin(report: Report, webhookId: string, caseId: string, now: number) {
+  async function openOrJoin(
+    report: Report,
+    seedPhraseRedacted: boolean,
+    webhookId: string,
+    caseId: string,
+    now: number,
+  ): Promise<Omit<ReceiveReportOutput, "duplicate">> {
     const account = await deps.accounts.claim(report.accountId, caseId);
     if (!account.claimed) {
-      const joined = await join(account.caseId, report, webhookId);
+      const joined = await join(account.caseId, report, webhookId, seedPhraseRedacted);
       if (joined) return joined;
       // The account pointed at a closed or vanished case: hand it to the new one.
       if (!(await deps.accounts.replace(report.accountId, account.caseId, caseId))) {
-        return openOrJoin(report, webhookId, caseId, now);
+        return openOrJoin(report, seedPhraseRedacted, webhookId, caseId, now);
       }
     }
-    const item = openCase({ caseId, webhookId, report, now, policy: deps.config.policy });
+    const item: Case = {
+      ...openCase({ caseId, webhookId, report, now, policy: deps.config.policy }),
+      ...(seedPhraseRedacted ? { seedPhraseRedacted } : {}),
+    };
     await createCase(item, [
       {
         type: "case.opened",
@@ -164,7 +177,7 @@ export function makeReceiveReport(deps: Deps) {
     return { caseId, status: item.status, priority: item.priority, merged: false };
   }
 
-  async function join(existingId: string, report: Report, webhookId: string) {
+  async function join(existingId: string, report: Report, webhookId: string, seedPhraseRedacted = false) {
     let outcome: ReturnType<typeof mergeReport> | undefined;
     let rateLimited = false;
     const found = await deps.cases.get(existingId);
@@ -181,7 +194,7 @@ export function makeReceiveReport(deps: Deps) {
         }
         outcome = mergeReport(current, { webhookId, report, now: at, policy: deps.config.policy });
         return {
-          case: outcome.case,
+          case: seedPhraseRedacted ? { ...outcome.case, seedPhraseRedacted } : outcome.case,
           events: [
             {
               type: "report.merged",
@@ -222,6 +235,13 @@ export function makeReceiveReport(deps: Deps) {
     if (guided && outcome?.newTypes.length) await sendGuidance(merged, outcome.newTypes).catch(() => undefined);
     return { caseId: merged.caseId, status: merged.status, priority: merged.priority, merged: true };
   }
+}
+
+/** The report with any seed phrase in its description replaced (see `redactSeedPhrases`). */
+function withoutSeedPhrase(report: Report): { report: Report; seedPhraseRedacted: boolean } {
+  if (report.description === undefined) return { report, seedPhraseRedacted: false };
+  const { text, redacted } = redactSeedPhrases(report.description);
+  return { report: redacted ? { ...report, description: text } : report, seedPhraseRedacted: redacted };
 }
 
 const REJECTIONS = {

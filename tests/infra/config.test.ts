@@ -37,6 +37,7 @@ describe("parseConfig", () => {
       intakeConcurrency: 20,
       taskConcurrency: 10,
       replyConcurrency: 2,
+      anchorRetentionDays: 365,
     });
   });
 

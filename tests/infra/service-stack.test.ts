@@ -14,6 +14,7 @@ import {
   functionLogicalId,
   resourcesOf,
   type SynthesizedVigil,
+  statementsOfFunction,
   synthesizeVigil,
   TEST_ACCOUNT,
 } from "./fixtures.js";
@@ -257,8 +258,10 @@ describe("ServiceStack", () => {
       // Assess
       expect(actions).toEqual([...OWN_LOGS_AND_TRACES, ...tableActions].sort());
       const tableArns = resourcesOf(vigil.service, template, fnName, "dynamodb:Query");
-      expect(tableArns).toHaveLength(5);
-      expect(JSON.stringify(tableArns)).toMatch(/\/index\/gsi1.*\/index\/gsi2.*\/index\/gsi3.*\/index\/gsi4/);
+      expect(tableArns).toHaveLength(6);
+      expect(JSON.stringify(tableArns)).toMatch(
+        /\/index\/gsi1.*\/index\/gsi2.*\/index\/gsi3.*\/index\/gsi4.*\/index\/gsi5/,
+      );
     });
 
     it("let fire-timer sign provider webhooks with the secret and re-arm timers, but not touch the case workflow", () => {
@@ -288,9 +291,12 @@ describe("ServiceStack", () => {
     });
 
     it.each([
-      ["verify-reporter", ["secretsmanager:GetSecretValue"]],
-      ["act-on-case", []],
-      ["receive-email-reply", ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"]],
+      ["verify-reporter", ["dynamodb:PutItem", "dynamodb:UpdateItem", "secretsmanager:GetSecretValue"]],
+      ["act-on-case", TABLE_WRITE],
+      [
+        "receive-email-reply",
+        ["dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+      ],
     ])("let %s answer case workflow callbacks, reopen cases and manage timers", (name, own) => {
       // Prepare
       const fnName = name;
@@ -299,7 +305,7 @@ describe("ServiceStack", () => {
       const actions = actionsOfFunction(vigil.service, template, fnName);
 
       // Assess
-      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE, ...TASK_RESPONSES, ...own].sort());
+      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TASK_RESPONSES, ...own].sort());
       for (const action of TASK_RESPONSES) {
         expect(resourcesOf(vigil.service, template, fnName, action)).toEqual([CASE_MACHINE_ARN]);
       }
@@ -324,6 +330,63 @@ describe("ServiceStack", () => {
       expect(resourcesOf(vigil.service, template, "await-resolution", "states:SendTaskSuccess")).toEqual([
         CASE_MACHINE_ARN,
       ]);
+    });
+
+    it.each(["verify-reporter", "receive-email-reply"])(
+      "let the public-facing %s write only its own partitions and delete nothing",
+      (name) => {
+        // Prepare
+        const statements = statementsOfFunction(vigil.service, template, name);
+
+        // Act
+        const writes = statements.filter((statement) =>
+          [statement.Action].flat().some((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action)),
+        );
+
+        // Assess: one statement, conditioned on the partitions it serves; no DeleteItem, no BatchWriteItem.
+        expect(writes).toHaveLength(1);
+        expect([writes[0]?.Action].flat().sort()).toEqual(["dynamodb:PutItem", "dynamodb:UpdateItem"]);
+        expect(writes[0]?.Condition).toEqual({
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["CASE#*", "LINK#*", "ACCOUNT#*", "DELIVERY#*"] },
+        });
+        expect(actionsOfFunction(vigil.service, template, name)).not.toContain("dynamodb:DeleteItem");
+      },
+    );
+
+    it("grant kms:Sign on the anchor key to the anchor function and to no other", () => {
+      // Prepare
+      const functions = [...vigil.service.functions.keys()];
+
+      // Act
+      const signers = functions.filter((name) => actionsOfFunction(vigil.service, template, name).includes("kms:Sign"));
+
+      // Assess
+      expect(signers).toEqual(["anchor-audit"]);
+      expect(actionsOfFunction(vigil.service, template, "anchor-audit")).toEqual(
+        [...OWN_LOGS_AND_TRACES, ...TABLE_READ, "kms:Sign", "s3:GetObject", "s3:ListBucket", "s3:PutObject"].sort(),
+      );
+      expect(actionsOfFunction(vigil.service, template, "verify-audit")).toEqual(
+        [...OWN_LOGS_AND_TRACES, ...TABLE_READ, "kms:GetPublicKey", "s3:GetObject", "s3:ListBucket"].sort(),
+      );
+    });
+
+    it("run the anchor every 5 minutes and when a case workflow ends", () => {
+      // Prepare
+      const anchorArn = { "Fn::GetAtt": [functionLogicalId(vigil.service, "anchor-audit"), "Arn"] };
+
+      // Act
+      const rules = Object.values(template.findResources("AWS::Events::Rule")).filter((rule) =>
+        JSON.stringify(rule.Properties.Targets).includes(JSON.stringify(anchorArn)),
+      );
+
+      // Assess
+      expect(rules.map((rule) => rule.Properties.ScheduleExpression).filter(Boolean)).toEqual(["rate(5 minutes)"]);
+      const onEnd = rules.find((rule) => rule.Properties.EventPattern);
+      expect(onEnd?.Properties.EventPattern).toMatchObject({
+        source: ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        detail: { stateMachineArn: [CASE_MACHINE_ARN] },
+      });
     });
 
     it("give no role an AWS managed policy", () => {

@@ -77,4 +77,25 @@ describe("StatefulStack", () => {
     // Every key attribute is a string, which is what the key module writes.
     expect(table?.Properties.AttributeDefinitions.every((attribute) => attribute.AttributeType === "S")).toBe(true);
   });
+
+  it("keeps audit anchors in an Object Lock bucket in compliance mode, signed by a retained P-256 key", () => {
+    // Prepare
+    const template = synthesizeVigil({ anchorRetentionDays: 400 }).statefulTemplate;
+
+    // Act
+    const buckets = Object.values(template.findResources("AWS::S3::Bucket"));
+    const keys = Object.values(template.findResources("AWS::KMS::Key"));
+
+    // Assess
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]?.Properties.ObjectLockEnabled).toBe(true);
+    expect(buckets[0]?.Properties.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: "Enabled",
+      Rule: { DefaultRetention: { Mode: "COMPLIANCE", Days: 400 } },
+    });
+    expect(buckets[0]?.DeletionPolicy).toBe("Retain");
+    expect(keys).toHaveLength(1);
+    expect(keys[0]?.Properties).toMatchObject({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" });
+    expect(keys[0]?.DeletionPolicy).toBe("Retain");
+  });
 });

@@ -27,6 +27,11 @@ function caseItem(item: Case, version: number): Record<string, AttributeValue> {
     priority: s(item.priority),
     gsi1pk: s(keys.byStatus(item.status)),
     gsi1sk: s(keys.byDue(queueDue(item), item.caseId)),
+    // The audit anchor finds changed heads here (gsi5), without reading the case document.
+    gsi5pk: s(keys.auditHeadShard(item.caseId)),
+    gsi5sk: s(keys.auditHeadOrder(item.updatedAt, item.caseId)),
+    auditSeq: n(item.audit.seq),
+    auditHead: s(item.audit.head),
   };
   attributes.gsi3pk = s(keys.byAccount(item.accountId));
   attributes.gsi3sk = s(keys.byOpened(item.openedAt, item.caseId));

@@ -4,6 +4,7 @@
  * `gsi3` (keys only) finds an account's cases; `gsi4` (keys only) finds cases by the keyed hash of
  * the reporter's email, so no clear-text email enters an index. `gsi3`/`gsi4` keys are narrow (one
  * account, one reporter) and written once per case: no hot partition.
+ * `gsi5` lists case audit heads by last change, for the audit anchor.
  */
 export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: "CASE" }),
@@ -37,7 +38,23 @@ export const keys = {
   /** Deliveries by status (exhausted and disabled ones are what an operator replays). */
   deliveriesByStatus: (status: string) => `DELIVERY#${status}`,
   deliveryOrder: (createdAt: string, deliveryId: string) => `${createdAt}#${deliveryId}`,
+  /**
+   * Case audit heads by last change (gsi5). Every case write lands here, so the partition is
+   * sharded by case id over {@link AUDIT_HEAD_SHARDS} keys: the anchor queries each shard.
+   */
+  auditHeadShard: (caseId: string) => `AUDITED#${auditHeadShardOf(caseId)}`,
+  auditHeadShards: () => Array.from({ length: AUDIT_HEAD_SHARDS }, (_, shard) => `AUDITED#${shard}`),
+  auditHeadOrder: (updatedAt: string, caseId: string) => `${updatedAt}#${caseId}`,
 } as const;
 
 /** TTL attribute (epoch seconds); expired items are also filtered on read, TTL deletion lags. */
 export const TTL_ATTRIBUTE = "expiresAt";
+
+/** Shards of the audit-head index: spreads intake bursts over 8 GSI partitions (≈8,000 writes/s). */
+export const AUDIT_HEAD_SHARDS = 8;
+
+function auditHeadShardOf(caseId: string): number {
+  let hash = 0;
+  for (let i = 0; i < caseId.length; i++) hash = (hash * 31 + caseId.charCodeAt(i)) >>> 0;
+  return hash % AUDIT_HEAD_SHARDS;
+}

@@ -91,6 +91,7 @@ interface ContentView {
   expiresMinutes: number | false;
   smsCodeSent: boolean;
   lockRequested: boolean;
+  seedPhraseRedacted: boolean;
   scopes: string | false;
   code: string | false;
   status: string | false;
@@ -248,6 +249,7 @@ function contentView(input: RenderInput, catalog: MessageCatalog, urls: Urls): C
     expiresMinutes: minutes(vars.expiresMinutes),
     smsCodeSent: vars.smsCodeSent === true,
     lockRequested: vars.lockRequested === true,
+    seedPhraseRedacted: vars.seedPhraseRedacted === true,
     scopes: scopesPhrase(vars.scopes, catalog),
     // The code only ever reaches the SMS view: an email copy would collapse two channels into one.
     code: false,

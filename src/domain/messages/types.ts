@@ -41,7 +41,8 @@ export type OncallEvent = (typeof ONCALL_EVENTS)[number];
  * A message Vigil sends. Variables each kind reads from {@link RenderInput.vars}:
  *
  * - `acknowledgement` — `lockRequested?: boolean`, `scopes?: string[]`, `smsCodeSent?: boolean`
- *   (a text-message code is part of the coming verification).
+ *   (a text-message code is part of the coming verification), `seedPhraseRedacted?: boolean` (a
+ *   seed phrase was removed from the report: tell the reporter to move their funds, it is burnt).
  * - `verification_request` — `verifyUrl: string` (required), `expiresMinutes?: number`,
  *   `smsCodeSent?: boolean`.
  * - `verification_code` — `code: string` (required, 4–10 digits; only the SMS carries it),

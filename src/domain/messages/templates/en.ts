@@ -308,6 +308,10 @@ export const en: MessageCatalog = {
             "{{#lockRequested}}As a precaution, we have asked for a temporary lock on your account{{#scopes}} ({{scopes}}){{/scopes}}. It is reversible, and it will be lifted once your account is safe.{{/lockRequested}}",
         },
         {
+          callout:
+            "{{#seedPhraseRedacted}}Your report contained what looks like a seed phrase. We removed it before storing anything, but it has been typed and sent, so treat it as burnt: create a new wallet with a new seed phrase on a clean device and move your funds to it at once.{{/seedPhraseRedacted}}",
+        },
+        {
           paragraph:
             "Next, we will email you a link to confirm that this report came from you{{#smsCodeSent}}, and text you a code to enter on that page{{/smsCodeSent}}. Please confirm within 24 hours: if we cannot confirm it by then, we will close the case, and you can reopen it.",
         },

@@ -304,6 +304,10 @@ export const es: MessageCatalog = {
             "{{#lockRequested}}Como precaución, hemos pedido un bloqueo temporal de tu cuenta{{#scopes}} ({{scopes}}){{/scopes}}. Es reversible y se levantará cuando tu cuenta esté segura.{{/lockRequested}}",
         },
         {
+          callout:
+            "{{#seedPhraseRedacted}}Tu reporte contenía lo que parece una frase semilla. La eliminamos antes de guardar nada, pero ya se escribió y se envió, así que considérala quemada: crea una billetera nueva con una frase semilla nueva en un dispositivo limpio y mueve tus fondos a ella de inmediato.{{/seedPhraseRedacted}}",
+        },
+        {
           paragraph:
             "A continuación te enviaremos por correo un enlace para confirmar que el reporte es tuyo{{#smsCodeSent}}, y un código por SMS para introducir en esa página{{/smsCodeSent}}. Confírmalo en un plazo de 24 horas: si para entonces no podemos confirmarlo, cerraremos el caso y podrás reabrirlo.",
         },
