@@ -15,6 +15,9 @@ import { ENV } from "../../src/config/env-names.js";
 import type { VigilConfig } from "../config.js";
 import { Alarms } from "../constructs/alarms.js";
 import { AppFunction, type EmailSending, REPO_ROOT, type TableRef } from "../constructs/app-function.js";
+import { OperationsDashboard } from "../constructs/dashboard.js";
+import { EmailIdentities } from "../constructs/email-identities.js";
+import { allowEventConsumers } from "../constructs/event-consumers.js";
 import { InboundEmail } from "../constructs/inbound-email.js";
 import { OperatorAuth } from "../constructs/operator-auth.js";
 import { SmsGuardrails } from "../constructs/sms-guardrails.js";
@@ -89,6 +92,7 @@ export class ServiceStack extends Stack {
 
     // --- Shared resources the functions are bound to -------------------------------------------------------
     this.eventBus = new events.EventBus(this, "EventBus", { eventBusName: config.eventBusName });
+    allowEventConsumers(this.eventBus, config.eventBusName, config.eventConsumerAccounts);
 
     const configurationSet = new ses.ConfigurationSet(this, "EmailConfigurationSet", {
       configurationSetName: `vigil-${stage}`,
@@ -98,14 +102,16 @@ export class ServiceStack extends Stack {
       // Verification links are credentials: never hand them to a receiving server in clear text.
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
     });
-    const emailIdentity = new ses.EmailIdentity(this, "EmailIdentity", {
-      identity: ses.Identity.domain(config.sesIdentityDomain),
+    const identities = new EmailIdentities(this, "EmailIdentities", {
+      sendingDomain: config.sesIdentityDomain,
+      replyDomain: config.inboundReplyDomain,
+      existing: config.existingSesIdentities,
       configurationSet,
     });
     const email: EmailSending = {
       from: config.emailFrom,
       replyTo: config.inboundReplyAddress,
-      identityArn: emailIdentity.emailIdentityArn,
+      identityArn: identities.sendingIdentityArn,
       configurationSetName: configurationSet.configurationSetName,
       configurationSetArn: this.formatArn({
         service: "ses",
@@ -281,6 +287,8 @@ export class ServiceStack extends Stack {
       recipient: config.inboundReplyAddress,
       key: topicKey,
       handler: fn("receive-email-reply"),
+      existingRuleSetName: config.receiptRuleSetName,
+      activate: config.activateReceiptRuleSet,
     });
 
     // --- Alarms ----------------------------------------------------------------------------------------------
@@ -289,7 +297,13 @@ export class ServiceStack extends Stack {
       key: topicKey,
       alarmEmail: config.alarmEmail,
       smsMonthlyLimit: config.smsMonthlyLimit,
+      emailHourlyLimit: config.emailHourlyLimit,
       workflows: { Case: this.caseWorkflow.stateMachine, Timer: this.timerWorkflow.stateMachine },
+    });
+    const dashboard = new OperationsDashboard(this, "Dashboard", {
+      stage,
+      workflows: { Case: this.caseWorkflow.stateMachine, Timer: this.timerWorkflow.stateMachine },
+      alarms: [...alarms.byMetric.values(), ...alarms.workflowFailed],
     });
 
     // --- What the operator needs after deploying ------------------------------------------------------------
@@ -302,16 +316,11 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, "TimerStateMachineArn", { value: this.timerWorkflow.stateMachine.stateMachineArn });
     new CfnOutput(this, "SmsProtectConfigurationId", { value: sms.sending.protectConfigurationId });
     new CfnOutput(this, "AlarmTopicArn", { value: alarms.topic.topicArn });
+    new CfnOutput(this, "DashboardName", { value: dashboard.dashboard.dashboardName });
     new CfnOutput(this, "InboundReplyAddress", { value: config.inboundReplyAddress });
     new CfnOutput(this, "InboundReceiptRuleSet", {
-      value: inbound.ruleSet.receiptRuleSetName,
-      description: "Activate it: aws ses set-active-receipt-rule-set --rule-set-name <value>",
-    });
-    emailIdentity.dkimRecords.forEach((record, index) => {
-      new CfnOutput(this, `DkimRecord${index + 1}`, {
-        value: `${record.name} CNAME ${record.value}`,
-        description: "Publish in DNS to verify the SES domain identity",
-      });
+      value: inbound.ruleSetName,
+      description: "Must be the active rule set: aws ses set-active-receipt-rule-set --rule-set-name <value>",
     });
   }
 }

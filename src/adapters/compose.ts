@@ -18,6 +18,7 @@ import { EumSmsSender } from "./sms/eum-sms-sender.js";
 import { EmfMetrics } from "./system/emf-metrics.js";
 import { createIdGenerator } from "./system/ids.js";
 import { InProcessRateLimiter } from "./system/in-process-rate-limiter.js";
+import { MeteredEmailSender, MeteredSmsSender } from "./system/metered-senders.js";
 import { systemClock } from "./system/system-clock.js";
 
 /**
@@ -28,6 +29,7 @@ import { systemClock } from "./system/system-clock.js";
 export function buildDeps(config: AppConfig = loadConfig()): Deps {
   const dynamo = createDynamoDbClient();
   const table = config.tableName;
+  const metrics = new EmfMetrics();
   return {
     config,
     clock: systemClock,
@@ -38,15 +40,21 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     senderLimiter: new InProcessRateLimiter(),
     links: new DynamoDbVerificationLinks(dynamo, table),
     deliveries: new DynamoDbDeliveryStore(dynamo, table),
-    email: new SesEmailSender(new SESClient({}), {
-      from: config.emailFrom,
-      configurationSet: config.sesConfigurationSet,
-      replyTo: config.emailReplyTo,
-    }),
-    sms: new EumSmsSender(new PinpointSMSVoiceV2Client({}), {
-      originationIdentity: config.smsOriginationIdentity,
-      protectConfigurationId: config.smsProtectConfigurationId,
-    }),
+    email: new MeteredEmailSender(
+      new SesEmailSender(new SESClient({}), {
+        from: config.emailFrom,
+        configurationSet: config.sesConfigurationSet,
+        replyTo: config.emailReplyTo,
+      }),
+      metrics,
+    ),
+    sms: new MeteredSmsSender(
+      new EumSmsSender(new PinpointSMSVoiceV2Client({}), {
+        originationIdentity: config.smsOriginationIdentity,
+        protectConfigurationId: config.smsProtectConfigurationId,
+      }),
+      metrics,
+    ),
     workflow: new SfnWorkflowClient(new SFNClient({}), {
       caseStateMachineArn: config.caseStateMachineArn ?? "",
       timerStateMachineArn: config.timerStateMachineArn ?? "",
@@ -54,6 +62,6 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     events: config.eventBusName ? new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName) : null,
     transport: new FetchWebhookTransport(),
     secrets: config.secretsArn ? new SecretsManagerSource(config.secretsArn) : new EnvSecretSource(process.env),
-    metrics: new EmfMetrics(),
+    metrics,
   };
 }

@@ -124,7 +124,7 @@ export function makeFireSlaTimer(deps: Deps) {
       };
     });
     for (const fire of fires) {
-      if (fire.kind !== "warning") deps.metrics.count("SlaBreached");
+      deps.metrics.count(fire.kind === "warning" ? "SlaWarning" : "SlaBreached", 1, { Priority: updated.priority });
       try {
         await notifyOncall(deps, updated, { reason: `${fire.clock} ${describe(fire)}`, clock: fire.clock });
       } catch (error) {

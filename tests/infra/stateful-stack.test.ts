@@ -20,7 +20,7 @@ describe("StatefulStack", () => {
     // Assess
     expect(Object.keys(tables)).toHaveLength(1);
     template.hasResource("AWS::DynamoDB::Table", {
-      DeletionPolicy: "Retain",
+      DeletionPolicy: "RetainExceptOnCreate",
       UpdateReplacePolicy: "Retain",
       Properties: Match.objectLike({
         BillingMode: "PAY_PER_REQUEST",
@@ -80,7 +80,7 @@ describe("StatefulStack", () => {
     // Assess
     expect(secrets).toHaveLength(1);
     const [secret] = secrets;
-    expect(secret?.DeletionPolicy).toBe("Retain");
+    expect(secret?.DeletionPolicy).toBe("RetainExceptOnCreate");
     expect(secret?.Properties.Name).toBe("vigil/test/secrets");
     const generated = secret?.Properties.GenerateSecretString;
     const template_ = JSON.parse(generated?.SecretStringTemplate ?? "{}") as Record<string, unknown>;
