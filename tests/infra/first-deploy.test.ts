@@ -128,7 +128,10 @@ describe("inbound replies", () => {
     const [rule] = Object.values(vigil.serviceTemplate.findResources("AWS::SES::ReceiptRule"));
     const [key] = Object.values(vigil.serviceTemplate.findResources("AWS::KMS::Key"));
     const sesStatement = (
-      key?.Properties.KeyPolicy.Statement as { Sid?: string; Condition?: Record<string, Record<string, unknown>> }[]
+      (key?.Properties.KeyPolicy.Statement ?? []) as {
+        Sid?: string;
+        Condition?: Record<string, Record<string, unknown>>;
+      }[]
     ).find((statement) => statement.Sid === "SesEncryptsReplies");
 
     // Assess
@@ -209,7 +212,7 @@ describe("KMS key policy of the SNS topics", () => {
     const [key] = Object.values(vigil.serviceTemplate.findResources("AWS::KMS::Key"));
 
     // Act
-    const statements = key?.Properties.KeyPolicy.Statement as { Sid?: string; Condition?: unknown }[];
+    const statements = (key?.Properties.KeyPolicy.Statement ?? []) as { Sid?: string; Condition?: unknown }[];
 
     // Assess
     expect(statements.find((s) => s.Sid === "CloudWatchEncryptsAlarms")?.Condition).toBeUndefined();

@@ -22,7 +22,10 @@ function emittedMetricNames(): string[] {
       if (match[1] !== undefined) names.add(match[1]);
       else {
         // A computed name (`fire.kind === "warning" ? "SlaWarning" : "SlaBreached"`): take every literal in it.
-        const line = readFileSync(file, "utf8").slice(match.index ?? 0).split("\n")[0] ?? "";
+        const line =
+          readFileSync(file, "utf8")
+            .slice(match.index ?? 0)
+            .split("\n")[0] ?? "";
         for (const literal of line.matchAll(/"([A-Z][A-Za-z]+)"/g)) names.add(literal[1] ?? "");
       }
     }
