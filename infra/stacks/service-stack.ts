@@ -318,6 +318,15 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, "AlarmTopicArn", { value: alarms.topic.topicArn });
     new CfnOutput(this, "DashboardName", { value: dashboard.dashboard.dashboardName });
     new CfnOutput(this, "InboundReplyAddress", { value: config.inboundReplyAddress });
+    // Read by `npm run doctor` (scripts/doctor.ts) to know what to check.
+    new CfnOutput(this, "SesIdentityDomain", { value: config.sesIdentityDomain });
+    new CfnOutput(this, "InboundReplyDomain", { value: config.inboundReplyDomain });
+    new CfnOutput(this, "EmailConfigurationSet", { value: configurationSet.configurationSetName });
+    new CfnOutput(this, "ProviderWebhookUrl", { value: config.providerWebhookUrl });
+    new CfnOutput(this, "SecretArn", { value: props.secret.secretArn });
+    if (config.smsOriginationIdentity !== undefined) {
+      new CfnOutput(this, "SmsOriginationIdentity", { value: config.smsOriginationIdentity });
+    }
     new CfnOutput(this, "InboundReceiptRuleSet", {
       value: inbound.ruleSetName,
       description: "Must be the active rule set: aws ses set-active-receipt-rule-set --rule-set-name <value>",
