@@ -92,11 +92,9 @@ function healthyAccount(): void {
       },
     ],
   });
-  cloudformation
-    .on(DescribeStacksCommand, { StackName: "Vigil-prod-Stateful" })
-    .resolves({
-      Stacks: [{ StackName: "Vigil-prod-Stateful", StackStatus: "CREATE_COMPLETE", CreationTime: new Date(0) }],
-    });
+  cloudformation.on(DescribeStacksCommand, { StackName: "Vigil-prod-Stateful" }).resolves({
+    Stacks: [{ StackName: "Vigil-prod-Stateful", StackStatus: "CREATE_COMPLETE", CreationTime: new Date(0) }],
+  });
   cloudformation.on(DescribeStacksCommand, { StackName: "Vigil-prod-Service" }).resolves({
     Stacks: [
       {
