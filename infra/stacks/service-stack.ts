@@ -321,7 +321,7 @@ export class ServiceStack extends Stack {
     // Read by `npm run doctor` (scripts/doctor.ts) to know what to check.
     new CfnOutput(this, "SesIdentityDomain", { value: config.sesIdentityDomain });
     new CfnOutput(this, "InboundReplyDomain", { value: config.inboundReplyDomain });
-    new CfnOutput(this, "EmailConfigurationSet", { value: configurationSet.configurationSetName });
+    new CfnOutput(this, "SesConfigurationSet", { value: configurationSet.configurationSetName });
     new CfnOutput(this, "ProviderWebhookUrl", { value: config.providerWebhookUrl });
     new CfnOutput(this, "SecretArn", { value: props.secret.secretArn });
     if (config.smsOriginationIdentity !== undefined) {

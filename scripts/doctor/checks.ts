@@ -527,7 +527,7 @@ export async function runDoctor(
     checkSesIdentity(clients, out("InboundReplyDomain"), "reply"),
   );
   await guard("ses-configuration-set", "SES configuration set", () =>
-    checkConfigurationSet(clients, out("EmailConfigurationSet")),
+    checkConfigurationSet(clients, out("SesConfigurationSet")),
   );
   await guard("receipt-rules", "SES receipt rule set", () =>
     checkReceiptRuleSet(clients, full, out("InboundReceiptRuleSet")),

@@ -219,3 +219,19 @@ describe("KMS key policy of the SNS topics", () => {
     expect(statements.find((s) => s.Sid === "SesEncryptsReplies")?.Condition).toBeDefined();
   });
 });
+
+describe("stack outputs for npm run doctor", () => {
+  it("outputs every key the doctor reads", () => {
+    // Prepare
+    const doctor = readFileSync(new URL("../../scripts/doctor/checks.ts", import.meta.url), "utf8");
+    const read = [...doctor.matchAll(/out\("([A-Za-z]+)"\)/g)].map((match) => match[1]);
+    const vigil = synthesizeVigil({ smsOriginationIdentity: "phone-1234" });
+
+    // Act
+    const outputs = Object.keys(vigil.serviceTemplate.toJSON().Outputs);
+
+    // Assess
+    expect(read.length).toBeGreaterThan(5);
+    expect(read.filter((key) => !outputs.includes(key ?? ""))).toEqual([]);
+  });
+});

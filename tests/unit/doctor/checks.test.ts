@@ -50,7 +50,7 @@ const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:vigil/p
 const OUTPUTS = {
   SesIdentityDomain: "wallet.example",
   InboundReplyDomain: "reply.wallet.example",
-  EmailConfigurationSet: "vigil-prod",
+  SesConfigurationSet: "vigil-prod",
   InboundReceiptRuleSet: "vigil-prod-inbound",
   SmsProtectConfigurationId: "protect-1",
   SecretArn: SECRET_ARN,
