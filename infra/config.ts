@@ -14,6 +14,10 @@ import * as z from "zod";
  * | `region` | `$CDK_DEFAULT_REGION`, else `eu-west-1` | region to deploy to (SES inbound must be available there) |
  * | `emailFrom` | `security@example.com` | sender of every email (`addr` or `Name <addr>`); must be in `sesIdentityDomain` |
  * | `sesIdentityDomain` | the domain of `emailFrom` | SES domain identity (DKIM records are stack outputs) |
+ * | `inboundReplyDomain` | `reply.<sesIdentityDomain>` | a domain (usually a subdomain) only Vigil receives mail for: its own SES identity, its MX points at SES; replies go to `replies@<inboundReplyDomain>` |
+ * | `existingSesIdentities` | — | domains (of `sesIdentityDomain` / `inboundReplyDomain`) already verified in SES in this account and region: imported instead of created |
+ * | `receiptRuleSetName` | — | an existing (active) receipt rule set to add Vigil's rule to; Vigil creates its own inactive set when unset |
+ * | `activateReceiptRuleSet` | `false` | create Vigil's rule set and make it the account's active one (replaces the active set) |
  * | `providerWebhookUrl` | `https://provider.example.com/webhooks/vigil` | where lock/unlock/case webhooks are delivered (HTTPS) |
  * | `oncallEmail` | `oncall@example.com` | escalations go here |
  * | `oncallPhone` | — | E.164 number for escalation SMS; no SMS escalation when unset |
@@ -28,7 +32,9 @@ import * as z from "zod";
  * | `smsAllowedCountries` | `US` | ISO 3166-1 alpha-2 countries SMS may go to; every other country is blocked |
  * | `smsMonthlyLimit` | `1000` | expected SMS messages per month; the volume alarm fires at 1 % of it within one hour |
  * | `alarmEmail` | — | subscribed to the alarm topic when set |
- * | `eventBusName` | `vigil-events` | custom EventBridge bus for provider integrations (unique per account and region) |
+ * | `eventBusName` | `vigil-<stage>-events` | custom EventBridge bus for provider integrations (unique per account and region) |
+ * | `eventConsumerAccounts` | — | AWS account ids allowed to manage their own rules on the bus (cross-account subscription) |
+ * | `emailHourlyLimit` | `500` | expected emails per hour at most; the email volume alarm fires above it |
  * | `apiRateLimit` | `50` | HTTP API steady-state requests per second (stage default: the operator routes) |
  * | `apiBurstLimit` | `100` | HTTP API burst (stage default) |
  * | `intakeRateLimit` | `50` | `POST /v1/reports` requests per second (its own route throttle) |
@@ -50,8 +56,16 @@ export interface VigilConfig {
   /** `address` or `Display Name <address>`, as SES takes it in `Source`. */
   readonly emailFrom: string;
   readonly sesIdentityDomain: string;
-  /** Where reporters' replies to verification emails are received (`replies@<sesIdentityDomain>`). */
+  /** The domain only Vigil receives mail for (its MX points at SES inbound). */
+  readonly inboundReplyDomain: string;
+  /** Where reporters' replies to verification emails are received (`replies@<inboundReplyDomain>`). */
   readonly inboundReplyAddress: string;
+  /** Domains already verified in SES: imported, not created (a second create would fail the deployment). */
+  readonly existingSesIdentities: readonly string[];
+  /** An existing receipt rule set to add Vigil's rule to; Vigil creates its own set when undefined. */
+  readonly receiptRuleSetName?: string;
+  /** Make Vigil's own rule set the active one (custom resource); ignored with {@link receiptRuleSetName}. */
+  readonly activateReceiptRuleSet: boolean;
   readonly providerWebhookUrl: string;
   readonly oncallEmail: string;
   readonly oncallPhone?: string;
@@ -67,6 +81,8 @@ export interface VigilConfig {
   readonly smsMonthlyLimit: number;
   readonly alarmEmail?: string;
   readonly eventBusName: string;
+  readonly eventConsumerAccounts: readonly string[];
+  readonly emailHourlyLimit: number;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
   readonly intakeRateLimit: number;
@@ -86,6 +102,10 @@ export const CONFIG_KEYS = [
   "region",
   "emailFrom",
   "sesIdentityDomain",
+  "inboundReplyDomain",
+  "existingSesIdentities",
+  "receiptRuleSetName",
+  "activateReceiptRuleSet",
   "providerWebhookUrl",
   "oncallEmail",
   "oncallPhone",
@@ -101,6 +121,8 @@ export const CONFIG_KEYS = [
   "smsMonthlyLimit",
   "alarmEmail",
   "eventBusName",
+  "eventConsumerAccounts",
+  "emailHourlyLimit",
   "apiRateLimit",
   "apiBurstLimit",
   "intakeRateLimit",
@@ -131,6 +153,20 @@ const countryList = z.preprocess(
   (value) => (typeof value === "string" ? value.split(",").map((code) => code.trim().toUpperCase()) : value),
   z.array(z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as US")).min(1),
 );
+const domain = z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, "must be a domain name");
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (value) =>
+      typeof value === "string"
+        ? value
+            .split(",")
+            .map((entry) => entry.trim())
+            .filter((entry) => entry !== "")
+        : value,
+    z.array(item),
+  );
+// `-c flag=true` arrives as a string; JSON context as a boolean.
+const flag = z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean());
 // `-c key=` yields an empty string; treat it as unset rather than as an invalid value.
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
@@ -144,7 +180,11 @@ const ConfigInputSchema = z.object({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1")
     .optional(),
   emailFrom: mailbox.default("security@example.com"),
-  sesIdentityDomain: optional(z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, "must be a domain name")),
+  sesIdentityDomain: optional(domain),
+  inboundReplyDomain: optional(domain),
+  existingSesIdentities: list(domain).default([]),
+  receiptRuleSetName: optional(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be an SES rule set name")),
+  activateReceiptRuleSet: flag.default(false),
   providerWebhookUrl: httpsUrl.default("https://provider.example.com/webhooks/vigil"),
   oncallEmail: z.email().default("oncall@example.com"),
   oncallPhone: optional(z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +14155550100")),
@@ -164,7 +204,9 @@ const ConfigInputSchema = z.object({
   eventBusName: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,256}$/, "must be a valid EventBridge bus name")
-    .default("vigil-events"),
+    .optional(),
+  eventConsumerAccounts: list(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")).default([]),
+  emailHourlyLimit: z.coerce.number().int().positive().default(500),
   apiRateLimit: z.coerce.number().positive().default(50),
   apiBurstLimit: z.coerce.number().int().positive().default(100),
   intakeRateLimit: z.coerce.number().positive().default(50),
@@ -197,6 +239,18 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
       `Invalid Vigil configuration (CDK context):\n  emailFrom: ${c.emailFrom} is not in sesIdentityDomain ${sesIdentityDomain}`,
     );
   }
+  const inboundReplyDomain = (c.inboundReplyDomain ?? `reply.${sesIdentityDomain}`).toLowerCase();
+  // Pointing a domain's MX at SES hands SES all of that domain's mail: never the domain people mail each other on.
+  if (inboundReplyDomain === sesIdentityDomain) {
+    throw new Error(
+      `Invalid Vigil configuration (CDK context):\n  inboundReplyDomain: must differ from sesIdentityDomain (${sesIdentityDomain}); its MX record points at SES, which would then receive all of that domain's mail. Use a dedicated subdomain such as reply.${sesIdentityDomain}`,
+    );
+  }
+  if (c.receiptRuleSetName !== undefined && c.activateReceiptRuleSet) {
+    throw new Error(
+      "Invalid Vigil configuration (CDK context):\n  activateReceiptRuleSet: cannot be combined with receiptRuleSetName (Vigil's rule goes into that set, which is already active)",
+    );
+  }
   for (const prefix of ["api", "intake", "verify"] as const) {
     if (c[`${prefix}BurstLimit`] < c[`${prefix}RateLimit`]) {
       throw new Error(
@@ -210,7 +264,11 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     account: env.account,
     emailFrom: c.emailFrom,
     sesIdentityDomain,
-    inboundReplyAddress: `replies@${sesIdentityDomain}`,
+    inboundReplyDomain,
+    inboundReplyAddress: `replies@${inboundReplyDomain}`,
+    existingSesIdentities: [...new Set(c.existingSesIdentities.map((entry) => entry.toLowerCase()))],
+    receiptRuleSetName: c.receiptRuleSetName,
+    activateReceiptRuleSet: c.activateReceiptRuleSet,
     providerWebhookUrl: c.providerWebhookUrl,
     oncallEmail: c.oncallEmail,
     oncallPhone: c.oncallPhone,
@@ -225,7 +283,10 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     smsAllowedCountries: [...new Set(c.smsAllowedCountries)],
     smsMonthlyLimit: c.smsMonthlyLimit,
     alarmEmail: c.alarmEmail,
-    eventBusName: c.eventBusName,
+    // Bus names are unique per account and region, so two stages in one account need two names.
+    eventBusName: c.eventBusName ?? `vigil-${c.stage}-events`,
+    eventConsumerAccounts: [...new Set(c.eventConsumerAccounts)],
+    emailHourlyLimit: c.emailHourlyLimit,
     apiRateLimit: c.apiRateLimit,
     apiBurstLimit: c.apiBurstLimit,
     intakeRateLimit: c.intakeRateLimit,

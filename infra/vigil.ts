@@ -1,5 +1,6 @@
-import { type App, Tags } from "aws-cdk-lib";
+import { type App, Aspects, Tags } from "aws-cdk-lib";
 import type { VigilConfig } from "./config.js";
+import { RetainExceptOnCreate } from "./retention.js";
 import { ServiceStack } from "./stacks/service-stack.js";
 import { StatefulStack } from "./stacks/stateful-stack.js";
 
@@ -33,6 +34,7 @@ export function addVigilStacks(app: App, config: VigilConfig): VigilStacks {
   for (const stack of [stateful, service]) {
     Tags.of(stack).add("project", "vigil");
     Tags.of(stack).add("vigil:stage", config.stage);
+    Aspects.of(stack).add(new RetainExceptOnCreate());
   }
   return { stateful, service };
 }

@@ -96,7 +96,7 @@ export interface AppFunctionProps {
 
 /**
  * A Vigil Lambda function with the house defaults: Node 24 on arm64, ESM bundle (minified, source maps, kept
- * names so error `name`s reach ASL Retry/Catch), the AWS SDK from the runtime, its own log group with one month
+ * names so error `name`s reach ASL Retry/Catch), the AWS SDK bundled (ADR 0007), its own log group with one month
  * of retention, active tracing, and a role that starts with nothing but writing to that log group.
  *
  * Everything else is granted through intent methods that set the environment variable and the IAM permission
@@ -161,8 +161,9 @@ export class AppFunction extends NodejsFunction {
         mainFields: ["module", "main"],
         // A safety net for the CJS dependencies that still call require() inside an ESM bundle.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
-        // The Node 24 runtime ships AWS SDK v3; bundling it would add ~350 KB per function.
-        externalModules: ["@aws-sdk/*"],
+        // The SDK is bundled: production runs the version the tests ran, and a bundled SDK loads faster than the
+        // runtime's (docs/adr/0007-aws-sdk-bundling.md).
+        externalModules: [],
         logLevel: LogLevel.WARNING,
       },
     });

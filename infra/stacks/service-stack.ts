@@ -15,6 +15,9 @@ import { ENV } from "../../src/config/env-names.js";
 import type { VigilConfig } from "../config.js";
 import { Alarms } from "../constructs/alarms.js";
 import { AppFunction, type EmailSending, REPO_ROOT, type TableRef } from "../constructs/app-function.js";
+import { OperationsDashboard } from "../constructs/dashboard.js";
+import { EmailIdentities } from "../constructs/email-identities.js";
+import { allowEventConsumers } from "../constructs/event-consumers.js";
 import { InboundEmail } from "../constructs/inbound-email.js";
 import { OperatorAuth } from "../constructs/operator-auth.js";
 import { SmsGuardrails } from "../constructs/sms-guardrails.js";
@@ -109,6 +112,7 @@ export class ServiceStack extends Stack {
 
     // --- Shared resources the functions are bound to -------------------------------------------------------
     this.eventBus = new events.EventBus(this, "EventBus", { eventBusName: config.eventBusName });
+    allowEventConsumers(this.eventBus, config.eventBusName, config.eventConsumerAccounts);
 
     const configurationSet = new ses.ConfigurationSet(this, "EmailConfigurationSet", {
       configurationSetName: `vigil-${stage}`,
@@ -118,14 +122,16 @@ export class ServiceStack extends Stack {
       // Verification links are credentials: never hand them to a receiving server in clear text.
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
     });
-    const emailIdentity = new ses.EmailIdentity(this, "EmailIdentity", {
-      identity: ses.Identity.domain(config.sesIdentityDomain),
+    const identities = new EmailIdentities(this, "EmailIdentities", {
+      sendingDomain: config.sesIdentityDomain,
+      replyDomain: config.inboundReplyDomain,
+      existing: config.existingSesIdentities,
       configurationSet,
     });
     const email: EmailSending = {
       from: config.emailFrom,
       replyTo: config.inboundReplyAddress,
-      identityArn: emailIdentity.emailIdentityArn,
+      identityArn: identities.sendingIdentityArn,
       configurationSetName: configurationSet.configurationSetName,
       configurationSetArn: this.formatArn({
         service: "ses",
@@ -408,6 +414,8 @@ export class ServiceStack extends Stack {
       recipient: config.inboundReplyAddress,
       key: topicKey,
       handler: fn("receive-email-reply"),
+      existingRuleSetName: config.receiptRuleSetName,
+      activate: config.activateReceiptRuleSet,
     });
 
     // --- Alarms ----------------------------------------------------------------------------------------------
@@ -416,8 +424,14 @@ export class ServiceStack extends Stack {
       key: topicKey,
       alarmEmail: config.alarmEmail,
       smsMonthlyLimit: config.smsMonthlyLimit,
+      emailHourlyLimit: config.emailHourlyLimit,
       workflows: { Case: this.caseWorkflow.stateMachine, Timer: this.timerWorkflow.stateMachine },
       deadLetterQueues: { EmailReply: inbound.deadLetters },
+    });
+    const dashboard = new OperationsDashboard(this, "Dashboard", {
+      stage,
+      workflows: { Case: this.caseWorkflow.stateMachine, Timer: this.timerWorkflow.stateMachine },
+      alarms: [...alarms.byMetric.values(), ...alarms.workflowFailed],
     });
 
     // --- What the operator needs after deploying ------------------------------------------------------------
@@ -435,16 +449,21 @@ export class ServiceStack extends Stack {
       value: props.anchorKey.keyArn,
       description: "Public key for third parties: aws kms get-public-key --key-id <value>",
     });
+    new CfnOutput(this, "DashboardName", { value: dashboard.dashboard.dashboardName });
     new CfnOutput(this, "InboundReplyAddress", { value: config.inboundReplyAddress });
+    // Read by `npm run doctor` (scripts/doctor.ts) to know what to check.
+    new CfnOutput(this, "SesIdentityDomain", { value: config.sesIdentityDomain });
+    new CfnOutput(this, "InboundReplyDomain", { value: config.inboundReplyDomain });
+    new CfnOutput(this, "SesConfigurationSet", { value: configurationSet.configurationSetName });
+    new CfnOutput(this, "ProviderWebhookUrl", { value: config.providerWebhookUrl });
+    new CfnOutput(this, "IntakeSecretArn", { value: props.secrets.intake.secretArn });
+    new CfnOutput(this, "ProviderSigningSecretArn", { value: props.secrets.providerSigning.secretArn });
+    if (config.smsOriginationIdentity !== undefined) {
+      new CfnOutput(this, "SmsOriginationIdentity", { value: config.smsOriginationIdentity });
+    }
     new CfnOutput(this, "InboundReceiptRuleSet", {
-      value: inbound.ruleSet.receiptRuleSetName,
-      description: "Activate it: aws ses set-active-receipt-rule-set --rule-set-name <value>",
-    });
-    emailIdentity.dkimRecords.forEach((record, index) => {
-      new CfnOutput(this, `DkimRecord${index + 1}`, {
-        value: `${record.name} CNAME ${record.value}`,
-        description: "Publish in DNS to verify the SES domain identity",
-      });
+      value: inbound.ruleSetName,
+      description: "Must be the active rule set: aws ses set-active-receipt-rule-set --rule-set-name <value>",
     });
   }
 }

@@ -19,6 +19,7 @@ import { EumSmsSender } from "./sms/eum-sms-sender.js";
 import { EmfMetrics } from "./system/emf-metrics.js";
 import { createIdGenerator } from "./system/ids.js";
 import { InProcessRateLimiter } from "./system/in-process-rate-limiter.js";
+import { MeteredEmailSender, MeteredSmsSender } from "./system/metered-senders.js";
 import { systemClock } from "./system/system-clock.js";
 
 /**
@@ -41,15 +42,21 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     links: new DynamoDbVerificationLinks(dynamo, table),
     codeSends: new DynamoDbCodeSendLog(dynamo, table),
     deliveries: new DynamoDbDeliveryStore(dynamo, table),
-    email: new SesEmailSender(new SESClient({}), {
-      from: config.emailFrom,
-      configurationSet: config.sesConfigurationSet,
-      replyTo: config.emailReplyTo,
-    }),
-    sms: new EumSmsSender(new PinpointSMSVoiceV2Client({}), {
-      originationIdentity: config.smsOriginationIdentity,
-      protectConfigurationId: config.smsProtectConfigurationId,
-    }),
+    email: new MeteredEmailSender(
+      new SesEmailSender(new SESClient({}), {
+        from: config.emailFrom,
+        configurationSet: config.sesConfigurationSet,
+        replyTo: config.emailReplyTo,
+      }),
+      metrics,
+    ),
+    sms: new MeteredSmsSender(
+      new EumSmsSender(new PinpointSMSVoiceV2Client({}), {
+        originationIdentity: config.smsOriginationIdentity,
+        protectConfigurationId: config.smsProtectConfigurationId,
+      }),
+      metrics,
+    ),
     workflow: new SfnWorkflowClient(new SFNClient({}), {
       caseStateMachineArn: config.caseStateMachineArn ?? "",
       timerStateMachineArn: config.timerStateMachineArn ?? "",

@@ -1,21 +1,7 @@
-/** Business metrics that alarms watch (namespace `Vigil`). */
+import type { CountMetricName, DurationMetricName, MetricDimensions } from "../config/metric-names.js";
+
+/** Business metrics that alarms watch and the dashboard shows (names: src/config/metric-names.ts). */
 export interface Metrics {
-  count(
-    name:
-      | "SmsSent"
-      | "EmailSent"
-      | "DeliveryExhausted"
-      | "SlaBreached"
-      | "SlaEscalationExhausted"
-      | "TimerHandedOver"
-      | "WorkflowStartDeferred"
-      | "OncallPageFailed"
-      /** A message failed on a channel (permanently, or once more before a retry). */
-      | "MessageFailed"
-      /** The containment sweep found a lock-required case with no lock requested and requested it. */
-      | "LockSwept"
-      | "InvalidWebhookSecret"
-      | "EmailReplyRejected",
-    value?: number,
-  ): void;
+  count(name: CountMetricName, value?: number, dimensions?: MetricDimensions): void;
+  duration(name: DurationMetricName, milliseconds: number, dimensions?: MetricDimensions): void;
 }

@@ -26,9 +26,31 @@ export type InboundEmail = z.infer<typeof InboundEmailSchema>;
 const Verdict = z.object({ status: VerdictStatus }).loose();
 
 /**
+ * What a verdict absent from the notification counts as: not `PASS`. SES's own sample of an SNS-action notification
+ * has no `dmarcVerdict` (https://docs.aws.amazon.com/ses/latest/dg/receiving-email-notifications-examples.html), so
+ * a missing verdict is a reply that is simply not authenticated, never an unreadable notification.
+ */
+export const MISSING_VERDICT = "MISSING";
+
+/** Base64 text only (RFC 4648 alphabet, padding, line breaks): a MIME message always has `Name: value` headers. */
+const BASE64_ONLY = /^[A-Za-z0-9+/=\r\n]+$/;
+
+/**
+ * The raw message of an SNS-action notification. The action's `encoding` says how SES wrote it when present
+ * (`BASE64` / `UTF8`, any case); SES's documented sample carries no `encoding`, so without one the content is
+ * decoded as Base64 only when it is nothing but Base64 text, which a MIME message (headers with `:` and spaces)
+ * never is. https://docs.aws.amazon.com/ses/latest/dg/receiving-email-action-sns.html
+ */
+export function rawMimeOf(content: string, encoding: string | undefined): string {
+  const declared = encoding?.replace(/[^a-z0-9]/gi, "").toUpperCase();
+  const base64 = declared === undefined ? BASE64_ONLY.test(content) : declared === "BASE64";
+  return base64 ? Buffer.from(content, "base64").toString("utf8") : content;
+}
+
+/**
  * The SES receipt notification an SNS action publishes (`notificationType: "Received"`, with the
  * message in `content`), turned into an {@link InboundEmail}. The receipt rule publishes UTF-8; a
- * Base64-encoded action is decoded too.
+ * Base64-encoded action is decoded too. A missing verdict becomes {@link MISSING_VERDICT}.
  */
 export const SesReceivedNotificationSchema = z
   .object({
@@ -44,10 +66,13 @@ export const SesReceivedNotificationSchema = z
       .loose(),
     receipt: z
       .object({
-        spfVerdict: Verdict,
-        dkimVerdict: Verdict,
-        dmarcVerdict: Verdict,
-        action: z.object({ encoding: z.string().optional() }).loose().optional(),
+        spfVerdict: Verdict.optional(),
+        dkimVerdict: Verdict.optional(),
+        dmarcVerdict: Verdict.optional(),
+        action: z
+          .object({ encoding: z.string().max(32).optional() })
+          .loose()
+          .optional(),
         recipients: z.array(z.string()).optional(),
       })
       .loose(),
@@ -59,14 +84,11 @@ export const SesReceivedNotificationSchema = z
   .loose()
   .transform(
     (notification): z.input<typeof InboundEmailSchema> => ({
-      rawMime:
-        notification.receipt.action?.encoding?.toUpperCase() === "BASE64"
-          ? Buffer.from(notification.content, "base64").toString("utf8")
-          : notification.content,
+      rawMime: rawMimeOf(notification.content, notification.receipt.action?.encoding),
       verdicts: {
-        spf: notification.receipt.spfVerdict.status,
-        dkim: notification.receipt.dkimVerdict.status,
-        dmarc: notification.receipt.dmarcVerdict.status,
+        spf: notification.receipt.spfVerdict?.status ?? MISSING_VERDICT,
+        dkim: notification.receipt.dkimVerdict?.status ?? MISSING_VERDICT,
+        dmarc: notification.receipt.dmarcVerdict?.status ?? MISSING_VERDICT,
       },
       sesFrom: notification.mail.commonHeaders?.from ?? [],
       recipients: notification.receipt.recipients ?? [],

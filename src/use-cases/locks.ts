@@ -391,7 +391,10 @@ export function makeFireDelivery(deps: Deps, options: { notifyReporter?: boolean
     };
     // Lost a race with a concurrent run for the same delivery: that run owns the next step.
     if (!(await deps.deliveries.update(updated))) return done;
-    if (step.kind === "retry") return { ...timer, at: iso(step.at), done: false };
+    if (step.kind === "retry") {
+      deps.metrics.count("DeliveryRetryScheduled");
+      return { ...timer, at: iso(step.at), done: false };
+    }
     await settle(updated, step.kind);
     return done;
   };
@@ -481,6 +484,10 @@ export function makeFireDelivery(deps: Deps, options: { notifyReporter?: boolean
       };
     });
     if (isLock && item.lock.state === "applied" && lockDeliveryId(item, delivery.type) === delivery.deliveryId) {
+      if (item.lock.requestedAt !== null && item.lock.appliedAt !== null) {
+        const ms = Date.parse(item.lock.appliedAt) - Date.parse(item.lock.requestedAt);
+        deps.metrics.duration("TimeToLock", ms, { Priority: item.priority });
+      }
       await rearm(item.caseId);
       // A courtesy after the protection; the inline containment attempt leaves it to AcknowledgeReport,
       // so the reporter hears of the report before the lock.

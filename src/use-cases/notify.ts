@@ -72,7 +72,7 @@ export const MAX_SEND_ATTEMPTS = 4;
  *   step goes on.
  */
 export async function sendClaimed(
-  deps: Pick<Deps, "metrics">,
+  _deps: Pick<Deps, "metrics">,
   mutate: MutateCase,
   caseId: string,
   claimed: Array<"email" | "sms">,
@@ -117,7 +117,6 @@ export async function sendClaimed(
     }
     return { case: { ...next, sendAttempts: attempts }, events };
   });
-  deps.metrics.count("MessageFailed", failed.length);
   if (retry !== undefined) throw retry;
 }
 

@@ -120,6 +120,7 @@ export function makeReceiveReport(deps: Deps) {
     // A new case has the id the claim already holds: a repeat finds it there. Only a merge (into
     // another case) needs the record completed.
     if (result.caseId !== caseId) await deps.idempotency.complete(claim, result, expiresAt);
+    deps.metrics.count("ReportReceived", 1, { Priority: result.priority });
     return { ...result, duplicate: false };
   };
 

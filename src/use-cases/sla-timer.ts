@@ -142,7 +142,8 @@ export function makeFireSlaTimer(deps: Deps) {
     });
     for (const fire of fires) {
       if (fire.kind === "exhausted") deps.metrics.count("SlaEscalationExhausted");
-      else if (fire.kind !== "warning") deps.metrics.count("SlaBreached");
+      else
+        deps.metrics.count(fire.kind === "warning" ? "SlaWarning" : "SlaBreached", 1, { Priority: updated.priority });
       try {
         const vars = {
           reason: `${CLOCK_WORDS[fire.clock]} ${describe(fire, deps)}`,

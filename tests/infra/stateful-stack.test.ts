@@ -20,7 +20,7 @@ describe("StatefulStack", () => {
     // Assess
     expect(Object.keys(tables)).toHaveLength(1);
     template.hasResource("AWS::DynamoDB::Table", {
-      DeletionPolicy: "Retain",
+      DeletionPolicy: "RetainExceptOnCreate",
       UpdateReplacePolicy: "Retain",
       Properties: Match.objectLike({
         BillingMode: "PAY_PER_REQUEST",

@@ -80,7 +80,10 @@ describe("workflows/timer.asl.json in aws-local-stepfunctions", () => {
       caseStateMachineArn: "",
       timerStateMachineArn: current.arn("timer"),
     });
-    const realHandOver = makeHandOverTimer({ workflow: timerClient, metrics: { count: () => undefined } });
+    const realHandOver = makeHandOverTimer({
+      workflow: timerClient,
+      metrics: { count: () => undefined, duration: () => undefined },
+    });
     const name = "c_01JTIMER0000000000000000000-sla-1";
     const input = {
       kind: "sla",
@@ -202,7 +205,10 @@ describe("workflows/timer.asl.json in aws-local-stepfunctions", () => {
           caseStateMachineArn: "",
           timerStateMachineArn: harness.arn("timer"),
         });
-        const result = await makeHandOverTimer({ workflow: client, metrics: { count: () => undefined } })(input);
+        const result = await makeHandOverTimer({
+          workflow: client,
+          metrics: { count: () => undefined, duration: () => undefined },
+        })(input);
         realCalls += 1;
         if (call === 1) throw namedError("Lambda.Unknown", "the answer was lost");
         return result;

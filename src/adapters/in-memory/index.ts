@@ -271,7 +271,13 @@ export class ScriptedTransport implements WebhookTransport {
 
 export class CountingMetrics implements Metrics {
   readonly counts: Record<string, number> = {};
-  count(name: string, value = 1) {
+  /** Every data point, in order, with its dimensions. */
+  readonly points: Array<{ name: string; value: number; dimensions: Record<string, string | undefined> }> = [];
+  count(name: string, value = 1, dimensions: Record<string, string | undefined> = {}) {
     this.counts[name] = (this.counts[name] ?? 0) + value;
+    this.points.push({ name, value, dimensions: { ...dimensions } });
+  }
+  duration(name: string, milliseconds: number, dimensions: Record<string, string | undefined> = {}) {
+    this.points.push({ name, value: milliseconds, dimensions: { ...dimensions } });
   }
 }

@@ -154,7 +154,7 @@ export class ConfiguredSecretSource implements SecretSource {
 export class StaticSecretSource implements SecretSource {
   constructor(
     readonly secrets: Secrets,
-    private readonly metrics: Metrics = { count: () => undefined },
+    private readonly metrics: Metrics = { count: () => undefined, duration: () => undefined },
   ) {}
 
   async webhookKeys() {
