@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import type { HttpResponse } from "../src/adapters/http/problem.js";
 import { readBody } from "./http-body.js";
+import type { LocalOperator } from "./operators.js";
 import { matchRoute } from "./routes.js";
 
 /** API Gateway refuses bodies over 10 MB; the local gateway stops reading at 1 MiB. */
@@ -46,7 +47,7 @@ function sameToken(given: string, expected: string): boolean {
  */
 export function createGateway(options: {
   handlers: Map<string, HttpLambda>;
-  operatorToken: string;
+  operators: readonly LocalOperator[];
   now: () => number;
 }) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
@@ -61,10 +62,18 @@ export function createGateway(options: {
     if (route.operator) {
       const auth = String(request.headers.authorization ?? "");
       const token = auth.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : "";
-      if (!token || !sameToken(token, options.operatorToken)) {
-        return problem(response, 401, "Unauthorized", "a valid operator bearer token is required");
+      // Every token is compared (constant time each), so the answer's timing does not say which matched.
+      let operator: LocalOperator | undefined;
+      for (const candidate of options.operators) {
+        if (sameToken(token, candidate.token) && token) operator = candidate;
       }
-      claims = { sub: "local-operator", "cognito:username": "local-operator" };
+      if (!operator) return problem(response, 401, "Unauthorized", "a valid operator bearer token is required");
+      // The claims a Cognito access token gives the function through an HTTP API JWT authorizer.
+      claims = {
+        sub: `local-${operator.agent}`,
+        username: operator.agent,
+        "cognito:groups": `[${operator.groups.join(" ")}]`,
+      };
     }
 
     const { text: body, tooLarge } = await readBody(request, MAX_GATEWAY_BODY);

@@ -23,7 +23,8 @@ Vigil is running (local embedded runtime, ready in ${Date.now() - started} ms)
 
   Webhook secret      ${usingDevSecret ? DEV_DEFAULTS.webhookSecret : "(from VIGIL_WEBHOOK_SECRETS)"}
   Provider secret     ${config.providerWebhookSecret === DEV_DEFAULTS.providerWebhookSecret ? DEV_DEFAULTS.providerWebhookSecret : "(from VIGIL_PROVIDER_WEBHOOK_SECRET)"}
-  Operator token      ${config.operatorToken === DEV_DEFAULTS.operatorToken ? DEV_DEFAULTS.operatorToken : "(from VIGIL_OPERATOR_TOKEN)"}
+  Operator token      ${config.operatorToken === DEV_DEFAULTS.operatorToken ? DEV_DEFAULTS.operatorToken : "(from VIGIL_OPERATOR_TOKEN / VIGIL_OPERATORS)"}
+  Operators           ${config.operators.map((entry) => `${entry.agent} (${entry.groups.join(", ")})`).join("; ")}
 
 Try it (in another terminal):
   npm run report -- --type sim_swap

@@ -11,6 +11,7 @@ import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
 import { VirtualClock } from "./clock.js";
 import { createConsoleServer } from "./console-server.js";
 import { createGateway, type HttpLambda, lambdaContext } from "./gateway.js";
+import { localOperators, SHORTHAND_AGENT } from "./operators.js";
 import { Outbox } from "./outbox.js";
 import { ProviderSink } from "./provider-sink.js";
 import { ROUTES } from "./routes.js";
@@ -57,7 +58,14 @@ export interface LocalRuntime {
   outbox: Outbox;
   sink: ProviderSink;
   faults: Faults;
-  config: { webhookSecrets: string[]; providerWebhookSecret: string; operatorToken: string; dataDir: string };
+  config: {
+    webhookSecrets: string[];
+    providerWebhookSecret: string;
+    operatorToken: string;
+    /** Who may call the operator API (tokens left out). */
+    operators: Array<{ agent: string; groups: string[] }>;
+    dataDir: string;
+  };
   close(): Promise<void>;
 }
 
@@ -80,7 +88,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const webhookSecrets = (env.VIGIL_WEBHOOK_SECRETS ?? DEV_DEFAULTS.webhookSecret).split(",").map((s) => s.trim());
   const providerWebhookSecret = env.VIGIL_PROVIDER_WEBHOOK_SECRET ?? DEV_DEFAULTS.providerWebhookSecret;
-  const operatorToken = env.VIGIL_OPERATOR_TOKEN ?? DEV_DEFAULTS.operatorToken;
+  const operators = localOperators(
+    { operators: env.VIGIL_OPERATORS, operatorToken: env.VIGIL_OPERATOR_TOKEN },
+    DEV_DEFAULTS.operatorToken,
+  );
+  // The shorthand token when it is accepted, else the first configured operator's.
+  const operatorToken =
+    operators.find((entry) => entry.agent === SHORTHAND_AGENT)?.token ?? (operators[0]?.token as string);
 
   // 1. DynamoDB (dynalite, LevelDB under the data dir so a second start reuses the data).
   const dynamo = dynalite({ path: join(dataDir, "dynamodb"), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -169,7 +183,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.emailReplyTo]: "replies@vigil.local",
     [ENV.oncallEmail]: env.VIGIL_ONCALL_EMAIL ?? DEV_DEFAULTS.oncallEmail,
     [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
+    [ENV.consoleUrl]: env.VIGIL_CONSOLE_URL ?? `${url}/console`,
   });
+  for (const name of [ENV.brandName, ENV.supportUrl] as const) {
+    if (env[name]) process.env[name] = env[name];
+  }
   if (env.VIGIL_ONCALL_PHONE) process.env[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
   await ensureTable(dynamoUrl);
 
@@ -190,7 +208,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // 7. Continue the executions a previous run left in flight, before serving any request.
   await sfn.resumeAll();
   const sink = new ProviderSink(providerWebhookSecret, () => clock.now(), join(dataDir, "provider-webhooks.jsonl"));
-  const gateway = createGateway({ handlers: httpHandlers, operatorToken, now: () => clock.now() });
+  const gateway = createGateway({ handlers: httpHandlers, operators, now: () => clock.now() });
   const { createLocalRoutes } = await import("./local-routes.js");
   const localRoutes = createLocalRoutes({ clock, outbox, sink, faults, sfn, events: sinks.events, taskHandlers });
   const consoleServer = createConsoleServer({
@@ -246,7 +264,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     outbox,
     sink,
     faults,
-    config: { webhookSecrets, providerWebhookSecret, operatorToken, dataDir },
+    config: {
+      webhookSecrets,
+      providerWebhookSecret,
+      operatorToken,
+      operators: operators.map(({ agent, groups }) => ({ agent, groups: [...groups] })),
+      dataDir,
+    },
     async close() {
       sweeper.cancel();
       await new Promise<void>((resolve) => {

@@ -24,8 +24,16 @@ export const ENV = {
   oncallEmail: "VIGIL_ONCALL_EMAIL",
   oncallPhone: "VIGIL_ONCALL_PHONE",
   helpBaseUrl: "VIGIL_HELP_BASE_URL",
+  /** Who "we" are in every message to reporters (default "Wallet Security"). */
+  brandName: "VIGIL_BRAND_NAME",
+  /** The provider's support contact page, linked from pages and messages (default: the help base URL). */
+  supportUrl: "VIGIL_SUPPORT_URL",
+  /** Base URL of the operator console; on-call pages link to `<consoleUrl>/cases/{caseId}`. */
+  consoleUrl: "VIGIL_CONSOLE_URL",
   /** Local only: the bearer token the embedded API gateway accepts for operator routes. */
   operatorToken: "VIGIL_OPERATOR_TOKEN",
+  /** Local only: JSON array of `{ token, agent, groups }`, one entry per operator. */
+  operators: "VIGIL_OPERATORS",
   /** JSON overrides of the policy defaults (SLA targets, thresholds, scopes). Optional. */
   policyOverrides: "VIGIL_POLICY",
 } as const;

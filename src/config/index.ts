@@ -25,6 +25,13 @@ const ConfigSchema = z.object({
   providerWebhookUrl: optional,
   eventBusName: optional,
   helpBaseUrl: optional,
+  brandName: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || DEFAULT_BRAND_NAME)
+    .pipe(z.string().max(60)),
+  supportUrl: optional.pipe(z.url().optional()),
+  consoleUrl: optional.pipe(z.url().optional()),
   policy: z.string().optional(),
 });
 
@@ -45,7 +52,22 @@ export interface AppConfig {
   providerWebhookUrl?: string;
   eventBusName?: string;
   helpBaseUrl?: string;
+  /** Who "we" are in messages to reporters (`VIGIL_BRAND_NAME`); absent: {@link DEFAULT_BRAND_NAME}. */
+  brandName?: string;
+  /** The provider's support contact (`VIGIL_SUPPORT_URL`); default: the help base URL. */
+  supportUrl?: string;
+  /** The operator console (`VIGIL_CONSOLE_URL`); default: `<publicBaseUrl>/console`. */
+  consoleUrl?: string;
   policy: Policy;
+}
+
+/** Who "we" are when no `VIGIL_BRAND_NAME` is configured. */
+export const DEFAULT_BRAND_NAME = "Wallet Security";
+
+/** Where on-call pages link to for a case: the console's case page. */
+export function consoleCaseUrl(config: Pick<AppConfig, "consoleUrl" | "publicBaseUrl">, caseId: string): string {
+  const base = (config.consoleUrl ?? `${config.publicBaseUrl.replace(/\/$/, "")}/console`).replace(/\/$/, "");
+  return `${base}/cases/${encodeURIComponent(caseId)}`;
 }
 
 /** Reads the configuration from the environment; a `ConfigError` names the bad variables (never values). */

@@ -75,6 +75,12 @@ export class ActionNotAllowedError extends BusinessRuleError {
   override readonly status = 409;
 }
 
+/** The operator is authenticated but their role does not allow the action (HTTP 403); `reason` says why. */
+export class ForbiddenError extends BusinessRuleError {
+  override readonly name = "ForbiddenError";
+  override readonly status = 403;
+}
+
 export class RateLimitedError extends AppError {
   override readonly name = "RateLimitedError";
   readonly status = 429;

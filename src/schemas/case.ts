@@ -50,6 +50,8 @@ export const CaseSchema = z.object({
     emailVerifiedAt: Iso.nullable(),
     smsVerifiedAt: Iso.nullable(),
     identityVerifiedAt: Iso.nullable(),
+    /** The agent who recorded the identity check (four eyes: they may not also unlock on it). */
+    identityVerifiedBy: z.string().nullable().optional(),
     /** The current SMS code, only as a keyed hash. */
     code: z
       .object({
@@ -81,6 +83,10 @@ export const CaseSchema = z.object({
   sla: z.object({ containment: SlaClockSchema.nullable(), firstResponse: SlaClockSchema, resolution: SlaClockSchema }),
   acknowledgedAt: Iso.nullable(),
   acknowledgedBy: z.string().nullable(),
+  /** The agent working the case (`assign`); absent or null: unassigned. */
+  assignee: z.string().nullable().optional(),
+  /** Keyed hash (HMAC-SHA-256) of the reporter's normalised email: what `GET /v1/cases?q=` matches. */
+  reporterEmailHash: z.string().optional(),
   escalations: z.number(),
   workflow: z.object({
     generation: z.number(),

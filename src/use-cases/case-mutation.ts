@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { GENESIS_HASH, sealEvent } from "../domain/audit-chain.js";
 import { ConflictError, NotFoundError } from "../errors/index.js";
 import type { CaseStore } from "../ports/case-store.js";
@@ -21,8 +22,21 @@ const MAX_ATTEMPTS = 10;
 /** Full-jitter backoff between attempts, so writers racing on one case spread out instead of colliding again. */
 const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
 
+/** Who an agent acts for, while their request runs (see {@link actingOnBehalfOf}). */
+const behalf = new AsyncLocalStorage<{ agent: string; onBehalfOf: string }>();
+
+/**
+ * Runs `work` so that every audit event the agent writes in it records the name they act for as
+ * `detail.onBehalfOf`; the actor stays the authenticated agent. Events by others (the system, a
+ * timer) are untouched.
+ */
+export function actingOnBehalfOf<T>(agent: string, onBehalfOf: string | undefined, work: () => Promise<T>): Promise<T> {
+  return onBehalfOf === undefined || onBehalfOf === agent ? work() : behalf.run({ agent, onBehalfOf }, work);
+}
+
 function seal(item: Case, entries: AuditEntry[], now: number): { case: Case; events: AuditEvent[] } {
   let { seq, head } = item.audit;
+  const acting = behalf.getStore();
   const events = entries.map((entry) => {
     seq += 1;
     const event = sealEvent(
@@ -32,7 +46,10 @@ function seal(item: Case, entries: AuditEntry[], now: number): { case: Case; eve
         at: new Date(now).toISOString(),
         type: entry.type,
         actor: entry.actor,
-        detail: entry.detail ?? {},
+        detail:
+          acting && entry.actor === acting.agent
+            ? { ...entry.detail, onBehalfOf: acting.onBehalfOf }
+            : (entry.detail ?? {}),
       },
       head,
     );

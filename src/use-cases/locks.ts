@@ -181,9 +181,16 @@ export function makeRequestUnlock(deps: Deps) {
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   const deliver = makeDeliver(deps);
-  return async (input: { caseId: string; actor: string; note?: string }): Promise<Case> => {
+  return async (input: {
+    caseId: string;
+    actor: string;
+    note?: string;
+    /** Role rules (four eyes), checked on the case this write is based on; throws to refuse. */
+    authorize?: (current: Case) => void;
+  }): Promise<Case> => {
     const item = await mutate(input.caseId, (current, now) => {
       if (current.lock.state === "release_requested") return null;
+      input.authorize?.(current);
       const decision = unlockDecision({
         priority: current.priority,
         lock: { state: current.lock.state, requestedAt: epoch(current.lock.requestedAt) },

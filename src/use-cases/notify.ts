@@ -1,4 +1,5 @@
-import { type MessageKind, renderMessage } from "../domain/messages/index.js";
+import { consoleCaseUrl, DEFAULT_BRAND_NAME } from "../config/index.js";
+import { type MessageKind, type OncallEvent, type RenderedMessage, renderMessage } from "../domain/messages/index.js";
 import type { Case } from "../schemas/case.js";
 import type { MutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
@@ -15,7 +16,7 @@ export function makeNotifyReporter(deps: Pick<Deps, "email" | "sms" | "metrics" 
   return async (
     caseId: string,
     kind: MessageKind,
-    options: { vars?: MessageVars; key?: string; only?: Channel } = {},
+    options: { vars?: MessageVars; key?: string; only?: Channel; locale?: string } = {},
   ): Promise<boolean> => {
     let claimed: Channel[] = [];
     let keys: Record<Channel, string> = { email: "", sms: "" };
@@ -32,7 +33,8 @@ export function makeNotifyReporter(deps: Pick<Deps, "email" | "sms" | "metrics" 
       };
     });
     if (!claimed.length) return false;
-    const send = (channel: Channel) => () => sendToChannels(deps, item, kind, options.vars ?? {}, channel);
+    const send = (channel: Channel) => () =>
+      sendToChannels(deps, item, kind, options.vars ?? {}, channel, options.locale);
     await sendClaimed(mutate, caseId, claimed, keys, { email: send("email"), sms: send("sms") }, kind);
     return true;
   };
@@ -80,6 +82,29 @@ function channelsOf(item: Case): Channel[] {
   );
 }
 
+/**
+ * One message for the case's reporter, as it would be sent: the brand (`VIGIL_BRAND_NAME`), the
+ * provider's help links, the reporter's locale unless `locale` overrides it.
+ */
+export function renderForReporter(
+  config: Deps["config"],
+  item: Case,
+  kind: MessageKind,
+  vars: MessageVars,
+  locale?: string,
+): RenderedMessage {
+  return renderMessage({
+    kind,
+    incidentType: item.incidentType,
+    locale: locale ?? item.reporter.locale,
+    caseRef: item.caseId,
+    providerName: config.brandName ?? DEFAULT_BRAND_NAME,
+    helpLinks: helpLinks(config.helpBaseUrl, config.supportUrl),
+    vars,
+    smsSafe: !item.channels.sms || item.incidentType === "sim_swap" || item.signals.simSwapDetected === true,
+  });
+}
+
 /** Renders one message for the case and sends it on each trusted channel. */
 export async function sendToChannels(
   deps: Pick<Deps, "email" | "sms" | "metrics" | "config">,
@@ -87,16 +112,9 @@ export async function sendToChannels(
   kind: MessageKind,
   vars: MessageVars,
   only?: "email" | "sms",
+  locale?: string,
 ): Promise<void> {
-  const message = renderMessage({
-    kind,
-    incidentType: item.incidentType,
-    locale: item.reporter.locale,
-    caseRef: item.caseId,
-    helpLinks: helpLinks(deps.config.helpBaseUrl),
-    vars,
-    smsSafe: !item.channels.sms || item.incidentType === "sim_swap" || item.signals.simSwapDetected === true,
-  });
+  const message = renderForReporter(deps.config, item, kind, vars, locale);
   const sends: Promise<void>[] = [];
   if (item.channels.email && only !== "sms") {
     sends.push(
@@ -111,18 +129,21 @@ export async function sendToChannels(
   await Promise.all(sends);
 }
 
-/** Pages the on-call agent (email, and SMS when a number is configured). */
+/**
+ * Pages the on-call agent (email, and SMS when a number is configured), linking to the case in the
+ * console. `event` picks the subject (SLA warning, breach, repeat page, or another escalation).
+ */
 export async function notifyOncall(
   deps: Pick<Deps, "email" | "sms" | "metrics" | "config">,
   item: Case,
-  vars: { reason: string; clock?: string },
+  vars: { reason: string; clock?: string; event?: OncallEvent },
 ): Promise<void> {
   const message = renderMessage({
     kind: "oncall_escalation",
     incidentType: item.incidentType,
     locale: "en",
     caseRef: item.caseId,
-    vars: { ...vars, priority: item.priority, caseUrl: `${deps.config.publicBaseUrl}/v1/cases/${item.caseId}` },
+    vars: { ...vars, priority: item.priority, caseUrl: consoleCaseUrl(deps.config, item.caseId) },
     smsSafe: true,
   });
   const sends = [
@@ -132,11 +153,11 @@ export async function notifyOncall(
   await Promise.all(sends);
 }
 
-function helpLinks(base: string | undefined) {
-  if (!base) return undefined;
+function helpLinks(base: string | undefined, supportUrl: string | undefined) {
+  if (!base) return supportUrl ? { support: supportUrl } : undefined;
   const root = base.replace(/\/$/, "");
   return {
-    support: root,
+    support: supportUrl ?? root,
     passwordReset: `${root}/password-reset`,
     mfa: `${root}/security/mfa`,
     reportFraud: `${root}/report-fraud`,

@@ -126,7 +126,11 @@ export function makeFireSlaTimer(deps: Deps) {
     for (const fire of fires) {
       if (fire.kind !== "warning") deps.metrics.count("SlaBreached");
       try {
-        await notifyOncall(deps, updated, { reason: `${fire.clock} ${describe(fire)}`, clock: fire.clock });
+        await notifyOncall(deps, updated, {
+          reason: `${CLOCK_WORDS[fire.clock]} ${describe(fire)}`,
+          clock: fire.clock,
+          event: fire.kind === "escalation" ? "repeat" : fire.kind,
+        });
       } catch (error) {
         deps.metrics.count("OncallPageFailed");
         await mutate(timer.ref, (current) => ({
@@ -146,6 +150,13 @@ export function makeFireSlaTimer(deps: Deps) {
     return { ...timer, at: updated.workflow.timerAt, done: false };
   };
 }
+
+/** Clock names as people read them on a page ("first response", not `firstResponse`). */
+const CLOCK_WORDS: Record<SlaFire["clock"], string> = {
+  containment: "containment",
+  firstResponse: "first response",
+  resolution: "resolution",
+};
 
 function describe(fire: SlaFire): string {
   if (fire.kind === "warning") return `at ${Math.round((fire.fraction ?? 0) * 100)} % of its target`;

@@ -262,7 +262,7 @@ export const en: MessageCatalog = {
   antiPhishing: "We will never ask for your seed phrase or private key.",
   smsAntiPhishing: "We never ask for your seed phrase.",
   caseLabel: "Case reference",
-  signOff: "{{#provider}}The {{provider}} security team{{/provider}}{{^provider}}The security team{{/provider}}",
+  signOff: "{{#provider}}The {{provider}} team{{/provider}}{{^provider}}The security team{{/provider}}",
   buttonFallback: "If the button does not work, copy this address into your browser:",
   incidentTypes: {
     phishing: "phishing",
@@ -288,6 +288,11 @@ export const en: MessageCatalog = {
     reopened: "reopened",
     resolved: "resolved",
     closed: "closed",
+  },
+  clocks: {
+    containment: "containment",
+    firstResponse: "first response",
+    resolution: "resolution",
   },
   messages: {
     acknowledgement: {
@@ -471,19 +476,35 @@ export const en: MessageCatalog = {
       ],
       sms: `${FROM}We closed case {{caseRef}}: we could not confirm it was you in 24 h. {{#reopenUrl}}See our email to reopen.{{/reopenUrl}}{{^reopenUrl}}Need help? Contact support.{{/reopenUrl}}`,
     },
+    agent_message: {
+      subject: "A message from our security team (case {{caseRef}})",
+      title: "A message about your case",
+      blocks: [
+        { paragraph: "A member of our security team working on case {{caseRef}} wrote to you:" },
+        { agentMessage: true },
+        {
+          paragraph:
+            "This message came from us only if it arrived at the email address you gave in your report and mentions case {{caseRef}}. We will never ask you to send funds, or for your seed phrase, private key, passwords or codes.",
+        },
+        SUPPORT,
+      ],
+      sms: `${FROM}We emailed you a message about case {{caseRef}}. Please read it in your email.`,
+    },
     oncall_escalation: {
-      subject: "{{#priority}}[{{priority}}] {{/priority}}Escalation: case {{caseRef}} ({{incidentType}})",
-      title: "A case needs an agent",
+      subject:
+        "{{#priority}}[{{priority}}] {{/priority}}{{#event.warning}}SLA warning{{#clock}}, {{clock}} due soon{{/clock}}{{/event.warning}}{{#event.breach}}SLA breached{{#clock}}, {{clock}}{{/clock}}{{/event.breach}}{{#event.repeat}}Still breached (repeat page){{#clock}}, {{clock}}{{/clock}}{{/event.repeat}}{{#event.escalation}}Escalation{{/event.escalation}}: case {{caseRef}} ({{incidentType}})",
+      title:
+        "{{#event.warning}}A case nears its SLA target{{/event.warning}}{{#event.breach}}A case breached its SLA target{{/event.breach}}{{#event.repeat}}A case is still breached and unacknowledged{{/event.repeat}}{{#event.escalation}}A case needs an agent{{/event.escalation}}",
       blocks: [
         { paragraph: "Case {{caseRef}} needs attention.{{#reason}} Reason: {{reason}}.{{/reason}}" },
         {
           paragraph:
             "Incident type: {{incidentType}}.{{#priority}} Priority: {{priority}}.{{/priority}}{{#clock}} SLA clock: {{clock}}.{{/clock}}",
         },
-        { button: { href: "caseUrl", label: "Open the case" } },
+        { button: { href: "caseUrl", label: "Open the case in the console" } },
         { paragraph: "Acknowledge the case to stop further escalations." },
       ],
-      sms: "Vigil {{#priority}}{{priority}} {{/priority}}escalation, case {{caseRef}} ({{incidentType}}){{#reason}}: {{reason}}{{/reason}}. Please ack.",
+      sms: "Vigil {{#priority}}{{priority}} {{/priority}}{{#event.warning}}SLA warning{{/event.warning}}{{#event.breach}}SLA breach{{/event.breach}}{{#event.repeat}}repeat page{{/event.repeat}}{{#event.escalation}}escalation{{/event.escalation}}, case {{caseRef}} ({{incidentType}}){{#reason}}: {{reason}}{{/reason}}. Please ack.",
     },
   },
   guidance,
