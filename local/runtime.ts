@@ -212,8 +212,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const { createLocalRoutes } = await import("./local-routes.js");
   const localRoutes = createLocalRoutes({ clock, outbox, sink, faults, sfn, events: sinks.events, taskHandlers });
   const consoleServer = createConsoleServer({
-    identify: (token) =>
-      token === operatorToken ? { agent: "local-operator", groups: ["agents", "supervisors"] } : null,
+    identify: (token) => {
+      const operator = operators.find((entry) => entry.token === token);
+      return operator ? { agent: operator.agent, groups: [...operator.groups] } : null;
+    },
   });
   api.off("request", starting);
   api.on("request", (request, response) => {

@@ -345,9 +345,16 @@ export function CasePage(props: { caseId: string }) {
       </main>
     );
 
-  const buttons: string[] = ACTION_ORDER.filter((action) =>
-    action === "take" ? allowed.has("assign") && view.assignee !== me : allowed.has(action),
-  );
+  // A locked account's Unlock stays within reach while the API does not allow it yet (no fresh
+  // proofs, cool-down, four eyes): trying it shows the API's reason in place, which the agent needs
+  // when the reporter asks why their account is still locked.
+  const locked = view.lock.state === "requested" || view.lock.state === "applied";
+  const unlockExplained = locked && !allowed.has("unlock") && view.allowedActions !== undefined;
+  const buttons: string[] = ACTION_ORDER.filter((action) => {
+    if (action === "take") return allowed.has("assign") && view.assignee !== me;
+    if (action === "unlock") return allowed.has("unlock") || unlockExplained;
+    return allowed.has(action);
+  });
   const notes = view.timeline.filter(
     (entry) => entry.type === "case.note" || (entry.detail.note && !isMessageToReporter(entry)),
   );
@@ -372,7 +379,13 @@ export function CasePage(props: { caseId: string }) {
       <Section title="Actions" id="actions-title">
         <div class="actions">
           {buttons.map((action) => (
-            <button key={action} type="button" disabled={busy} onClick={() => start(action)}>
+            <button
+              key={action}
+              type="button"
+              disabled={busy}
+              onClick={() => start(action)}
+              aria-describedby={action === "unlock" && unlockExplained ? "unlock-hint" : undefined}
+            >
               {ACTION_LABELS[action]}
             </button>
           ))}
@@ -387,6 +400,11 @@ export function CasePage(props: { caseId: string }) {
             </button>
           )}
         </div>
+        {unlockExplained && (
+          <p id="unlock-hint" class="hint">
+            Unlock is not allowed yet; trying it shows why (proofs, cool-down or four eyes).
+          </p>
+        )}
         <div aria-live="polite">
           {outcome?.kind === "done" && (
             <p role="status" class="done">
