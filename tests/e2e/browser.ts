@@ -42,8 +42,12 @@ export interface Violation {
 export async function seriousViolations(page: Page): Promise<Violation[]> {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<unknown> } }).axe;
-    return (await axe.run(document, {
+    // Runs in the page: `globalThis` is its window (the test's tsconfig has no DOM types).
+    const page = globalThis as unknown as {
+      axe: { run: (context: unknown, options: unknown) => Promise<unknown> };
+      document: unknown;
+    };
+    return (await page.axe.run(page.document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
     })) as {
       violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
