@@ -34,7 +34,8 @@ function whyNotStarted(error: unknown): string | null {
   const failure = error as NodeJS.ErrnoException;
   if (failure?.code === "EADDRINUSE")
     return `Port ${port} is already in use (another Vigil, or another server). Stop it, or start on another port: PORT=${port + 1} npm start`;
-  if (failure?.code === "EACCES") return `Port ${port} needs privileges this user lacks. Use another: PORT=3000 npm start`;
+  if (failure?.code === "EACCES")
+    return `Port ${port} needs privileges this user lacks. Use another: PORT=3000 npm start`;
   if (/LOCK|lock/.test(failure?.message ?? "") && /dynamodb|leveldb|LevelDB|IO error/i.test(failure?.message ?? ""))
     return `The data directory is in use by another Vigil process. Stop it, or use another one: VIGIL_DATA_DIR=.vigil-2 PORT=${port + 1} npm start`;
   if (failure?.name === "ConfigError") return `Configuration error: ${failure.message}`;

@@ -73,7 +73,9 @@ async function serverClock(): Promise<{ now: string }> {
     }
     const body = (await response.json().catch(() => null)) as { now?: string } | null;
     if (!response.ok || typeof body?.now !== "string") {
-      process.stderr.write(`The server at ${values.url} is not a local Vigil runtime (GET /_local/clock answered ${response.status}).\n`);
+      process.stderr.write(
+        `The server at ${values.url} is not a local Vigil runtime (GET /_local/clock answered ${response.status}).\n`,
+      );
       process.exit(1);
     }
     return { now: body.now };
