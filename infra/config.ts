@@ -19,6 +19,9 @@ import * as z from "zod";
  * | `oncallPhone` | — | E.164 number for escalation SMS; no SMS escalation when unset |
  * | `publicBaseUrl` | — | base URL of the links in emails; the HTTP API's own URL when unset |
  * | `helpBaseUrl` | — | the provider's help pages, linked from guidance; unset means no links |
+ * | `supportUrl` | `helpBaseUrl` | the provider's support contact, linked from messages and pages |
+ * | `brandName` | `Wallet Security` | who "we" are in every message to reporters |
+ * | `consoleUrl` | `<publicBaseUrl>/console` | the operator console; on-call pages link to `<consoleUrl>/cases/{caseId}` |
  * | `smsOriginationIdentity` | — | End User Messaging phone number / pool / sender id (id or ARN); the account default when unset |
  * | `smsAllowedCountries` | `US` | ISO 3166-1 alpha-2 countries SMS may go to; every other country is blocked |
  * | `smsMonthlyLimit` | `1000` | expected SMS messages per month; the volume alarm fires at 1 % of it within one hour |
@@ -44,6 +47,9 @@ export interface VigilConfig {
   readonly oncallPhone?: string;
   readonly publicBaseUrl?: string;
   readonly helpBaseUrl?: string;
+  readonly supportUrl?: string;
+  readonly brandName?: string;
+  readonly consoleUrl?: string;
   readonly smsOriginationIdentity?: string;
   readonly smsAllowedCountries: readonly string[];
   readonly smsMonthlyLimit: number;
@@ -64,6 +70,9 @@ export const CONFIG_KEYS = [
   "oncallPhone",
   "publicBaseUrl",
   "helpBaseUrl",
+  "supportUrl",
+  "brandName",
+  "consoleUrl",
   "smsOriginationIdentity",
   "smsAllowedCountries",
   "smsMonthlyLimit",
@@ -110,6 +119,9 @@ const ConfigInputSchema = z.object({
   oncallPhone: optional(z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +14155550100")),
   publicBaseUrl: optional(httpsUrl),
   helpBaseUrl: optional(httpsUrl),
+  supportUrl: optional(httpsUrl),
+  brandName: optional(z.string().trim().min(1).max(60)),
+  consoleUrl: optional(httpsUrl),
   smsOriginationIdentity: optional(z.string().min(1)),
   smsAllowedCountries: countryList.default(["US"]),
   smsMonthlyLimit: z.coerce.number().int().positive().default(1000),
@@ -157,6 +169,9 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     oncallPhone: c.oncallPhone,
     publicBaseUrl: c.publicBaseUrl,
     helpBaseUrl: c.helpBaseUrl,
+    supportUrl: c.supportUrl,
+    brandName: c.brandName,
+    consoleUrl: c.consoleUrl,
     smsOriginationIdentity: c.smsOriginationIdentity,
     smsAllowedCountries: [...new Set(c.smsAllowedCountries)],
     smsMonthlyLimit: c.smsMonthlyLimit,

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
@@ -301,38 +301,57 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
 }
 
-/** Creates the single table with both GSIs if it is not there yet (a second start reuses it). */
+/**
+ * Creates the single table with its GSIs if it is not there yet (a second start reuses it, adding the
+ * search indexes to a data dir made before they existed).
+ */
 async function ensureTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: REGION,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
-  try {
-    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
-    return;
-  } catch {
-    // Absent: create it below.
-  }
   const s = (name: string) => ({ AttributeName: name, AttributeType: "S" as const });
-  const index = (name: string) => ({
+  const index = (name: string, projection: "ALL" | "KEYS_ONLY" = "ALL") => ({
     IndexName: name,
     KeySchema: [
       { AttributeName: `${name}pk`, KeyType: "HASH" as const },
       { AttributeName: `${name}sk`, KeyType: "RANGE" as const },
     ],
-    Projection: { ProjectionType: "ALL" as const },
+    Projection: { ProjectionType: projection },
   });
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((gsi) => gsi.IndexName));
+    for (const name of ["gsi3", "gsi4"].filter((gsi) => !present.has(gsi))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: TABLE_NAME,
+          AttributeDefinitions: [s(`${name}pk`), s(`${name}sk`)],
+          GlobalSecondaryIndexUpdates: [{ Create: { ...index(name, "KEYS_ONLY") } }],
+        }),
+      );
+    }
+    client.destroy();
+    return;
+  } catch (error) {
+    if ((error as Error).name !== "ResourceNotFoundException") throw error;
+  }
   await client.send(
     new CreateTableCommand({
       TableName: TABLE_NAME,
       BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [s("pk"), s("sk"), s("gsi1pk"), s("gsi1sk"), s("gsi2pk"), s("gsi2sk")],
+      AttributeDefinitions: [
+        s("pk"),
+        s("sk"),
+        ...["gsi1", "gsi2", "gsi3", "gsi4"].flatMap((name) => [s(`${name}pk`), s(`${name}sk`)]),
+      ],
       KeySchema: [
         { AttributeName: "pk", KeyType: "HASH" },
         { AttributeName: "sk", KeyType: "RANGE" },
       ],
-      GlobalSecondaryIndexes: [index("gsi1"), index("gsi2")],
+      // As infra/stacks/stateful-stack.ts: the search indexes hold keys only (no clear-text email).
+      GlobalSecondaryIndexes: [index("gsi1"), index("gsi2"), index("gsi3", "KEYS_ONLY"), index("gsi4", "KEYS_ONLY")],
     }),
   );
   client.destroy();

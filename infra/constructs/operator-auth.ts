@@ -8,11 +8,19 @@ export interface OperatorAuthProps {
   readonly stage: string;
 }
 
+/** The operator groups: `agents` work cases; `supervisors` also unlock accounts (four eyes) and assign anyone. */
+export const OPERATOR_GROUP_NAMES = ["agents", "supervisors"] as const;
+
 /**
  * Who may call the operator API: support agents in a Cognito user pool that only an administrator can add
  * users to, with a strong password policy, mandatory TOTP (never SMS: SIM swapping is one of the incidents
  * Vigil handles) and threat protection (Plus plan) enforcing adaptive authentication on compromised
- * credentials. The HTTP API validates the pool's JWTs with {@link authorizer}.
+ * credentials. The HTTP API validates the pool's JWTs with {@link authorizer}; the functions read the
+ * `cognito:groups` claim (a user in neither group is refused with 403).
+ *
+ * Access tokens live 15 minutes: an agent removed from a group or disabled keeps at most 15 minutes of
+ * access. To cut an agent off at once, revoke their refresh tokens with `AdminUserGlobalSignOut` (tokens
+ * already issued stay valid until they expire, at most 15 minutes).
  */
 export class OperatorAuth extends Construct {
   readonly userPool: cognito.UserPool;
@@ -53,11 +61,27 @@ export class OperatorAuth extends Construct {
       authFlows: { userSrp: true },
       disableOAuth: true,
       preventUserExistenceErrors: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.minutes(15),
+      idTokenValidity: Duration.minutes(15),
       refreshTokenValidity: Duration.hours(12),
       enableTokenRevocation: true,
     });
+
+    for (const [groupName, description, precedence] of [
+      [
+        "agents",
+        "Support agents: work cases (acknowledge, verify identity, lock, message the reporter, take cases)",
+        20,
+      ],
+      ["supervisors", "Supervisors: also unlock accounts (four eyes) and assign cases to anyone", 10],
+    ] as const) {
+      new cognito.CfnUserPoolGroup(this, `${groupName[0]?.toUpperCase()}${groupName.slice(1)}Group`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName,
+        description,
+        precedence,
+      });
+    }
 
     this.authorizer = new HttpUserPoolAuthorizer("OperatorAuthorizer", this.userPool, {
       userPoolClients: [this.client],

@@ -57,6 +57,13 @@ export const ROUTES = [
   { method: apigwv2.HttpMethod.GET, path: "/v1/cases/{caseId}", fn: "get-case", access: "operator" },
   { method: apigwv2.HttpMethod.POST, path: "/v1/cases/{caseId}/actions", fn: "act-on-case", access: "operator" },
   { method: apigwv2.HttpMethod.GET, path: "/v1/cases/{caseId}/audit", fn: "get-case-audit", access: "operator" },
+  {
+    method: apigwv2.HttpMethod.POST,
+    path: "/v1/cases/{caseId}/messages/preview",
+    fn: "preview-reporter-message",
+    access: "operator",
+  },
+  { method: apigwv2.HttpMethod.GET, path: "/v1/stats/sla", fn: "get-sla-stats", access: "operator" },
 ] as const;
 
 /** Why each public route may go without an API Gateway authorizer (the cdk-nag APIG4 acknowledgement). */
@@ -157,6 +164,9 @@ export class ServiceStack extends Stack {
         .setEnv(ENV.providerWebhookUrl, config.providerWebhookUrl)
         .setEnv(ENV.publicBaseUrl, publicBaseUrl)
         .setEnv(ENV.helpBaseUrl, config.helpBaseUrl)
+        .setEnv(ENV.supportUrl, config.supportUrl)
+        .setEnv(ENV.brandName, config.brandName)
+        .setEnv(ENV.consoleUrl, config.consoleUrl)
         .setEnv(ENV.oncallEmail, config.oncallEmail)
         .setEnv(ENV.oncallPhone, config.oncallPhone);
 
@@ -172,7 +182,16 @@ export class ServiceStack extends Stack {
       // It confirms starts that already happened (a conditional PutItem of the case and its audit event).
       .bindTable(table, "R+append")
       .bindStateMachine(caseRef, "start");
-    define("list-cases", "GET /v1/cases").bindTable(table, "R");
+    // Search by email hashes the query with a key derived from the secret's pepper.
+    define("list-cases", "GET /v1/cases[?q=]: the queue, or a search").bindTable(table, "R").bindSecrets(props.secret);
+    define("get-sla-stats", "GET /v1/stats/sla: SLA attainment per priority and clock").bindTable(table, "R");
+    // Renders the branded template only: reads the case, sends nothing.
+    define("preview-reporter-message", "POST /v1/cases/{caseId}/messages/preview")
+      .bindTable(table, "R")
+      .setEnv(ENV.publicBaseUrl, publicBaseUrl)
+      .setEnv(ENV.helpBaseUrl, config.helpBaseUrl)
+      .setEnv(ENV.supportUrl, config.supportUrl)
+      .setEnv(ENV.brandName, config.brandName);
     // Reading a case first flushes its audit outbox (conditional PutItems of already-decided events).
     define("get-case", "GET /v1/cases/{caseId}").bindTable(table, "R+append");
     define("get-case-audit", "GET /v1/cases/{caseId}/audit: events and hash-chain check").bindTable(table, "R+append");

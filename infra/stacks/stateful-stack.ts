@@ -16,6 +16,10 @@ export const TABLE_INDEXES = {
   byStatusAndDue: "gsi1",
   /** Sparse: only items whose workflow awaits a (re)start carry `gsi2pk`/`gsi2sk`. */
   pendingWorkflows: "gsi2",
+  /** Keys only: an account's cases (`gsi3pk` = account, `gsi3sk` = opened time + id). */
+  casesByAccount: "gsi3",
+  /** Keys only: cases by the keyed hash of the reporter's email; no clear-text email enters an index. */
+  casesByReporterEmail: "gsi4",
 } as const;
 
 /** Attribute that DynamoDB TTL reads (epoch seconds). Reads must still filter expired items: TTL lags. */
@@ -64,6 +68,18 @@ export class StatefulStack extends Stack {
       sortKey: { name: "gsi2sk", type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+
+    // The search indexes project keys only: the case document (with the reporter's email) stays in the table.
+    // CloudFormation adds one GSI per stack update: an existing table gets them over two deployments (infra/README.md).
+    for (const indexName of [TABLE_INDEXES.casesByAccount, TABLE_INDEXES.casesByReporterEmail]) {
+      if (this.node.tryGetContext(`skipIndex:${indexName}`) === "true") continue;
+      this.table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: `${indexName}pk`, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: `${indexName}sk`, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+      });
+    }
 
     this.secret = new secretsmanager.Secret(this, "Secrets", {
       secretName: `vigil/${props.stage}/secrets`,

@@ -238,7 +238,10 @@ describe("ServiceStack", () => {
     });
 
     it.each([
-      ["list-cases", TABLE_READ],
+      // Search by email hashes the query with a key derived from the secret's pepper.
+      ["list-cases", [...TABLE_READ, "secretsmanager:GetSecretValue"]],
+      ["get-sla-stats", TABLE_READ],
+      ["preview-reporter-message", TABLE_READ],
       ["get-case", [...TABLE_READ, "dynamodb:PutItem"]],
       ["get-case-audit", [...TABLE_READ, "dynamodb:PutItem"]],
     ])("let %s only read the table (and append audit events)", (name, tableActions) => {
@@ -251,8 +254,8 @@ describe("ServiceStack", () => {
       // Assess
       expect(actions).toEqual([...OWN_LOGS_AND_TRACES, ...tableActions].sort());
       const tableArns = resourcesOf(vigil.service, template, fnName, "dynamodb:Query");
-      expect(tableArns).toHaveLength(3);
-      expect(JSON.stringify(tableArns)).toMatch(/\/index\/gsi1.*\/index\/gsi2/);
+      expect(tableArns).toHaveLength(5);
+      expect(JSON.stringify(tableArns)).toMatch(/\/index\/gsi1.*\/index\/gsi2.*\/index\/gsi3.*\/index\/gsi4/);
     });
 
     it("let fire-timer sign provider webhooks with the secret and re-arm timers, but not touch the case workflow", () => {
@@ -331,7 +334,7 @@ describe("ServiceStack", () => {
       });
 
       // Assess
-      expect(retentions).toHaveLength(17);
+      expect(retentions).toHaveLength(19);
       expect(new Set(retentions)).toEqual(new Set([30]));
     });
 
@@ -445,6 +448,21 @@ describe("ServiceStack", () => {
           }),
         }),
       ]);
+    });
+
+    it("defines the agents and supervisors groups and issues access tokens valid 15 minutes", () => {
+      // Prepare / Act
+      const groups = Object.values(template.findResources("AWS::Cognito::UserPoolGroup"));
+      const [client] = Object.values(template.findResources("AWS::Cognito::UserPoolClient"));
+
+      // Assess
+      expect(groups.map((group) => group.Properties.GroupName).sort()).toEqual(["agents", "supervisors"]);
+      expect(client?.Properties).toMatchObject({
+        AccessTokenValidity: 15,
+        IdTokenValidity: 15,
+        TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes" },
+        EnableTokenRevocation: true,
+      });
     });
   });
 

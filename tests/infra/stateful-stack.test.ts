@@ -63,6 +63,17 @@ describe("StatefulStack", () => {
       { AttributeName: "gsi2pk", KeyType: "HASH" },
       { AttributeName: "gsi2sk", KeyType: "RANGE" },
     ]);
+    // The search indexes hold keys only: no case document, so no clear-text email, enters them.
+    for (const name of ["gsi3", "gsi4"]) {
+      expect(indexes.find((index) => index.IndexName === name)).toEqual({
+        IndexName: name,
+        KeySchema: [
+          { AttributeName: `${name}pk`, KeyType: "HASH" },
+          { AttributeName: `${name}sk`, KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "KEYS_ONLY" },
+      });
+    }
     // Every key attribute is a string, which is what the key module writes.
     expect(table?.Properties.AttributeDefinitions.every((attribute) => attribute.AttributeType === "S")).toBe(true);
   });

@@ -62,6 +62,23 @@ export class InMemoryCaseStore implements CaseStore {
       .filter((e) => !e.case.workflow.started && e.case.openedAt < openedBefore)
       .map((e) => e.case.caseId);
   }
+  async findByAccount(accountId: string, limit = 20) {
+    return this.newestFirst((item) => item.accountId === accountId, limit);
+  }
+  async findByEmailHash(hash: string, limit = 20) {
+    return this.newestFirst((item) => item.reporterEmailHash === hash, limit);
+  }
+  async listOpenedBetween(from: string, to: string) {
+    return this.newestFirst((item) => item.openedAt >= from && item.openedAt < to, Number.POSITIVE_INFINITY);
+  }
+  private newestFirst(match: (item: Case) => boolean, limit: number) {
+    return [...this.items.values()]
+      .map((entry) => entry.case)
+      .filter(match)
+      .sort((a, b) => b.openedAt.localeCompare(a.openedAt))
+      .slice(0, limit)
+      .map(copy);
+  }
 }
 
 export class InMemoryAccountIndex implements AccountIndex {
