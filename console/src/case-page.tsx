@@ -298,12 +298,13 @@ export function CasePage(props: { caseId: string }) {
     }
     setOutcome(null);
     try {
-      const answer = await api.post<{ subject?: string; text?: string; email?: { subject?: string; text?: string } }>(
+      const answer = await api.post<{ email?: { subject?: string; text?: string } | null; sms?: string | null }>(
         `${path}/messages/preview`,
         { message: words },
       );
-      const subject = answer.subject ?? answer.email?.subject;
-      setPreview({ for: words, text: answer.text ?? answer.email?.text ?? words, ...(subject ? { subject } : {}) });
+      const subject = answer.email?.subject;
+      const sms = answer.sms ? `\n\n— SMS notice —\n${answer.sms}` : "";
+      setPreview({ for: words, text: `${answer.email?.text ?? words}${sms}`, ...(subject ? { subject } : {}) });
     } catch (failure) {
       if (failure instanceof ApiError && (failure.status === 404 || failure.status === 405)) {
         // An API without the preview route: show the words as they will be sent, inside the template.

@@ -1,4 +1,4 @@
-import { useEffect } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 
 /** Keys that work anywhere except while typing: what the console's help line lists. */
 export const SHORTCUTS: ReadonlyArray<{ key: string; does: string }> = [
@@ -29,17 +29,24 @@ export function installShortcuts(): void {
   });
 }
 
-/** Binds `key` to `handler` while the component is mounted. */
+/**
+ * Binds `key` to `handler` while the component is mounted. The handler of the latest render runs
+ * (kept in a ref at render time): a key pressed right after the page changed acts on what it shows,
+ * not on what it showed before the effect re-ran.
+ */
 export function useShortcut(key: string, handler: () => void): void {
+  const latest = useRef(handler);
+  latest.current = handler;
   useEffect(() => {
     let set = handlers.get(key);
     if (!set) {
       set = new Set();
       handlers.set(key, set);
     }
-    set.add(handler);
-    return () => set?.delete(handler);
-  }, [key, handler]);
+    const call = () => latest.current();
+    set.add(call);
+    return () => set?.delete(call);
+  }, [key]);
 }
 
 /** The queue's order as last shown, so "next case" follows what the agent saw. */
