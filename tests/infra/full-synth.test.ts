@@ -18,13 +18,22 @@ describe("Vigil app (full synth)", () => {
     const template = vigil.serviceTemplate;
 
     // Assess
-    const functions = Object.values(template.findResources("AWS::Lambda::Function"));
+    // Vigil's functions; CDK's BucketDeployment handler (the console upload) is CDK's own bundle.
+    const functions = Object.entries(template.findResources("AWS::Lambda::Function"))
+      .filter(([logicalId]) => !logicalId.startsWith("CustomCDKBucketDeployment"))
+      .map(([, fn]) => fn);
     expect(functions).toHaveLength(19);
     for (const fn of functions) {
       const assetDir = join(outdir, `asset.${(fn.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, "")}`);
       expect(existsSync(join(assetDir, "index.mjs"))).toBe(true);
       expect(readdirSync(assetDir)).toContain("index.mjs.map");
     }
+    // The console, built by esbuild during synth like the functions.
+    const consoleAsset = readdirSync(outdir).find(
+      (entry) => entry.startsWith("asset.") && existsSync(join(outdir, entry, "app.js")),
+    );
+    expect(consoleAsset).toBeDefined();
+    expect(readdirSync(join(outdir, consoleAsset as string)).sort()).toEqual(["app.css", "app.js", "index.html"]);
     // Bundling 19 functions with esbuild takes a minute on a busy 2-core machine: not a speed assertion.
   }, 180_000);
 });
