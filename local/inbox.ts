@@ -53,7 +53,7 @@ function numbered(outbox: Outbox): Numbered[] {
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(title)}</title><link rel="icon" href="data:,">
 <style>
 body{margin:0;font-family:system-ui,sans-serif;color:#1a1a1a;line-height:1.45}
 .layout{display:grid;grid-template-columns:minmax(14rem,20rem) 1fr;min-height:100vh}

@@ -102,7 +102,8 @@ function ClockRow(props: { name: string; clock: SlaClock | null; now: number }) 
   const state = (clock as SlaClock & { state?: string }).state ?? clockState(clock);
   let standing: string;
   if (clock.metAt && state !== "breached") standing = `Met at ${formatTime(clock.metAt)}`;
-  else if (clock.breachedAt) standing = `Breached at ${formatTime(clock.breachedAt)}`;
+  else if (clock.breachedAt)
+    standing = `Breached at ${formatTime(clock.breachedAt)} (${formatDuration(now - Date.parse(clock.breachedAt))} ago)`;
   else if (clock.pausedAt) standing = "Paused while the reporter verifies";
   else standing = countdown(clock.dueAt, now);
   const mark =

@@ -6,6 +6,7 @@ import {
   CLOCK_LABELS,
   caseSlaMark,
   countdown,
+  formatDuration,
   INCIDENT_LABELS,
   LOCK_STATE_LABELS,
   STATUS_LABELS,
@@ -48,11 +49,12 @@ function searchOf(filters: Filters): string {
   return text ? `?${text}` : "";
 }
 
-/** The clock a row counts down to: the running one due first. */
+/** The clock a row shows: a breached one still running first, else the running one due first. */
 function nextClock(item: CaseSummary): { name: string; clock: SlaClock } | null {
+  const rank = (clock: SlaClock) => `${clock.breachedAt ? "0" : "1"}${clock.breachedAt ?? clock.dueAt}`;
   const running = (Object.entries(item.sla) as Array<[keyof typeof CLOCK_LABELS, SlaClock | null]>)
     .filter((entry): entry is [keyof typeof CLOCK_LABELS, SlaClock] => entry[1] !== null && !entry[1].metAt)
-    .sort((a, b) => a[1].dueAt.localeCompare(b[1].dueAt));
+    .sort((a, b) => rank(a[1]).localeCompare(rank(b[1])));
   const first = running[0];
   return first ? { name: CLOCK_LABELS[first[0]], clock: first[1] } : null;
 }
@@ -75,7 +77,12 @@ function Row(props: { item: CaseSummary; now: number }) {
       <td>
         {next ? (
           <>
-            {next.name}: <span class="countdown">{countdown(next.clock.dueAt, now)}</span>
+            {next.name}:{" "}
+            <span class="countdown">
+              {next.clock.breachedAt
+                ? `breached ${formatDuration(now - Date.parse(next.clock.breachedAt))} ago`
+                : countdown(next.clock.dueAt, now)}
+            </span>
           </>
         ) : (
           "No running clock"
