@@ -59,13 +59,16 @@ describe("SLA clocks on the local runtime's virtual clock", () => {
     await h.advance(60 * 60);
     const pagesAfterAck = (await oncallPages(body.caseId)).length;
     // Assess
-    expect(afterTwoRepeats.sla.firstResponse.escalatedAt).toHaveLength(2);
+    // escalatedAt lists every page for the clock: the breach, then each repeat (as the timeline does).
+    expect(afterTwoRepeats.sla.firstResponse.escalatedAt).toHaveLength(3);
     expect(pagesAfterRepeats).toBeGreaterThanOrEqual(pagesAtBreach + 2);
     expect(ack.status).toBe(200);
-    expect(ack.body.sla.firstResponse.metAt).not.toBeNull();
+    // Stopped, but not "met": it breached first.
+    expect(ack.body.sla.firstResponse).toMatchObject({ state: "breached", metAt: null });
+    expect(ack.body.sla.firstResponse.stoppedAt).not.toBeNull();
     // The resolution clock (4 h) may warn meanwhile, but no first-response repeat follows the acknowledgement.
     const after = (await h.operator(`/v1/cases/${body.caseId}`)).body;
-    expect(after.sla.firstResponse.escalatedAt).toHaveLength(2);
+    expect(after.sla.firstResponse.escalatedAt).toHaveLength(3);
     expect(pagesAfterAck - pagesAfterRepeats).toBeLessThanOrEqual(1);
   });
 

@@ -26,8 +26,28 @@ describe("loadConfig", () => {
       publicBaseUrl: "http://127.0.0.1:3000",
       emailFrom: "Vigil Security <security@vigil.example>",
       oncallEmail: "oncall@vigil.example",
+      brandName: "Wallet Security",
       policy: DEFAULT_POLICY,
     });
+  });
+
+  it("reads the brand, the support contact and the console, and refuses a console that is not a URL", () => {
+    // Act
+    const config = loadConfig({
+      ...minimal,
+      VIGIL_BRAND_NAME: " Acme Wallet ",
+      VIGIL_SUPPORT_URL: "https://help.acme.example/contact",
+      VIGIL_CONSOLE_URL: "https://console.acme.example",
+    });
+    const bad = () => loadConfig({ ...minimal, VIGIL_CONSOLE_URL: "console" });
+
+    // Assess
+    expect(config).toMatchObject({
+      brandName: "Acme Wallet",
+      supportUrl: "https://help.acme.example/contact",
+      consoleUrl: "https://console.acme.example",
+    });
+    expect(bad).toThrow(/VIGIL_CONSOLE_URL/);
   });
 
   it("reads every variable and treats blank optional ones as absent", () => {

@@ -320,7 +320,8 @@ export const en: MessageCatalog = {
       title: "Please confirm it is you",
       blocks: [
         {
-          paragraph: "Before we act on case {{caseRef}}, we need to confirm that the report came from you.",
+          paragraph:
+            "To go on with case {{caseRef}}, we need to confirm that the report came from you. Any protective step we have already taken stays in place meanwhile.",
         },
         { button: { href: "verifyUrl", label: "Open the confirmation page" } },
         {

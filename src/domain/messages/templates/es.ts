@@ -318,7 +318,8 @@ export const es: MessageCatalog = {
       title: "Confirma que eres tú",
       blocks: [
         {
-          paragraph: "Antes de actuar en el caso {{caseRef}}, necesitamos confirmar que el reporte es tuyo.",
+          paragraph:
+            "Para seguir con el caso {{caseRef}}, necesitamos confirmar que el reporte es tuyo. Las medidas de protección que ya tomamos siguen vigentes mientras tanto.",
         },
         { button: { href: "verifyUrl", label: "Abrir la página de confirmación" } },
         {
