@@ -105,7 +105,7 @@ describe("operator console (Chromium)", () => {
     expect(csp).not.toContain("unsafe-inline");
     expect(page.url()).toBe(`${harness.url}/console/cases/${p1.caseId}`);
     expect(await page.getByRole("heading", { name: "Timeline" }).count()).toBe(1);
-    expect(await page.getByText("Audit chain: intact").count()).toBe(1);
+    await expect.poll(() => page.getByText("Audit chain: intact").count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
@@ -248,8 +248,8 @@ describe("operator console (Chromium)", () => {
     await page.getByRole("table").first().waitFor();
     expect(await page.getByRole("heading", { name: "Last 7 days" }).count()).toBe(1);
     expect(await page.getByRole("heading", { name: "Last 30 days" }).count()).toBe(1);
-    expect(await page.locator("svg[role=img]").count()).toBeGreaterThanOrEqual(2);
-    expect(await page.getByRole("table").count()).toBe(2);
+    await expect.poll(() => page.locator("svg[role=img]").count()).toBe(4);
+    await expect.poll(() => page.getByRole("table").count()).toBe(2);
     expect(await page.getByRole("alert").count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
   });
