@@ -125,7 +125,8 @@ export function createGateway(options: {
       // A handler that throws past its error middleware is a 502 on API Gateway.
       return problem(response, 502, "Bad Gateway", "the function failed");
     }
-    response.writeHead(result.statusCode, result.headers ?? {});
+    // `Date` from the virtual clock: the console counts SLA time down from the server's time.
+    response.writeHead(result.statusCode, { date: new Date(options.now()).toUTCString(), ...(result.headers ?? {}) });
     response.end(result.body ?? "");
   };
 }

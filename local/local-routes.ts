@@ -5,6 +5,7 @@ import type { Faults } from "./aws-sinks.js";
 import type { VirtualClock } from "./clock.js";
 import { lambdaContext } from "./gateway.js";
 import { readBody } from "./http-body.js";
+import { createInbox } from "./inbox.js";
 import type { Outbox } from "./outbox.js";
 import type { ProviderSink } from "./provider-sink.js";
 import type { SfnEmulator } from "./sfn/index.js";
@@ -92,6 +93,7 @@ export function createLocalRoutes(deps: {
   events: Array<{ detailType: string; detail: unknown; at: string }>;
   taskHandlers: Map<string, (event: unknown, context: unknown) => Promise<unknown>>;
 }) {
+  const inbox = createInbox(deps.outbox);
   const clockView = () => ({ now: deps.clock.nowDate().toISOString(), offsetSeconds: deps.clock.offsetSeconds() });
 
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
@@ -105,6 +107,8 @@ export function createLocalRoutes(deps: {
 
   async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const route = `${request.method} ${url.pathname}`;
+    if (request.method === "GET" && (url.pathname === "/_local/inbox" || url.pathname.startsWith("/_local/inbox/")))
+      return inbox(request, response, url);
     switch (route) {
       case "GET /_local/health":
         return json(response, 200, { status: "ok", ...clockView(), executions: deps.sfn.stats() });

@@ -9,6 +9,7 @@ import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
 import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
 import { type ScheduledItem, VirtualClock } from "./clock.js";
+import { createConsoleServer } from "./console-server.js";
 import { createGateway, type HttpLambda, lambdaContext } from "./gateway.js";
 import { localOperators, SHORTHAND_AGENT } from "./operators.js";
 import { Outbox } from "./outbox.js";
@@ -236,14 +237,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const gateway = createGateway({ handlers: httpHandlers, operators, now: () => clock.now() });
   const { createLocalRoutes } = await import("./local-routes.js");
   const localRoutes = createLocalRoutes({ clock, outbox, sink, faults, sfn, events: sinks.events, taskHandlers });
+  const consoleServer = createConsoleServer({
+    identify: (token) => {
+      const operator = operators.find((entry) => entry.token === token);
+      return operator ? { agent: operator.agent, groups: [...operator.groups] } : null;
+    },
+  });
   api.off("request", starting);
   api.on("request", (request, response) => {
     const requestUrl = new URL(request.url ?? "/", url);
+    const path = requestUrl.pathname;
+    if (path === "/" && request.method === "GET") {
+      response.writeHead(302, { location: "/console/" });
+      return void response.end();
+    }
     // A POST (a report, an action, a verification) may leave a workflow start to re-drive.
-    if (request.method === "POST" && !requestUrl.pathname.startsWith("/_local/")) scheduleSweep();
-    const route = requestUrl.pathname.startsWith("/_local/")
+    if (request.method === "POST" && !path.startsWith("/_local/")) scheduleSweep();
+    const route = path.startsWith("/_local/")
       ? localRoutes(request, response, requestUrl)
-      : gateway(request, response, requestUrl);
+      : path === "/console" || path.startsWith("/console/")
+        ? consoleServer(request, response, requestUrl)
+        : gateway(request, response, requestUrl);
     route.catch((error: unknown) => {
       log(`request failed: ${(error as Error).name}`);
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });

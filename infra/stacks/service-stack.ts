@@ -20,6 +20,7 @@ import { EmailIdentities } from "../constructs/email-identities.js";
 import { allowEventConsumers } from "../constructs/event-consumers.js";
 import { InboundEmail } from "../constructs/inbound-email.js";
 import { OperatorAuth } from "../constructs/operator-auth.js";
+import { OperatorConsole } from "../constructs/operator-console.js";
 import { SmsGuardrails } from "../constructs/sms-guardrails.js";
 import { Workflow, workflowRef } from "../constructs/workflow.js";
 import { acknowledgeNag } from "../nag.js";
@@ -102,6 +103,7 @@ export class ServiceStack extends Stack {
   readonly timerWorkflow: Workflow;
   readonly httpApi: apigwv2.HttpApi;
   readonly operatorAuth: OperatorAuth;
+  readonly operatorConsole: OperatorConsole;
   readonly eventBus: events.EventBus;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
@@ -157,6 +159,9 @@ export class ServiceStack extends Stack {
       createDefaultStage: false,
     });
     const publicBaseUrl = config.publicBaseUrl ?? this.httpApi.apiEndpoint;
+    // The operator console (ADR 0007): on-call pages link to it unless `consoleUrl` points elsewhere.
+    this.operatorConsole = new OperatorConsole(this, "OperatorConsole", { stage, httpApi: this.httpApi });
+    const consoleUrl = config.consoleUrl ?? `${this.operatorConsole.url}/console`;
 
     // --- Functions ------------------------------------------------------------------------------------------
     const functions = new Map<string, AppFunction>();
@@ -188,7 +193,7 @@ export class ServiceStack extends Stack {
         .setEnv(ENV.helpBaseUrl, config.helpBaseUrl)
         .setEnv(ENV.supportUrl, config.supportUrl)
         .setEnv(ENV.brandName, config.brandName)
-        .setEnv(ENV.consoleUrl, config.consoleUrl)
+        .setEnv(ENV.consoleUrl, consoleUrl)
         .setEnv(ENV.oncallEmail, config.oncallEmail)
         .setEnv(ENV.oncallPhone, config.oncallPhone)
         .setEnv(ENV.oncallEscalationEmail, config.oncallEscalationEmail)
@@ -339,7 +344,11 @@ export class ServiceStack extends Stack {
       },
     });
 
-    this.operatorAuth = new OperatorAuth(this, "OperatorAuth", { stage });
+    this.operatorAuth = new OperatorAuth(this, "OperatorAuth", { stage, consoleUrl: this.operatorConsole.url });
+    this.operatorConsole.signInWith({
+      domainUrl: this.operatorAuth.domain?.baseUrl() ?? "",
+      clientId: this.operatorAuth.consoleClient?.userPoolClientId ?? "",
+    });
     const integrations = new Map<string, HttpLambdaIntegration>();
     const createdRoutes: apigwv2.HttpRoute[] = [];
     for (const route of ROUTES) {
@@ -439,6 +448,7 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, "PublicBaseUrl", { value: publicBaseUrl });
     new CfnOutput(this, "OperatorUserPoolId", { value: this.operatorAuth.userPool.userPoolId });
     new CfnOutput(this, "OperatorClientId", { value: this.operatorAuth.client.userPoolClientId });
+    new CfnOutput(this, "ConsoleUrl", { value: `${this.operatorConsole.url}/console/` });
     new CfnOutput(this, "EventBusName", { value: this.eventBus.eventBusName });
     new CfnOutput(this, "CaseStateMachineArn", { value: this.caseWorkflow.stateMachine.stateMachineArn });
     new CfnOutput(this, "TimerStateMachineArn", { value: this.timerWorkflow.stateMachine.stateMachineArn });
