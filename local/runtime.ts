@@ -164,12 +164,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
 
   // The audit anchor (`functions/anchor-audit.ts`), run on the schedule and at case closure; tracked like a task.
-  const runAnchor = (): Promise<void> => {
+  // Resolves whether it anchored anything (a run that found no changed head anchors nothing).
+  const runAnchor = (): Promise<boolean> => {
     const anchor = taskHandlers.get("anchor-audit");
-    if (!anchor) return Promise.resolve();
+    if (!anchor) return Promise.resolve(false);
     const running = Promise.resolve(anchor({}, lambdaContext("vigil-anchor-audit"))).then(
-      () => undefined,
-      (error: unknown) => log(`anchor failed: ${(error as Error).name}`),
+      (result) => (result as { anchored?: boolean } | undefined)?.anchored === true,
+      (error: unknown) => {
+        log(`anchor failed: ${(error as Error).name}`);
+        return false;
+      },
     );
     inFlight.add(running);
     return running.finally(() => inFlight.delete(running));
@@ -252,7 +256,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return void response.end();
     }
     // A POST (a report, an action, a verification) may leave a workflow start to re-drive.
-    if (request.method === "POST" && !path.startsWith("/_local/")) scheduleSweep();
+    if (request.method === "POST" && !path.startsWith("/_local/")) {
+      scheduleSweep();
+      scheduleAnchor();
+    }
     const route = path.startsWith("/_local/")
       ? localRoutes(request, response, requestUrl)
       : path === "/console" || path.startsWith("/console/")
@@ -287,15 +294,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   scheduleSweep();
 
-  // 9. Anchor the audit trail every 5 virtual minutes (an EventBridge schedule on AWS).
-  let anchorer = clock.schedule(
-    clock.now() + ANCHOR_MS,
-    function repeat(): Promise<void> {
-      anchorer = clock.schedule(clock.now() + ANCHOR_MS, repeat, { label: "anchor-audit" });
-      return runAnchor();
-    },
-    { label: "anchor-audit" },
-  );
+  // 9. Anchor the audit trail (an EventBridge schedule every 5 minutes on AWS). Here an anchor runs 5
+  // virtual minutes after API activity (what changes cases) and again while it still finds changed
+  // heads, besides the one at each case end: a run every 5 virtual minutes would be 17,280 runs while a
+  // test advances the clock 60 days.
+  let anchorer: ScheduledItem | undefined;
+  function scheduleAnchor(): void {
+    if (anchorer) return;
+    anchorer = clock.schedule(
+      clock.now() + ANCHOR_MS,
+      async () => {
+        anchorer = undefined;
+        if (await runAnchor()) scheduleAnchor();
+      },
+      { label: "anchor-audit" },
+    );
+  }
+  scheduleAnchor();
 
   // Where tools such as `npm run audit -- verify` find the running runtime's table.
   writeFileSync(join(dataDir, "local-endpoints.json"), `${JSON.stringify({ api: url, dynamodb: dynamoUrl })}\n`);
@@ -326,7 +341,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     async close() {
       sweeper?.cancel();
-      anchorer.cancel();
+      anchorer?.cancel();
       await new Promise<void>((resolve) => {
         api.close(() => resolve());
         api.closeAllConnections();
