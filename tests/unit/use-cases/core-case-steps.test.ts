@@ -121,7 +121,7 @@ describe("makeContainIncident", () => {
     // Assess
     expect(stored(deps).lock.state).toBe("requested");
     const retry = deps.workflow.started.find((start) => start.name.startsWith("d-"));
-    const retryAt = Date.parse((retry?.input as { at: string }).at) - deps.clock.now();
+    const retryAt = Date.parse((retry?.input as { at: string } | undefined)?.at ?? "") - deps.clock.now();
     expect(retryAt).toBeGreaterThanOrEqual(4_500);
     expect(retryAt).toBeLessThanOrEqual(5_500);
   });
@@ -151,11 +151,7 @@ describe("makeContainIncident", () => {
     ["sim_swap", {}, { lock: "applied", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
     ["unauthorized_access", {}, { lock: "applied", urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
     ["malware", {}, { lock: "none", urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
-    [
-      "malware",
-      { drainObserved: true },
-      { lock: "applied", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR },
-    ],
+    ["malware", { drainObserved: true }, { lock: "applied", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
     ["phishing", {}, { lock: "none", urgentGuidance: false, resolutionTimeoutSeconds: 144 * HOUR }],
     ["other", {}, { lock: "none", urgentGuidance: false, resolutionTimeoutSeconds: 14 * 24 * HOUR }],
   ] as const)("contains a %s case with signals %j and returns its plan", async (incidentType, signals, expected) => {
