@@ -202,9 +202,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const requestUrl = new URL(request.url ?? "/", url);
     // A POST (a report, an action, a verification) may leave a workflow start to re-drive.
     if (request.method === "POST" && !requestUrl.pathname.startsWith("/_local/")) scheduleSweep();
-    const route = requestUrl.pathname.startsWith("/_local/")
-      ? localRoutes(request, response, requestUrl)
-      : gateway(request, response, requestUrl);
+    const route =
+      requestUrl.pathname.startsWith("/_local/") || requestUrl.pathname === "/openapi.json"
+        ? localRoutes(request, response, requestUrl)
+        : gateway(request, response, requestUrl);
     route.catch((error: unknown) => {
       log(`request failed: ${(error as Error).name}`);
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });
