@@ -143,7 +143,6 @@ export async function sendToChannels(
     caseRef: item.caseId,
     helpLinks: helpLinks(deps.config.helpBaseUrl),
     vars,
-    smsSafe: !item.channels.sms || item.incidentType === "sim_swap" || item.signals.simSwapDetected === true,
   });
   const sends: Promise<void>[] = [];
   if (item.channels.email && only !== "sms") {
@@ -171,7 +170,6 @@ export async function notifyOncall(
     locale: "en",
     caseRef: item.caseId,
     vars: { ...vars, priority: item.priority, caseUrl: `${deps.config.publicBaseUrl}/v1/cases/${item.caseId}` },
-    smsSafe: true,
   });
   const sends = [
     deps.email.send({ to: deps.config.oncallEmail, subject: message.subject, text: message.text, html: message.html }),

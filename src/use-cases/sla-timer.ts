@@ -203,7 +203,6 @@ async function pageSecondContact(
     locale: "en",
     caseRef: item.caseId,
     vars: { ...vars, priority: item.priority, caseUrl: `${deps.config.publicBaseUrl}/v1/cases/${item.caseId}` },
-    smsSafe: true,
   });
   const sends: Promise<void>[] = [];
   if (email)
