@@ -75,7 +75,7 @@ function awaitingVerification(item: Case): boolean {
 }
 
 /**
- * A reply to the verification email confirms the email factor (PRODUCT.md: first line `YES`,
+ * A reply to the verification email confirms the email factor (docs/product.md "Verification": first line `YES`,
  * SPF/DKIM/DMARC pass, sent by the reporter).
  *
  * Input: the raw MIME and the receiving server's SPF, DKIM and DMARC verdicts (the SES notification
