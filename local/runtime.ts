@@ -260,11 +260,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       scheduleSweep();
       scheduleAnchor();
     }
-    const route = path.startsWith("/_local/")
-      ? localRoutes(request, response, requestUrl)
-      : path === "/console" || path.startsWith("/console/")
-        ? consoleServer(request, response, requestUrl)
-        : gateway(request, response, requestUrl);
+    const route =
+      path.startsWith("/_local/") || path === "/openapi.json"
+        ? localRoutes(request, response, requestUrl)
+        : path === "/console" || path.startsWith("/console/")
+          ? consoleServer(request, response, requestUrl)
+          : gateway(request, response, requestUrl);
     route.catch((error: unknown) => {
       log(`request failed: ${(error as Error).name}`);
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });

@@ -84,12 +84,6 @@ export interface RenderInput {
   helpLinks?: HelpLinks;
   /** Kind-specific variables; see {@link MessageKind}. */
   vars?: Record<string, string | number | boolean | string[] | undefined>;
-  /**
-   * True for SIM-swap-adjacent cases, where the SMS must carry no link. Vigil's SMS never carry
-   * links (templates hold none, and link-like text in values is scrubbed from every SMS), so the
-   * guarantee holds whatever the flag; it records the caller's intent.
-   */
-  smsSafe?: boolean;
 }
 
 /** One message, ready for every channel. `subject`/`text`/`sms` are plain text, `html` a document. */
