@@ -6,6 +6,9 @@ export default defineConfig({
     environment: "node",
     pool: "forks",
     include: ["tests/{unit,functions,workflows,infra,integration,security}/**/*.test.ts"],
+    // The full synth (esbuild bundles of every function and the console, cdk-nag, CloudFormation validation)
+    // takes over a minute alone: it is its own tier, `npm run test:synth`, which .ci/run runs beside `cdk synth`.
+    exclude: ["**/node_modules/**", "tests/infra/full-synth.test.ts"],
     setupFiles: ["tests/setup.ts"],
     globalSetup: ["tests/global-setup.ts"],
     testTimeout: 60_000,
