@@ -156,7 +156,8 @@ export class DynamoMeter {
     const isWrite = ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"].includes(operation);
     if (isWrite) usage.tableWru += units;
     else usage.rru += units;
-    if (operation === "PutItem" || operation === "UpdateItem" || operation === "DeleteItem") this.book(tableKey, units, 0);
+    if (operation === "PutItem" || operation === "UpdateItem" || operation === "DeleteItem")
+      this.book(tableKey, units, 0);
     if (operation === "GetItem") this.book(tableKey, 0, units);
     if (operation === "Query") this.book(queryPartition(input), 0, units);
 
