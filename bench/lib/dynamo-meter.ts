@@ -37,6 +37,14 @@ export const INDEX_PROJECTIONS: Record<string, { type: "ALL" | "KEYS_ONLY" | "IN
   gsi4: { type: "KEYS_ONLY" },
   gsi5: { type: "INCLUDE", attributes: ["auditSeq", "auditHead"] },
 };
+/**
+ * What-if: `BENCH_PROJECTIONS=gsi1=INCLUDE,gsi2=KEYS_ONLY` books the index writes as if those
+ * indexes projected less (the data written is the same; only the units booked change).
+ */
+for (const pair of (process.env.BENCH_PROJECTIONS ?? "").split(",").filter(Boolean)) {
+  const [index, type] = pair.split("=");
+  if (index && (type === "ALL" || type === "KEYS_ONLY" || type === "INCLUDE")) INDEX_PROJECTIONS[index] = { type };
+}
 const INDEXES = Object.keys(INDEX_PROJECTIONS);
 
 /**
