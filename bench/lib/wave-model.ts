@@ -113,6 +113,10 @@ export const QUOTAS = {
 
 type QuotaName = keyof typeof QUOTAS;
 
+/** Raised sending rates the model also drains at (per second): SES after a quota increase; SMS from a short code. */
+const EMAIL_RATES = [50, 200];
+const SMS_RATES = [20, 100];
+
 /** A segment of a partition key that names one entity (case, account, link, hash), not a shared bucket. */
 const isEntity = (segment: string) => /\d/.test(segment) && (segment.includes("_") || segment.length >= 12);
 
@@ -348,6 +352,11 @@ export function modelWave(usages: StageUsage[], wave: Wave) {
       toStaffPerCase: Object.fromEntries(STAGES.map((stage) => [stage, round(toStaffPer[stage], 2)])),
       email: emailQueue,
       sms: smsQueue,
+      /** The same queues at raised rates: an SES quota increase, a short code (100 MPS). */
+      raised: {
+        email: EMAIL_RATES.map((rate) => queue(timeline.emails, rate)),
+        sms: SMS_RATES.map((rate) => queue(timeline.sms, rate)),
+      },
     },
     headroom,
   };
