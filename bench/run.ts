@@ -86,7 +86,9 @@ async function massIncident(): Promise<void> {
   );
   for (const [name, q] of [
     ["email", m.messages.email],
+    ...m.messages.raised.email.map((raised) => ["email", raised] as const),
     ["sms", m.messages.sms],
+    ...m.messages.raised.sms.map((raised) => ["sms", raised] as const),
   ] as const)
     out.push(
       `   ${name} queue at ${q.ratePerSecond}/s: backlog ≤ ${q.maxBacklog}, last sent after ${q.lastSentAfterHours} h, longest wait P1 ${q.p1MaxWaitMinutes} min, others ${q.otherMaxWaitMinutes} min`,
