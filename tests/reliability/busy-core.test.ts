@@ -12,8 +12,8 @@ import { type ChildRuntime, freePort, httpApi, startChildRuntime } from "./suppo
 /** Past Node's default keep-alive close (5 s announced, about 6 s in fact) and the load client's 4 s. */
 const IDLE_MS = [4_000, 5_980, 6_000];
 const ROUNDS = 2;
-const PER_ROUND = 200;
-const CONCURRENCY = 64;
+const PER_ROUND = 100;
+const CONCURRENCY = 32;
 
 /** Blocks this process's event loop: what a starved process does between two turns of its loop. */
 function busy(ms: number): void {
@@ -109,5 +109,7 @@ describe("the local API under a busy core", () => {
     const counts = new Map<number | string, number>();
     for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
     expect(Object.fromEntries(counts)).toEqual({ 202: ROUNDS * PER_ROUND });
-  });
+    // Every accepted report's workflow runs in the child beside the burst: on a shared 2-core
+    // machine that takes minutes, hence the room (a bound on the test, not a measured figure).
+  }, 420_000);
 });
