@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { formatSpread, median, round, roundSpread, type Spread, spread } from "./lib/stats.js";
+import type { modelWave } from "./lib/wave-model.js";
 import type { BundleFigure } from "./phases/bundles.js";
 import type { CaseUsage } from "./phases/cost.js";
 import type { E2eRun } from "./phases/e2e.js";
@@ -39,6 +40,66 @@ async function phase<T>(name: string): Promise<T> {
   rmSync(dir, { recursive: true, force: true });
   process.stderr.write(`  ${name} took ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   return result;
+}
+
+const scenarioFlag = process.argv.indexOf("--scenario");
+if (scenarioFlag >= 0) {
+  const scenario = process.argv[scenarioFlag + 1];
+  if (scenario !== "mass-incident") throw new Error(`unknown scenario ${scenario ?? "(none)"}: try mass-incident`);
+  await massIncident();
+  process.exit(0);
+}
+
+/** `npm run bench -- --scenario mass-incident`: bench/phases/mass-incident.ts, written to bench/mass-incident.json. */
+async function massIncident(): Promise<void> {
+  const result = await phase<{ model: ReturnType<typeof modelWave> }>("mass-incident");
+  const file = join(ROOT, "bench", "mass-incident.json");
+  writeFileSync(
+    `${file}.tmp`,
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), command: "npm run bench -- --scenario mass-incident", ...result }, null, 2)}\n`,
+  );
+  renameSync(`${file}.tmp`, file);
+  const m = result.model;
+  const w = m.wave;
+  const out: string[] = [];
+  out.push(
+    `Mass incident: ${w.reports} reports over ${w.minutes} min from ${w.accounts} accounts (peak ${w.peakToMean}× the mean), ${w.agents} agents at ${w.agentSecondsPerCase} s per case`,
+  );
+  out.push(`Peak rates per second by stage: ${JSON.stringify(m.peakRatesPerSecond)}`);
+  out.push("\nHottest shared DynamoDB partitions (WCU/s, RCU/s at the peak):");
+  for (const p of m.dynamo.hottestSharedPartitions)
+    out.push(
+      `   ${p.partition.padEnd(34)} ${String(p.wcuPerSecond).padStart(8)} ${String(p.rcuPerSecond).padStart(8)}`,
+    );
+  out.push("Sharded keys, all shards together (what one unsharded key would take):");
+  for (const g of m.dynamo.shardedGroups)
+    out.push(
+      `   ${g.group.padEnd(34)} ${String(g.wcuPerSecondAllShards).padStart(8)} ${String(g.rcuPerSecondAllShards).padStart(8)}  (${g.shards} shards: ${g.wcuPerSecondPerShard} WCU/s each)`,
+    );
+  out.push(`Table: ${m.dynamo.tableWcuPerSecond} WCU/s, ${m.dynamo.tableRcuPerSecond} RCU/s`);
+  out.push(
+    `Step Functions: ${m.stepFunctions.startsPerSecond} StartExecution/s, ${m.stepFunctions.transitionsPerSecond} transitions/s`,
+  );
+  out.push(`Lambda: ${m.lambda.invocationsPerSecond} invocations/s, concurrency ${m.lambda.concurrency}`);
+  out.push(
+    `Messages: ${m.messages.emailsPerSecondAtPeak} emails/s and ${m.messages.smsPerSecondAtPeak} SMS/s at the peak; ${m.messages.totalEmails} emails, ${m.messages.totalSms} SMS in all, ${m.messages.totalToStaff} of them to staff`,
+  );
+  for (const [name, q] of [
+    ["email", m.messages.email],
+    ...m.messages.raised.email.map((raised) => ["email", raised] as const),
+    ["sms", m.messages.sms],
+    ...m.messages.raised.sms.map((raised) => ["sms", raised] as const),
+  ] as const)
+    out.push(
+      `   ${name} queue at ${q.ratePerSecond}/s: backlog ≤ ${q.maxBacklog}, last sent after ${q.lastSentAfterHours} h, longest wait P1 ${q.p1MaxWaitMinutes} min, others ${q.otherMaxWaitMinutes} min`,
+    );
+  out.push("\nQuota                                   limit     demand   headroom");
+  for (const h of m.headroom)
+    out.push(
+      `   ${h.quota.padEnd(34)} ${String(h.limit).padStart(8)} ${String(h.demandAtPeak).padStart(10)} ${String(h.headroom ?? "∞").padStart(8)}× ${h.fits ? "" : " EXCEEDED"}`,
+    );
+  out.push("\nWritten to bench/mass-incident.json.");
+  process.stdout.write(`\n${out.join("\n")}\n`);
 }
 
 const started = performance.now();

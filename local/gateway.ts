@@ -1,5 +1,5 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import type { HttpResponse } from "../src/adapters/http/problem.js";
 import { readBody } from "./http-body.js";
@@ -10,6 +10,25 @@ import { matchRoute } from "./routes.js";
 const MAX_GATEWAY_BODY = 1024 * 1024;
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
+
+/**
+ * How long the local API keeps an idle keep-alive connection (ms): longer than any client keeps one
+ * (undici's `fetch` 4 s, bench/lib/load-client.ts 4 s), so the client always closes an idle
+ * connection first. Node's default (5 s, closed after about 6 s) is shorter than a
+ * `new Agent({ keepAlive: true })`, which keeps idle sockets for ever (it honours the server's
+ * `Keep-Alive: timeout` hint only when given a `timeout` of its own): such a client could pick a
+ * connection in the very event-loop turn the server closed it, the server then dropped the request
+ * it had not read yet and the client got `read ECONNRESET`. A busy core makes that turn tens of
+ * milliseconds long instead of a few microseconds — the reliability load test's failure.
+ */
+export const KEEP_ALIVE_MS = 65_000;
+
+/** Applies the gateway's connection handling to the API server (see {@link KEEP_ALIVE_MS}). */
+export function keepConnections(server: Server): void {
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // Must exceed the keep-alive timeout, or a request arriving late on an idle connection is cut.
+  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
+}
 
 /** A Lambda context good enough for Powertools and middy. */
 export function lambdaContext(functionName: string): Context {

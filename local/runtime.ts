@@ -10,7 +10,7 @@ import { ENV } from "../src/config/env-names.js";
 import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
 import { type ScheduledItem, VirtualClock } from "./clock.js";
 import { createConsoleServer } from "./console-server.js";
-import { createGateway, type HttpLambda, lambdaContext } from "./gateway.js";
+import { createGateway, type HttpLambda, keepConnections, lambdaContext } from "./gateway.js";
 import { localOperators, SHORTHAND_AGENT } from "./operators.js";
 import { Outbox } from "./outbox.js";
 import { ProviderSink } from "./provider-sink.js";
@@ -118,6 +118,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
   };
   const api = createServer(starting);
+  keepConnections(api);
   await new Promise<void>((resolve, reject) => {
     api.once("error", reject);
     api.listen(options.ports?.api ?? options.port ?? 3000, "127.0.0.1", resolve);

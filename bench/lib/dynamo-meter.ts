@@ -18,9 +18,34 @@ export interface DynamoUsage {
   conditionalFailures: number;
   /** Requests excluded from the usage by the `exclude` predicate (e.g. the scheduled sweeper's query). */
   excluded: number;
+  /**
+   * Units by partition: `table <pk>` or `<index> <gsiNpk>` → write and read units that landed on
+   * that partition key (what DynamoDB's per-partition limits of 1,000 WCU/s and 3,000 RCU/s apply to).
+   */
+  byKey: Record<string, { wcu: number; rcu: number }>;
 }
 
-const INDEXES = ["gsi1", "gsi2"] as const;
+/**
+ * The table's global secondary indexes and what each projects (as infra/stacks/stateful-stack.ts):
+ * an ALL index rewrites the whole item on every change; a KEYS_ONLY or INCLUDE index entry is well
+ * under 1 KB and is only written when its key or its projected attributes change.
+ */
+export const INDEX_PROJECTIONS: Record<string, { type: "ALL" | "KEYS_ONLY" | "INCLUDE"; attributes?: string[] }> = {
+  gsi1: { type: "ALL" },
+  gsi2: { type: "ALL" },
+  gsi3: { type: "KEYS_ONLY" },
+  gsi4: { type: "KEYS_ONLY" },
+  gsi5: { type: "INCLUDE", attributes: ["auditSeq", "auditHead"] },
+};
+/**
+ * What-if: `BENCH_PROJECTIONS=gsi1=INCLUDE,gsi2=KEYS_ONLY` books the index writes as if those
+ * indexes projected less (the data written is the same; only the units booked change).
+ */
+for (const pair of (process.env.BENCH_PROJECTIONS ?? "").split(",").filter(Boolean)) {
+  const [index, type] = pair.split("=");
+  if (index && (type === "ALL" || type === "KEYS_ONLY" || type === "INCLUDE")) INDEX_PROJECTIONS[index] = { type };
+}
+const INDEXES = Object.keys(INDEX_PROJECTIONS);
 
 /**
  * A counting HTTP proxy in front of dynalite. Every request passes through unchanged except that
@@ -29,15 +54,17 @@ const INDEXES = ["gsi1", "gsi2"] as const;
  * half that eventually consistent) — the on-demand rules. Two things dynalite does not report are
  * added by the meter, following the DynamoDB pricing rules:
  * - a failed conditional write consumes the write units of the item it tried to write;
- * - a write to an item that carries a GSI key also writes the index (projection ALL): one put of
- *   the item's size, plus one delete of the old entry when the index key changed.
+ * - a write to an item that carries a GSI key also writes the index when the entry changes: one put
+ *   of the projected size (the item's size for projection ALL, ≤ 1 KB otherwise), plus one delete of
+ *   the old entry when the index key changed.
+ * Every unit is also booked on the partition key it lands on (`byKey`), table or index.
  */
 export class DynamoMeter {
   private usage: DynamoUsage = emptyUsage();
   /** Item sizes and index keys by primary key, learned from the writes that pass through. */
   private readonly items = new Map<
     string,
-    { size: number; index: Partial<Record<(typeof INDEXES)[number], string>> }
+    { size: number; index: Record<string, { key: string; projected: string }> }
   >();
   private server: Server | undefined;
 
@@ -108,6 +135,7 @@ export class DynamoMeter {
   private record(operation: string, input: Record<string, unknown>, status: number, text: string): void {
     const usage = this.usage;
     usage.requests[operation] = (usage.requests[operation] ?? 0) + 1;
+    const tableKey = `table ${pkOf((input.Key as Item | undefined) ?? (input.Item as Item | undefined) ?? {})}`;
     let output: Record<string, unknown> = {};
     try {
       output = JSON.parse(text || "{}");
@@ -119,7 +147,9 @@ export class DynamoMeter {
         usage.conditionalFailures += 1;
         const item = input.Item as Item | undefined;
         const known = this.items.get(keyOf((input.Key as Item | undefined) ?? item ?? {}));
-        usage.tableWru += writeUnits(item ? itemSize(item) : (known?.size ?? 1));
+        const units = writeUnits(item ? itemSize(item) : (known?.size ?? 1));
+        usage.tableWru += units;
+        this.book(tableKey, units, 0);
       }
       return;
     }
@@ -134,13 +164,20 @@ export class DynamoMeter {
     const isWrite = ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"].includes(operation);
     if (isWrite) usage.tableWru += units;
     else usage.rru += units;
+    if (operation === "PutItem" || operation === "UpdateItem" || operation === "DeleteItem")
+      this.book(tableKey, units, 0);
+    if (operation === "GetItem") this.book(tableKey, 0, units);
+    if (operation === "Query") this.book(queryPartition(input), 0, units);
 
     if (operation === "PutItem") this.trackWrite(input.Item as Item);
     if (operation === "DeleteItem") this.trackDelete(input.Key as Item);
     if (operation === "UpdateItem") {
       // Not used by Vigil's data layer; charge the index write when the item is known to be indexed.
       const known = this.items.get(keyOf(input.Key as Item));
-      for (const index of INDEXES) if (known?.index[index]) usage.indexWru += writeUnits(known.size);
+      for (const index of INDEXES) {
+        const entry = known?.index[index];
+        if (entry) this.indexWrite(index, entry.key, projectedUnits(index, known.size));
+      }
     }
     if (operation === "BatchWriteItem") {
       for (const requests of Object.values(
@@ -158,15 +195,18 @@ export class DynamoMeter {
     const key = keyOf(item);
     const size = itemSize(item);
     const before = this.items.get(key);
-    const index: Partial<Record<(typeof INDEXES)[number], string>> = {};
+    const index: Record<string, { key: string; projected: string }> = {};
     for (const name of INDEXES) {
       const pk = (item[`${name}pk`] as { S?: string } | undefined)?.S;
       const sk = (item[`${name}sk`] as { S?: string } | undefined)?.S;
-      const now = pk === undefined ? undefined : `${pk}|${sk ?? ""}`;
-      if (now !== undefined) index[name] = now;
       const old = before?.index[name];
-      if (now !== undefined) this.usage.indexWru += writeUnits(size);
-      if (old !== undefined && old !== now) this.usage.indexWru += writeUnits(before?.size ?? 1);
+      if (pk !== undefined) {
+        const entry = { key: `${pk}|${sk ?? ""}`, projected: projectedSignature(name, item) };
+        index[name] = entry;
+        if (!old || old.key !== entry.key || old.projected !== entry.projected)
+          this.indexWrite(name, entry.key, projectedUnits(name, size));
+      }
+      if (old && old.key !== index[name]?.key) this.indexWrite(name, old.key, projectedUnits(name, before?.size ?? 1));
     }
     this.items.set(key, { size, index });
   }
@@ -174,13 +214,54 @@ export class DynamoMeter {
   private trackDelete(keyItem: Item): void {
     const key = keyOf(keyItem);
     const before = this.items.get(key);
-    for (const name of INDEXES) if (before?.index[name]) this.usage.indexWru += writeUnits(before.size);
+    for (const name of INDEXES) {
+      const entry = before?.index[name];
+      if (entry) this.indexWrite(name, entry.key, projectedUnits(name, before?.size ?? 1));
+    }
     this.items.delete(key);
+  }
+
+  private indexWrite(index: string, entryKey: string, units: number): void {
+    this.usage.indexWru += units;
+    this.book(`${index} ${entryKey.split("|")[0]}`, units, 0);
+  }
+
+  private book(partition: string, wcu: number, rcu: number): void {
+    const entry = this.usage.byKey[partition] ?? { wcu: 0, rcu: 0 };
+    entry.wcu += wcu;
+    entry.rcu += rcu;
+    this.usage.byKey[partition] = entry;
   }
 }
 
+/** The index entry's content: every attribute for ALL, the listed ones for INCLUDE, none for KEYS_ONLY. */
+function projectedSignature(index: string, item: Item): string {
+  const projection = INDEX_PROJECTIONS[index];
+  if (projection?.type === "ALL") return JSON.stringify(item);
+  if (projection?.type === "INCLUDE") return JSON.stringify((projection.attributes ?? []).map((name) => item[name]));
+  return "";
+}
+
+/** Write units of one index entry: the item's for ALL, one (an entry under 1 KB) otherwise. */
+function projectedUnits(index: string, itemBytes: number): number {
+  return INDEX_PROJECTIONS[index]?.type === "ALL" ? writeUnits(itemBytes) : 1;
+}
+
+/** The partition a query reads: `table <pk>` or `<index> <gsiNpk>`, from `<attr> = :value` in the key condition. */
+function queryPartition(input: Record<string, unknown>): string {
+  const condition = String(input.KeyConditionExpression ?? "");
+  const match = /^\s*#?(\w+)\s*=\s*(:\w+)/.exec(condition);
+  const values = (input.ExpressionAttributeValues ?? {}) as Record<string, { S?: string }>;
+  const value = match?.[2] ? (values[match[2]]?.S ?? "?") : "?";
+  return `${typeof input.IndexName === "string" ? input.IndexName : "table"} ${value}`;
+}
+
+function pkOf(item: Item): string {
+  return (item.pk as { S?: string } | undefined)?.S ?? "?";
+}
+
 function emptyUsage(): DynamoUsage {
-  return { requests: {}, tableWru: 0, indexWru: 0, rru: 0, conditionalFailures: 0, excluded: 0 };
+  return { requests: {}, tableWru: 0, indexWru: 0, rru: 0, conditionalFailures: 0, excluded: 0, byKey: {} };
 }
 
 function keyOf(item: Item): string {

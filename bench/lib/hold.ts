@@ -16,7 +16,7 @@ const loadHandler = async (name: string) =>
   ((await import(pathToFileURL(join(ROOT, "functions", `${name}.ts`)).href)) as { handler: MiddyLike }).handler;
 
 /**
- * Holds the first task of every case workflow (`AcknowledgeReport`) while closed, so that a timed
+ * Holds the first task of every case workflow (`ContainIncident`, since containment comes first) while closed, so that a timed
  * window (or a load burst) exercises intake alone. In the local runtime the workflow steps run in
  * the same process as the API; on AWS they run in other Lambda instances. Executions are still
  * started — StartExecution is part of intake — and their first task waits at the gate until it is
@@ -35,7 +35,8 @@ export class TaskGate {
   /** How many task invocations went through the gate. */
   passes = 0;
 
-  static async install(held: string[] = ["acknowledge-report"]): Promise<TaskGate> {
+  /** `held`: by default the case workflow's first task (`ContainIncident`, workflows/case.asl.json). */
+  static async install(held: string[] = ["contain-incident"]): Promise<TaskGate> {
     const gate = new TaskGate();
     const names = readdirSync(join(ROOT, "functions"))
       .filter((file) => file.endsWith(".ts"))

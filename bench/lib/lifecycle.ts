@@ -57,8 +57,9 @@ export class CaseDriver {
     };
   }
 
-  async report(scenario: Scenario): Promise<DrivenCase> {
-    const data = reportData({ incidentType: scenario.incidentType, signals: scenario.signals }) as {
+  /** `overrides`: fields of the report to set (e.g. the `accountId` of a report that must merge). */
+  async report(scenario: Scenario, overrides: Record<string, unknown> = {}): Promise<DrivenCase> {
+    const data = reportData({ incidentType: scenario.incidentType, signals: scenario.signals, ...overrides }) as {
       reporter: { email: string; phone: string };
     };
     const apiMs: number[] = [];

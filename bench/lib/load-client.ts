@@ -3,6 +3,9 @@ import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:ht
 import { performance } from "node:perf_hooks";
 import { Webhook } from "standardwebhooks";
 
+/** Idle keep-alive sockets close after this (ms), as undici's `fetch` does: before any server closes them. */
+export const IDLE_SOCKET_MS = 4_000;
+
 /** One HTTP exchange as the load client saw it. */
 export interface Exchange {
   status: number;
@@ -24,7 +27,9 @@ export interface Outgoing {
  * A keep-alive HTTP/1.1 client that spreads requests over several loopback source addresses
  * (127.0.0.2, 127.0.0.3, …). Intake limits each sender (source IP) to 600 reports a minute, as a
  * provider's fleet of backends would be; a burst from one address would measure the limiter, not
- * the pipeline. Each source has its own connection pool.
+ * the pipeline. Each source has its own connection pool, whose idle connections close after
+ * {@link IDLE_SOCKET_MS}: the client, not the server, ends an idle connection (local/gateway.ts
+ * `KEEP_ALIVE_MS` explains the reset this avoids).
  */
 export class LoadClient {
   private readonly agents: Array<{ agent: Agent; localAddress: string }>;
@@ -36,7 +41,9 @@ export class LoadClient {
   ) {
     const sources = Math.max(1, Math.min(250, options.sources ?? 1));
     this.agents = Array.from({ length: sources }, (_, i) => ({
-      agent: new Agent({ keepAlive: true, maxSockets: 256 }),
+      // `timeout` closes idle pooled sockets (never a request in flight) and makes the agent honour
+      // a server's shorter `Keep-Alive: timeout` hint.
+      agent: new Agent({ keepAlive: true, maxSockets: 256, timeout: IDLE_SOCKET_MS }),
       localAddress: `127.0.0.${i + 2}`,
     }));
   }

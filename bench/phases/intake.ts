@@ -34,7 +34,9 @@ await runPhase(
   async (runtime) => {
     const baseline = await startBaselineBeside(runtime);
     const secret = runtime.config.webhookSecrets[0] as string;
-    const gate = await TaskGate.install(["acknowledge-report"]);
+    // The case workflow's first task (containment first: ContainIncident) is held, so the phase
+    // measures intake, not the workflows that run in this same process.
+    const gate = await TaskGate.install(["contain-incident"]);
     const sides = {
       vigil: { url: runtime.url, path: "/v1/reports" },
       baseline: { url: baseline.url, path: "/baseline/reports" },

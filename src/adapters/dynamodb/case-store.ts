@@ -25,7 +25,7 @@ function caseItem(item: Case, version: number): Record<string, AttributeValue> {
     version: n(version),
     status: s(item.status),
     priority: s(item.priority),
-    gsi1pk: s(keys.byStatus(item.status)),
+    gsi1pk: s(keys.byStatus(item.status, item.caseId)),
     gsi1sk: s(keys.byDue(queueDue(item), item.caseId)),
     // The audit anchor finds changed heads here (gsi5), without reading the case document.
     gsi5pk: s(keys.auditHeadShard(item.caseId)),
@@ -152,27 +152,41 @@ export class DynamoDbCaseStore implements CaseStore {
     return events;
   }
 
+  /**
+   * The queue of one status, nearest due first: the status is sharded over several `gsi1` keys
+   * (see `keys.byStatus`), each sorted by `gsi1sk`; the shards are read page by page and merged, so
+   * a reader reads about `limit` entries in all, not `limit` per shard.
+   */
   async listByStatus(
     status: Case["status"],
     options: { priority?: Case["priority"]; limit?: number } = {},
   ): Promise<Case[]> {
     const limit = options.limit ?? 100;
+    const shards = keys.byStatusShards(status);
+    const pageSize = Math.max(4, Math.ceil((2 * limit) / shards.length));
+    const streams = shards.map((shard) =>
+      this.query(
+        {
+          TableName: this.tableName,
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :pk",
+          Limit: pageSize,
+          ...(options.priority
+            ? {
+                FilterExpression: "priority = :priority",
+                ExpressionAttributeValues: { ":pk": s(shard), ":priority": s(options.priority) },
+              }
+            : { ExpressionAttributeValues: { ":pk": s(shard) } }),
+        },
+        "Query cases",
+      ),
+    );
     const cases: Case[] = [];
-    const query: QueryCommandInput = {
-      TableName: this.tableName,
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :pk",
-      ...(options.priority
-        ? {
-            FilterExpression: "priority = :priority",
-            ExpressionAttributeValues: { ":pk": s(keys.byStatus(status)), ":priority": s(options.priority) },
-          }
-        : { ExpressionAttributeValues: { ":pk": s(keys.byStatus(status)) } }),
-    };
-    for await (const item of this.query(query, "Query cases")) {
+    for await (const item of mergeBy(streams, (entry) => entry.gsi1sk?.S ?? "")) {
       cases.push(parseCase(item).case);
       if (cases.length >= limit) break;
     }
+    await Promise.all(streams.map((stream) => stream.return(undefined)));
     return cases;
   }
 
@@ -225,20 +239,22 @@ export class DynamoDbCaseStore implements CaseStore {
       encodeTime(Date.parse(to) + 1000, 10),
     );
     const lists = await Promise.all(
-      CASE_STATUSES.map(async (status) => {
-        const active = status !== "resolved" && status !== "closed";
-        const query: QueryCommandInput = {
-          TableName: this.tableName,
-          IndexName: "gsi1",
-          KeyConditionExpression: active ? "gsi1pk = :pk" : "gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high",
-          ExpressionAttributeValues: active
-            ? { ":pk": s(keys.byStatus(status)) }
-            : { ":pk": s(keys.byStatus(status)), ":low": s(low), ":high": s(high) },
-        };
-        const cases: Case[] = [];
-        for await (const item of this.query(query, "Query opened")) cases.push(parseCase(item).case);
-        return cases;
-      }),
+      CASE_STATUSES.flatMap((status) => keys.byStatusShards(status).map((shard) => ({ status, shard }))).map(
+        async ({ status, shard }) => {
+          const active = status !== "resolved" && status !== "closed";
+          const query: QueryCommandInput = {
+            TableName: this.tableName,
+            IndexName: "gsi1",
+            KeyConditionExpression: active ? "gsi1pk = :pk" : "gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high",
+            ExpressionAttributeValues: active
+              ? { ":pk": s(shard) }
+              : { ":pk": s(shard), ":low": s(low), ":high": s(high) },
+          };
+          const cases: Case[] = [];
+          for await (const item of this.query(query, "Query opened")) cases.push(parseCase(item).case);
+          return cases;
+        },
+      ),
     );
     const seen = new Set<string>();
     return lists
@@ -260,6 +276,27 @@ export class DynamoDbCaseStore implements CaseStore {
       )
       .catch((error) => rethrow(error, "Query unsettled cases"));
     return (page.Items ?? []).map((item) => (item.pk?.S ?? "").replace(/^CASE#/, ""));
+  }
+}
+
+/**
+ * Merges sorted streams into one sorted stream, pulling from each only as far as the output goes:
+ * a stream is advanced only when its head was taken.
+ */
+async function* mergeBy<T>(streams: AsyncGenerator<T>[], order: (item: T) => string): AsyncGenerator<T> {
+  const heads = await Promise.all(streams.map((stream) => stream.next()));
+  while (true) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i];
+      if (!head || head.done) continue;
+      const current = heads[best];
+      if (best < 0 || (current && !current.done && order(head.value) < order(current.value))) best = i;
+    }
+    const taken = heads[best];
+    if (best < 0 || !taken || taken.done) return;
+    yield taken.value;
+    heads[best] = await (streams[best] as AsyncGenerator<T>).next();
   }
 }
 

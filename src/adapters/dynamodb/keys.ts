@@ -16,7 +16,14 @@ export const keys = {
   delivery: (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: "DELIVERY" }),
   /** SMS code sends to one number across cases; the id is a keyed hash of the number (never the number). */
   codeSends: (destinationKey: string) => ({ pk: `SMSDEST#${destinationKey}`, sk: "SENDS" }),
-  byStatus: (status: string) => `STATUS#${status}`,
+  /**
+   * The queue (gsi1) of one status, sharded by case id over {@link CASE_QUEUE_SHARDS} keys: every
+   * case write rewrites its entry, so one key per status would be one hot partition in a wave.
+   */
+  byStatus: (status: string, caseId: string) => `STATUS#${status}#${shardOf(caseId, CASE_QUEUE_SHARDS)}`,
+  /** Every shard of a status queue: a reader queries each and merges by `gsi1sk` (nearest due first). */
+  byStatusShards: (status: string) =>
+    Array.from({ length: CASE_QUEUE_SHARDS }, (_, shard) => `STATUS#${status}#${shard}`),
   /** Sorts by due time; cases with no running clock sort last. */
   byDue: (nearestDue: string | null, caseId: string) => `${nearestDue ?? "9999"}#${caseId}`,
   /**
@@ -42,7 +49,7 @@ export const keys = {
    * Case audit heads by last change (gsi5). Every case write lands here, so the partition is
    * sharded by case id over {@link AUDIT_HEAD_SHARDS} keys: the anchor queries each shard.
    */
-  auditHeadShard: (caseId: string) => `AUDITED#${auditHeadShardOf(caseId)}`,
+  auditHeadShard: (caseId: string) => `AUDITED#${shardOf(caseId, AUDIT_HEAD_SHARDS)}`,
   auditHeadShards: () => Array.from({ length: AUDIT_HEAD_SHARDS }, (_, shard) => `AUDITED#${shard}`),
   auditHeadOrder: (updatedAt: string, caseId: string) => `${updatedAt}#${caseId}`,
 } as const;
@@ -53,8 +60,16 @@ export const TTL_ATTRIBUTE = "expiresAt";
 /** Shards of the audit-head index: spreads intake bursts over 8 GSI partitions (≈8,000 writes/s). */
 export const AUDIT_HEAD_SHARDS = 8;
 
-function auditHeadShardOf(caseId: string): number {
+/**
+ * Shards of each status queue (gsi1). A mass incident writes the open queue at ≈ 8 WCU per case
+ * change (projection ALL: a put of the new entry and a delete of the old one); 16 shards carry
+ * ≈ 16,000 WCU/s before any one partition reaches its 1,000 WCU/s (figures: BENCHMARKS.md, "Mass
+ * incident"). A reader pays one query per shard.
+ */
+export const CASE_QUEUE_SHARDS = 16;
+
+function shardOf(caseId: string, shards: number): number {
   let hash = 0;
   for (let i = 0; i < caseId.length; i++) hash = (hash * 31 + caseId.charCodeAt(i)) >>> 0;
-  return hash % AUDIT_HEAD_SHARDS;
+  return hash % shards;
 }

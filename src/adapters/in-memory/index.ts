@@ -51,12 +51,15 @@ export class InMemoryCaseStore implements CaseStore {
     return copy(this.audit.get(caseId) ?? []);
   }
   async listByStatus(status: Case["status"], options: { priority?: Case["priority"]; limit?: number } = {}) {
-    return [...this.items.values()]
-      .map((entry) => entry.case)
-      .filter((item) => item.status === status && (!options.priority || item.priority === options.priority))
-      .sort((a, b) => (queueDue(a) ?? "9999").localeCompare(queueDue(b) ?? "9999"))
-      .slice(0, options.limit ?? 100)
-      .map(copy);
+    return (
+      [...this.items.values()]
+        .map((entry) => entry.case)
+        .filter((item) => item.status === status && (!options.priority || item.priority === options.priority))
+        // As the DynamoDB queue's sort key (`<due>#<caseId>`): nearest due first, then case id.
+        .sort((a, b) => `${queueDue(a) ?? "9999"}#${a.caseId}`.localeCompare(`${queueDue(b) ?? "9999"}#${b.caseId}`))
+        .slice(0, options.limit ?? 100)
+        .map(copy)
+    );
   }
   async listUnsettled(openedBefore: string) {
     return [...this.items.values()]

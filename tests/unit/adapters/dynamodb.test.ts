@@ -7,6 +7,7 @@ import {
   ProvisionedThroughputExceededException,
   PutItemCommand,
   QueryCommand,
+  type QueryCommandInput,
   ThrottlingException,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
@@ -14,6 +15,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DynamoDbAccountIndex, DynamoDbCaseStore } from "../../../src/adapters/dynamodb/case-store.js";
 import { DynamoDbIdempotencyStore } from "../../../src/adapters/dynamodb/idempotency-store.js";
+import { CASE_QUEUE_SHARDS, keys } from "../../../src/adapters/dynamodb/keys.js";
 import { DynamoDbVerificationLinks } from "../../../src/adapters/dynamodb/verification-links.js";
 import { GENESIS_HASH, sealEvent } from "../../../src/domain/audit-chain.js";
 import { openCase } from "../../../src/domain/case.js";
@@ -71,7 +73,7 @@ describe("DynamoDbCaseStore", () => {
         version: { N: "1" },
         status: { S: "open" },
         priority: { S: "P2" },
-        gsi1pk: { S: "STATUS#open" },
+        gsi1pk: { S: keys.byStatus("open", "c_1") },
         gsi1sk: { S: `${item.sla.containment?.dueAt}#c_1` },
         gsi2pk: { S: "SWEEP#UNSETTLED" },
         gsi2sk: { S: `${item.openedAt}#c_1` },
@@ -200,43 +202,84 @@ describe("DynamoDbCaseStore", () => {
     await expect(attempt).rejects.toBeInstanceOf(TransientError);
   });
 
-  it("queries gsi1 for a status and filters on priority when one is asked for", async () => {
+  /** Answers gsi1 queries from entries, page by page, as DynamoDB would (per key, sorted by gsi1sk). */
+  function fakeQueue(entries: Array<{ item: Case; due: string }>): void {
+    ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
+      const pk = input.ExpressionAttributeValues?.[":pk"]?.S;
+      const wanted = input.ExpressionAttributeValues?.[":priority"]?.S;
+      const rows = entries
+        .map(({ item, due }) => ({ item, sk: keys.byDue(due, item.caseId) }))
+        .filter(({ item }) => keys.byStatus(item.status, item.caseId) === pk)
+        .sort((a, b) => a.sk.localeCompare(b.sk));
+      const after = input.ExclusiveStartKey?.gsi1sk?.S ?? "";
+      const page = rows.filter((row) => row.sk > after).slice(0, input.Limit ?? rows.length);
+      const last = page.at(-1);
+      const more = last !== undefined && rows.some((row) => row.sk > last.sk);
+      return {
+        Items: page
+          .filter(({ item }) => !wanted || item.priority === wanted)
+          .map(({ item, sk }) => ({ doc: { S: JSON.stringify(item) }, version: { N: "1" }, gsi1sk: { S: sk } })),
+        ...(more ? { LastEvaluatedKey: { gsi1sk: { S: last.sk } } } : {}),
+      };
+    });
+  }
+
+  it("spreads a status over its gsi1 shards by case id", () => {
+    // Prepare
+    const ids = Array.from({ length: 400 }, (_, i) => `c_01JD${String(i).padStart(22, "0")}`);
+
+    // Act
+    const used = new Set(ids.map((id) => keys.byStatus("open", id)));
+
+    // Assess
+    expect(used).toEqual(new Set(keys.byStatusShards("open")));
+    expect(used.size).toBe(CASE_QUEUE_SHARDS);
+  });
+
+  it("queries every gsi1 shard of a status and filters on priority when one is asked for", async () => {
     // Prepare
     const item = sampleCase({ priority: "P1" });
-    ddb.on(QueryCommand).resolves({ Items: [{ doc: { S: JSON.stringify(item) }, version: { N: "1" } }] });
+    fakeQueue([{ item, due: "2026-11-25T09:00:00.000Z" }]);
 
     // Act
     const cases = await store.listByStatus("open", { priority: "P1" });
 
     // Assess
     expect(cases).toEqual([item]);
-    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
-      TableName: TABLE,
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :pk",
-      FilterExpression: "priority = :priority",
-      ExpressionAttributeValues: { ":pk": { S: "STATUS#open" }, ":priority": { S: "P1" } },
-    });
+    const asked = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(asked.map((input) => input.ExpressionAttributeValues?.[":pk"]?.S).sort()).toEqual(
+      keys.byStatusShards("open").sort(),
+    );
+    for (const input of asked) {
+      expect(input).toMatchObject({
+        TableName: TABLE,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        FilterExpression: "priority = :priority",
+        ExpressionAttributeValues: { ":priority": { S: "P1" } },
+      });
+    }
   });
 
-  it("queries gsi1 without a filter and follows pages up to the limit", async () => {
-    // Prepare
-    const page = (id: string) => ({ doc: { S: JSON.stringify(sampleCase({ caseId: id })) }, version: { N: "1" } });
-    ddb
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [page("c_1"), page("c_2")], LastEvaluatedKey: { pk: { S: "CASE#c_2" } } })
-      .resolvesOnce({ Items: [page("c_3"), page("c_4")], LastEvaluatedKey: { pk: { S: "CASE#c_4" } } });
+  it("merges the shards nearest due first, following each shard's pages only as far as the limit needs", async () => {
+    // Prepare: 60 cases over the shards, due one minute apart, in a shuffled order.
+    const entries = Array.from({ length: 60 }, (_, i) => ({
+      item: sampleCase({ caseId: `c_${String((i * 37) % 60).padStart(3, "0")}`, status: "awaiting_verification" }),
+      due: new Date(NOW + ((i * 37) % 60) * 60_000).toISOString(),
+    }));
+    fakeQueue(entries);
 
     // Act
-    const cases = await store.listByStatus("awaiting_verification", { limit: 3 });
+    const cases = await store.listByStatus("awaiting_verification", { limit: 25 });
 
     // Assess
-    expect(cases.map((item) => item.caseId)).toEqual(["c_1", "c_2", "c_3"]);
-    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 2);
-    const first = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
-    expect(first?.FilterExpression).toBeUndefined();
-    expect(first?.ExpressionAttributeValues).toEqual({ ":pk": { S: "STATUS#awaiting_verification" } });
-    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({ pk: { S: "CASE#c_2" } });
+    expect(cases.map((item) => item.caseId)).toEqual(
+      Array.from({ length: 25 }, (_, i) => `c_${String(i).padStart(3, "0")}`),
+    );
+    const asked = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(asked.every((input) => input.FilterExpression === undefined)).toBe(true);
+    const read = asked.reduce((sum, input) => sum + (input.Limit ?? 0), 0);
+    expect(read).toBeLessThan(entries.length + CASE_QUEUE_SHARDS * 4);
   });
 
   it("throws TransientError when the listing is throttled", async () => {
