@@ -1,9 +1,7 @@
 import { buildAnchorDeps } from "../src/adapters/anchor/compose.js";
-import { operatorOf, requireOperator } from "../src/adapters/http/middleware.js";
+import { assertSupervisor, requireOperator } from "../src/adapters/http/middleware.js";
 import { json } from "../src/adapters/http/problem.js";
 import { httpFunction } from "../src/adapters/lambda/handlers.js";
-import { isSupervisor } from "../src/domain/operator.js";
-import { ForbiddenError } from "../src/errors/index.js";
 import { makeVerifyAudit } from "../src/use-cases/verify-audit.js";
 
 const deps = buildAnchorDeps();
@@ -23,12 +21,7 @@ export const handler = httpFunction(async (event) => {
       body: await deps.publicKey.publicKeyPem(),
     };
   }
-  if (!isSupervisor(operatorOf(event))) {
-    throw new ForbiddenError(
-      "verifying the audit trail needs a member of the supervisors group",
-      "supervisor_required",
-    );
-  }
+  assertSupervisor(event, "verifying the audit trail");
   const includeOk = event.queryStringParameters?.all === "true";
   return json(200, await verifyAudit({ includeOk }), { "cache-control": "no-store" });
 }, requireOperator());

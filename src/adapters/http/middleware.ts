@@ -1,7 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import { groupsOfClaim, type Operator } from "../../domain/operator.js";
+import { groupsOfClaim, isSupervisor, type Operator } from "../../domain/operator.js";
 import {
   AppError,
   ForbiddenError,
@@ -94,6 +94,13 @@ function claimsOf(event: HttpEvent): Record<string, unknown> | undefined {
  * and the groups their permissions come from. Cognito access tokens carry `username`, ID tokens
  * `cognito:username`; both carry `cognito:groups`.
  */
+/** Refuses (403, `supervisor_required`) an operator outside the supervisors group. */
+export function assertSupervisor(event: HttpEvent, what: string): void {
+  if (!isSupervisor(operatorOf(event))) {
+    throw new ForbiddenError(`${what} needs a member of the supervisors group`, "supervisor_required");
+  }
+}
+
 export function operatorOf(event: HttpEvent): Operator {
   const claims = claimsOf(event) ?? {};
   return {
