@@ -1,6 +1,6 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { HttpResponse } from "../src/adapters/http/problem.js";
 import { readBody } from "./http-body.js";
 import { matchRoute } from "./routes.js";
@@ -8,25 +8,7 @@ import { matchRoute } from "./routes.js";
 /** API Gateway refuses bodies over 10 MB; the local gateway stops reading at 1 MiB. */
 const MAX_GATEWAY_BODY = 1024 * 1024;
 
-export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
-
-/** A Lambda context good enough for Powertools and middy. */
-export function lambdaContext(functionName: string): Context {
-  return {
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: "512",
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: "local",
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+export type HttpLambda = (event: APIGatewayProxyEventV2, context: unknown) => Promise<HttpResponse>;
 
 function problem(response: ServerResponse, status: number, title: string, detail: string): void {
   response.writeHead(status, { "content-type": "application/problem+json" });
@@ -45,7 +27,8 @@ function sameToken(given: string, expected: string): boolean {
  * authorizer, builds the v2 event, and writes the handler's response.
  */
 export function createGateway(options: {
-  handlers: Map<string, HttpLambda>;
+  /** Invokes a function by entry name with the v2 event (in its own execution environment). */
+  invoke: (name: string, event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
   operatorToken: string;
   now: () => number;
 }) {
@@ -107,11 +90,9 @@ export function createGateway(options: {
         ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
       } as APIGatewayProxyEventV2["requestContext"],
     };
-    const handler = options.handlers.get(route.fn);
-    if (!handler) return problem(response, 500, "Internal Server Error", "no handler");
     let result: HttpResponse;
     try {
-      result = await handler(event, lambdaContext(route.fn));
+      result = await options.invoke(route.fn, event);
     } catch {
       // A handler that throws past its error middleware is a 502 on API Gateway.
       return problem(response, 502, "Bad Gateway", "the function failed");

@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import * as z from "zod";
 import type { Faults } from "./aws-sinks.js";
 import type { VirtualClock } from "./clock.js";
-import { lambdaContext } from "./gateway.js";
 import { readBody } from "./http-body.js";
+import type { FunctionRuntime } from "./lambda/service.js";
 import type { Outbox } from "./outbox.js";
 import type { ProviderSink } from "./provider-sink.js";
 import type { SfnEmulator } from "./sfn/index.js";
@@ -89,7 +89,7 @@ export function createLocalRoutes(deps: {
   faults: Faults;
   sfn: SfnEmulator;
   events: Array<{ detailType: string; detail: unknown; at: string }>;
-  taskHandlers: Map<string, (event: unknown, context: unknown) => Promise<unknown>>;
+  functions: FunctionRuntime;
 }) {
   const clockView = () => ({ now: deps.clock.nowDate().toISOString(), offsetSeconds: deps.clock.offsetSeconds() });
 
@@ -150,11 +150,7 @@ export function createLocalRoutes(deps: {
         if (!parsed.ok)
           return problem(response, 400, "expected { rawMime, verdicts: { spf, dkim, dmarc } }", parsed.errors);
         const input = parsed.value;
-        const handler = deps.taskHandlers.get("receive-email-reply");
-        await handler?.(
-          sesInboundEvent(input, deps.clock.nowDate().toISOString()),
-          lambdaContext("vigil-receive-email-reply"),
-        );
+        await deps.functions.invoke("receive-email-reply", sesInboundEvent(input, deps.clock.nowDate().toISOString()));
         return json(response, 202, { accepted: true });
       }
       default:

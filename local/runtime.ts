@@ -1,19 +1,23 @@
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
+import { functionTimeoutSeconds } from "../infra/function-settings.js";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
 import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
 import { VirtualClock } from "./clock.js";
-import { createGateway, type HttpLambda, lambdaContext } from "./gateway.js";
+import { createGateway, type HttpLambda } from "./gateway.js";
+import { bundleFunctions } from "./lambda/bundle.js";
+import { type FunctionRuntime, InProcessFunctions, IsolatedFunctions } from "./lambda/service.js";
 import { Outbox } from "./outbox.js";
 import { ProviderSink } from "./provider-sink.js";
 import { ROUTES } from "./routes.js";
 import { createSfnEmulator, type SfnEmulator } from "./sfn/index.js";
+import { localStrictness, type Strictness } from "./strictness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const REGION = "eu-west-1";
@@ -56,6 +60,10 @@ export interface LocalRuntime {
   outbox: Outbox;
   sink: ProviderSink;
   faults: Faults;
+  /** The functions' execution environments (faults per function, counters). */
+  functions: FunctionRuntime;
+  /** Which AWS rules the runtime enforces (see local/README.md). */
+  strictness: Strictness;
   config: { webhookSecrets: string[]; providerWebhookSecret: string; operatorToken: string; dataDir: string };
   close(): Promise<void>;
 }
@@ -71,6 +79,7 @@ const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:funct
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const env = options.env ?? process.env;
+  const strictness = localStrictness({ ...process.env, ...env });
   const log = options.log ?? (() => undefined);
   const dataDir = options.dataDir ?? env.VIGIL_DATA_DIR ?? join(ROOT, ".vigil");
   mkdirSync(dataDir, { recursive: true });
@@ -107,9 +116,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
-  // 4. Step Functions: the same ASL files, placeholders mapped to the local handlers.
-  const taskHandlers = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
-  const inFlight = new Set<Promise<unknown>>();
+  // 4. Step Functions: the same ASL files, placeholders mapped to the local functions.
+  let functions: FunctionRuntime | undefined;
   const workflows = readdirSync(join(ROOT, "workflows")).filter((file) => file.endsWith(".asl.json"));
   const sfn = createSfnEmulator({
     clock,
@@ -123,27 +131,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         (_, name: string) => functionArn(toKebab(name)),
       ),
     })),
-    invoke: async (arn, payload) => {
+    invoke: async (arn, payload, invokeOptions) => {
       const name = arn.split(":function:")[1]?.replace(/^vigil-/, "") ?? "";
-      const handler = taskHandlers.get(name);
-      if (!handler)
-        throw Object.assign(new Error(`no local function ${name}`), { name: "Lambda.ResourceNotFoundException" });
-      // A Lambda invocation is a JSON round trip; it is tracked so close() can wait for it.
-      const running = handler(JSON.parse(JSON.stringify(payload ?? {})), lambdaContext(`vigil-${name}`));
-      inFlight.add(running);
-      try {
-        const result = await running;
-        return result === undefined ? null : JSON.parse(JSON.stringify(result));
-      } finally {
-        inFlight.delete(running);
-      }
+      if (!functions)
+        throw Object.assign(new Error("the functions are not loaded yet"), { name: "Lambda.ServiceException" });
+      return functions.invoke(name, payload, invokeOptions);
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
   });
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
 
   // 5. The handlers' environment, exactly the variables CDK sets on AWS (plus SDK endpoints).
-  Object.assign(process.env, {
+  const handlerEnv: Record<string, string> = {
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
@@ -168,30 +167,54 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.emailReplyTo]: "replies@vigil.local",
     [ENV.oncallEmail]: env.VIGIL_ONCALL_EMAIL ?? DEV_DEFAULTS.oncallEmail,
     [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
-  });
-  if (env.VIGIL_ONCALL_PHONE) process.env[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
+  };
+  if (env.VIGIL_ONCALL_PHONE) handlerEnv[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
+  // The runtime's own thread keeps the endpoints too (tests and tools read them from process.env).
+  Object.assign(process.env, handlerEnv);
   await ensureTable(dynamoUrl);
 
-  // 6. Load every function once, like a warm Lambda.
-  const functionNames = readdirSync(join(ROOT, "functions"))
-    .filter((file) => file.endsWith(".ts"))
-    .map((file) => file.replace(/\.ts$/, ""));
-  const httpHandlers = new Map<string, HttpLambda>();
-  const httpFunctions = new Set(ROUTES.map((route) => route.fn));
-  for (const name of functionNames) {
-    const module = (await import(join(ROOT, "functions", `${name}.ts`))) as {
-      handler: (e: unknown, c: unknown) => Promise<unknown>;
-    };
-    if (httpFunctions.has(name)) httpHandlers.set(name, module.handler as HttpLambda);
-    taskHandlers.set(name, module.handler);
-  }
+  // 6. The functions: each in execution environments of its own (cold start on first use), or all in this
+  // thread when isolation is switched off.
+  const lambdaLogs = createWriteStream(join(dataDir, "lambda.log"), { flags: "a" });
+  functions = strictness.lambdaIsolation
+    ? new IsolatedFunctions({
+        bundles: await bundleFunctions(ROOT),
+        envOf: (name) => ({
+          ...handlerEnv,
+          // Its own identity, as its role gives it on AWS: the access key id names the function.
+          AWS_ACCESS_KEY_ID: name,
+          AWS_SECRET_ACCESS_KEY: "local",
+          AWS_LAMBDA_FUNCTION_NAME: `vigil-${name}`,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512",
+        }),
+        timeoutOf: (name) => (strictness.lambdaTimeout ? functionTimeoutSeconds(name) : undefined),
+        clock,
+        maxEnvironments: strictness.lambdaMaxEnvironments,
+        region: REGION,
+        account: ACCOUNT,
+        logs: lambdaLogs,
+      })
+    : new InProcessFunctions(await loadInProcess(), REGION, ACCOUNT);
+  const runtimeFunctions = functions;
 
   // 7. Continue the executions a previous run left in flight, before serving any request.
   await sfn.resumeAll();
   const sink = new ProviderSink(providerWebhookSecret, () => clock.now(), join(dataDir, "provider-webhooks.jsonl"));
-  const gateway = createGateway({ handlers: httpHandlers, operatorToken, now: () => clock.now() });
+  const gateway = createGateway({
+    invoke: (name, event) => runtimeFunctions.invoke(name, event) as ReturnType<HttpLambda>,
+    operatorToken,
+    now: () => clock.now(),
+  });
   const { createLocalRoutes } = await import("./local-routes.js");
-  const localRoutes = createLocalRoutes({ clock, outbox, sink, faults, sfn, events: sinks.events, taskHandlers });
+  const localRoutes = createLocalRoutes({
+    clock,
+    outbox,
+    sink,
+    faults,
+    sfn,
+    events: sinks.events,
+    functions: runtimeFunctions,
+  });
   api.off("request", starting);
   api.on("request", (request, response) => {
     const requestUrl = new URL(request.url ?? "/", url);
@@ -207,12 +230,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   // 8. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Every 5 virtual
   // minutes here: advancing a week must not run ten thousand sweeps.
-  const sweep = taskHandlers.get("start-pending-workflows");
   let sweeper = clock.schedule(
     clock.now() + SWEEP_MS,
     function repeat(): Promise<void> {
       sweeper = clock.schedule(clock.now() + SWEEP_MS, repeat, { label: "start-pending-workflows" });
-      return Promise.resolve(sweep?.({}, lambdaContext("vigil-start-pending-workflows"))).then(() => undefined);
+      return runtimeFunctions.invoke("start-pending-workflows", {}).then(
+        () => undefined,
+        (error: unknown) => log(`start-pending-workflows failed: ${(error as Error).name}`),
+      );
     },
     { label: "start-pending-workflows" },
   );
@@ -234,6 +259,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     outbox,
     sink,
     faults,
+    functions: runtimeFunctions,
+    strictness,
     config: { webhookSecrets, providerWebhookSecret, operatorToken, dataDir },
     async close() {
       sweeper.cancel();
@@ -244,10 +271,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await sfn.close();
       // A task still running would write to a closed database: let it finish first (a task held
       // on purpose, as the benchmarks do, gets 2 s).
-      await Promise.race([
-        Promise.allSettled([...inFlight]),
-        new Promise((resolve) => setTimeout(resolve, 2000).unref()),
-      ]);
+      await runtimeFunctions.close(2000);
+      lambdaLogs.end();
       clock.close();
       await Promise.all(
         [ses.server, sinks.server, dynamo as unknown as Server].map(
@@ -261,6 +286,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       restoreTime();
     },
   };
+}
+
+/** Every `functions/<name>.ts` handler imported into this thread (isolation switched off). */
+async function loadInProcess(): Promise<Map<string, (event: unknown, context: unknown) => Promise<unknown>>> {
+  const handlers = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
+  for (const file of readdirSync(join(ROOT, "functions")).filter((name) => name.endsWith(".ts"))) {
+    const module = (await import(join(ROOT, "functions", file))) as {
+      handler: (e: unknown, c: unknown) => Promise<unknown>;
+    };
+    handlers.set(file.replace(/\.ts$/, ""), module.handler);
+  }
+  return handlers;
 }
 
 /** Creates the single table with both GSIs if it is not there yet (a second start reuses it). */

@@ -19,6 +19,7 @@ import { InboundEmail } from "../constructs/inbound-email.js";
 import { OperatorAuth } from "../constructs/operator-auth.js";
 import { SmsGuardrails } from "../constructs/sms-guardrails.js";
 import { Workflow, workflowRef } from "../constructs/workflow.js";
+import { functionTimeoutSeconds } from "../function-settings.js";
 import { acknowledgeNag } from "../nag.js";
 
 /** Props of {@link ServiceStack}. */
@@ -134,8 +135,10 @@ export class ServiceStack extends Stack {
 
     // --- Functions ------------------------------------------------------------------------------------------
     const functions = new Map<string, AppFunction>();
-    const define = (name: string, description: string, options: { timeout?: Duration } = {}) => {
-      const created = new AppFunction(this, pascalCase(name), { name, description, timeout: options.timeout });
+    // Timeouts come from function-settings.ts, which the local runtime enforces too.
+    const define = (name: string, description: string) => {
+      const timeout = Duration.seconds(functionTimeoutSeconds(name));
+      const created = new AppFunction(this, pascalCase(name), { name, description, timeout });
       functions.set(name, created);
       return created;
     };
@@ -166,9 +169,7 @@ export class ServiceStack extends Stack {
         .bindTable(table, "RW")
         .bindStateMachine(caseRef, "start"),
     );
-    define("start-pending-workflows", "Every minute: start case workflows whose start failed at intake", {
-      timeout: Duration.seconds(55),
-    })
+    define("start-pending-workflows", "Every minute: start case workflows whose start failed at intake")
       // It confirms starts that already happened (a conditional PutItem of the case and its audit event).
       .bindTable(table, "R+append")
       .bindStateMachine(caseRef, "start");
@@ -177,23 +178,16 @@ export class ServiceStack extends Stack {
     define("get-case", "GET /v1/cases/{caseId}").bindTable(table, "R+append");
     define("get-case-audit", "GET /v1/cases/{caseId}/audit: events and hash-chain check").bindTable(table, "R+append");
     // Interactive functions resume waiting workflows (task tokens) and reopen cases (a new case execution).
-    for (const { name, description, timeout } of [
+    for (const { name, description } of [
       { name: "verify-reporter", description: "GET|POST /v1/verify/{token}[/resend]: confirmation page, code, resend" },
       { name: "act-on-case", description: "POST /v1/cases/{caseId}/actions: agent actions" },
-      {
-        name: "receive-email-reply",
-        description: "SES inbound (via SNS): a YES reply confirms the email factor",
-        timeout: Duration.seconds(30),
-      },
+      { name: "receive-email-reply", description: "SES inbound (via SNS): a YES reply confirms the email factor" },
     ]) {
-      messaging(define(name, description, { timeout }).bindTable(table, "RW")).bindStateMachine(
-        caseRef,
-        "start+respond",
-      );
+      messaging(define(name, description).bindTable(table, "RW")).bindStateMachine(caseRef, "start+respond");
     }
     // Workflow tasks. fire-timer also delivers provider webhooks over HTTPS (no IAM), signed with the secret.
     for (const name of [...CASE_TASK_FUNCTIONS, ...TIMER_TASK_FUNCTIONS]) {
-      messaging(define(name, `Workflow task ${name}`, { timeout: Duration.seconds(30) }).bindTable(table, "RW"));
+      messaging(define(name, `Workflow task ${name}`).bindTable(table, "RW"));
     }
     // AwaitResolution answers its own callback when the case concluded while the task was starting. Granting on
     // the formatted ARN (not the machine) is what keeps this from being a function ⇄ state machine cycle.

@@ -78,6 +78,19 @@ export class LiveExecution {
     }
   }
 
+  /**
+   * Inside {@link invoking}: runs `wait` as a wait point, for a Lambda invocation that only its timeout will end
+   * (a stalled function), so `advance()` can move the clock to that timeout.
+   */
+  async parkInvocation<T>(wait: () => Promise<T>): Promise<T> {
+    this.active--;
+    try {
+      return await this.park(wait);
+    } finally {
+      this.active++;
+    }
+  }
+
   /** Runs `work` (a Lambda invocation) as busy time. */
   async invoking<T>(work: () => Promise<T>): Promise<T> {
     this.active++;

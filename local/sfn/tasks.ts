@@ -15,7 +15,11 @@ import { type TaskSpec, TOKEN_PLACEHOLDER } from "./transform.js";
  * Invokes a Lambda function locally. Resolves with the function's result; rejects with an Error
  * whose `name` is the ASL error name (what Retry/Catch `ErrorEquals` match).
  */
-export type LambdaInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
+export type LambdaInvoker = (
+  functionArn: string,
+  payload: unknown,
+  options?: { park?: <T>(work: () => Promise<T>) => Promise<T> },
+) => Promise<unknown>;
 
 /** Shared services of the task handlers. */
 export interface TaskServices {
@@ -135,7 +139,7 @@ async function runLambda(
   }
   try {
     const result = await live.invoking(() => {
-      const invocation = invokeLambda(services, functionName, payload);
+      const invocation = invokeLambda(live, services, functionName, payload);
       if (timeoutSeconds === undefined) return invocation;
       return withDeadline(services.clock, invocation, startedAt + timeoutSeconds * 1000, `${name}: timeout`);
     });
@@ -217,7 +221,7 @@ async function startCallback(
   live.event("TaskStarted", CALLBACK_RESOURCE, startedAt);
   try {
     const result = await live.invoking(() =>
-      invokeLambda(services, String(parameters.FunctionName), parameters.Payload ?? {}),
+      invokeLambda(live, services, String(parameters.FunctionName), parameters.Payload ?? {}),
     );
     const output = { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
     live.event("TaskSubmitted", { ...CALLBACK_RESOURCE, output: toJsonText(output) });
@@ -226,10 +230,15 @@ async function startCallback(
   }
 }
 
-async function invokeLambda(services: TaskServices, functionName: string, payload: unknown): Promise<unknown> {
+async function invokeLambda(
+  live: LiveExecution,
+  services: TaskServices,
+  functionName: string,
+  payload: unknown,
+): Promise<unknown> {
   let result: unknown;
   try {
-    result = await services.invoke(functionName, payload);
+    result = await services.invoke(functionName, payload, { park: (work) => live.parkInvocation(work) });
   } catch (error) {
     throw lambdaError(error);
   }
