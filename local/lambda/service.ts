@@ -292,22 +292,24 @@ export class IsolatedFunctions implements FunctionRuntime {
   }
 
   private idleOf(name: string): Environment[] {
-    let list = this.idle.get(name);
-    if (!list) this.idle.set(name, (list = []));
-    return list;
+    return entryOf(this.idle, name, () => []);
   }
 
   private busyOf(name: string): Set<Environment> {
-    let set = this.busy.get(name);
-    if (!set) this.busy.set(name, (set = new Set()));
-    return set;
+    return entryOf(this.busy, name, () => new Set());
   }
 
   private queuedOf(name: string): Array<() => void> {
-    let list = this.queued.get(name);
-    if (!list) this.queued.set(name, (list = []));
-    return list;
+    return entryOf(this.queued, name, () => []);
   }
+}
+
+function entryOf<V>(map: Map<string, V>, key: string, create: () => V): V {
+  const found = map.get(key);
+  if (found !== undefined) return found;
+  const created = create();
+  map.set(key, created);
+  return created;
 }
 
 /**
