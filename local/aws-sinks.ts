@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { VirtualClock } from "./clock.js";
 import { readBody } from "./http-body.js";
 import type { Outbox } from "./outbox.js";
+import { type OptOutList, smsRefusal } from "./sms-policy.js";
 
 /** SMS and PutEvents requests are small; the SDK never sends more than this. */
 const MAX_SDK_BODY = 1024 * 1024;
@@ -85,6 +86,10 @@ export async function startAwsSinks(
   outbox: Outbox,
   faults: Faults,
   port = 0,
+  sms: { allowedCountries: readonly string[] | undefined; optOuts: OptOutList | undefined } = {
+    allowedCountries: undefined,
+    optOuts: undefined,
+  },
 ): Promise<{ url: string; server: Server; events: Array<{ detailType: string; detail: unknown; at: string }> }> {
   const events: Array<{ detailType: string; detail: unknown; at: string }> = [];
   let messageId = 0;
@@ -95,6 +100,11 @@ export async function startAwsSinks(
       if (faults.sms.count > 0) {
         faults.sms.count -= 1;
         send(response, 400, { __type: faults.sms.error, message: "injected fault" });
+        return;
+      }
+      const refusal = smsRefusal(body, sms);
+      if (refusal) {
+        send(response, 400, refusal);
         return;
       }
       outbox.add({

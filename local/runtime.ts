@@ -8,15 +8,18 @@ import dynalite from "dynalite";
 import { functionTimeoutSeconds } from "../infra/function-settings.js";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
+import { type AwsFront, startAwsFront } from "./aws-front.js";
 import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
 import { VirtualClock } from "./clock.js";
 import { createGateway, type HttpLambda } from "./gateway.js";
+import { loadRolePolicies, type SynthesizedPolicies } from "./iam/policies.js";
 import { bundleFunctions } from "./lambda/bundle.js";
 import { type FunctionRuntime, InProcessFunctions, IsolatedFunctions } from "./lambda/service.js";
 import { Outbox } from "./outbox.js";
 import { ProviderSink } from "./provider-sink.js";
 import { ROUTES } from "./routes.js";
 import { createSfnEmulator, type SfnEmulator } from "./sfn/index.js";
+import { OptOutList, smsAllowedCountries } from "./sms-policy.js";
 import { localStrictness, type Strictness } from "./strictness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -24,6 +27,7 @@ const REGION = "eu-west-1";
 const ACCOUNT = "000000000000";
 export const TABLE_NAME = "vigil";
 const SWEEP_MS = 5 * 60_000;
+const LOCAL_PROTECT_CONFIGURATION_ID = "protect-local";
 
 /** Development defaults: they work out of the box and are printed at start. Never use them in production. */
 export const DEV_DEFAULTS = {
@@ -41,6 +45,7 @@ export interface RuntimePorts {
   ses: number;
   sinks: number;
   sfn: number;
+  front: number;
 }
 
 export interface LocalRuntimeOptions {
@@ -50,6 +55,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   env?: Record<string, string | undefined>;
   log?: (line: string) => void;
+  /** Test seam: edits the synthesized role policies before they are enforced (to remove one grant, say). */
+  iamPolicies?: (synthesized: SynthesizedPolicies) => SynthesizedPolicies;
 }
 
 export interface LocalRuntime {
@@ -64,6 +71,8 @@ export interface LocalRuntime {
   functions: FunctionRuntime;
   /** Which AWS rules the runtime enforces (see local/README.md). */
   strictness: Strictness;
+  /** The front of the AWS emulators (IAM, SES account rules) and the policies it enforces. */
+  iam: { front: AwsFront; policies: SynthesizedPolicies | undefined };
   config: { webhookSecrets: string[]; providerWebhookSecret: string; operatorToken: string; dataDir: string };
   close(): Promise<void>;
 }
@@ -99,7 +108,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const outbox = new Outbox(join(dataDir, "messages.jsonl"));
   const faults: Faults = { email: { count: 0, error: "Throttling" }, sms: { count: 0, error: "ThrottlingException" } };
   const ses = await startSes(clock, outbox, faults, options.ports?.ses ?? 0);
-  const sinks = await startAwsSinks(clock, outbox, faults, options.ports?.sinks ?? 0);
+  const optOuts = new OptOutList(join(dataDir, "sms-opt-outs.json"));
+  const sinks = await startAwsSinks(clock, outbox, faults, options.ports?.sinks ?? 0, {
+    allowedCountries: strictness.smsCountryPolicy
+      ? smsAllowedCountries(ROOT, env.VIGIL_SMS_ALLOWED_COUNTRIES)
+      : undefined,
+    optOuts: strictness.smsOptOut ? optOuts : undefined,
+  });
 
   // 3. The API server: bound first so its URL can go into the handlers' configuration.
   // Until every part is up the API answers 503, so an early request never hangs.
@@ -124,6 +139,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stateDir: join(dataDir, "sfn"),
     region: REGION,
     accountId: ACCOUNT,
+    limits: strictness.sfnLimits,
     stateMachines: workflows.map((file) => ({
       name: `vigil-${file.replace(".asl.json", "")}`,
       definition: readFileSync(join(ROOT, "workflows", file), "utf8").replace(
@@ -141,18 +157,34 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
 
-  // 5. The handlers' environment, exactly the variables CDK sets on AWS (plus SDK endpoints).
+  // 5. Every SDK call goes through the front: IAM against the synthesized role policies, SES account rules.
+  const synthesized = strictness.iam ? loadRolePolicies(ROOT, log) : undefined;
+  const policies = synthesized && options.iamPolicies ? options.iamPolicies(synthesized) : synthesized;
+  const front = await startAwsFront({
+    upstreams: { dynamodb: dynamoUrl, ses: ses.url, "sms-voice": sinks.url, events: sinks.url, states: sfnUrl },
+    policies,
+    stateMachineOfToken: (token) => sfn.stateMachineOfToken(token),
+    ses: {
+      sandbox: strictness.sesSandbox,
+      verified: strictness.sesVerified,
+      ratePerSecond: strictness.sesRatePerSecond,
+    },
+    clock,
+    port: options.ports?.front ?? 0,
+  });
+
+  // 6. The handlers' environment, exactly the variables CDK sets on AWS (plus SDK endpoints).
   const handlerEnv: Record<string, string> = {
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
-    AWS_ENDPOINT_URL_SES: ses.url,
-    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sinks.url,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: sinks.url,
-    AWS_ENDPOINT_URL_SFN: sfnUrl,
+    AWS_ENDPOINT_URL_DYNAMODB: front.url,
+    AWS_ENDPOINT_URL_SES: front.url,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: front.url,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: front.url,
+    AWS_ENDPOINT_URL_SFN: front.url,
     POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? "WARN",
     [ENV.tableName]: TABLE_NAME,
     [ENV.caseStateMachineArn]: sfn.stateMachineArn("vigil-case"),
@@ -167,13 +199,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.emailReplyTo]: "replies@vigil.local",
     [ENV.oncallEmail]: env.VIGIL_ONCALL_EMAIL ?? DEV_DEFAULTS.oncallEmail,
     [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
+    // As allowSms sets it on AWS: every SendTextMessage names the protect configuration.
+    [ENV.smsProtectConfigurationId]: LOCAL_PROTECT_CONFIGURATION_ID,
   };
   if (env.VIGIL_ONCALL_PHONE) handlerEnv[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
   // The runtime's own thread keeps the endpoints too (tests and tools read them from process.env).
   Object.assign(process.env, handlerEnv);
   await ensureTable(dynamoUrl);
 
-  // 6. The functions: each in execution environments of its own (cold start on first use), or all in this
+  // 7. The functions: each in execution environments of its own (cold start on first use), or all in this
   // thread when isolation is switched off.
   const lambdaLogs = createWriteStream(join(dataDir, "lambda.log"), { flags: "a" });
   functions = strictness.lambdaIsolation
@@ -197,7 +231,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     : new InProcessFunctions(await loadInProcess(), REGION, ACCOUNT);
   const runtimeFunctions = functions;
 
-  // 7. Continue the executions a previous run left in flight, before serving any request.
+  // 8. Continue the executions a previous run left in flight, before serving any request.
   await sfn.resumeAll();
   const sink = new ProviderSink(providerWebhookSecret, () => clock.now(), join(dataDir, "provider-webhooks.jsonl"));
   const gateway = createGateway({
@@ -214,6 +248,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     sfn,
     events: sinks.events,
     functions: runtimeFunctions,
+    optOuts,
+    iam: { policies, enforced: strictness.iam, denials: front.denials },
   });
   api.off("request", starting);
   api.on("request", (request, response) => {
@@ -228,7 +264,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
   });
 
-  // 8. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Every 5 virtual
+  // 9. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Every 5 virtual
   // minutes here: advancing a week must not run ten thousand sweeps.
   let sweeper = clock.schedule(
     clock.now() + SWEEP_MS,
@@ -249,6 +285,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ses: portOf(ses.url),
     sinks: portOf(sinks.url),
     sfn: portOf(sfnUrl),
+    front: portOf(front.url),
   };
 
   return {
@@ -261,6 +298,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     faults,
     functions: runtimeFunctions,
     strictness,
+    iam: { front, policies },
     config: { webhookSecrets, providerWebhookSecret, operatorToken, dataDir },
     async close() {
       sweeper.cancel();
@@ -275,7 +313,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       lambdaLogs.end();
       clock.close();
       await Promise.all(
-        [ses.server, sinks.server, dynamo as unknown as Server].map(
+        [front.server, ses.server, sinks.server, dynamo as unknown as Server].map(
           (server) =>
             new Promise<void>((resolve) => {
               server.close(() => resolve());

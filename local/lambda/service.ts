@@ -162,6 +162,8 @@ export class IsolatedFunctions implements FunctionRuntime {
 
   constructor(private readonly options: IsolatedFunctionsOptions) {
     this.names = [...options.bundles.keys()];
+    // Every environment pipes into the same log stream.
+    options.logs.setMaxListeners(0);
   }
 
   invoke(name: string, event: unknown, options: InvokeOptions = {}): Promise<unknown> {

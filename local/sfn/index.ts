@@ -29,6 +29,8 @@ export interface SfnEmulatorOptions {
   accountId?: string;
   stateMachines: StateMachineSpec[];
   logger?: SfnLogger;
+  /** Enforce AWS's quotas (25,000 history events, 256 KiB payloads); default true. */
+  limits?: boolean;
 }
 
 /** A running Step Functions emulator. */
@@ -43,6 +45,8 @@ export interface SfnEmulator {
   waitIdle(): Promise<void>;
   /** Counters for tests and diagnostics. */
   stats(): SfnStats;
+  /** The state machine ARN behind a task token (IAM resource of SendTask*). */
+  stateMachineOfToken(token: string): string | undefined;
   /** Aborts engines, releases timers and tokens, closes the server. Persisted RUNNING executions stay RUNNING. */
   close(): Promise<void>;
 }
@@ -70,6 +74,7 @@ export function createSfnEmulator(options: SfnEmulatorOptions): SfnEmulator {
     region: options.region ?? "eu-west-1",
     accountId: options.accountId ?? "000000000000",
     logger,
+    limits: options.limits ?? true,
   });
   const server = createSfnServer(runtime, logger);
   // advance() must not jump to the next due item while an execution is still between two wait points.
@@ -80,6 +85,7 @@ export function createSfnEmulator(options: SfnEmulatorOptions): SfnEmulator {
     resumeAll: () => runtime.resumeAll(),
     waitIdle: () => runtime.waitIdle(),
     stats: () => runtime.stats(),
+    stateMachineOfToken: (token) => runtime.stateMachineOfToken(token),
     close: async () => {
       unhook();
       await runtime.close();

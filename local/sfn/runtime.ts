@@ -42,7 +42,14 @@ export interface RuntimeOptions {
   region: string;
   accountId: string;
   logger: SfnLogger;
+  /** Enforce AWS's quotas: 25,000 history events per execution, 256 KiB payloads (default true). */
+  limits?: boolean;
 }
+
+/** Most events one execution's history may hold; the execution fails when it reaches it. */
+export const MAX_HISTORY_EVENTS = 25_000;
+/** Largest execution input, task result or callback output, in bytes of UTF-8 (256 KiB). */
+export const MAX_PAYLOAD_BYTES = 262_144;
 
 type EngineContext = RunOptions["context"];
 type RunOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
@@ -74,7 +81,10 @@ export class SfnRuntime {
       persist: (record) => this.persist(record),
       notifyIdle: () => this.notifyIdle(),
       onError: (message, error) => options.logger.error(message, { error: String(error) }),
+      historyLimit: options.limits === false ? undefined : MAX_HISTORY_EVENTS,
+      failExecution: (record, error, cause) => this.terminate(record, "FAILED", "ExecutionFailed", { error, cause }),
     };
+    this.services.maxPayloadBytes = options.limits === false ? undefined : MAX_PAYLOAD_BYTES;
     const unreadable = (file: string, error: unknown): void =>
       options.logger.warn("sfn: skipping unreadable execution file", { file, error: String(error) });
     for (const record of options.store.loadAll(unreadable)) {
@@ -114,6 +124,12 @@ export class SfnRuntime {
     const name = request.name === undefined ? randomUUID() : requireString(request.name, "name");
     if (!isValidExecutionName(name)) throw new SfnApiError("InvalidName", `Invalid Name: '${name}'`);
     const input = request.input === undefined ? "{}" : requireString(request.input, "input");
+    if (this.options.limits !== false && Buffer.byteLength(input) > MAX_PAYLOAD_BYTES) {
+      throw new SfnApiError(
+        "ValidationException",
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
+      );
+    }
     let parsedInput: unknown;
     try {
       parsedInput = JSON.parse(input);
@@ -180,6 +196,12 @@ export class SfnRuntime {
   sendTaskSuccess(token: unknown, output: unknown): void {
     const taskToken = requireString(token, "taskToken");
     const text = requireString(output, "output");
+    if (this.options.limits !== false && Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
+      throw new SfnApiError(
+        "ValidationException",
+        `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
+      );
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -243,6 +265,12 @@ export class SfnRuntime {
       if (this.isIdle()) return;
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
+  }
+
+  /** The state machine ARN of the execution that issued `token`, if known. */
+  stateMachineOfToken(token: string): string | undefined {
+    const executionArn = this.tokens.ownerOf(token);
+    return executionArn ? this.records.get(executionArn)?.stateMachineArn : undefined;
   }
 
   /** Counters for tests and diagnostics. */

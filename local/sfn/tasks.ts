@@ -27,6 +27,8 @@ export interface TaskServices {
   invoke: LambdaInvoker;
   tokens: TokenRegistry;
   region: string;
+  /** Largest task result in bytes (AWS: 256 KiB); `undefined` = no limit. */
+  maxPayloadBytes?: number | undefined;
 }
 
 /** The engine's `taskResourceLocalHandlers` option. */
@@ -243,7 +245,18 @@ async function invokeLambda(
     throw lambdaError(error);
   }
   // Results cross a JSON boundary in AWS; a handler must not share mutable objects with the engine.
-  return JSON.parse(toJsonText(result));
+  const text = toJsonText(result);
+  if (services.maxPayloadBytes !== undefined && Buffer.byteLength(text) > services.maxPayloadBytes) {
+    throw Object.assign(
+      taskError(
+        "States.DataLimitExceeded",
+        `The state/task '${functionName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+      ),
+      // A terminal error: States.ALL does not catch it, no retrier retries it.
+      { isRetryable: false, isCatchable: false },
+    );
+  }
+  return JSON.parse(text);
 }
 
 /** Rejects with States.Timeout when virtual time reaches `dueMs` before `work` settles. */
