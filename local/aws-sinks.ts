@@ -17,6 +17,13 @@ export interface Faults {
 
 const require = createRequire(import.meta.url);
 
+/**
+ * aws-ses-v2-local's store is a module singleton: patch it once and send each accepted email to the runtime
+ * started last (a process runs one runtime at a time; a stopped one's outbox must not be written to).
+ */
+let sesSink: ((email: SesEmail) => void) | undefined;
+let storePatched = false;
+
 function send(response: ServerResponse, status: number, body: unknown, type = "application/x-amz-json-1.0"): void {
   response.writeHead(status, { "content-type": type });
   response.end(JSON.stringify(body));
@@ -33,9 +40,15 @@ export async function startSes(
   port = 0,
 ): Promise<{ url: string; server: Server }> {
   const store = require("aws-ses-v2-local/dist/store.js") as { saveEmail: (email: SesEmail) => void };
-  const saveEmail = store.saveEmail;
-  store.saveEmail = (email: SesEmail) => {
-    saveEmail(email);
+  if (!storePatched) {
+    const saveEmail = store.saveEmail;
+    store.saveEmail = (email: SesEmail) => {
+      saveEmail(email);
+      sesSink?.(email);
+    };
+    storePatched = true;
+  }
+  sesSink = (email: SesEmail) => {
     for (const to of email.destination?.to ?? []) {
       outbox.add({
         channel: "email",
