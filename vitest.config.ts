@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     environment: "node",
     pool: "forks",
-    include: ["tests/{unit,functions,workflows,infra,integration}/**/*.test.ts"],
+    include: ["tests/{unit,functions,workflows,infra,integration,security}/**/*.test.ts"],
     setupFiles: ["tests/setup.ts"],
     globalSetup: ["tests/global-setup.ts"],
     testTimeout: 60_000,

@@ -3,5 +3,5 @@ import { taskFunction } from "../src/adapters/lambda/handlers.js";
 import { StepInputSchema, taskInput } from "../src/schemas/tasks.js";
 import { makeAcknowledgeReport } from "../src/use-cases/case-steps.js";
 
-/** Workflow task `AcknowledgeReport`: records the start, acknowledges the report, arms the SLA timer. */
+/** Workflow task `AcknowledgeReport`: acknowledges the report (and the lock requested) on every trusted channel. */
 export const handler = taskFunction(taskInput(StepInputSchema), makeAcknowledgeReport(buildDeps()));

@@ -1,5 +1,5 @@
 import { buildDeps } from "../src/adapters/compose.js";
-import { bodyGuard, operatorOf, rawBody, recordedAgent, requireOperator } from "../src/adapters/http/middleware.js";
+import { bodyGuard, operatorOf, rawBody, requireOperator } from "../src/adapters/http/middleware.js";
 import { json } from "../src/adapters/http/problem.js";
 import { httpFunction } from "../src/adapters/lambda/handlers.js";
 import { MAX_ACTION_BYTES } from "../src/schemas/operator.js";
@@ -9,7 +9,8 @@ const actOnCase = makeActOnCase(buildDeps());
 
 /**
  * `POST /v1/cases/{caseId}/actions`: an agent acknowledges, escalates, verifies, locks, unlocks,
- * resolves, closes, reopens or annotates a case.
+ * resolves, closes, reopens, annotates, assigns or writes to the reporter of a case. The actor is
+ * the authenticated agent; a name in the body's `agent` is recorded as `onBehalfOf`.
  */
 export const handler = httpFunction(
   async (event) => {
@@ -17,9 +18,13 @@ export const handler = httpFunction(
     const view = await actOnCase({
       caseId: event.pathParameters?.caseId,
       action: body.action,
+      operator: operatorOf(event),
+      ...(body.agent ? { onBehalfOf: body.agent } : {}),
       ...(body.note ? { note: body.note } : {}),
       ...(body.deliveryId ? { deliveryId: body.deliveryId } : {}),
-      agent: recordedAgent(body.agent, operatorOf(event)),
+      ...(body.assignee !== undefined ? { assignee: body.assignee } : {}),
+      ...(body.message !== undefined ? { message: body.message } : {}),
+      ...(body.locale ? { locale: body.locale } : {}),
     });
     return json(200, view, { "cache-control": "no-store" });
   },

@@ -1,13 +1,14 @@
 import { buildDeps } from "../src/adapters/compose.js";
-import { requireOperator } from "../src/adapters/http/middleware.js";
+import { operatorOf, requireOperator } from "../src/adapters/http/middleware.js";
 import { json } from "../src/adapters/http/problem.js";
 import { httpFunction } from "../src/adapters/lambda/handlers.js";
 import { makeGetCase } from "../src/use-cases/get-case.js";
 
 const getCase = makeGetCase(buildDeps());
 
-/** `GET /v1/cases/{caseId}`: one case, reporter masked, with its timeline. */
+/** `GET /v1/cases/{caseId}`: one case, reporter masked, with its timeline and the caller's allowed actions. */
 export const handler = httpFunction(
-  async (event) => json(200, await getCase(event.pathParameters?.caseId), { "cache-control": "no-store" }),
+  async (event) =>
+    json(200, await getCase(event.pathParameters?.caseId, operatorOf(event)), { "cache-control": "no-store" }),
   requireOperator(),
 );

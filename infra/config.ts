@@ -14,18 +14,37 @@ import * as z from "zod";
  * | `region` | `$CDK_DEFAULT_REGION`, else `eu-west-1` | region to deploy to (SES inbound must be available there) |
  * | `emailFrom` | `security@example.com` | sender of every email (`addr` or `Name <addr>`); must be in `sesIdentityDomain` |
  * | `sesIdentityDomain` | the domain of `emailFrom` | SES domain identity (DKIM records are stack outputs) |
+ * | `inboundReplyDomain` | `reply.<sesIdentityDomain>` | a domain (usually a subdomain) only Vigil receives mail for: its own SES identity, its MX points at SES; replies go to `replies@<inboundReplyDomain>` |
+ * | `existingSesIdentities` | — | domains (of `sesIdentityDomain` / `inboundReplyDomain`) already verified in SES in this account and region: imported instead of created |
+ * | `receiptRuleSetName` | — | an existing (active) receipt rule set to add Vigil's rule to; Vigil creates its own inactive set when unset |
+ * | `activateReceiptRuleSet` | `false` | create Vigil's rule set and make it the account's active one (replaces the active set) |
  * | `providerWebhookUrl` | `https://provider.example.com/webhooks/vigil` | where lock/unlock/case webhooks are delivered (HTTPS) |
  * | `oncallEmail` | `oncall@example.com` | escalations go here |
  * | `oncallPhone` | — | E.164 number for escalation SMS; no SMS escalation when unset |
+ * | `oncallEscalationEmail` | — | second contact, paged when a breached clock's repeat escalations run out unanswered |
+ * | `oncallEscalationPhone` | — | E.164 number of the second contact (SMS); with neither set the exhaustion is only recorded |
  * | `publicBaseUrl` | — | base URL of the links in emails; the HTTP API's own URL when unset |
  * | `helpBaseUrl` | — | the provider's help pages, linked from guidance; unset means no links |
+ * | `supportUrl` | `helpBaseUrl` | the provider's support contact, linked from messages and pages |
+ * | `brandName` | `Wallet Security` | who "we" are in every message to reporters |
+ * | `consoleUrl` | `<publicBaseUrl>/console` | the operator console; on-call pages link to `<consoleUrl>/cases/{caseId}` |
  * | `smsOriginationIdentity` | — | End User Messaging phone number / pool / sender id (id or ARN); the account default when unset |
  * | `smsAllowedCountries` | `US` | ISO 3166-1 alpha-2 countries SMS may go to; every other country is blocked |
  * | `smsMonthlyLimit` | `1000` | expected SMS messages per month; the volume alarm fires at 1 % of it within one hour |
  * | `alarmEmail` | — | subscribed to the alarm topic when set |
- * | `eventBusName` | `vigil-events` | custom EventBridge bus for provider integrations (unique per account and region) |
- * | `apiRateLimit` | `50` | HTTP API steady-state requests per second (stage default) |
+ * | `eventBusName` | `vigil-<stage>-events` | custom EventBridge bus for provider integrations (unique per account and region) |
+ * | `eventConsumerAccounts` | — | AWS account ids allowed to manage their own rules on the bus (cross-account subscription) |
+ * | `emailHourlyLimit` | `500` | expected emails per hour at most; the email volume alarm fires above it |
+ * | `apiRateLimit` | `50` | HTTP API steady-state requests per second (stage default: the operator routes) |
  * | `apiBurstLimit` | `100` | HTTP API burst (stage default) |
+ * | `intakeRateLimit` | `50` | `POST /v1/reports` requests per second (its own route throttle) |
+ * | `intakeBurstLimit` | `100` | `POST /v1/reports` burst |
+ * | `verifyRateLimit` | `10` | requests per second of each public `/v1/verify/…` route (their own route throttles) |
+ * | `verifyBurstLimit` | `20` | burst of each public `/v1/verify/…` route |
+ * | `intakeConcurrency` | `20` | reserved concurrency of `receive-report` (`0`: not reserved) |
+ * | `taskConcurrency` | `10` | reserved concurrency of each workflow task function (`0`: not reserved) |
+ * | `replyConcurrency` | `2` | reserved concurrency of `receive-email-reply` (`0`: not reserved) |
+ * | `anchorRetentionDays` | `365` | Object Lock (compliance) retention of each audit anchor; cannot be shortened once written |
  *
  * The defaults synthesize anywhere; a real deployment must at least set `emailFrom`, `providerWebhookUrl` and
  * `oncallEmail`. Secrets are never configuration: they live in the Secrets Manager secret of the stateful stack.
@@ -37,20 +56,44 @@ export interface VigilConfig {
   /** `address` or `Display Name <address>`, as SES takes it in `Source`. */
   readonly emailFrom: string;
   readonly sesIdentityDomain: string;
-  /** Where reporters' replies to verification emails are received (`replies@<sesIdentityDomain>`). */
+  /** The domain only Vigil receives mail for (its MX points at SES inbound). */
+  readonly inboundReplyDomain: string;
+  /** Where reporters' replies to verification emails are received (`replies@<inboundReplyDomain>`). */
   readonly inboundReplyAddress: string;
+  /** Domains already verified in SES: imported, not created (a second create would fail the deployment). */
+  readonly existingSesIdentities: readonly string[];
+  /** An existing receipt rule set to add Vigil's rule to; Vigil creates its own set when undefined. */
+  readonly receiptRuleSetName?: string;
+  /** Make Vigil's own rule set the active one (custom resource); ignored with {@link receiptRuleSetName}. */
+  readonly activateReceiptRuleSet: boolean;
   readonly providerWebhookUrl: string;
   readonly oncallEmail: string;
   readonly oncallPhone?: string;
+  readonly oncallEscalationEmail?: string;
+  readonly oncallEscalationPhone?: string;
   readonly publicBaseUrl?: string;
   readonly helpBaseUrl?: string;
+  readonly supportUrl?: string;
+  readonly brandName?: string;
+  readonly consoleUrl?: string;
   readonly smsOriginationIdentity?: string;
   readonly smsAllowedCountries: readonly string[];
   readonly smsMonthlyLimit: number;
   readonly alarmEmail?: string;
   readonly eventBusName: string;
+  readonly eventConsumerAccounts: readonly string[];
+  readonly emailHourlyLimit: number;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  readonly intakeRateLimit: number;
+  readonly intakeBurstLimit: number;
+  readonly verifyRateLimit: number;
+  readonly verifyBurstLimit: number;
+  /** Reserved concurrency per function; 0 leaves it unreserved (accounts below the 1,000 default quota). */
+  readonly intakeConcurrency: number;
+  readonly taskConcurrency: number;
+  readonly replyConcurrency: number;
+  readonly anchorRetentionDays: number;
 }
 
 /** The context keys {@link loadConfig} reads, in documentation order. */
@@ -59,18 +102,37 @@ export const CONFIG_KEYS = [
   "region",
   "emailFrom",
   "sesIdentityDomain",
+  "inboundReplyDomain",
+  "existingSesIdentities",
+  "receiptRuleSetName",
+  "activateReceiptRuleSet",
   "providerWebhookUrl",
   "oncallEmail",
   "oncallPhone",
+  "oncallEscalationEmail",
+  "oncallEscalationPhone",
   "publicBaseUrl",
   "helpBaseUrl",
+  "supportUrl",
+  "brandName",
+  "consoleUrl",
   "smsOriginationIdentity",
   "smsAllowedCountries",
   "smsMonthlyLimit",
   "alarmEmail",
   "eventBusName",
+  "eventConsumerAccounts",
+  "emailHourlyLimit",
   "apiRateLimit",
   "apiBurstLimit",
+  "intakeRateLimit",
+  "intakeBurstLimit",
+  "verifyRateLimit",
+  "verifyBurstLimit",
+  "intakeConcurrency",
+  "taskConcurrency",
+  "replyConcurrency",
+  "anchorRetentionDays",
 ] as const;
 
 /** A value of one of {@link CONFIG_KEYS}, as CDK context may hold it (strings from `-c`, JSON from cdk.json). */
@@ -91,6 +153,20 @@ const countryList = z.preprocess(
   (value) => (typeof value === "string" ? value.split(",").map((code) => code.trim().toUpperCase()) : value),
   z.array(z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as US")).min(1),
 );
+const domain = z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, "must be a domain name");
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (value) =>
+      typeof value === "string"
+        ? value
+            .split(",")
+            .map((entry) => entry.trim())
+            .filter((entry) => entry !== "")
+        : value,
+    z.array(item),
+  );
+// `-c flag=true` arrives as a string; JSON context as a boolean.
+const flag = z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean());
 // `-c key=` yields an empty string; treat it as unset rather than as an invalid value.
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
@@ -104,12 +180,23 @@ const ConfigInputSchema = z.object({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1")
     .optional(),
   emailFrom: mailbox.default("security@example.com"),
-  sesIdentityDomain: optional(z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, "must be a domain name")),
+  sesIdentityDomain: optional(domain),
+  inboundReplyDomain: optional(domain),
+  existingSesIdentities: list(domain).default([]),
+  receiptRuleSetName: optional(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be an SES rule set name")),
+  activateReceiptRuleSet: flag.default(false),
   providerWebhookUrl: httpsUrl.default("https://provider.example.com/webhooks/vigil"),
   oncallEmail: z.email().default("oncall@example.com"),
   oncallPhone: optional(z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +14155550100")),
+  oncallEscalationEmail: optional(z.email()),
+  oncallEscalationPhone: optional(
+    z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +14155550100"),
+  ),
   publicBaseUrl: optional(httpsUrl),
   helpBaseUrl: optional(httpsUrl),
+  supportUrl: optional(httpsUrl),
+  brandName: optional(z.string().trim().min(1).max(60)),
+  consoleUrl: optional(httpsUrl),
   smsOriginationIdentity: optional(z.string().min(1)),
   smsAllowedCountries: countryList.default(["US"]),
   smsMonthlyLimit: z.coerce.number().int().positive().default(1000),
@@ -117,9 +204,19 @@ const ConfigInputSchema = z.object({
   eventBusName: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,256}$/, "must be a valid EventBridge bus name")
-    .default("vigil-events"),
+    .optional(),
+  eventConsumerAccounts: list(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")).default([]),
+  emailHourlyLimit: z.coerce.number().int().positive().default(500),
   apiRateLimit: z.coerce.number().positive().default(50),
   apiBurstLimit: z.coerce.number().int().positive().default(100),
+  intakeRateLimit: z.coerce.number().positive().default(50),
+  intakeBurstLimit: z.coerce.number().int().positive().default(100),
+  verifyRateLimit: z.coerce.number().positive().default(10),
+  verifyBurstLimit: z.coerce.number().int().positive().default(20),
+  intakeConcurrency: z.coerce.number().int().min(0).default(20),
+  taskConcurrency: z.coerce.number().int().min(0).default(10),
+  replyConcurrency: z.coerce.number().int().min(0).default(2),
+  anchorRetentionDays: z.coerce.number().int().min(1).max(36500).default(365),
 });
 
 /**
@@ -142,8 +239,24 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
       `Invalid Vigil configuration (CDK context):\n  emailFrom: ${c.emailFrom} is not in sesIdentityDomain ${sesIdentityDomain}`,
     );
   }
-  if (c.apiBurstLimit < c.apiRateLimit) {
-    throw new Error("Invalid Vigil configuration (CDK context):\n  apiBurstLimit: must be at least apiRateLimit");
+  const inboundReplyDomain = (c.inboundReplyDomain ?? `reply.${sesIdentityDomain}`).toLowerCase();
+  // Pointing a domain's MX at SES hands SES all of that domain's mail: never the domain people mail each other on.
+  if (inboundReplyDomain === sesIdentityDomain) {
+    throw new Error(
+      `Invalid Vigil configuration (CDK context):\n  inboundReplyDomain: must differ from sesIdentityDomain (${sesIdentityDomain}); its MX record points at SES, which would then receive all of that domain's mail. Use a dedicated subdomain such as reply.${sesIdentityDomain}`,
+    );
+  }
+  if (c.receiptRuleSetName !== undefined && c.activateReceiptRuleSet) {
+    throw new Error(
+      "Invalid Vigil configuration (CDK context):\n  activateReceiptRuleSet: cannot be combined with receiptRuleSetName (Vigil's rule goes into that set, which is already active)",
+    );
+  }
+  for (const prefix of ["api", "intake", "verify"] as const) {
+    if (c[`${prefix}BurstLimit`] < c[`${prefix}RateLimit`]) {
+      throw new Error(
+        `Invalid Vigil configuration (CDK context):\n  ${prefix}BurstLimit: must be at least ${prefix}RateLimit`,
+      );
+    }
   }
   return {
     stage: c.stage,
@@ -151,19 +264,39 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     account: env.account,
     emailFrom: c.emailFrom,
     sesIdentityDomain,
-    inboundReplyAddress: `replies@${sesIdentityDomain}`,
+    inboundReplyDomain,
+    inboundReplyAddress: `replies@${inboundReplyDomain}`,
+    existingSesIdentities: [...new Set(c.existingSesIdentities.map((entry) => entry.toLowerCase()))],
+    receiptRuleSetName: c.receiptRuleSetName,
+    activateReceiptRuleSet: c.activateReceiptRuleSet,
     providerWebhookUrl: c.providerWebhookUrl,
     oncallEmail: c.oncallEmail,
     oncallPhone: c.oncallPhone,
+    oncallEscalationEmail: c.oncallEscalationEmail,
+    oncallEscalationPhone: c.oncallEscalationPhone,
     publicBaseUrl: c.publicBaseUrl,
     helpBaseUrl: c.helpBaseUrl,
+    supportUrl: c.supportUrl,
+    brandName: c.brandName,
+    consoleUrl: c.consoleUrl,
     smsOriginationIdentity: c.smsOriginationIdentity,
     smsAllowedCountries: [...new Set(c.smsAllowedCountries)],
     smsMonthlyLimit: c.smsMonthlyLimit,
     alarmEmail: c.alarmEmail,
-    eventBusName: c.eventBusName,
+    // Bus names are unique per account and region, so two stages in one account need two names.
+    eventBusName: c.eventBusName ?? `vigil-${c.stage}-events`,
+    eventConsumerAccounts: [...new Set(c.eventConsumerAccounts)],
+    emailHourlyLimit: c.emailHourlyLimit,
     apiRateLimit: c.apiRateLimit,
     apiBurstLimit: c.apiBurstLimit,
+    intakeRateLimit: c.intakeRateLimit,
+    intakeBurstLimit: c.intakeBurstLimit,
+    verifyRateLimit: c.verifyRateLimit,
+    verifyBurstLimit: c.verifyBurstLimit,
+    intakeConcurrency: c.intakeConcurrency,
+    taskConcurrency: c.taskConcurrency,
+    replyConcurrency: c.replyConcurrency,
+    anchorRetentionDays: c.anchorRetentionDays,
   };
 }
 

@@ -1,5 +1,6 @@
-import { type App, Tags } from "aws-cdk-lib";
+import { type App, Aspects, Tags } from "aws-cdk-lib";
 import type { VigilConfig } from "./config.js";
+import { RetainExceptOnCreate } from "./retention.js";
 import { ServiceStack } from "./stacks/service-stack.js";
 import { StatefulStack } from "./stacks/stateful-stack.js";
 
@@ -18,19 +19,22 @@ export function addVigilStacks(app: App, config: VigilConfig): VigilStacks {
   const stateful = new StatefulStack(app, `Vigil-${config.stage}-Stateful`, {
     env,
     stage: config.stage,
-    description: `Vigil ${config.stage}: retained state (DynamoDB table, secrets)`,
+    anchorRetentionDays: config.anchorRetentionDays,
+    description: `Vigil ${config.stage}: retained state (DynamoDB table, secrets, audit anchors)`,
   });
   const service = new ServiceStack(app, `Vigil-${config.stage}-Service`, {
     env,
     config,
     table: stateful.table,
     tableIndexNames: stateful.tableIndexNames,
-    secret: stateful.secret,
+    secrets: stateful.secrets,
+    anchorKey: stateful.anchorKey,
     description: `Vigil ${config.stage}: API, workflows, functions, messaging, alarms`,
   });
   for (const stack of [stateful, service]) {
     Tags.of(stack).add("project", "vigil");
     Tags.of(stack).add("vigil:stage", config.stage);
+    Aspects.of(stack).add(new RetainExceptOnCreate());
   }
   return { stateful, service };
 }

@@ -56,6 +56,7 @@ export async function startSes(
         subject: email.subject,
         text: email.body?.text ?? "",
         html: email.body?.html,
+        ...(email.replyTo?.length ? { replyTo: email.replyTo[0] } : {}),
         sentAt: clock.nowDate().toISOString(),
       });
     }
@@ -85,6 +86,7 @@ export async function startSes(
 
 interface SesEmail {
   destination?: { to?: string[] };
+  replyTo?: string[];
   subject?: string;
   body?: { text?: string; html?: string };
 }

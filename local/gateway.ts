@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { HttpResponse } from "../src/adapters/http/problem.js";
 import { readBody } from "./http-body.js";
+import type { LocalOperator } from "./operators.js";
 import { matchRoute } from "./routes.js";
 
 /** API Gateway refuses bodies over 10 MB; the local gateway stops reading at 1 MiB. */
@@ -29,7 +30,7 @@ function sameToken(given: string, expected: string): boolean {
 export function createGateway(options: {
   /** Invokes a function by entry name with the v2 event (in its own execution environment). */
   invoke: (name: string, event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
-  operatorToken: string;
+  operators: readonly LocalOperator[];
   now: () => number;
 }) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
@@ -44,10 +45,18 @@ export function createGateway(options: {
     if (route.operator) {
       const auth = String(request.headers.authorization ?? "");
       const token = auth.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : "";
-      if (!token || !sameToken(token, options.operatorToken)) {
-        return problem(response, 401, "Unauthorized", "a valid operator bearer token is required");
+      // Every token is compared (constant time each), so the answer's timing does not say which matched.
+      let operator: LocalOperator | undefined;
+      for (const candidate of options.operators) {
+        if (sameToken(token, candidate.token) && token) operator = candidate;
       }
-      claims = { sub: "local-operator", "cognito:username": "local-operator" };
+      if (!operator) return problem(response, 401, "Unauthorized", "a valid operator bearer token is required");
+      // The claims a Cognito access token gives the function through an HTTP API JWT authorizer.
+      claims = {
+        sub: `local-${operator.agent}`,
+        username: operator.agent,
+        "cognito:groups": `[${operator.groups.join(" ")}]`,
+      };
     }
 
     const { text: body, tooLarge } = await readBody(request, MAX_GATEWAY_BODY);
@@ -97,7 +106,8 @@ export function createGateway(options: {
       // A handler that throws past its error middleware is a 502 on API Gateway.
       return problem(response, 502, "Bad Gateway", "the function failed");
     }
-    response.writeHead(result.statusCode, result.headers ?? {});
+    // `Date` from the virtual clock: the console counts SLA time down from the server's time.
+    response.writeHead(result.statusCode, { date: new Date(options.now()).toUTCString(), ...(result.headers ?? {}) });
     response.end(result.body ?? "");
   };
 }

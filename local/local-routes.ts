@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { addressParser } from "postal-mime";
 import * as z from "zod";
 import type { Denial } from "./aws-front.js";
 import type { Faults } from "./aws-sinks.js";
@@ -6,6 +7,7 @@ import type { VirtualClock } from "./clock.js";
 import { readBody } from "./http-body.js";
 import type { SynthesizedPolicies } from "./iam/policies.js";
 import type { FunctionRuntime } from "./lambda/service.js";
+import { createInbox } from "./inbox.js";
 import type { Outbox } from "./outbox.js";
 import type { ProviderSink } from "./provider-sink.js";
 import type { SfnEmulator } from "./sfn/index.js";
@@ -109,6 +111,7 @@ export function createLocalRoutes(deps: {
   optOuts: OptOutList;
   iam: { policies: SynthesizedPolicies | undefined; enforced: boolean; denials: Denial[] };
 }) {
+  const inbox = createInbox(deps.outbox);
   const clockView = () => ({ now: deps.clock.nowDate().toISOString(), offsetSeconds: deps.clock.offsetSeconds() });
 
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
@@ -122,6 +125,8 @@ export function createLocalRoutes(deps: {
 
   async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const route = `${request.method} ${url.pathname}`;
+    if (request.method === "GET" && (url.pathname === "/_local/inbox" || url.pathname.startsWith("/_local/inbox/")))
+      return inbox(request, response, url);
     switch (route) {
       case "GET /_local/health":
         return json(response, 200, { status: "ok", ...clockView(), executions: deps.sfn.stats() });
@@ -211,23 +216,43 @@ function iamView(iam: { policies: SynthesizedPolicies | undefined; enforced: boo
   return { enforced: iam.enforced, functions, denied: [...iam.denials].reverse() };
 }
 
+/**
+ * The mailboxes of every header field `name` as a lenient receiving server lists them (SES's
+ * `commonHeaders`): each field through postal-mime's address parser, groups expanded, `Name <address>`.
+ */
+function mailboxesOf(rawMime: string, name: string): string[] {
+  const head = rawMime.split(/\r?\n\r?\n/, 1)[0] ?? "";
+  const fields = head
+    .replace(/\r?\n[ \t]+/g, " ")
+    .split(/\r?\n/)
+    .filter((line) => line.toLowerCase().startsWith(`${name}:`))
+    .map((line) => line.slice(name.length + 1));
+  type Parsed = { name?: string; address?: string; group?: Parsed[] };
+  const flatten = (list: Parsed[]): Parsed[] => list.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
+  return fields
+    .flatMap((field) => flatten(addressParser(field) as Parsed[]))
+    .map((entry) => (entry.name ? `${entry.name} <${entry.address ?? ""}>` : (entry.address ?? "")));
+}
+
 /** The SNS event SES's receipt rule (SNS action, UTF-8) delivers on AWS, built from the simulated email. */
 function sesInboundEvent(input: z.infer<typeof InboundSchema>, at: string) {
-  const from = /^from:\s*(.+)$/im.exec(input.rawMime)?.[1]?.trim() ?? "";
+  const from = mailboxesOf(input.rawMime, "from");
+  const to = mailboxesOf(input.rawMime, "to");
+  const recipients = input.recipient ? [input.recipient] : to.map((entry) => /<([^>]*)>$/.exec(entry)?.[1] ?? entry);
   const subject = /^subject:\s*(.+)$/im.exec(input.rawMime)?.[1]?.trim() ?? "";
-  const source = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  const source = /<([^>]*)>$/.exec(from[0] ?? "")?.[1] ?? from[0] ?? "";
   const notification = {
     notificationType: "Received",
     mail: {
       timestamp: at,
       source,
       messageId: `local-${Date.now()}`,
-      destination: [input.recipient ?? "replies@vigil.local"],
-      commonHeaders: { from: [from], subject, to: [input.recipient ?? "replies@vigil.local"] },
+      destination: recipients,
+      commonHeaders: { from, subject, to },
     },
     receipt: {
       timestamp: at,
-      recipients: [input.recipient ?? "replies@vigil.local"],
+      recipients,
       spfVerdict: { status: input.verdicts.spf },
       dkimVerdict: { status: input.verdicts.dkim },
       dmarcVerdict: { status: input.verdicts.dmarc },

@@ -7,6 +7,8 @@ export interface OutboxMessage {
   subject?: string;
   text: string;
   html?: string;
+  /** Email: where a reply goes (a verification email's per-challenge `replies+<nonce>@` address). */
+  replyTo?: string;
   /** Virtual time (ISO). */
   sentAt: string;
 }

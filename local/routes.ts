@@ -18,6 +18,10 @@ export const ROUTES: Route[] = [
   { method: "GET", path: "/v1/cases/{caseId}", fn: "get-case", operator: true },
   { method: "POST", path: "/v1/cases/{caseId}/actions", fn: "act-on-case", operator: true },
   { method: "GET", path: "/v1/cases/{caseId}/audit", fn: "get-case-audit", operator: true },
+  { method: "POST", path: "/v1/cases/{caseId}/messages/preview", fn: "preview-reporter-message", operator: true },
+  { method: "GET", path: "/v1/stats/sla", fn: "get-sla-stats", operator: true },
+  { method: "GET", path: "/v1/audit/verify", fn: "verify-audit", operator: true },
+  { method: "GET", path: "/v1/audit/public-key", fn: "verify-audit", operator: true },
 ];
 
 /** Matches a path against the route templates; `{name}` matches one non-empty segment. */

@@ -1,20 +1,22 @@
-import { createWriteStream, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { functionTimeoutSeconds } from "../infra/function-settings.js";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
 import { type AwsFront, startAwsFront } from "./aws-front.js";
 import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
-import { VirtualClock } from "./clock.js";
+import { type ScheduledItem, VirtualClock } from "./clock.js";
+import { createConsoleServer } from "./console-server.js";
 import { createGateway, type HttpLambda } from "./gateway.js";
 import { loadRolePolicies, type SynthesizedPolicies } from "./iam/policies.js";
 import { bundleFunctions } from "./lambda/bundle.js";
 import { type FunctionRuntime, InProcessFunctions, IsolatedFunctions } from "./lambda/service.js";
+import { localOperators, SHORTHAND_AGENT } from "./operators.js";
 import { Outbox } from "./outbox.js";
 import { ProviderSink } from "./provider-sink.js";
 import { ROUTES } from "./routes.js";
@@ -28,6 +30,7 @@ const ACCOUNT = "000000000000";
 export const TABLE_NAME = "vigil";
 const SWEEP_MS = 5 * 60_000;
 const LOCAL_PROTECT_CONFIGURATION_ID = "protect-local";
+const ANCHOR_MS = 5 * 60_000;
 
 /** Development defaults: they work out of the box and are printed at start. Never use them in production. */
 export const DEV_DEFAULTS = {
@@ -35,6 +38,7 @@ export const DEV_DEFAULTS = {
   providerWebhookSecret: "whsec_dmlnaWwtbG9jYWwtcHJvdmlkZXItc2VjcmV0LTMy",
   operatorToken: "vigil-local-operator-token",
   oncallEmail: "oncall@vigil.local",
+  oncallEscalationEmail: "oncall-lead@vigil.local",
   verificationPepper: "vigil-local-pepper-0123456789",
 };
 
@@ -73,7 +77,14 @@ export interface LocalRuntime {
   strictness: Strictness;
   /** The front of the AWS emulators (IAM, SES account rules) and the policies it enforces. */
   iam: { front: AwsFront; policies: SynthesizedPolicies | undefined };
-  config: { webhookSecrets: string[]; providerWebhookSecret: string; operatorToken: string; dataDir: string };
+  config: {
+    webhookSecrets: string[];
+    providerWebhookSecret: string;
+    operatorToken: string;
+    /** Who may call the operator API (tokens left out). */
+    operators: Array<{ agent: string; groups: string[] }>;
+    dataDir: string;
+  };
   close(): Promise<void>;
 }
 
@@ -97,7 +108,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const webhookSecrets = (env.VIGIL_WEBHOOK_SECRETS ?? DEV_DEFAULTS.webhookSecret).split(",").map((s) => s.trim());
   const providerWebhookSecret = env.VIGIL_PROVIDER_WEBHOOK_SECRET ?? DEV_DEFAULTS.providerWebhookSecret;
-  const operatorToken = env.VIGIL_OPERATOR_TOKEN ?? DEV_DEFAULTS.operatorToken;
+  const operators = localOperators(
+    { operators: env.VIGIL_OPERATORS, operatorToken: env.VIGIL_OPERATOR_TOKEN },
+    DEV_DEFAULTS.operatorToken,
+  );
+  // The shorthand token when it is accepted, else the first configured operator's.
+  const operatorToken =
+    operators.find((entry) => entry.agent === SHORTHAND_AGENT)?.token ?? (operators[0]?.token as string);
 
   // 1. DynamoDB (dynalite, LevelDB under the data dir so a second start reuses the data).
   const dynamo = dynalite({ path: join(dataDir, "dynamodb"), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -154,8 +171,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return functions.invoke(name, payload, invokeOptions);
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
+    // A case workflow that ends is a case concluded: anchor its audit head at once (an EventBridge rule on AWS).
+    onExecutionEnd: ({ stateMachineName }) => {
+      if (stateMachineName === "vigil-case") runAnchor();
+    },
   });
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
+
+  // The audit anchor (`functions/anchor-audit.ts`), run on the schedule and at case closure.
+  const runAnchor = (): Promise<void> => {
+    if (!functions) return Promise.resolve();
+    return functions.invoke("anchor-audit", {}).then(
+      () => undefined,
+      (error: unknown) => log(`anchor-audit failed: ${(error as Error).name}`),
+    );
+  };
 
   // 5. Every SDK call goes through the front: IAM against the synthesized role policies, SES account rules.
   const synthesized = strictness.iam ? loadRolePolicies(ROOT, log) : undefined;
@@ -199,11 +229,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.emailReplyTo]: "replies@vigil.local",
     [ENV.oncallEmail]: env.VIGIL_ONCALL_EMAIL ?? DEV_DEFAULTS.oncallEmail,
     [ENV.helpBaseUrl]: env.VIGIL_HELP_BASE_URL ?? "https://help.wallet.example",
+    [ENV.consoleUrl]: env.VIGIL_CONSOLE_URL ?? `${url}/console`,
+    // Audit anchors: an Ed25519 key and an append-only folder under the data dir (KMS and S3 on AWS).
+    [ENV.anchorDir]: join(dataDir, "audit"),
     // As allowSms sets it on AWS: every SendTextMessage names the protect configuration.
     [ENV.smsProtectConfigurationId]: LOCAL_PROTECT_CONFIGURATION_ID,
+    // The second contact (escalation exhausted) has a local default so the flow shows in the inbox; "" switches it off.
+    [ENV.oncallEscalationEmail]: env.VIGIL_ONCALL_ESCALATION_EMAIL ?? DEV_DEFAULTS.oncallEscalationEmail,
   };
+  for (const name of [ENV.brandName, ENV.supportUrl] as const) {
+    const value = env[name];
+    if (value) handlerEnv[name] = value;
+  }
   if (env.VIGIL_ONCALL_PHONE) handlerEnv[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
-  // The runtime's own thread keeps the endpoints too (tests and tools read them from process.env).
+  if (env.VIGIL_ONCALL_ESCALATION_PHONE) handlerEnv[ENV.oncallEscalationPhone] = env.VIGIL_ONCALL_ESCALATION_PHONE;
+  if (env.VIGIL_POLICY) handlerEnv[ENV.policyOverrides] = env.VIGIL_POLICY;
+  // The runtime's own thread keeps the endpoints too (tests and tools read them from process.env); the AWS
+  // anchor settings would send its anchors to KMS and S3.
+  delete process.env[ENV.anchorKeyId];
+  delete process.env[ENV.anchorBucket];
   Object.assign(process.env, handlerEnv);
   await ensureTable(dynamoUrl);
 
@@ -236,7 +280,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const sink = new ProviderSink(providerWebhookSecret, () => clock.now(), join(dataDir, "provider-webhooks.jsonl"));
   const gateway = createGateway({
     invoke: (name, event) => runtimeFunctions.invoke(name, event) as ReturnType<HttpLambda>,
-    operatorToken,
+    operators,
     now: () => clock.now(),
   });
   const { createLocalRoutes } = await import("./local-routes.js");
@@ -251,12 +295,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     optOuts,
     iam: { policies, enforced: strictness.iam, denials: front.denials },
   });
+  const consoleServer = createConsoleServer({
+    identify: (token) => {
+      const operator = operators.find((entry) => entry.token === token);
+      return operator ? { agent: operator.agent, groups: [...operator.groups] } : null;
+    },
+  });
   api.off("request", starting);
   api.on("request", (request, response) => {
     const requestUrl = new URL(request.url ?? "/", url);
-    const route = requestUrl.pathname.startsWith("/_local/")
+    const path = requestUrl.pathname;
+    if (path === "/" && request.method === "GET") {
+      response.writeHead(302, { location: "/console/" });
+      return void response.end();
+    }
+    // A POST (a report, an action, a verification) may leave a workflow start to re-drive.
+    if (request.method === "POST" && !path.startsWith("/_local/")) scheduleSweep();
+    const route = path.startsWith("/_local/")
       ? localRoutes(request, response, requestUrl)
-      : gateway(request, response, requestUrl);
+      : path === "/console" || path.startsWith("/console/")
+        ? consoleServer(request, response, requestUrl)
+        : gateway(request, response, requestUrl);
     route.catch((error: unknown) => {
       log(`request failed: ${(error as Error).name}`);
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });
@@ -264,19 +323,40 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
   });
 
-  // 9. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Every 5 virtual
-  // minutes here: advancing a week must not run ten thousand sweeps.
-  let sweeper = clock.schedule(
-    clock.now() + SWEEP_MS,
+  // 9. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Here a sweep runs
+  // 5 virtual minutes after a start of the runtime or a POST to the API (what can leave a start
+  // behind), and again while it still finds cases pending: a sweep every 5 virtual minutes would run
+  // 17,280 sweeps, minutes of real time, while a test advances the clock 60 days.
+  let sweeper: ScheduledItem | undefined;
+  function scheduleSweep(): void {
+    if (sweeper) return;
+    sweeper = clock.schedule(
+      clock.now() + SWEEP_MS,
+      async () => {
+        sweeper = undefined;
+        const result = (await runtimeFunctions.invoke("start-pending-workflows", {}).catch((error: unknown) => {
+          log(`start-pending-workflows failed: ${(error as Error).name}`);
+          return undefined;
+        })) as { attempted?: number } | undefined;
+        if ((result?.attempted ?? 0) > 0) scheduleSweep();
+      },
+      { label: "start-pending-workflows" },
+    );
+  }
+  scheduleSweep();
+
+  // 10. Anchor the audit trail every 5 virtual minutes (an EventBridge schedule on AWS).
+  let anchorer = clock.schedule(
+    clock.now() + ANCHOR_MS,
     function repeat(): Promise<void> {
-      sweeper = clock.schedule(clock.now() + SWEEP_MS, repeat, { label: "start-pending-workflows" });
-      return runtimeFunctions.invoke("start-pending-workflows", {}).then(
-        () => undefined,
-        (error: unknown) => log(`start-pending-workflows failed: ${(error as Error).name}`),
-      );
+      anchorer = clock.schedule(clock.now() + ANCHOR_MS, repeat, { label: "anchor-audit" });
+      return runAnchor();
     },
-    { label: "start-pending-workflows" },
+    { label: "anchor-audit" },
   );
+
+  // Where tools such as `npm run audit -- verify` find the running runtime's table.
+  writeFileSync(join(dataDir, "local-endpoints.json"), `${JSON.stringify({ api: url, dynamodb: dynamoUrl })}\n`);
 
   const portOf = (address: string) => Number(new URL(address).port);
   const ports: RuntimePorts = {
@@ -299,9 +379,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     functions: runtimeFunctions,
     strictness,
     iam: { front, policies },
-    config: { webhookSecrets, providerWebhookSecret, operatorToken, dataDir },
+    config: {
+      webhookSecrets,
+      providerWebhookSecret,
+      operatorToken,
+      operators: operators.map(({ agent, groups }) => ({ agent, groups: [...groups] })),
+      dataDir,
+    },
     async close() {
-      sweeper.cancel();
+      sweeper?.cancel();
+      anchorer.cancel();
       await new Promise<void>((resolve) => {
         api.close(() => resolve());
         api.closeAllConnections();
@@ -338,38 +425,66 @@ async function loadInProcess(): Promise<Map<string, (event: unknown, context: un
   return handlers;
 }
 
-/** Creates the single table with both GSIs if it is not there yet (a second start reuses it). */
+/**
+ * Creates the single table with its GSIs if it is not there yet (a second start reuses it, adding the
+ * indexes a data dir made before them lacks).
+ */
 async function ensureTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: REGION,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
-  try {
-    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
-    return;
-  } catch {
-    // Absent: create it below.
-  }
   const s = (name: string) => ({ AttributeName: name, AttributeType: "S" as const });
+  // As infra/stacks/stateful-stack.ts: the search indexes hold keys only (no clear-text email); the
+  // audit-head index projects only what the anchor reads.
+  const projections: Record<string, { ProjectionType: "ALL" | "KEYS_ONLY" | "INCLUDE"; NonKeyAttributes?: string[] }> =
+    {
+      gsi1: { ProjectionType: "ALL" },
+      gsi2: { ProjectionType: "ALL" },
+      gsi3: { ProjectionType: "KEYS_ONLY" },
+      gsi4: { ProjectionType: "KEYS_ONLY" },
+      gsi5: { ProjectionType: "INCLUDE", NonKeyAttributes: ["auditSeq", "auditHead"] },
+    };
   const index = (name: string) => ({
     IndexName: name,
     KeySchema: [
       { AttributeName: `${name}pk`, KeyType: "HASH" as const },
       { AttributeName: `${name}sk`, KeyType: "RANGE" as const },
     ],
-    Projection: { ProjectionType: "ALL" as const },
+    Projection: projections[name],
   });
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((gsi) => gsi.IndexName));
+    for (const name of Object.keys(projections).filter((gsi) => !present.has(gsi))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: TABLE_NAME,
+          AttributeDefinitions: [s(`${name}pk`), s(`${name}sk`)],
+          GlobalSecondaryIndexUpdates: [{ Create: index(name) }],
+        }),
+      );
+    }
+    client.destroy();
+    return;
+  } catch (error) {
+    if ((error as Error).name !== "ResourceNotFoundException") throw error;
+  }
   await client.send(
     new CreateTableCommand({
       TableName: TABLE_NAME,
       BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [s("pk"), s("sk"), s("gsi1pk"), s("gsi1sk"), s("gsi2pk"), s("gsi2sk")],
+      AttributeDefinitions: [
+        s("pk"),
+        s("sk"),
+        ...Object.keys(projections).flatMap((name) => [s(`${name}pk`), s(`${name}sk`)]),
+      ],
       KeySchema: [
         { AttributeName: "pk", KeyType: "HASH" },
         { AttributeName: "sk", KeyType: "RANGE" },
       ],
-      GlobalSecondaryIndexes: [index("gsi1"), index("gsi2")],
+      GlobalSecondaryIndexes: Object.keys(projections).map(index),
     }),
   );
   client.destroy();

@@ -1,9 +1,8 @@
 /**
  * Phase 4: Lambda bundles. Every `functions/*.ts` is bundled with esbuild using the options of
  * infra/constructs/app-function.ts (ESM, node24, minify, keepNames, source map without sources,
- * mainFields module/main, the createRequire banner, `@aws-sdk/*` external), into bench/.out/ (inside
- * the repository, so that `@aws-sdk/*` resolves from node_modules as it resolves from the Lambda
- * runtime). For each: the bundle size, and the module-load time in a fresh Node process (median of
+ * mainFields module/main, the createRequire banner, the AWS SDK bundled as ADR 0007 decided), into
+ * bench/.out/ (inside the repository). For each: the bundle size, and the module-load time in a fresh Node process (median of
  * N imports) against a baseline bundle that only imports and constructs the AWS SDK clients the
  * function's bundle imports (read from esbuild's metafile).
  */
@@ -31,7 +30,8 @@ const INFRA_OPTIONS: BuildOptions = {
   keepNames: true,
   mainFields: ["module", "main"],
   banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-  external: ["@aws-sdk/*"],
+  // As AppFunction: the SDK is bundled (docs/adr/0007-aws-sdk-bundling.md).
+  external: [],
   logLevel: "warning",
   metafile: true,
 };
@@ -46,7 +46,7 @@ const LAMBDA_ENV = {
   [ENV.tableName]: "vigil",
   [ENV.caseStateMachineArn]: "arn:aws:states:eu-west-1:000000000000:stateMachine:vigil-case",
   [ENV.timerStateMachineArn]: "arn:aws:states:eu-west-1:000000000000:stateMachine:vigil-timer",
-  [ENV.secretsArn]: "arn:aws:secretsmanager:eu-west-1:000000000000:secret:vigil",
+  [ENV.intakeSecretArn]: "arn:aws:secretsmanager:eu-west-1:000000000000:secret:vigil",
   [ENV.eventBusName]: "vigil-events",
   [ENV.publicBaseUrl]: "https://vigil.example",
   [ENV.providerWebhookUrl]: "https://provider.example/webhooks",
@@ -93,9 +93,13 @@ export async function measureBundles(): Promise<{ loads: number; bundles: Bundle
       entryPoints: [join(ROOT, "functions", `${name}.ts`)],
       outfile: file,
     });
-    const imports = Object.values(result.metafile?.outputs ?? {}).flatMap((output) => output.imports);
+    // The SDK is bundled, so the packages come from the bundle's inputs rather than from external imports.
     const sdkClients = [
-      ...new Set(imports.filter((i) => i.external && i.path.startsWith("@aws-sdk/")).map((i) => i.path)),
+      ...new Set(
+        Object.keys(result.metafile?.inputs ?? {})
+          .map((input) => /node_modules\/(@aws-sdk\/(?:client|lib)-[a-z0-9-]+)\//.exec(input)?.[1])
+          .filter((pkg): pkg is string => pkg !== undefined),
+      ),
     ].sort();
     const key = sdkClients.join(",") || "(none)";
     if (!baselines.has(key)) {

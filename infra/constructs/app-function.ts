@@ -4,9 +4,11 @@ import { Duration } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import type { IEventBus } from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { LogLevel, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { ENV, type EnvName } from "../../src/config/env-names.js";
@@ -47,6 +49,14 @@ export interface WorkflowRef {
  */
 export type WorkflowAccess = "start" | "stop" | "respond" | "start+stop" | "start+respond" | "start+stop+respond";
 
+/** Each Vigil secret: the variable that names it to a handler and the IAM statement id of its grant. */
+export const SECRET_NEEDS = {
+  intake: { env: ENV.intakeSecretArn, sid: "ReadIntakeSecret" },
+  providerSigning: { env: ENV.providerSecretArn, sid: "ReadProviderSigningSecret" },
+  pepper: { env: ENV.pepperSecretArn, sid: "ReadVerificationPepper" },
+} as const;
+export type SecretNeed = keyof typeof SECRET_NEEDS;
+
 /** The SES resources a sending function needs. */
 export interface EmailSending {
   readonly from: string;
@@ -77,11 +87,16 @@ export interface AppFunctionProps {
   readonly memorySize?: number;
   /** @default 10 seconds */
   readonly timeout?: Duration;
+  /**
+   * Reserved concurrency: capacity no other function can take (and a ceiling). `0` or unset leaves the function
+   * on the account's unreserved pool.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
  * A Vigil Lambda function with the house defaults: Node 24 on arm64, ESM bundle (minified, source maps, kept
- * names so error `name`s reach ASL Retry/Catch), the AWS SDK from the runtime, its own log group with one month
+ * names so error `name`s reach ASL Retry/Catch), the AWS SDK bundled (ADR 0007), its own log group with one month
  * of retention, active tracing, and a role that starts with nothing but writing to that log group.
  *
  * Everything else is granted through intent methods that set the environment variable and the IAM permission
@@ -122,6 +137,7 @@ export class AppFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency ? props.reservedConcurrency : undefined,
       role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
@@ -145,8 +161,9 @@ export class AppFunction extends NodejsFunction {
         mainFields: ["module", "main"],
         // A safety net for the CJS dependencies that still call require() inside an ESM bundle.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
-        // The Node 24 runtime ships AWS SDK v3; bundling it would add ~350 KB per function.
-        externalModules: ["@aws-sdk/*"],
+        // The SDK is bundled: production runs the version the tests ran, and a bundled SDK loads faster than the
+        // runtime's (docs/adr/0007-aws-sdk-bundling.md).
+        externalModules: [],
         logLevel: LogLevel.WARNING,
       },
     });
@@ -190,16 +207,83 @@ export class AppFunction extends NodejsFunction {
     return this.setEnv(ENV.tableName, ref.table.tableName);
   }
 
-  /** Lets the handler read the Vigil secret (GetSecretValue only). */
-  bindSecrets(secret: ISecret): this {
+  /**
+   * The table for a function that the public can reach (verify page, email replies): reads, and PutItem /
+   * UpdateItem only on items whose partition key starts with one of `prefixes` (IAM `dynamodb:LeadingKeys`).
+   * No DeleteItem and no BatchWriteItem (which can delete): such a function can never remove a case, an audit
+   * event or an idempotency record, nor write outside the partitions it serves (ADR 0007).
+   */
+  bindTableNarrow(ref: TableRef, prefixes: readonly string[]): this {
+    const arns = [ref.table.tableArn, ...ref.indexNames.map((index) => `${ref.table.tableArn}/index/${index}`)];
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: "ReadSecrets",
+        sid: "TableRead",
+        actions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"],
+        resources: arns,
+      }),
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "TableWriteOwnPartitions",
+        actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+        resources: [ref.table.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": prefixes.map((prefix) => `${prefix}*`) } },
+      }),
+    );
+    return this.setEnv(ENV.tableName, ref.table.tableName);
+  }
+
+  /** Lets the handler sign audit anchors with the KMS key (`kms:Sign` only): give it to the anchor function alone. */
+  bindAnchorSigning(key: IKey): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ sid: "SignAnchors", actions: ["kms:Sign"], resources: [key.keyArn] }),
+    );
+    return this.setEnv(ENV.anchorKeyId, key.keyArn);
+  }
+
+  /** Lets the handler read the anchor key's public half (`kms:GetPublicKey`), to verify anchors. */
+  bindAnchorPublicKey(key: IKey): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ sid: "ReadAnchorPublicKey", actions: ["kms:GetPublicKey"], resources: [key.keyArn] }),
+    );
+    return this.setEnv(ENV.anchorKeyId, key.keyArn);
+  }
+
+  /**
+   * The anchor bucket: `read` lists and gets anchors; `append` also puts new ones. Never DeleteObject or any
+   * retention/legal-hold action: Object Lock in compliance mode would refuse them anyway.
+   */
+  bindAnchorBucket(bucket: IBucket, access: "read" | "append"): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ sid: "ListAnchors", actions: ["s3:ListBucket"], resources: [bucket.bucketArn] }),
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: access === "read" ? "ReadAnchors" : "ReadAppendAnchors",
+        actions: access === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject"],
+        resources: [bucket.arnForObjects("anchors/*")],
+      }),
+    );
+    this.acknowledgeWildcard(
+      bucket.arnForObjects("anchors/*"),
+      "Anchor objects are named by their sequence number at run time; the wildcard covers only the anchors/ prefix of the Object Lock bucket.",
+    );
+    return this.setEnv(ENV.anchorBucket, bucket.bucketName);
+  }
+
+  /**
+   * Lets the handler read one Vigil secret (GetSecretValue on that secret only) and names it in the variable of
+   * its need. A function is given only the secrets it uses: see {@link SECRET_NEEDS}.
+   */
+  bindSecret(secret: ISecret, need: SecretNeed): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: SECRET_NEEDS[need].sid,
         actions: ["secretsmanager:GetSecretValue"],
         resources: [secret.secretArn],
       }),
     );
-    return this.setEnv(ENV.secretsArn, secret.secretArn);
+    return this.setEnv(SECRET_NEEDS[need].env, secret.secretArn);
   }
 
   /** Lets the handler drive a workflow, see {@link WorkflowAccess}; sets the workflow's ARN variable. */

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import type { VirtualClock } from "../clock.js";
 import { preloadEngine } from "./engine.js";
-import { type LambdaInvoker, type SfnLogger, SfnRuntime, type SfnStats } from "./runtime.js";
+import { type LambdaInvoker, type RuntimeOptions, type SfnLogger, SfnRuntime, type SfnStats } from "./runtime.js";
 import { createSfnServer } from "./server.js";
 import { ExecutionStore } from "./store.js";
 import { planStateMachine, type StateMachineSpec } from "./transform.js";
@@ -31,6 +31,8 @@ export interface SfnEmulatorOptions {
   logger?: SfnLogger;
   /** Enforce AWS's quotas (25,000 history events, 256 KiB payloads); default true. */
   limits?: boolean;
+  /** Called when an execution ends (what AWS publishes as an EventBridge execution status change). */
+  onExecutionEnd?: RuntimeOptions["onExecutionEnd"];
 }
 
 /** A running Step Functions emulator. */
@@ -75,6 +77,7 @@ export function createSfnEmulator(options: SfnEmulatorOptions): SfnEmulator {
     accountId: options.accountId ?? "000000000000",
     logger,
     limits: options.limits ?? true,
+    onExecutionEnd: options.onExecutionEnd,
   });
   const server = createSfnServer(runtime, logger);
   // advance() must not jump to the next due item while an execution is still between two wait points.

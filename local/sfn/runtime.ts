@@ -44,6 +44,8 @@ export interface RuntimeOptions {
   logger: SfnLogger;
   /** Enforce AWS's quotas: 25,000 history events per execution, 256 KiB payloads (default true). */
   limits?: boolean;
+  /** Called when an execution ends, as AWS emits "Step Functions Execution Status Change" to EventBridge. */
+  onExecutionEnd?: (execution: { stateMachineName: string; status: ExecutionStatus }) => void;
 }
 
 /** Most events one execution's history may hold; the execution fails when it reaches it. */
@@ -387,6 +389,7 @@ export class SfnRuntime {
       }
       delete record.checkpoint;
       this.persist(record);
+      this.options.onExecutionEnd?.({ stateMachineName: record.stateMachineName, status: record.status });
     }
     this.notifyIdle();
   }
@@ -411,6 +414,7 @@ export class SfnRuntime {
     delete record.checkpoint;
     this.tokens.closeExecution(record.executionArn);
     this.persist(record);
+    this.options.onExecutionEnd?.({ stateMachineName: record.stateMachineName, status: record.status });
     const live = this.live.get(record.executionArn);
     if (live) {
       live.timeout?.cancel();

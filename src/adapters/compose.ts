@@ -2,22 +2,24 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { PinpointSMSVoiceV2Client } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { SESClient } from "@aws-sdk/client-ses";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { type AppConfig, loadConfig } from "../config/index.js";
+import { type AppConfig, loadConfig, loadTimerWorkflowConfig } from "../config/index.js";
 import type { Deps } from "../use-cases/deps.js";
 import { DynamoDbAccountIndex, DynamoDbCaseStore } from "./dynamodb/case-store.js";
 import { createDynamoDbClient } from "./dynamodb/client.js";
+import { DynamoDbCodeSendLog } from "./dynamodb/code-send-log.js";
 import { DynamoDbDeliveryStore } from "./dynamodb/delivery-store.js";
 import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
 import { EventBridgePublisher } from "./eventbridge/eventbridge-publisher.js";
 import { FetchWebhookTransport } from "./http/fetch-webhook-transport.js";
-import { EnvSecretSource, SecretsManagerSource } from "./secrets/secret-sources.js";
+import { ConfiguredSecretSource } from "./secrets/secret-sources.js";
 import { SesEmailSender } from "./ses/ses-email-sender.js";
 import { SfnWorkflowClient } from "./sfn/sfn-workflow-client.js";
 import { EumSmsSender } from "./sms/eum-sms-sender.js";
 import { EmfMetrics } from "./system/emf-metrics.js";
 import { createIdGenerator } from "./system/ids.js";
 import { InProcessRateLimiter } from "./system/in-process-rate-limiter.js";
+import { MeteredEmailSender, MeteredSmsSender } from "./system/metered-senders.js";
 import { systemClock } from "./system/system-clock.js";
 
 /**
@@ -28,6 +30,7 @@ import { systemClock } from "./system/system-clock.js";
 export function buildDeps(config: AppConfig = loadConfig()): Deps {
   const dynamo = createDynamoDbClient();
   const table = config.tableName;
+  const metrics = new EmfMetrics();
   return {
     config,
     clock: systemClock,
@@ -37,23 +40,41 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     idempotency: new DynamoDbIdempotencyStore(dynamo, table),
     senderLimiter: new InProcessRateLimiter(),
     links: new DynamoDbVerificationLinks(dynamo, table),
+    codeSends: new DynamoDbCodeSendLog(dynamo, table),
     deliveries: new DynamoDbDeliveryStore(dynamo, table),
-    email: new SesEmailSender(new SESClient({}), {
-      from: config.emailFrom,
-      configurationSet: config.sesConfigurationSet,
-      replyTo: config.emailReplyTo,
-    }),
-    sms: new EumSmsSender(new PinpointSMSVoiceV2Client({}), {
-      originationIdentity: config.smsOriginationIdentity,
-      protectConfigurationId: config.smsProtectConfigurationId,
-    }),
+    email: new MeteredEmailSender(
+      new SesEmailSender(new SESClient({}), {
+        from: config.emailFrom,
+        configurationSet: config.sesConfigurationSet,
+        replyTo: config.emailReplyTo,
+      }),
+      metrics,
+    ),
+    sms: new MeteredSmsSender(
+      new EumSmsSender(new PinpointSMSVoiceV2Client({}), {
+        originationIdentity: config.smsOriginationIdentity,
+        protectConfigurationId: config.smsProtectConfigurationId,
+      }),
+      metrics,
+    ),
     workflow: new SfnWorkflowClient(new SFNClient({}), {
       caseStateMachineArn: config.caseStateMachineArn ?? "",
       timerStateMachineArn: config.timerStateMachineArn ?? "",
     }),
     events: config.eventBusName ? new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName) : null,
     transport: new FetchWebhookTransport(),
-    secrets: config.secretsArn ? new SecretsManagerSource(config.secretsArn) : new EnvSecretSource(process.env),
+    secrets: new ConfiguredSecretSource({ env: process.env, clock: systemClock, metrics }),
+    metrics,
+  };
+}
+
+/** What `hand-over-timer` needs: the timer workflow and metrics (it touches no table and sends nothing). */
+export function buildTimerWorkflowDeps(config = loadTimerWorkflowConfig()): Pick<Deps, "workflow" | "metrics"> {
+  return {
+    workflow: new SfnWorkflowClient(new SFNClient({}), {
+      caseStateMachineArn: "",
+      timerStateMachineArn: config.timerStateMachineArn,
+    }),
     metrics: new EmfMetrics(),
   };
 }

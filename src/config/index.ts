@@ -13,7 +13,6 @@ const ConfigSchema = z.object({
   tableName: z.string().min(3),
   caseStateMachineArn: optional,
   timerStateMachineArn: optional,
-  secretsArn: optional,
   publicBaseUrl: z.url().default("http://127.0.0.1:3000"),
   emailFrom: z.string().default("Vigil Security <security@vigil.example>"),
   emailReplyTo: optional,
@@ -22,9 +21,23 @@ const ConfigSchema = z.object({
   smsProtectConfigurationId: optional,
   oncallEmail: z.email().default("oncall@vigil.example"),
   oncallPhone: optional,
+  oncallEscalationEmail: optional.pipe(z.email().optional()),
+  oncallEscalationPhone: optional.pipe(
+    z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/)
+      .optional(),
+  ),
   providerWebhookUrl: optional,
   eventBusName: optional,
   helpBaseUrl: optional,
+  brandName: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || DEFAULT_BRAND_NAME)
+    .pipe(z.string().max(60)),
+  supportUrl: optional.pipe(z.url().optional()),
+  consoleUrl: optional.pipe(z.url().optional()),
   policy: z.string().optional(),
 });
 
@@ -33,7 +46,6 @@ export interface AppConfig {
   tableName: string;
   caseStateMachineArn?: string;
   timerStateMachineArn?: string;
-  secretsArn?: string;
   publicBaseUrl: string;
   emailFrom: string;
   emailReplyTo?: string;
@@ -42,10 +54,28 @@ export interface AppConfig {
   smsProtectConfigurationId?: string;
   oncallEmail: string;
   oncallPhone?: string;
+  /** The second contact, paged when a breached clock's repeats run out (`Policy.escalationRepeatLimit`). */
+  oncallEscalationEmail?: string;
+  oncallEscalationPhone?: string;
   providerWebhookUrl?: string;
   eventBusName?: string;
   helpBaseUrl?: string;
+  /** Who "we" are in messages to reporters (`VIGIL_BRAND_NAME`); absent: {@link DEFAULT_BRAND_NAME}. */
+  brandName?: string;
+  /** The provider's support contact (`VIGIL_SUPPORT_URL`); default: the help base URL. */
+  supportUrl?: string;
+  /** The operator console (`VIGIL_CONSOLE_URL`); default: `<publicBaseUrl>/console`. */
+  consoleUrl?: string;
   policy: Policy;
+}
+
+/** Who "we" are when no `VIGIL_BRAND_NAME` is configured. */
+export const DEFAULT_BRAND_NAME = "Wallet Security";
+
+/** Where on-call pages link to for a case: the console's case page. */
+export function consoleCaseUrl(config: Pick<AppConfig, "consoleUrl" | "publicBaseUrl">, caseId: string): string {
+  const base = (config.consoleUrl ?? `${config.publicBaseUrl.replace(/\/$/, "")}/console`).replace(/\/$/, "");
+  return `${base}/cases/${encodeURIComponent(caseId)}`;
 }
 
 /** Reads the configuration from the environment; a `ConfigError` names the bad variables (never values). */
@@ -58,6 +88,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const { policy, ...config } = result.data;
   return { ...config, policy: mergePolicy(policy) };
+}
+
+/**
+ * The configuration of a function that only starts timer executions (`hand-over-timer`): the timer
+ * state machine, nothing else (it has no table, no secret and no messaging).
+ */
+export function loadTimerWorkflowConfig(env: Record<string, string | undefined> = process.env): {
+  timerStateMachineArn: string;
+} {
+  const arn = env[ENV.timerStateMachineArn]?.trim();
+  if (!arn) throw new ConfigError(`invalid configuration: ${ENV.timerStateMachineArn}`);
+  return { timerStateMachineArn: arn };
 }
 
 const seconds = z.number().int().positive();
@@ -82,6 +124,7 @@ const PolicySchema = z
         "must rise",
       ),
     escalationRepeatSeconds: perPriority(seconds),
+    escalationRepeatLimit: z.number().int().nonnegative(),
     verificationPauseCapSeconds: seconds,
     lockScopes: z.partialRecord(z.enum(INCIDENT_TYPES), z.array(z.enum(LOCK_SCOPES)).min(1)),
   })

@@ -18,6 +18,13 @@ export interface Policy {
   warningFractions: number[];
   /** Escalation repeats after a breach, per priority, until acknowledged. */
   escalationRepeatSeconds: Record<Priority, number>;
+  /**
+   * Repeats per breached clock before the escalation is exhausted (PagerDuty's `num_loops`): one
+   * interval after the last repeat the second contact (`VIGIL_ONCALL_ESCALATION_EMAIL` / `_PHONE`)
+   * is paged instead and the clock repeats no more; it stays breached. 0: page the second contact
+   * one interval after the breach.
+   */
+  escalationRepeatLimit: number;
   /** The resolution clock pauses while waiting on the reporter, at most this long; then the case closes as unverified. */
   verificationPauseCapSeconds: number;
   /** Lock scopes per incident type, where a provider wants other than `LOCK_SCOPES_BY_TYPE`. */
@@ -45,6 +52,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   warningFractions: [0.5, 0.8],
   escalationRepeatSeconds: { P1: 15 * MIN, P2: 1 * HOUR, P3: 1 * HOUR, P4: 1 * HOUR },
+  escalationRepeatLimit: 8,
   verificationPauseCapSeconds: 24 * HOUR,
   lockScopes: {},
 };

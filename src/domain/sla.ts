@@ -16,6 +16,11 @@ export interface SlaClock {
   breachedAt: string | null;
   /** Repeated escalations after the breach. */
   escalatedAt: string[];
+  /**
+   * When the repeats ran out unanswered (`escalationRepeatLimit`, like PagerDuty's `num_loops`): the
+   * second contact was paged then and the clock repeats no more. It stays breached.
+   */
+  exhaustedAt: string | null;
   pausedSeconds: number;
   pausedAt: string | null;
 }
@@ -26,10 +31,13 @@ export interface Sla {
   resolution: SlaClock;
 }
 
-/** A milestone of a clock that is due: the timer records it and, for breaches and repeats, escalates. */
+/**
+ * A milestone of a clock that is due: the timer records it and, for breaches and repeats, escalates;
+ * `exhausted` is the slot after the last allowed repeat, where the second contact is paged instead.
+ */
 export interface SlaFire {
   clock: SlaClockName;
-  kind: "warning" | "breach" | "escalation";
+  kind: "warning" | "breach" | "escalation" | "exhausted";
   /** Epoch ms the milestone fell due. */
   at: number;
   /** For warnings: the fraction of the target reached (0.5, 0.8). */
@@ -57,6 +65,7 @@ function newClock(startedAt: number, targetSeconds: number): SlaClock {
     warnedAt: [],
     breachedAt: null,
     escalatedAt: [],
+    exhaustedAt: null,
     pausedSeconds: 0,
     pausedAt: null,
   };
@@ -133,9 +142,10 @@ function nextMilestone(name: SlaClockName, clock: SlaClock, ctx: SlaContext): Sl
     return { clock: name, kind: "breach", at: ceilSecond(base + clock.targetSeconds * 1000) };
   }
   const breachedAt = ms(clock.breachedAt);
-  if (ctx.acknowledgedAt && ms(ctx.acknowledgedAt) >= breachedAt) return null;
+  if (clock.exhaustedAt || (ctx.acknowledgedAt && ms(ctx.acknowledgedAt) >= breachedAt)) return null;
   const last = Math.max(breachedAt, ...clock.escalatedAt.map(ms));
-  return { clock: name, kind: "escalation", at: last + ctx.policy.escalationRepeatSeconds[ctx.priority] * 1000 };
+  const kind = clock.escalatedAt.length < ctx.policy.escalationRepeatLimit ? "escalation" : "exhausted";
+  return { clock: name, kind, at: last + ctx.policy.escalationRepeatSeconds[ctx.priority] * 1000 };
 }
 
 function clocksOf(sla: Sla): Array<[SlaClockName, SlaClock]> {
@@ -155,7 +165,9 @@ export function recordFire(sla: Sla, fire: SlaFire): Sla {
       ? { ...clock, warnedAt: [...clock.warnedAt, at] }
       : fire.kind === "breach"
         ? { ...clock, breachedAt: at }
-        : { ...clock, escalatedAt: [...clock.escalatedAt, at] };
+        : fire.kind === "exhausted"
+          ? { ...clock, exhaustedAt: at }
+          : { ...clock, escalatedAt: [...clock.escalatedAt, at] };
   return { ...sla, [fire.clock]: next };
 }
 

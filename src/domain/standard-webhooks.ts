@@ -3,7 +3,7 @@
  * reports coming in and for lock/unlock webhooks going out to the provider. Pure: the current time
  * is passed in, so the local virtual clock governs timestamp tolerance.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 /** A `whsec_` secret that is malformed or of the wrong size. The message never contains the secret. */
 export class InvalidSecretError extends Error {
@@ -44,6 +44,14 @@ export function parseSecret(secret: string): Uint8Array {
   return new Uint8Array(key);
 }
 
+/**
+ * A short name for a key that reveals nothing about it (12 hex characters of its SHA-256): which
+ * secret verified a report, for per-sender limits and logs, without the secret itself.
+ */
+export function keyFingerprint(key: Uint8Array): string {
+  return createHash("sha256").update(key).digest("hex").slice(0, 12);
+}
+
 /** Encodes key bytes as a `whsec_` secret (e.g. to print a generated default for local use). */
 export function formatSecret(key: Uint8Array): string {
   return `${SECRET_PREFIX}${Buffer.from(key).toString("base64")}`;
@@ -81,7 +89,12 @@ export type WebhookRejection =
 
 /** The verdict on an incoming webhook. */
 export type WebhookVerification =
-  | { ok: true; id: string; timestampSeconds: number }
+  | {
+      ok: true;
+      id: string;
+      timestampSeconds: number /** Index in `secrets` of the key that matched. */;
+      keyIndex: number;
+    }
   | { ok: false; reason: WebhookRejection };
 
 /** Default tolerance between the sender's timestamp and now, either way (replay window). */
@@ -121,10 +134,10 @@ export function verifyWebhook(input: {
   const expected = input.secrets.map((secret) =>
     Buffer.from(hmacBase64(secret, id, timestampSeconds, input.body), "utf8"),
   );
-  for (const want of expected) {
+  for (const [keyIndex, want] of expected.entries()) {
     for (const got of candidates) {
       // Lengths are public (always 44 base64 chars); only equal-length buffers are comparable.
-      if (got.length === want.length && timingSafeEqual(got, want)) return { ok: true, id, timestampSeconds };
+      if (got.length === want.length && timingSafeEqual(got, want)) return { ok: true, id, timestampSeconds, keyIndex };
     }
   }
   return { ok: false, reason: "no_matching_signature" };

@@ -1,3 +1,5 @@
+import type { MessageFailureReason } from "../domain/message-failure.js";
+
 /**
  * The error taxonomy. Each subclass sets a string-literal `name`: HTTP handlers map it to a
  * problem+json status, and workflow tasks let it reach ASL `Retry`/`Catch` unchanged, so the
@@ -75,6 +77,12 @@ export class ActionNotAllowedError extends BusinessRuleError {
   override readonly status = 409;
 }
 
+/** The operator is authenticated but their role does not allow the action (HTTP 403); `reason` says why. */
+export class ForbiddenError extends BusinessRuleError {
+  override readonly name = "ForbiddenError";
+  override readonly status = 403;
+}
+
 export class RateLimitedError extends AppError {
   override readonly name = "RateLimitedError";
   readonly status = 429;
@@ -98,12 +106,30 @@ export class ConfigError extends AppError {
   readonly status = 500;
 }
 
+/**
+ * A message cannot be delivered on a channel and retrying will not help (rejected, blocked, opted
+ * out…). Its message names only the channel and the reason class, never the provider's text.
+ */
+export class MessageUndeliverableError extends AppError {
+  override readonly name = "MessageUndeliverable";
+  readonly status = 502;
+  constructor(
+    readonly channel: "email" | "sms",
+    readonly reason: MessageFailureReason,
+    options?: { cause?: unknown },
+  ) {
+    super(`${channel} undeliverable (${reason})`, options);
+  }
+}
+
 /** Error names the workflow's Catch clauses route on (`workflows/case.asl.json`): a contract. */
 export const WORKFLOW_ERRORS = {
   /** Sent with SendTaskFailure when the reporter answers "this wasn't me". */
   verificationDenied: "VerificationDenied",
   /** Raised (or sent) when an agent concluded the case while a step waited. */
   caseConcluded: "CaseConcluded",
+  /** Raised by a task when no channel to the reporter is trusted any more: an agent takes over at once. */
+  reporterUnreachable: "ReporterUnreachable",
 } as const;
 
 /**
@@ -112,5 +138,11 @@ export const WORKFLOW_ERRORS = {
  */
 export class CaseConcludedError extends AppError {
   override readonly name = WORKFLOW_ERRORS.caseConcluded;
+  readonly status = 409;
+}
+
+/** No channel to the reporter is left (every one failed permanently): the case goes to an agent. */
+export class ReporterUnreachableError extends AppError {
+  override readonly name = WORKFLOW_ERRORS.reporterUnreachable;
   readonly status = 409;
 }

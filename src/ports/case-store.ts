@@ -20,8 +20,17 @@ export interface CaseStore {
   hasAuditEvent(caseId: string, seq: number): Promise<boolean>;
   /** Cases in a status, nearest SLA due first (a GSI query, never a scan). */
   listByStatus(status: Case["status"], options?: { priority?: Case["priority"]; limit?: number }): Promise<Case[]>;
-  /** Ids of cases whose workflow has not started yet, opened before `openedBefore` (ISO). */
-  listPendingStarts(openedBefore: string, limit?: number): Promise<string[]>;
+  /**
+   * Ids of the cases the sweep must settle (see `unsettled`: a workflow not started, or a lock due
+   * and not requested), opened before `openedBefore` (ISO), oldest first.
+   */
+  listUnsettled(openedBefore: string, limit?: number): Promise<string[]>;
+  /** Every case of an account, newest first (an index query, never a scan). */
+  findByAccount(accountId: string, limit?: number): Promise<Case[]>;
+  /** The cases whose reporter email has this keyed hash, newest first (an index query, never a scan). */
+  findByEmailHash(hash: string, limit?: number): Promise<Case[]>;
+  /** Every case opened in `[from, to)` (ISO), whatever its status. */
+  listOpenedBetween(from: string, to: string): Promise<Case[]>;
 }
 
 /** Maps an account to its one open case, so a second report joins it instead of opening another. */

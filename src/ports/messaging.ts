@@ -3,6 +3,8 @@ export interface Email {
   subject: string;
   text: string;
   html: string;
+  /** Overrides the configured reply address (a verification email's `replies+<nonce>@` challenge address). */
+  replyTo?: string;
 }
 
 /** Outbound email (SES). */

@@ -1,7 +1,7 @@
-/** Business metrics that alarms watch (namespace `Vigil`). */
+import type { CountMetricName, DurationMetricName, MetricDimensions } from "../config/metric-names.js";
+
+/** Business metrics that alarms watch and the dashboard shows (names: src/config/metric-names.ts). */
 export interface Metrics {
-  count(
-    name: "SmsSent" | "EmailSent" | "DeliveryExhausted" | "SlaBreached" | "WorkflowStartDeferred" | "OncallPageFailed",
-    value?: number,
-  ): void;
+  count(name: CountMetricName, value?: number, dimensions?: MetricDimensions): void;
+  duration(name: DurationMetricName, milliseconds: number, dimensions?: MetricDimensions): void;
 }

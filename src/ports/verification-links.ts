@@ -1,9 +1,12 @@
-/** The server side of an emailed confirmation link: only the token's hash is stored. */
+/**
+ * The server side of an emailed confirmation link (or of the nonce in a verification email's `Reply-To`,
+ * purpose `email_reply`): only the token's hash is stored.
+ */
 export interface VerificationLink {
   tokenHash: string;
   caseId: string;
   recipient: string;
-  purpose: "verify_reporter" | "reopen_case";
+  purpose: "verify_reporter" | "reopen_case" | "email_reply";
   generation: number;
   expiresAt: number;
   usedAt: number | null;

@@ -19,4 +19,10 @@ export interface TimerInput {
   /** ISO time to fire at. */
   at: string;
   done?: boolean;
+  /** Fires so far in this execution, failed ones included (the workflow hands over at a bound). */
+  wakes?: number;
+  /** Failed fires in a row (the workflow gives up at a bound). */
+  failures?: number;
+  /** Which execution of this timer this is: 0 for the one the application started, then one per hand-over. */
+  segment?: number;
 }

@@ -13,6 +13,8 @@ export const SlaClockSchema = z.object({
   warnedAt: z.array(Iso),
   breachedAt: Iso.nullable(),
   escalatedAt: z.array(Iso),
+  /** Absent on cases stored before the repeat bound existed. */
+  exhaustedAt: Iso.nullable().default(null),
   pausedSeconds: z.number(),
   pausedAt: Iso.nullable(),
 });
@@ -33,13 +35,18 @@ export type AuditEvent = z.infer<typeof AuditEventSchema>;
 export const CaseSchema = z.object({
   caseId: z.string(),
   accountId: z.string(),
+  /** The gravest of the reported types: what the case acts on. */
   incidentType: z.enum(INCIDENT_TYPES),
+  /** Every reported type, in order (absent on cases stored before v1.1: read with `reportedTypes`). */
+  incidentTypes: z.array(z.enum(INCIDENT_TYPES)).optional(),
   priority: z.enum(PRIORITIES),
   initialPriority: z.enum(PRIORITIES),
   status: z.enum(CASE_STATUSES),
   closeReason: z.enum(["resolved", "closed_by_agent", "unverified"]).nullable(),
   reporter: z.object({ email: z.string(), phone: z.string().optional(), locale: z.string() }),
   description: z.string().optional(),
+  /** A seed phrase was removed from a report's description before it was stored (see `redactSeedPhrases`). */
+  seedPhraseRedacted: z.boolean().optional(),
   signals: SignalsSchema,
   channels: z.object({ email: z.boolean(), sms: z.boolean() }),
   verification: z.object({
@@ -50,6 +57,8 @@ export const CaseSchema = z.object({
     emailVerifiedAt: Iso.nullable(),
     smsVerifiedAt: Iso.nullable(),
     identityVerifiedAt: Iso.nullable(),
+    /** The agent who recorded the identity check (four eyes: they may not also unlock on it). */
+    identityVerifiedBy: z.string().nullable().optional(),
     /** The current SMS code, only as a keyed hash. */
     code: z
       .object({
@@ -81,6 +90,10 @@ export const CaseSchema = z.object({
   sla: z.object({ containment: SlaClockSchema.nullable(), firstResponse: SlaClockSchema, resolution: SlaClockSchema }),
   acknowledgedAt: Iso.nullable(),
   acknowledgedBy: z.string().nullable(),
+  /** The agent working the case (`assign`); absent or null: unassigned. */
+  assignee: z.string().nullable().optional(),
+  /** Keyed hash (HMAC-SHA-256) of the reporter's normalised email: what `GET /v1/cases?q=` matches. */
+  reporterEmailHash: z.string().optional(),
   escalations: z.number(),
   workflow: z.object({
     generation: z.number(),
@@ -97,6 +110,8 @@ export const CaseSchema = z.object({
   reportTimes: z.array(z.number()),
   /** Idempotency keys of the notifications already sent (kind#generation). */
   sent: z.array(z.string()),
+  /** Failed attempts per message key (`<kind>#<generation>#<channel>`): bounds the retries of one message. */
+  sendAttempts: z.record(z.string(), z.number()).optional(),
   failures: z.array(z.object({ at: Iso, step: z.string(), error: z.string() })),
   openedAt: Iso,
   updatedAt: Iso,

@@ -15,7 +15,7 @@ export const VerificationLinkSchema = z.object({
   tokenHash: z.string(),
   caseId: z.string(),
   recipient: z.string(),
-  purpose: z.enum(["verify_reporter", "reopen_case"]),
+  purpose: z.enum(["verify_reporter", "reopen_case", "email_reply"]),
   generation: z.number(),
   expiresAt: z.number(),
   usedAt: z.number().nullable(),

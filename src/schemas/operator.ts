@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { CASE_ACTIONS, isSafeName } from "../domain/operator.js";
 import { CASE_STATUSES, PRIORITIES } from "../domain/types.js";
 
 /**
@@ -27,6 +28,8 @@ export const ListCasesQuerySchema = z
       .pipe(z.array(z.enum(CASE_STATUSES)).min(1))
       .optional(),
     priority: z.enum(PRIORITIES).optional(),
+    /** Search: an exact case id, account id or reporter email. */
+    q: z.string().trim().min(1).max(320).optional(),
     limit: z
       .string()
       .regex(/^\d{1,3}$/, "must be a whole number from 1 to 100")
@@ -37,23 +40,38 @@ export const ListCasesQuerySchema = z
   .strict();
 export type ListCasesQuery = z.infer<typeof ListCasesQuerySchema>;
 
-export const CASE_ACTIONS = [
-  "acknowledge",
-  "escalate",
-  "verify_identity",
-  "lock",
-  "unlock",
-  "resolve",
-  "close",
-  "reopen",
-  "note",
-  "replay_delivery",
-] as const;
-export type CaseActionName = (typeof CASE_ACTIONS)[number];
+export { CASE_ACTIONS, type CaseActionName } from "../domain/operator.js";
 
 /** Printable text: control characters (other than line breaks and tabs in notes) are refused. */
-const NO_CONTROL = /^[^\p{Cc}]*$/u;
 const NO_CONTROL_EXCEPT_LINES = /^(?:[^\p{Cc}]|[\t\n\r])*$/u;
+
+/** The longest message an agent may write to a reporter (PRODUCT.md v1.1 "Working a case"). */
+export const MAX_REPORTER_MESSAGE = 2000;
+
+/**
+ * A person's name as the API accepts it (an `agent` acting on behalf of, an `assignee`): 1–128
+ * characters, no control, format (`\p{Cf}`: bidi, zero-width), line-separator or invisible filler
+ * characters, which would let one name display as another in the audit trail.
+ */
+export const PersonNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .refine(isSafeName, "must not contain control, format (bidi, zero-width) or invisible characters");
+
+/** Free text for the reporter: up to 2,000 characters, line breaks allowed, no other control characters. */
+export const ReporterMessageSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_REPORTER_MESSAGE)
+  .regex(NO_CONTROL_EXCEPT_LINES, "must not contain control characters");
+
+/** A locale tag for a message (`en`, `es`, `es-MX`…); unknown languages render in English. */
+export const LocaleTagSchema = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, "must be a locale tag such as en or es");
 
 /** The body of `POST /v1/cases/{caseId}/actions`. A `note` action needs a note. */
 export const CaseActionBodySchema = z
@@ -66,13 +84,20 @@ export const CaseActionBodySchema = z
       .max(2000)
       .regex(NO_CONTROL_EXCEPT_LINES, "must not contain control characters")
       .optional(),
-    agent: z.string().trim().min(1).max(128).regex(NO_CONTROL, "must not contain control characters").optional(),
+    /** A name the agent acts on behalf of: recorded as `onBehalfOf`, never as the actor. */
+    agent: PersonNameSchema.optional(),
     /** For `replay_delivery`: the failed delivery (its id is the `webhook-id`, shown in the timeline). */
     deliveryId: z
       .string()
       .max(200)
       .regex(/^[\w-]+$/, "must be a delivery id from the case's timeline")
       .optional(),
+    /** For `assign`: who works the case; `null` releases it. */
+    assignee: PersonNameSchema.nullable().optional(),
+    /** For `message_reporter`: the agent's words, sent in the branded template. */
+    message: ReporterMessageSchema.optional(),
+    /** For `message_reporter`: the language of the template (default: the reporter's). */
+    locale: LocaleTagSchema.optional(),
   })
   .strict()
   .refine((body) => body.action !== "note" || body.note !== undefined, {
@@ -82,8 +107,25 @@ export const CaseActionBodySchema = z
   .refine((body) => body.action !== "replay_delivery" || body.deliveryId !== undefined, {
     path: ["deliveryId"],
     message: "a replay_delivery action needs a deliveryId",
+  })
+  .refine((body) => body.action !== "assign" || body.assignee !== undefined, {
+    path: ["assignee"],
+    message: "an assign action needs an assignee (a name, or null to release the case)",
+  })
+  .refine((body) => body.action !== "message_reporter" || body.message !== undefined, {
+    path: ["message"],
+    message: "a message_reporter action needs a message",
   });
 export type CaseActionBody = z.infer<typeof CaseActionBodySchema>;
 
-/** The largest accepted action body (a 2,000-character note is at most 8,000 UTF-8 bytes). */
-export const MAX_ACTION_BYTES = 16 * 1024;
+/** The largest accepted action body (a 2,000-character note and message are at most 16,000 UTF-8 bytes). */
+export const MAX_ACTION_BYTES = 32 * 1024;
+
+/** The body of `POST /v1/cases/{caseId}/messages/preview`: what `message_reporter` would send. */
+export const MessagePreviewBodySchema = z
+  .object({ message: ReporterMessageSchema, locale: LocaleTagSchema.optional() })
+  .strict();
+export type MessagePreviewBody = z.infer<typeof MessagePreviewBodySchema>;
+
+/** The query of `GET /v1/stats/sla`: a window of 7 or 30 days (default 7). */
+export const SlaStatsQuerySchema = z.object({ days: z.enum(["7", "30"]).transform(Number).optional() }).strict();

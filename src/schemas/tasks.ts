@@ -13,6 +13,14 @@ export const TimerInputSchema = z.object({
   ref: z.string().min(1),
   generation: z.number().int().nonnegative(),
   at: z.string(),
+  wakes: z.number().int().nonnegative().optional(),
+  failures: z.number().int().nonnegative().optional(),
+  segment: z.number().int().nonnegative().optional(),
+});
+/** Input of the timer workflow's `HandOverTimer` task. */
+export const HandOverInputSchema = z.object({
+  timer: TimerInputSchema.extend({ segment: z.number().int().nonnegative().default(0) }),
+  executionName: z.string().min(1),
 });
 
 /** A parser for task input: a malformed input is a `ValidationError` (not retried by the workflow). */

@@ -1,11 +1,18 @@
 import { isActive } from "../domain/case.js";
 import { nextLockState } from "../domain/lock-policy.js";
+import { authorizeAssign, authorizeUnlock, type Operator, type Refusal } from "../domain/operator.js";
 import { raisePriority } from "../domain/priority.js";
 import { meet, retarget } from "../domain/sla.js";
-import { ActionNotAllowedError, NotFoundError, ValidationError, WORKFLOW_ERRORS } from "../errors/index.js";
+import {
+  ActionNotAllowedError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  WORKFLOW_ERRORS,
+} from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { type CaseActionBody, CaseActionBodySchema, type CaseActionName } from "../schemas/operator.js";
-import { makeMutateCase } from "./case-mutation.js";
+import { actingOnBehalfOf, makeMutateCase } from "./case-mutation.js";
 import type { CaseView } from "./case-view.js";
 import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
 import type { Deps } from "./deps.js";
@@ -22,10 +29,18 @@ export interface ActOnCaseInput {
   action: CaseActionName;
   /** Internal agent note: kept in the audit trail, never sent to the reporter. */
   note?: string;
-  /** Who acts: recorded as the actor of every audit event the action writes. */
-  agent: string;
+  /** Who acts (the authenticated agent, recorded as the actor of every audit event) and their groups. */
+  operator: Operator;
+  /** A name the agent acts for (the body's `agent`): recorded as `detail.onBehalfOf`, never as the actor. */
+  onBehalfOf?: string;
   /** `replay_delivery` only: the failed provider webhook to send again. */
   deliveryId?: string;
+  /** `assign` only: who works the case; `null` releases it. */
+  assignee?: string | null;
+  /** `message_reporter` only: the agent's words. */
+  message?: string;
+  /** `message_reporter` only: the template's language (default: the reporter's). */
+  locale?: string;
 }
 
 /** Resumes the workflow once the reporter's factors are satisfied (see verify-reporter). */
@@ -41,10 +56,24 @@ export function parseCaseAction(rawBody: string): CaseActionBody {
 }
 
 type Waiting = NonNullable<Case["workflow"]["waiting"]>;
-type ActionInput = { caseId: string; note?: string; agent: string; deliveryId?: string };
+type ActionInput = {
+  caseId: string;
+  note?: string;
+  agent: string;
+  operator: Operator;
+  deliveryId?: string;
+  assignee?: string | null;
+  message?: string;
+  locale?: string;
+};
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 const withNote = (note: string | undefined) => (note ? { note } : {});
+
+/** Turns a role refusal into a 403 with its reason. */
+function enforce(refusal: Refusal): void {
+  if (!refusal.allowed) throw new ForbiddenError(refusal.message, refusal.reason);
+}
 
 function refuseConcluded(current: Case, what: string): void {
   if (!isActive(current)) {
@@ -65,17 +94,25 @@ function refuseConcluded(current: Case, what: string): void {
  *      priority raised one level with the clocks re-targeted, `escalations + 1`; timer re-armed.
  *    - `verify_identity`: the agent's manual identity check (the second factor when SMS is
  *      dropped); the workflow resumes if the factors are now satisfied.
- *    - `lock` / `unlock`: delegated to the lock use cases (proofs and cool-down apply to unlock).
+ *    - `lock` / `unlock`: delegated to the lock use cases (proofs and cool-down apply to unlock;
+ *      unlock also needs a supervisor who did not record the identity check it rests on: four eyes).
+ *    - `assign`: sets or clears `assignee` (an agent takes or releases their own case; a
+ *      supervisor assigns anyone); audited as `case.assigned` / `case.released`.
+ *    - `message_reporter`: the agent's text audited (`reporter.messaged`), then sent in the
+ *      branded template on every trusted channel (SMS: a notice to read the email).
  *    - `resolve` / `close`: the status changes and the clocks stop; the callback the workflow waits
  *      on is resumed (`CompleteCase` then tells the reporter and frees the account). Nothing
  *      waiting: the account is freed here. A failed resume is undone so the action can be retried.
  *    - `reopen`: delegated (a new workflow generation). `note`: an audit event only.
- * 3. Return the case as it is now.
+ *    - `clear_denial`: an agent lifts the reporter's "this wasn't me" (nothing else does).
+ *    With `onBehalfOf`, every event the agent writes records that name beside them.
+ * 3. Return the case as it is now, with the actions this operator may take next.
  *
  * @throws NotFoundError unknown case. @throws ValidationError a `note` action without a note.
  * @throws ActionNotAllowedError (409) with `reason`: `case_concluded`, `already_locked`,
  *   `release_in_progress`, `not_locked`, `cooldown` (with Retry-After), `missing_proofs`,
- *   `not_closed`, `account_has_open_case`.
+ *   `not_closed`, `account_has_open_case`, `email_untrusted`, `not_denied`.
+ * @throws ForbiddenError (403) with `reason`: `supervisor_required`, `four_eyes`, `assigned_to_other`.
  * @throws TransientError the workflow could not be resumed (retry the action).
  */
 export function makeActOnCase(
@@ -168,7 +205,12 @@ export function makeActOnCase(
       return {
         case: {
           ...current,
-          verification: { ...current.verification, identity: "verified", identityVerifiedAt: iso(now) },
+          verification: {
+            ...current.verification,
+            identity: "verified",
+            identityVerifiedAt: iso(now),
+            identityVerifiedBy: agent,
+          },
         },
         events: [
           {
@@ -197,8 +239,63 @@ export function makeActOnCase(
     await requestLock({ caseId, actor: agent, reason: note ?? "requested by an agent" });
   }
 
-  async function unlock({ caseId, note, agent }: ActionInput): Promise<void> {
-    await requestUnlock({ caseId, actor: agent, ...withNote(note) });
+  async function unlock({ caseId, note, agent, operator }: ActionInput): Promise<void> {
+    await requestUnlock({
+      caseId,
+      actor: agent,
+      ...withNote(note),
+      authorize: (current) => enforce(authorizeUnlock(current, operator)),
+    });
+  }
+
+  async function assign({ caseId, note, agent, operator, assignee = null }: ActionInput): Promise<void> {
+    await mutate(caseId, (current) => {
+      refuseConcluded(current, "assigned");
+      enforce(authorizeAssign(current, operator, assignee));
+      const from = current.assignee ?? null;
+      if (from === assignee) return null;
+      return {
+        case: { ...current, assignee },
+        events: [
+          {
+            type: assignee === null ? "case.released" : "case.assigned",
+            actor: agent,
+            detail: { from, to: assignee, ...withNote(note) },
+          },
+        ],
+      };
+    });
+  }
+
+  /**
+   * The agent's words to the reporter, in the branded template on every trusted channel (SMS: a
+   * notice to read the email). Audited with the text first; a send that fails is on the timeline
+   * (`message.failed`) and the action still succeeds, as for every other message.
+   */
+  async function messageReporter({ caseId, agent, message = "", locale }: ActionInput): Promise<void> {
+    const written = await mutate(caseId, (current) => {
+      if (!current.channels.email) {
+        throw new ActionNotAllowedError(
+          "the reporter's email address is no longer trusted for this case; reach them through the provider",
+          "email_untrusted",
+        );
+      }
+      return {
+        case: current,
+        events: [
+          {
+            type: "reporter.messaged",
+            actor: agent,
+            detail: { message, locale: locale ?? current.reporter.locale },
+          },
+        ],
+      };
+    });
+    await notify(caseId, "agent_message", {
+      vars: { message },
+      key: `agent_message#${written.audit.seq}`,
+      ...(locale ? { locale } : {}),
+    }).catch(() => false);
   }
 
   async function conclude({ caseId, note, agent }: ActionInput, outcome: "resolved" | "closed"): Promise<void> {
@@ -289,6 +386,22 @@ export function makeActOnCase(
     }));
   }
 
+  /**
+   * The reporter said "this wasn't me"; an agent who found the report genuine clears that, so the
+   * reporter can verify again. Nothing else clears a denial (a reopen link does not).
+   */
+  async function clearDenial({ caseId, note, agent }: ActionInput): Promise<void> {
+    await mutate(caseId, (current) => {
+      if (!current.verification.denied) {
+        throw new ActionNotAllowedError("the reporter has not denied this case", "not_denied");
+      }
+      return {
+        case: { ...current, verification: { ...current.verification, denied: false } },
+        events: [{ type: "verification.denial_cleared", actor: agent, detail: withNote(note) }],
+      };
+    });
+  }
+
   const actions: Record<CaseActionName, (input: ActionInput) => Promise<void>> = {
     acknowledge,
     escalate,
@@ -300,6 +413,9 @@ export function makeActOnCase(
     reopen: reopenCase,
     note: addNote,
     replay_delivery: replayDelivery,
+    clear_denial: clearDenial,
+    assign,
+    message_reporter: messageReporter,
   };
 
   /** Agent actions the provider hears about as `case.updated` (locks have their own events; notes are internal). */
@@ -307,13 +423,20 @@ export function makeActOnCase(
 
   return async (input: ActOnCaseInput): Promise<CaseView> => {
     const caseId = assertCaseId(input.caseId);
-    await actions[input.action]({
-      caseId,
-      agent: input.agent,
-      ...withNote(input.note),
-      ...(input.deliveryId ? { deliveryId: input.deliveryId } : {}),
-    });
+    const agent = input.operator.agent;
+    await actingOnBehalfOf(agent, input.onBehalfOf, () =>
+      actions[input.action]({
+        caseId,
+        agent,
+        operator: input.operator,
+        ...withNote(input.note),
+        ...(input.deliveryId ? { deliveryId: input.deliveryId } : {}),
+        ...(input.assignee !== undefined ? { assignee: input.assignee } : {}),
+        ...(input.message !== undefined ? { message: input.message } : {}),
+        ...(input.locale ? { locale: input.locale } : {}),
+      }),
+    );
     if (PROVIDER_VISIBLE.has(input.action)) await deliverCaseUpdate({ caseId, reason: input.action });
-    return getCase(caseId);
+    return getCase(caseId, input.operator);
   };
 }

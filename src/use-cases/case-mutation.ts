@@ -1,7 +1,10 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { GENESIS_HASH, sealEvent } from "../domain/audit-chain.js";
+import { emailSearchHash, emailSearchKey } from "../domain/search.js";
 import { ConflictError, NotFoundError } from "../errors/index.js";
 import type { CaseStore } from "../ports/case-store.js";
 import type { Clock } from "../ports/clock.js";
+import type { SecretSource } from "../ports/secrets.js";
 import type { AuditEvent, Case } from "../schemas/case.js";
 
 /** What a change records in the audit trail; the chain fields are added when it is sealed. */
@@ -21,8 +24,21 @@ const MAX_ATTEMPTS = 10;
 /** Full-jitter backoff between attempts, so writers racing on one case spread out instead of colliding again. */
 const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
 
+/** Who an agent acts for, while their request runs (see {@link actingOnBehalfOf}). */
+const behalf = new AsyncLocalStorage<{ agent: string; onBehalfOf: string }>();
+
+/**
+ * Runs `work` so that every audit event the agent writes in it records the name they act for as
+ * `detail.onBehalfOf`; the actor stays the authenticated agent. Events by others (the system, a
+ * timer) are untouched.
+ */
+export function actingOnBehalfOf<T>(agent: string, onBehalfOf: string | undefined, work: () => Promise<T>): Promise<T> {
+  return onBehalfOf === undefined || onBehalfOf === agent ? work() : behalf.run({ agent, onBehalfOf }, work);
+}
+
 function seal(item: Case, entries: AuditEntry[], now: number): { case: Case; events: AuditEvent[] } {
   let { seq, head } = item.audit;
+  const acting = behalf.getStore();
   const events = entries.map((entry) => {
     seq += 1;
     const event = sealEvent(
@@ -32,7 +48,10 @@ function seal(item: Case, entries: AuditEntry[], now: number): { case: Case; eve
         at: new Date(now).toISOString(),
         type: entry.type,
         actor: entry.actor,
-        detail: entry.detail ?? {},
+        detail:
+          acting && entry.actor === acting.agent
+            ? { ...entry.detail, onBehalfOf: acting.onBehalfOf }
+            : (entry.detail ?? {}),
       },
       head,
     );
@@ -48,12 +67,25 @@ function seal(item: Case, entries: AuditEntry[], now: number): { case: Case; eve
 /**
  * Opens a case with its first audit event. The case item carries its new events as an outbox
  * (`pendingEvents`) so the audit trail survives a crash between the two writes without
- * transactions: the next change of the case (or a read of its audit) writes them first.
+ * transactions: the next change of the case (or a read of its audit) writes them first. With the
+ * secrets at hand, the case also records the keyed hash its reporter's email is searched by.
  */
-export function makeCreateCase(deps: { cases: CaseStore; clock: Clock }) {
+export function makeCreateCase(deps: { cases: CaseStore; clock: Clock; secrets?: SecretSource }) {
   return async (item: Case, opening: AuditEntry[]): Promise<Case> => {
+    const reporterEmailHash = deps.secrets
+      ? emailSearchHash(emailSearchKey(await deps.secrets.verificationPepper()), item.reporter.email)
+      : undefined;
     const now = deps.clock.now();
-    const sealed = seal({ ...item, audit: { seq: 0, head: GENESIS_HASH }, pendingEvents: [] }, opening, now);
+    const sealed = seal(
+      {
+        ...item,
+        ...(reporterEmailHash ? { reporterEmailHash } : {}),
+        audit: { seq: 0, head: GENESIS_HASH },
+        pendingEvents: [],
+      },
+      opening,
+      now,
+    );
     // One write: the opening events stay in the item's outbox until its first change (or audit read).
     await deps.cases.create(sealed.case);
     return sealed.case;

@@ -1,11 +1,19 @@
-import { isActive } from "../domain/case.js";
+import { isActive, lockDue, reportedTypes, reporterReachable } from "../domain/case.js";
 import { pause, resume } from "../domain/sla.js";
-import { CaseConcludedError, WORKFLOW_ERRORS } from "../errors/index.js";
+import type { IncidentType } from "../domain/types.js";
+import {
+  CaseConcludedError,
+  MessageUndeliverableError,
+  ReporterUnreachableError,
+  WORKFLOW_ERRORS,
+} from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
-import { mintCode, mintLink } from "./challenges.js";
+import { countCodeSend, mintCode, mintLink, mintReplyAddress } from "./challenges.js";
 import type { Deps } from "./deps.js";
-import { makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
+import { makeSendGuidanceFor } from "./guidance.js";
+import { lockRequestChange, makeFollowLockRequest, notifyLockApplied, notifyLockRequested } from "./locks.js";
+import { MAX_SEND_ATTEMPTS, makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
 import { type CasePlan, planFor } from "./plan.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
@@ -18,51 +26,117 @@ export interface StepInput {
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 /**
- * `AcknowledgeReport`: the workflow has started for the case.
+ * `ContainIncident`: the first state of every case workflow. Protection comes before any message,
+ * and nothing here sends one, so no messaging failure can skip or delay it.
  *
  * 1. Record the start (the case leaves the pending-start list).
- * 2. Acknowledge the report on every trusted channel (once per generation).
- * 3. Arm the SLA timer. 4. Return the plan the workflow routes on.
+ * 2. Where the case calls for a lock and none is requested yet, request it (the provider webhook
+ *    and its EventBridge event go out at once; the reporter hears of it in `AcknowledgeReport`).
+ * 3. Arm the SLA timer. 4. Return the plan the workflow routes on, read from the stored case.
  */
-export function makeAcknowledgeReport(deps: Deps) {
+export function makeContainIncident(deps: Deps) {
   const mutate = makeMutateCase(deps);
-  const notify = makeNotifyReporter(deps, mutate);
+  const followLockRequest = makeFollowLockRequest(deps);
   const rearm = makeRearmSlaTimer(deps);
+  const lockInput = { actor: "vigil", reason: "containment at intake", notifyReporter: false, inline: true };
   return async (input: StepInput): Promise<CasePlan> => {
-    const item = await mutate(input.caseId, (current) =>
-      current.workflow.started && current.workflow.generation === input.generation
-        ? null
-        : {
-            case: { ...current, workflow: { ...current.workflow, started: true, generation: input.generation } },
-            events: [{ type: "workflow.started", actor: "vigil", detail: { generation: input.generation } }],
-          },
-    );
-    await notify(item.caseId, "acknowledgement", {
-      vars: { priority: item.priority, lockRequested: item.lock.scopes.length > 0, reopened: input.generation > 1 },
+    // One write records the start and, where due, the lock request.
+    let item = await mutate(input.caseId, (current, now) => {
+      const starting = !(current.workflow.started && current.workflow.generation === input.generation);
+      const started = starting
+        ? { ...current, workflow: { ...current.workflow, started: true, generation: input.generation } }
+        : current;
+      const locking =
+        isActive(started) && lockDue(started) ? lockRequestChange(started, now, lockInput, deps.config.policy) : null;
+      if (!starting && !locking) return null;
+      return {
+        case: locking?.case ?? started,
+        events: [
+          ...(starting ? [{ type: "workflow.started", actor: "vigil", detail: { generation: input.generation } }] : []),
+          ...(locking?.events ?? []),
+        ],
+      };
     });
-    await rearm(item.caseId);
+    // The provider hears of the lock in this invocation (the first attempt; a timer retries).
+    if (item.lock.state === "requested") item = await followLockRequest(item, lockInput);
+    else await rearm(item.caseId);
     return planFor(item, deps.clock.now(), deps.config.policy);
   };
 }
 
 /**
- * `SendUrgentGuidance` / `SendRecoveryGuidance`: the recovery guidance written for the incident.
- *
- * 1. Send the guidance on every trusted channel, once per generation (the urgent P1 send makes the
- *    later one a no-op); a concluded case gets nothing more.
- * 2. Return the refreshed plan (the resolution clock may have moved while waiting on the reporter).
- *
- * @throws CaseConcluded when the case no longer exists.
+ * `ReadCasePlan`: the plan of the stored case, for a workflow whose first step failed (it escalates
+ * with what the case really needs, never with assumed constants).
  */
-export function makeSendGuidance(deps: Deps) {
+export function makeReadCasePlan(deps: Deps) {
+  return async (input: StepInput): Promise<CasePlan> => {
+    const found = await deps.cases.get(input.caseId);
+    if (!found) throw new CaseConcludedError(`case ${input.caseId} is gone`);
+    return planFor(found.case, deps.clock.now(), deps.config.policy);
+  };
+}
+
+/**
+ * `AcknowledgeReport`: tells the reporter the report arrived (and, where one was requested, that
+ * the account is being locked). It runs after containment: a message that cannot be sent is
+ * recorded on the case and never undoes the lock or the clocks.
+ *
+ * 1. Acknowledge the report on every trusted channel (once per generation).
+ * 2. Tell of the lock: applied (the provider answered the containment step at once) or requested.
+ * 3. Return the plan. @throws ReporterUnreachable when no channel to the reporter is left.
+ */
+export function makeAcknowledgeReport(deps: Deps) {
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   return async (input: StepInput): Promise<CasePlan> => {
     const found = await deps.cases.get(input.caseId);
     if (!found) throw new CaseConcludedError(`case ${input.caseId} is gone`);
-    if (isActive(found.case)) await notify(input.caseId, "guidance");
-    return planFor(found.case, deps.clock.now(), deps.config.policy);
+    const item = found.case;
+    if (isActive(item)) {
+      await notify(item.caseId, "acknowledgement", {
+        vars: { priority: item.priority, lockRequested: item.lock.scopes.length > 0, reopened: input.generation > 1 },
+      });
+      if (item.lock.state === "applied") await notifyLockApplied(notify, item);
+      else if (item.lock.state === "requested") await notifyLockRequested(notify, item);
+    }
+    return reachablePlan(deps, input.caseId);
   };
+}
+
+/** The plan of the case as stored now. @throws ReporterUnreachable when no channel to the reporter is trusted. */
+async function reachablePlan(deps: Deps, caseId: string): Promise<CasePlan> {
+  const found = await deps.cases.get(caseId);
+  if (!found) throw new CaseConcludedError(`case ${caseId} is gone`);
+  if (isActive(found.case) && !reporterReachable(found.case)) {
+    throw new ReporterUnreachableError("no channel to the reporter is left: every one failed permanently");
+  }
+  return planFor(found.case, deps.clock.now(), deps.config.policy);
+}
+
+/**
+ * `SendUrgentGuidance` / `SendRecoveryGuidance`: the recovery guidance written for the incident.
+ *
+ * 1. Send the guidance of every reported type (the gravest first) on every trusted channel, once
+ *    per type and generation (the urgent P1 send makes the later one a no-op); a concluded case
+ *    gets nothing more.
+ * 2. Return the refreshed plan (the resolution clock may have moved while waiting on the reporter).
+ *
+ * @throws CaseConcluded when the case no longer exists. @throws ReporterUnreachable when no channel is left.
+ */
+export function makeSendGuidance(deps: Deps) {
+  const mutate = makeMutateCase(deps);
+  const sendGuidance = makeSendGuidanceFor(deps, mutate);
+  return async (input: StepInput): Promise<CasePlan> => {
+    const found = await deps.cases.get(input.caseId);
+    if (!found) throw new CaseConcludedError(`case ${input.caseId} is gone`);
+    if (isActive(found.case)) await sendGuidance(found.case, guidanceOrder(found.case));
+    return reachablePlan(deps, input.caseId);
+  };
+}
+
+/** The reported types, the gravest first: the order guidance is sent in. */
+function guidanceOrder(item: Case): IncidentType[] {
+  return [item.incidentType, ...reportedTypes(item).filter((type) => type !== item.incidentType)];
 }
 
 /**
@@ -93,6 +167,9 @@ export function makeRequestVerification(deps: Deps) {
         events: [{ type: "verification.requested", actor: "vigil", detail: { channels: current.channels } }],
       };
     });
+    if (isActive(item) && !item.channels.email) {
+      throw new ReporterUnreachableError("the verification link cannot reach the reporter: email failed permanently");
+    }
     // One key per channel: a retry after the SMS failed re-sends a fresh code only, never the email twice.
     const keys = {
       email: `verification_request#${input.generation}#email`,
@@ -105,6 +182,7 @@ export function makeRequestVerification(deps: Deps) {
     if (!needed.length) return;
     const now = deps.clock.now();
     const verifyUrl = needed.includes("email") ? await mintLink(deps, item, "verify_reporter") : undefined;
+    const replyTo = needed.includes("email") ? await mintReplyAddress(deps, item) : undefined;
     const sms = needed.includes("sms") ? await mintCode(deps, item, now) : null;
     let claimed: Array<"email" | "sms"> = [];
     const marked = await mutate(input.caseId, (current) => {
@@ -125,6 +203,8 @@ export function makeRequestVerification(deps: Deps) {
         events: [{ type: "message.sent", actor: "vigil", detail: { kind: "verification_request", channels: claimed } }],
       };
     });
+    // The first code counts toward its number's limit across cases (never refused: the workflow needs it).
+    if (sms && claimed.includes("sms")) await countCodeSend(deps, marked.reporter.phone as string, now, false);
     const sends = {
       email: () =>
         sendToChannels(
@@ -133,10 +213,18 @@ export function makeRequestVerification(deps: Deps) {
           "verification_request",
           { verifyUrl, expiresMinutes: 30, smsCodeSent: smsPlanned },
           "email",
+          { replyTo },
         ),
       sms: () => sendToChannels(deps, marked, "verification_code", { code: sms?.code, expiresMinutes: 10 }, "sms"),
     };
-    await sendClaimed(mutate, input.caseId, claimed, keys, sends, "verification_request");
+    await sendClaimed(deps, mutate, input.caseId, claimed, keys, sends, "verification_request");
+    // Without the emailed link (email refused for good, or still failing after every attempt) the
+    // reporter cannot verify: an agent takes over at once.
+    const after = (await deps.cases.get(input.caseId))?.case;
+    const linkLost = (after?.sendAttempts?.[keys.email] ?? 0) >= MAX_SEND_ATTEMPTS;
+    if (after && isActive(after) && (!after.channels.email || linkLost)) {
+      throw new ReporterUnreachableError("the verification link cannot reach the reporter");
+    }
   };
 }
 
@@ -232,6 +320,14 @@ function makeConclude(deps: Deps, kindOf: (current: Case) => "resolved" | "close
   };
 }
 
+/** Why the workflow escalated, in the on-call page's words, by the error it caught. */
+const ESCALATION_REASONS: Record<string, string> = {
+  [WORKFLOW_ERRORS.verificationDenied]: "the reporter says the report was not theirs",
+  [WORKFLOW_ERRORS.reporterUnreachable]:
+    "no message can reach the reporter (every channel failed permanently): verify their identity another way",
+  "States.Timeout": "no agent resolved the case in twice its resolution target",
+};
+
 /**
  * `EscalateCase`: a step failed, the reporter denied the report, or nobody resolved the case in
  * time. The workflow then waits for an agent, or ends if the case was already concluded (a late
@@ -248,12 +344,7 @@ export function makeEscalateCase(deps: Deps) {
     input: StepInput & { failure?: { Error?: string; Cause?: string }; escalationSeq?: number },
   ): Promise<CasePlan> => {
     const error = input.failure?.Error ?? "Unknown";
-    const reason =
-      error === WORKFLOW_ERRORS.verificationDenied
-        ? "the reporter says the report was not theirs"
-        : error === "States.Timeout"
-          ? "no agent resolved the case in twice its resolution target"
-          : `a workflow step failed (${error})`;
+    const reason = ESCALATION_REASONS[error] ?? `a workflow step failed (${error})`;
     const seq = (input.escalationSeq ?? 0) + 1;
     const item = await mutate(input.caseId, (current, now) =>
       current.workflow.escalationSeq >= seq
@@ -269,7 +360,7 @@ export function makeEscalateCase(deps: Deps) {
                 resolution: resume(current.sla.resolution, now, deps.config.policy.verificationPauseCapSeconds),
               },
               failures:
-                error === WORKFLOW_ERRORS.verificationDenied
+                error === WORKFLOW_ERRORS.verificationDenied || error === WORKFLOW_ERRORS.reporterUnreachable
                   ? current.failures
                   : [...current.failures.slice(-9), { at: iso(now), step: "workflow", error }],
             },
@@ -278,7 +369,14 @@ export function makeEscalateCase(deps: Deps) {
     );
     const pageKey = `oncall#escalation-${item.workflow.generation}-${seq}`;
     if (!item.sent.includes(pageKey)) {
-      await notifyOncall(deps, item, { reason });
+      try {
+        await notifyOncall(deps, item, { reason });
+      } catch (pageError) {
+        // A page that can never go out (a rejected on-call address) is counted and alarmed; retrying
+        // it cannot help, and the escalation is on the case for the queue. Anything else is retried.
+        if (!(pageError instanceof MessageUndeliverableError)) throw pageError;
+        deps.metrics.count("OncallPageFailed");
+      }
       await mutate(input.caseId, (current) =>
         current.sent.includes(pageKey) ? null : { case: { ...current, sent: [...current.sent, pageKey] }, events: [] },
       );

@@ -1,15 +1,24 @@
-import { queueDue } from "../domain/case.js";
+import { queueDue, reportedTypes } from "../domain/case.js";
 import { maskEmail, maskPhone } from "../domain/masking.js";
+import { allowedActions, type CaseActionName, type Operator } from "../domain/operator.js";
 import type { SlaClock } from "../domain/sla.js";
 import type { AuditEvent, Case } from "../schemas/case.js";
 
 type Clock = SlaClock;
 
-/** An SLA clock as the operator sees it: the stored clock without its pause bookkeeping. */
-export type SlaClockView = Omit<SlaClock, "pausedSeconds" | "pausedAt">;
+/**
+ * An SLA clock as the operator sees it: the stored clock without its pause bookkeeping, and in
+ * words that agree with the timeline. `state` is `met` only for a clock stopped before its due time;
+ * a clock stopped after it breached stays `breached` (`metAt` null, `stoppedAt` when it stopped).
+ * `escalatedAt` lists every page of on-call for the clock: the breach, then each repeat.
+ */
+export type SlaClockView = Omit<SlaClock, "pausedSeconds" | "pausedAt"> & {
+  state: "running" | "paused" | "met" | "breached";
+  stoppedAt: string | null;
+};
 
 /** The resolution clock also shows how long it waited on the reporter (and `pausedAt` while it waits). */
-export type ResolutionClockView = SlaClock;
+export type ResolutionClockView = SlaClockView & Pick<SlaClock, "pausedSeconds" | "pausedAt">;
 
 /** One entry of a case's timeline: an audit event with its detail scrubbed of contact data and secrets. */
 export interface TimelineEntry {
@@ -17,6 +26,8 @@ export interface TimelineEntry {
   at: string;
   type: string;
   actor: string;
+  /** The name the actor acted for, when they gave one. */
+  onBehalfOf?: string;
   detail: Record<string, unknown>;
 }
 
@@ -24,14 +35,19 @@ export interface TimelineEntry {
 export interface CaseView {
   caseId: string;
   accountId: string;
+  /** The gravest reported type: what the case acts on. */
   incidentType: Case["incidentType"];
+  /** Every reported type, in order. */
+  incidentTypes: Case["incidentType"][];
   priority: Case["priority"];
   initialPriority: Case["priority"];
   status: Case["status"];
   closeReason: Case["closeReason"];
   reporter: { email: string; phone?: string; locale: string };
-  /** The reporter's own words, with any e-mail address or phone number in them masked. */
-  description?: string;
+  /** The reporter's own words as plain text (never HTML), any e-mail address or phone number masked; "" when none. */
+  description: string;
+  /** A seed phrase was removed from a report before it was stored: treat it as burnt. */
+  seedPhraseRedacted: boolean;
   signals: Case["signals"];
   channels: Case["channels"];
   verification: {
@@ -59,7 +75,15 @@ export interface CaseView {
   nearestDueAt: string | null;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
+  /** The agent working the case, or null. */
+  assignee: string | null;
+  /**
+   * Times on-call was paged or the case escalated: each SLA breach and repeat (the clocks'
+   * `escalatedAt`), each agent `escalate`, each failed step or delivery handed to an agent.
+   */
   escalations: number;
+  /** What the case's state (and the caller's role) allows now, by contract name. */
+  allowedActions: CaseActionName[];
   failures: Case["failures"];
   /** Where the workflow stands. The task token it waits on never leaves the backend. */
   workflow: { generation: number; waitingOn: "verification" | "resolution" | null; waitingSince: string | null };
@@ -75,6 +99,8 @@ export interface CaseSummary {
   caseId: string;
   accountId: string;
   incidentType: Case["incidentType"];
+  incidentTypes: Case["incidentType"][];
+  assignee: string | null;
   priority: Case["priority"];
   status: Case["status"];
   lock: { state: Case["lock"]["state"]; scopes: Case["lock"]["scopes"] };
@@ -105,21 +131,38 @@ export interface SlaClockSummary {
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
+function clockState(clock: Clock): SlaClockView["state"] {
+  if (clock.breachedAt) return "breached";
+  if (clock.metAt) return "met";
+  return clock.pausedAt ? "paused" : "running";
+}
+
 function clockView(clock: Clock): SlaClockView {
   return {
     startedAt: clock.startedAt,
     targetSeconds: clock.targetSeconds,
     dueAt: clock.dueAt,
-    metAt: clock.metAt,
+    state: clockState(clock),
+    metAt: clock.breachedAt ? null : clock.metAt,
+    stoppedAt: clock.metAt,
     warnedAt: [...clock.warnedAt],
     breachedAt: clock.breachedAt,
-    escalatedAt: [...clock.escalatedAt],
+    escalatedAt: clock.breachedAt ? [clock.breachedAt, ...clock.escalatedAt] : [...clock.escalatedAt],
+    exhaustedAt: clock.exhaustedAt,
   };
 }
 
 function clockSummary(clock: Clock): SlaClockSummary {
-  return { dueAt: clock.dueAt, metAt: clock.metAt, warnedAt: [...clock.warnedAt], breachedAt: clock.breachedAt };
+  return {
+    dueAt: clock.dueAt,
+    metAt: clock.breachedAt ? null : clock.metAt,
+    warnedAt: [...clock.warnedAt],
+    breachedAt: clock.breachedAt,
+  };
 }
+
+/** Every incident type of the case, in order (see `reportedTypes`). */
+export const incidentTypesOf = (item: Case): Case["incidentType"][] => [...reportedTypes(item)];
 
 /** Where the case's queue position comes from: final cases have no running clock. */
 
@@ -129,6 +172,8 @@ export function toCaseSummary(item: Case): CaseSummary {
     caseId: item.caseId,
     accountId: item.accountId,
     incidentType: item.incidentType,
+    incidentTypes: incidentTypesOf(item),
+    assignee: item.assignee ?? null,
     priority: item.priority,
     status: item.status,
     lock: { state: item.lock.state, scopes: [...item.lock.scopes] },
@@ -154,13 +199,18 @@ export function toCaseSummary(item: Case): CaseSummary {
  * The operator view of a case: contact data masked, secrets (code hash, task token, sent-message
  * keys) left out, and the audit trail as a scrubbed timeline.
  */
-export function toCaseView(item: Case, events: readonly AuditEvent[]): CaseView {
+export function toCaseView(
+  item: Case,
+  events: readonly AuditEvent[],
+  context: { now: number; operator?: Operator },
+): CaseView {
   const scrub = makeScrubber(item);
   const lockedUntil = item.verification.failures?.lockedUntil;
   return {
     caseId: item.caseId,
     accountId: item.accountId,
     incidentType: item.incidentType,
+    incidentTypes: reportedTypes(item),
     priority: item.priority,
     initialPriority: item.initialPriority,
     status: item.status,
@@ -170,7 +220,8 @@ export function toCaseView(item: Case, events: readonly AuditEvent[]): CaseView 
       ...(item.reporter.phone ? { phone: maskPhone(item.reporter.phone) } : {}),
       locale: item.reporter.locale,
     },
-    ...(item.description !== undefined ? { description: scrub.text(item.description) } : {}),
+    description: item.description === undefined ? "" : scrub.text(item.description),
+    seedPhraseRedacted: item.seedPhraseRedacted ?? false,
     signals: { ...item.signals },
     channels: { ...item.channels },
     verification: {
@@ -204,7 +255,9 @@ export function toCaseView(item: Case, events: readonly AuditEvent[]): CaseView 
     nearestDueAt: queueDue(item),
     acknowledgedAt: item.acknowledgedAt,
     acknowledgedBy: item.acknowledgedBy,
+    assignee: item.assignee ?? null,
     escalations: item.escalations,
+    allowedActions: allowedActions(item, context),
     failures: item.failures.map((failure) => ({ ...failure })),
     workflow: {
       generation: item.workflow.generation,
@@ -220,6 +273,7 @@ export function toCaseView(item: Case, events: readonly AuditEvent[]): CaseView 
       at: event.at,
       type: event.type,
       actor: scrub.known(event.actor),
+      ...(typeof event.detail.onBehalfOf === "string" ? { onBehalfOf: event.detail.onBehalfOf } : {}),
       detail: scrub.detail(event.detail),
     })),
   };

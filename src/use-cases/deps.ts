@@ -1,6 +1,7 @@
 import type { AppConfig } from "../config/index.js";
 import type { AccountIndex, CaseStore } from "../ports/case-store.js";
 import type { Clock } from "../ports/clock.js";
+import type { CodeSendLog } from "../ports/code-send-log.js";
 import type { DeliveryStore } from "../ports/delivery-store.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { IdempotencyStore, RateLimiter } from "../ports/idempotency-store.js";
@@ -21,6 +22,8 @@ export interface Deps {
   idempotency: IdempotencyStore;
   senderLimiter: RateLimiter;
   links: VerificationLinks;
+  /** SMS code sends per destination number, across cases. */
+  codeSends: CodeSendLog;
   deliveries: DeliveryStore;
   email: EmailSender;
   sms: SmsSender;

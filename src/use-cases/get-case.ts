@@ -1,3 +1,4 @@
+import type { Operator } from "../domain/operator.js";
 import { NotFoundError } from "../errors/index.js";
 import { CASE_ID_PATTERN } from "../schemas/operator.js";
 import { auditOf } from "./case-mutation.js";
@@ -13,8 +14,8 @@ export function assertCaseId(caseId: string | undefined): string {
 /**
  * `GET /v1/cases/{caseId}`: one case as an agent sees it.
  *
- * Input: the case id from the path. Output: the {@link CaseView} (reporter masked, no secrets,
- * the audit trail as a scrubbed timeline).
+ * Input: the case id from the path and the operator asking. Output: the {@link CaseView} (reporter
+ * masked, no secrets, the audit trail as a scrubbed timeline, the actions this operator may take).
  * 1. Refuse an id of the wrong shape (404).
  * 2. Read the case (consistent); 404 when absent.
  * 3. Read its audit events as of that read (writing any still in the case's outbox first).
@@ -22,11 +23,14 @@ export function assertCaseId(caseId: string | undefined): string {
  *
  * @throws NotFoundError unknown or malformed case id.
  */
-export function makeGetCase(deps: Pick<Deps, "cases">) {
-  return async (caseId: string | undefined): Promise<CaseView> => {
+export function makeGetCase(deps: Pick<Deps, "cases" | "clock">) {
+  return async (caseId: string | undefined, operator?: Operator): Promise<CaseView> => {
     const id = assertCaseId(caseId);
     const found = await deps.cases.get(id);
     if (!found) throw new NotFoundError(`case ${id} not found`);
-    return toCaseView(found.case, await auditOf(deps.cases, found.case));
+    return toCaseView(found.case, await auditOf(deps.cases, found.case), {
+      now: deps.clock.now(),
+      ...(operator ? { operator } : {}),
+    });
   };
 }

@@ -1,14 +1,23 @@
 import { queueDue } from "../domain/case.js";
+import { emailSearchHash, emailSearchKey, searchKinds } from "../domain/search.js";
 import { ValidationError } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
-import { ACTIVE_STATUSES, DEFAULT_LIST_LIMIT, type ListCasesQuery, ListCasesQuerySchema } from "../schemas/operator.js";
+import {
+  ACTIVE_STATUSES,
+  CASE_ID_PATTERN,
+  DEFAULT_LIST_LIMIT,
+  type ListCasesQuery,
+  ListCasesQuerySchema,
+} from "../schemas/operator.js";
 import { type CaseSummary, toCaseSummary } from "./case-view.js";
 import type { Deps } from "./deps.js";
 import { parseWith } from "./parse.js";
 
 /** What the queue is filtered by. */
 export interface ListCasesInput {
-  /** Default: every non-final status (open, awaiting_verification, verified). */
+  /** Search instead of the queue: an exact case id, account id or reporter email (any status unless filtered). */
+  q?: string;
+  /** Default: every non-final status (open, awaiting_verification, verified); with `q`, every status. */
   statuses?: Case["status"][];
   priority?: Case["priority"];
   /** 1–100, default 50. */
@@ -36,6 +45,7 @@ export function parseListCasesQuery(query: Record<string, string | undefined> | 
     throw error;
   }
   return {
+    ...(parsed.q ? { q: parsed.q } : {}),
     ...(parsed.status ? { statuses: parsed.status } : {}),
     ...(parsed.priority ? { priority: parsed.priority } : {}),
     ...(parsed.limit !== undefined ? { limit: parsed.limit } : {}),
@@ -48,6 +58,43 @@ function queueKey(item: Case): string {
 }
 
 /**
+ * `GET /v1/cases?q=`: finds cases by an exact case id, account id or reporter email.
+ *
+ * Input: the query (and optional status/priority filters). Output: `{ cases }`, newest first.
+ * 1. Decide what the query can be: a case id (its shape), an email (`x@y`), else an account id.
+ * 2. Look each up exactly: the case by id; an account's cases through its index; an email through
+ *    the keyed hash of the normalised address (HMAC-SHA-256 with a key derived from the pepper),
+ *    so the index holds no clear-text email. Never a scan, never a prefix or fuzzy match.
+ * 3. Keep each case once, apply the filters, newest first, at most `limit`.
+ */
+export function makeSearchCases(deps: Pick<Deps, "cases" | "secrets">) {
+  return async (input: ListCasesInput & { q: string }): Promise<ListCasesOutput> => {
+    const limit = input.limit ?? DEFAULT_LIST_LIMIT;
+    const query = input.q.trim();
+    const found = await Promise.all(
+      searchKinds(query, CASE_ID_PATTERN).map(async (kind): Promise<Case[]> => {
+        if (kind === "caseId") {
+          const one = await deps.cases.get(query);
+          return one ? [one.case] : [];
+        }
+        if (kind === "accountId") return deps.cases.findByAccount(query, limit);
+        const key = emailSearchKey(await deps.secrets.verificationPepper());
+        return deps.cases.findByEmailHash(emailSearchHash(key, query), limit);
+      }),
+    );
+    const seen = new Set<string>();
+    const cases = found
+      .flat()
+      .filter((item) => !seen.has(item.caseId) && seen.add(item.caseId))
+      .filter((item) => !input.statuses?.length || input.statuses.includes(item.status))
+      .filter((item) => !input.priority || item.priority === input.priority)
+      .sort((a, b) => (a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : 0))
+      .slice(0, limit);
+    return { cases: cases.map(toCaseSummary) };
+  };
+}
+
+/**
  * `GET /v1/cases`: the operator queue.
  *
  * Input: {@link ListCasesInput}. Output: `{ cases }`, nearest SLA due first.
@@ -56,8 +103,10 @@ function queueKey(item: Case): string {
  * 2. Merge the lists in the index's order (a case seen twice, mid-change, once) and keep the first `limit`.
  * 3. Map each case to its queue entry (no contact data).
  */
-export function makeListCases(deps: Pick<Deps, "cases">) {
+export function makeListCases(deps: Pick<Deps, "cases" | "secrets">) {
+  const search = makeSearchCases(deps);
   return async (input: ListCasesInput = {}): Promise<ListCasesOutput> => {
+    if (input.q !== undefined) return search(input as ListCasesInput & { q: string });
     const statuses = input.statuses?.length ? input.statuses : [...ACTIVE_STATUSES];
     const limit = input.limit ?? DEFAULT_LIST_LIMIT;
     const lists = await Promise.all(

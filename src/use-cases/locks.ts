@@ -1,12 +1,13 @@
 import { nextAttempt } from "../domain/delivery-schedule.js";
 import { nextLockState, scopesFor, unlockDecision } from "../domain/lock-policy.js";
+import type { Policy } from "../domain/policy.js";
 import { meet, startContainment } from "../domain/sla.js";
-import { parseSecret, signPayload } from "../domain/standard-webhooks.js";
+import { signPayload } from "../domain/standard-webhooks.js";
 import { ActionNotAllowedError, ConflictError, NotFoundError } from "../errors/index.js";
 import type { Delivery } from "../ports/delivery-store.js";
 import type { TimerInput } from "../ports/workflow-client.js";
 import type { Case } from "../schemas/case.js";
-import { makeMutateCase } from "./case-mutation.js";
+import { type CaseChange, makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
 import { makeNotifyReporter, notifyOncall } from "./notify.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
@@ -54,18 +55,27 @@ function eventData(item: Case, reason: string, extra: Record<string, unknown> = 
  * Makes one outbound event durable and starts delivering it:
  *
  * 1. Write the delivery record (`attribute_not_exists`: a retry finds the one it wrote).
- * 2. Start its timer execution, named after the delivery (a second start is a no-op), which makes
- *    the first attempt at once.
- * 3. Publish the same data on EventBridge, with the `webhookId` so that consumers can drop the
- *    duplicates a retried step may publish (EventBridge is at-least-once anyway). After the timer
- *    start: an EventBridge outage must not hold up the webhook.
+ * 2. `inline` (containment): make the first attempt at once, in this invocation — the provider hears
+ *    of the lock one task after intake. Settled there (2xx, 410): no timer is needed.
+ * 3. Otherwise (or to retry) start its timer execution, named after the delivery (a second start is
+ *    a no-op), which attempts at the recorded time and retries on the Standard Webhooks schedule.
+ * 4. Publish the same data on EventBridge, with the `webhookId` so that consumers can drop the
+ *    duplicates a retried step may publish (EventBridge is at-least-once anyway). After the
+ *    webhook: an EventBridge outage must not hold it up.
+ *
+ * A crash between steps is repaired by the caller's retry (the workflow task's `Retry`): the record
+ * is found, a slot not yet attempted is attempted, and the timer start is idempotent.
  */
 function makeDeliver(deps: Deps) {
+  const fire = makeFireDelivery(deps, { notifyReporter: false });
   return async (input: {
     deliveryId: string;
     caseId: string;
     type: Delivery["type"];
     payload: Record<string, unknown>;
+    /** Attempt at once, in this invocation, for this case as just written. */
+    inline?: boolean;
+    case?: Case;
   }) => {
     const now = deps.clock.now();
     const stored = await deps.deliveries.createIfAbsent({
@@ -79,12 +89,17 @@ function makeDeliver(deps: Deps) {
       createdAt: iso(now),
       version: 1,
     });
-    await deps.workflow.startTimer(deliveryTimerName(stored.deliveryId), {
+    let timer: TimerInput | null = {
       kind: "delivery",
       ref: stored.deliveryId,
       generation: 1,
       at: stored.nextAttemptAt ?? iso(now),
-    });
+    };
+    if (input.inline && input.case && stored.status === "pending" && stored.nextAttemptAt) {
+      const next = await fire(timer, { delivery: stored, case: input.case });
+      timer = next.done ? null : next;
+    }
+    if (timer) await deps.workflow.startTimer(deliveryTimerName(stored.deliveryId), timer);
     await deps.events?.publish(stored.type, { ...stored.payload, webhookId: stored.deliveryId });
     return stored;
   };
@@ -101,7 +116,8 @@ function makeDeliver(deps: Deps) {
  * 2. Deliver `account.lock.requested` to the provider: a durable record, then a timer execution
  *    that makes the first attempt at once and retries on the Standard Webhooks schedule; the same
  *    data goes on EventBridge. Nothing here waits on verification or on a human.
- * 3. Tell the reporter on every trusted channel (once per lock) and re-arm the SLA timer.
+ * 3. Re-arm the SLA timer, then tell the reporter on every trusted channel (once per lock; the
+ *    workflow's containment step leaves that to `AcknowledgeReport` with `notifyReporter: false`).
  *
  * @throws ActionNotAllowedError `release_in_progress` while a release is being delivered (a lock
  *   sent behind it could reach the provider first).
@@ -109,41 +125,69 @@ function makeDeliver(deps: Deps) {
  */
 export function makeRequestLock(deps: Deps) {
   const mutate = makeMutateCase(deps);
+  const followUp = makeFollowLockRequest(deps);
+  return async (input: LockRequestInput & { caseId: string }): Promise<Case> => {
+    const item = await mutate(input.caseId, (current, now) =>
+      lockRequestChange(current, now, input, deps.config.policy),
+    );
+    return followUp(item, input);
+  };
+}
+
+/** Who asks for a lock, why, and how its follow-ups run. */
+export interface LockRequestInput {
+  actor: string;
+  reason: string;
+  /** `false`: the caller tells the reporter itself (the containment step leaves it to AcknowledgeReport). */
+  notifyReporter?: boolean;
+  /** Attempt the provider webhook in this invocation (containment), not only through its timer. */
+  inline?: boolean;
+}
+
+/**
+ * The change that records a lock request on a case (step 1 of {@link makeRequestLock}); `null` when a
+ * lock is already requested or applied. Pure, so the containment step can make it in the same write
+ * as the workflow's start.
+ *
+ * @throws ActionNotAllowedError `release_in_progress`.
+ */
+export function lockRequestChange(current: Case, now: number, input: LockRequestInput, policy: Policy): CaseChange {
+  const transition = nextLockState(current.lock.state, "requested");
+  if (!transition.ok) {
+    if (current.lock.state === "release_requested") {
+      throw new ActionNotAllowedError(
+        "the lock is being released; wait for the provider to confirm before locking again",
+        "release_in_progress",
+      );
+    }
+    return null;
+  }
+  const scopes = current.lock.scopes.length ? current.lock.scopes : scopesFor(current.incidentType, policy.lockScopes);
+  return {
+    case: {
+      ...current,
+      lock: {
+        state: "requested",
+        scopes,
+        requestedAt: iso(now),
+        appliedAt: null,
+        releaseRequestedAt: null,
+        releasedAt: null,
+        reason: input.reason,
+      },
+      sla: startContainment(current.sla, current.priority, now, policy),
+    },
+    events: [{ type: "lock.requested", actor: input.actor, detail: { scopes, reason: input.reason } }],
+  };
+}
+
+/** Steps 2–3 of {@link makeRequestLock} for a case whose lock request is recorded: deliver, re-arm, tell. */
+export function makeFollowLockRequest(deps: Deps) {
+  const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   const deliver = makeDeliver(deps);
   const rearm = makeRearmSlaTimer(deps);
-  return async (input: { caseId: string; actor: string; reason: string }): Promise<Case> => {
-    const item = await mutate(input.caseId, (current, now) => {
-      const transition = nextLockState(current.lock.state, "requested");
-      if (!transition.ok) {
-        if (current.lock.state === "release_requested") {
-          throw new ActionNotAllowedError(
-            "the lock is being released; wait for the provider to confirm before locking again",
-            "release_in_progress",
-          );
-        }
-        return null;
-      }
-      const scopes = current.lock.scopes.length
-        ? current.lock.scopes
-        : scopesFor(current.incidentType, deps.config.policy.lockScopes);
-      return {
-        case: {
-          ...current,
-          lock: {
-            state: "requested",
-            scopes,
-            requestedAt: iso(now),
-            appliedAt: null,
-            releaseRequestedAt: null,
-            releasedAt: null,
-            reason: input.reason,
-          },
-          sla: startContainment(current.sla, current.priority, now, deps.config.policy),
-        },
-        events: [{ type: "lock.requested", actor: input.actor, detail: { scopes, reason: input.reason } }],
-      };
-    });
+  return async (item: Case, input: LockRequestInput): Promise<Case> => {
     const deliveryId = lockDeliveryId(item, "account.lock.requested");
     if (item.lock.state !== "requested" || !deliveryId) return item;
     await deliver({
@@ -151,14 +195,31 @@ export function makeRequestLock(deps: Deps) {
       caseId: item.caseId,
       type: "account.lock.requested",
       payload: eventData(item, item.lock.reason ?? input.reason),
-    });
-    await notify(item.caseId, "lock_requested", {
-      vars: { scopes: item.lock.scopes },
-      key: `lock_requested#${item.lock.requestedAt}`,
+      inline: input.inline,
+      case: item,
     });
     await rearm(item.caseId);
+    // A courtesy after the protection: a failed notice is recorded on the case by the notifier and
+    // never undoes or delays the lock.
+    if (input.notifyReporter !== false) await notifyLockRequested(notify, item).catch(() => undefined);
     return item;
   };
+}
+
+/** Tells the reporter a lock was requested, once per lock request (its key carries the request time). */
+export function notifyLockRequested(notify: ReturnType<typeof makeNotifyReporter>, item: Case): Promise<boolean> {
+  return notify(item.caseId, "lock_requested", {
+    vars: { scopes: item.lock.scopes },
+    key: `lock_requested#${item.lock.requestedAt}`,
+  });
+}
+
+/** Tells the reporter the provider applied the lock, once per lock (its key carries the time it applied). */
+export function notifyLockApplied(notify: ReturnType<typeof makeNotifyReporter>, item: Case): Promise<boolean> {
+  return notify(item.caseId, "lock_applied", {
+    vars: { scopes: item.lock.scopes },
+    key: `lock_applied#${item.lock.appliedAt}`,
+  });
 }
 
 /**
@@ -181,9 +242,16 @@ export function makeRequestUnlock(deps: Deps) {
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   const deliver = makeDeliver(deps);
-  return async (input: { caseId: string; actor: string; note?: string }): Promise<Case> => {
+  return async (input: {
+    caseId: string;
+    actor: string;
+    note?: string;
+    /** Role rules (four eyes), checked on the case this write is based on; throws to refuse. */
+    authorize?: (current: Case) => void;
+  }): Promise<Case> => {
     const item = await mutate(input.caseId, (current, now) => {
       if (current.lock.state === "release_requested") return null;
+      input.authorize?.(current);
       const decision = unlockDecision({
         priority: current.priority,
         lock: { state: current.lock.state, requestedAt: epoch(current.lock.requestedAt) },
@@ -273,15 +341,18 @@ export function makeDeliverCaseUpdate(deps: Deps) {
  * 6. Otherwise wait for the next attempt: the Standard Webhooks schedule with ±10 % jitter, never
  *    earlier than the provider's `Retry-After`.
  */
-export function makeFireDelivery(deps: Deps) {
+export function makeFireDelivery(deps: Deps, options: { notifyReporter?: boolean } = {}) {
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   const rearm = makeRearmSlaTimer(deps);
-  let providerKey: Promise<Uint8Array> | undefined;
 
-  return async (timer: TimerInput): Promise<TimerInput> => {
+  const fire = async (
+    timer: TimerInput,
+    /** The record and the case as the caller just wrote them (the inline first attempt): no re-read. */
+    known?: { delivery: Delivery; case: Case },
+  ): Promise<TimerInput> => {
     const done = { ...timer, done: true };
-    const delivery = await deps.deliveries.get(timer.ref);
+    const delivery = known?.delivery ?? (await deps.deliveries.get(timer.ref));
     if (!delivery) return done;
     if (delivery.status !== "pending") {
       await settle(delivery, delivery.status);
@@ -294,7 +365,7 @@ export function makeFireDelivery(deps: Deps) {
     if (delivery.nextAttemptAt !== timer.at) return { ...timer, at: delivery.nextAttemptAt, done: false };
 
     const now = deps.clock.now();
-    if (!(await stillWanted(delivery))) {
+    if (!(known ? wants(known.case, delivery) : await stillWanted(delivery))) {
       await park(delivery, now);
       return done;
     }
@@ -320,10 +391,14 @@ export function makeFireDelivery(deps: Deps) {
     };
     // Lost a race with a concurrent run for the same delivery: that run owns the next step.
     if (!(await deps.deliveries.update(updated))) return done;
-    if (step.kind === "retry") return { ...timer, at: iso(step.at), done: false };
+    if (step.kind === "retry") {
+      deps.metrics.count("DeliveryRetryScheduled");
+      return { ...timer, at: iso(step.at), done: false };
+    }
     await settle(updated, step.kind);
     return done;
   };
+  return fire;
 
   async function stillWanted(delivery: Delivery): Promise<boolean> {
     if (delivery.type === "case.updated") return true;
@@ -356,12 +431,8 @@ export function makeFireDelivery(deps: Deps) {
   ): Promise<{ status: number | null; retryAfter?: string; error?: string }> {
     const url = deps.config.providerWebhookUrl;
     if (!url) return { status: null };
-    providerKey ??= deps.secrets.load().then((secrets) => parseSecret(secrets.providerWebhookSecret));
-    const key = await providerKey.catch((error: unknown) => {
-      // Do not keep a failed load: the next attempt (or the workflow's retry) loads again.
-      providerKey = undefined;
-      throw error;
-    });
+    // Cached a few minutes by the source; a failed load is not kept (the workflow's retry loads again).
+    const key = await deps.secrets.providerSigningKey();
     const timestampSeconds = Math.floor(now / 1000);
     // The body is the event, fixed at creation: every attempt carries the same bytes.
     const body = JSON.stringify({ type: delivery.type, timestamp: delivery.createdAt, data: delivery.payload });
@@ -413,11 +484,14 @@ export function makeFireDelivery(deps: Deps) {
       };
     });
     if (isLock && item.lock.state === "applied" && lockDeliveryId(item, delivery.type) === delivery.deliveryId) {
-      await notify(item.caseId, "lock_applied", {
-        vars: { scopes: item.lock.scopes },
-        key: `lock_applied#${item.lock.appliedAt}`,
-      });
+      if (item.lock.requestedAt !== null && item.lock.appliedAt !== null) {
+        const ms = Date.parse(item.lock.appliedAt) - Date.parse(item.lock.requestedAt);
+        deps.metrics.duration("TimeToLock", ms, { Priority: item.priority });
+      }
       await rearm(item.caseId);
+      // A courtesy after the protection; the inline containment attempt leaves it to AcknowledgeReport,
+      // so the reporter hears of the report before the lock.
+      if (options.notifyReporter !== false) await notifyLockApplied(notify, item).catch(() => undefined);
     }
   }
 

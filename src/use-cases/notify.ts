@@ -1,6 +1,11 @@
-import { type MessageKind, renderMessage } from "../domain/messages/index.js";
+import { consoleCaseUrl, DEFAULT_BRAND_NAME } from "../config/index.js";
+import { distrustChannel } from "../domain/case.js";
+import type { MessageFailureReason } from "../domain/message-failure.js";
+import { type MessageKind, type OncallEvent, type RenderedMessage, renderMessage } from "../domain/messages/index.js";
+import type { IncidentType } from "../domain/types.js";
+import { MessageUndeliverableError } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
-import type { MutateCase } from "./case-mutation.js";
+import type { AuditEntry, MutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
 
 export type MessageVars = Record<string, string | number | boolean | string[] | undefined>;
@@ -9,13 +14,14 @@ export type MessageVars = Record<string, string | number | boolean | string[] | 
  * Sends a message to every channel the case still trusts, at most once per `key` (default
  * `<kind>#<workflow generation>`) and channel: a retried step finds `<key>#<channel>` in
  * `case.sent` and sends nothing there. A key is recorded before its send (at most once: a crash
- * in between loses that message rather than doubling it); a failed send gives its key back.
+ * in between loses that message rather than doubling it); a send that failed and is worth retrying
+ * gives its key back. Never fatal to the case: see {@link sendClaimed}.
  */
 export function makeNotifyReporter(deps: Pick<Deps, "email" | "sms" | "metrics" | "config">, mutate: MutateCase) {
   return async (
     caseId: string,
     kind: MessageKind,
-    options: { vars?: MessageVars; key?: string; only?: Channel } = {},
+    options: { vars?: MessageVars; key?: string; only?: Channel; incidentType?: IncidentType; locale?: string } = {},
   ): Promise<boolean> => {
     let claimed: Channel[] = [];
     let keys: Record<Channel, string> = { email: "", sms: "" };
@@ -32,8 +38,12 @@ export function makeNotifyReporter(deps: Pick<Deps, "email" | "sms" | "metrics" 
       };
     });
     if (!claimed.length) return false;
-    const send = (channel: Channel) => () => sendToChannels(deps, item, kind, options.vars ?? {}, channel);
-    await sendClaimed(mutate, caseId, claimed, keys, { email: send("email"), sms: send("sms") }, kind);
+    const send = (channel: Channel) => () =>
+      sendToChannels(deps, item, kind, options.vars ?? {}, channel, {
+        incidentType: options.incidentType,
+        locale: options.locale,
+      });
+    await sendClaimed(deps, mutate, caseId, claimed, keys, { email: send("email"), sms: send("sms") }, kind);
     return true;
   };
 }
@@ -46,10 +56,23 @@ export function wasSent(item: Case, key: string): boolean {
 }
 
 /**
- * Sends each claimed channel; a channel that fails gives its key back (so the step's retry sends
- * that channel again, and only that one) and the first failure is rethrown for the workflow to retry.
+ * Failed attempts of one message on one channel before the step gives up on it (`throttled_out`).
+ * Fewer than the workflow's `TransientError` retries (5), so a message that keeps failing never
+ * fails its step: the step records it and the workflow goes on.
+ */
+export const MAX_SEND_ATTEMPTS = 4;
+
+/**
+ * Sends each claimed channel. A message is never fatal to the case:
+ *
+ * - a permanent failure (rejected, blocked, opted out…) makes the case stop trusting that channel
+ *   (`distrustChannel`), records `message.failed` with the reason class and keeps the key (no resend);
+ * - a failure worth retrying gives the key back and is rethrown for the workflow's retry, up to
+ *   {@link MAX_SEND_ATTEMPTS} per message and channel; then it is recorded as `throttled_out` and the
+ *   step goes on.
  */
 export async function sendClaimed(
+  _deps: Pick<Deps, "metrics">,
   mutate: MutateCase,
   caseId: string,
   claimed: Array<"email" | "sms">,
@@ -62,22 +85,73 @@ export async function sendClaimed(
     claimed.map((channel) => sends[channel]().catch((error: unknown) => failed.push({ channel, error }))),
   );
   if (!failed.length) return;
-  const released = new Set(failed.map(({ channel }) => keys[channel]));
-  await mutate(caseId, (current) => ({
-    case: { ...current, sent: current.sent.filter((sent) => !released.has(sent)) },
-    events: failed.map(({ channel, error }) => ({
-      type: "message.failed",
-      actor: "vigil",
-      detail: { kind, channel, error: (error as Error).name },
-    })),
-  }));
-  throw failed[0]?.error;
+  let retry: unknown;
+  await mutate(caseId, (current, now) => {
+    retry = undefined;
+    let next: Case = current;
+    const events: AuditEntry[] = [];
+    const attempts = { ...(current.sendAttempts ?? {}) };
+    for (const { channel, error } of failed) {
+      const key = keys[channel];
+      const reason = error instanceof MessageUndeliverableError ? error.reason : undefined;
+      attempts[key] = (attempts[key] ?? 0) + 1;
+      if (reason) {
+        next = distrustChannel(next, { channel, reason, kind }, now);
+      } else if (attempts[key] >= MAX_SEND_ATTEMPTS) {
+        next = { ...next, failures: [...next.failures.slice(-9), failureEntry(kind, channel, "throttled_out", now)] };
+      } else {
+        // Worth another try: give the key back so the step's retry sends this channel again.
+        next = { ...next, sent: next.sent.filter((sent) => sent !== key) };
+        retry ??= error;
+      }
+      events.push({
+        type: "message.failed",
+        actor: "vigil",
+        detail: {
+          kind,
+          channel,
+          reason: reason ?? (retry === error ? "throttled" : "throttled_out"),
+          retried: retry === error,
+        },
+      });
+    }
+    return { case: { ...next, sendAttempts: attempts }, events };
+  });
+  if (retry !== undefined) throw retry;
+}
+
+function failureEntry(kind: string, channel: Channel, reason: MessageFailureReason, now: number) {
+  return { at: new Date(now).toISOString(), step: `message.${kind}.${channel}`, error: reason };
 }
 
 function channelsOf(item: Case): Channel[] {
   return [item.channels.email ? "email" : null, item.channels.sms && item.reporter.phone ? "sms" : null].filter(
     (channel): channel is Channel => channel !== null,
   );
+}
+
+/**
+ * One message for the case's reporter, as it would be sent: the brand (`VIGIL_BRAND_NAME`), the
+ * provider's help links, the reporter's locale unless `locale` overrides it.
+ */
+export function renderForReporter(
+  config: Deps["config"],
+  item: Case,
+  kind: MessageKind,
+  vars: MessageVars,
+  locale?: string,
+  incidentType: IncidentType = item.incidentType,
+): RenderedMessage {
+  return renderMessage({
+    kind,
+    incidentType,
+    locale: locale ?? item.reporter.locale,
+    caseRef: item.caseId,
+    providerName: config.brandName ?? DEFAULT_BRAND_NAME,
+    helpLinks: helpLinks(config.helpBaseUrl, config.supportUrl),
+    vars,
+    smsSafe: !item.channels.sms || item.incidentType === "sim_swap" || item.signals.simSwapDetected === true,
+  });
 }
 
 /** Renders one message for the case and sends it on each trusted channel. */
@@ -87,20 +161,19 @@ export async function sendToChannels(
   kind: MessageKind,
   vars: MessageVars,
   only?: "email" | "sms",
+  extra: { incidentType?: IncidentType; locale?: string; replyTo?: string } = {},
 ): Promise<void> {
-  const message = renderMessage({
-    kind,
-    incidentType: item.incidentType,
-    locale: item.reporter.locale,
-    caseRef: item.caseId,
-    helpLinks: helpLinks(deps.config.helpBaseUrl),
-    vars,
-    smsSafe: !item.channels.sms || item.incidentType === "sim_swap" || item.signals.simSwapDetected === true,
-  });
+  const message = renderForReporter(deps.config, item, kind, vars, extra.locale, extra.incidentType);
   const sends: Promise<void>[] = [];
   if (item.channels.email && only !== "sms") {
     sends.push(
-      deps.email.send({ to: item.reporter.email, subject: message.subject, text: message.text, html: message.html }),
+      deps.email.send({
+        to: item.reporter.email,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        ...(extra.replyTo ? { replyTo: extra.replyTo } : {}),
+      }),
     );
     deps.metrics.count("EmailSent");
   }
@@ -111,18 +184,21 @@ export async function sendToChannels(
   await Promise.all(sends);
 }
 
-/** Pages the on-call agent (email, and SMS when a number is configured). */
+/**
+ * Pages the on-call agent (email, and SMS when a number is configured), linking to the case in the
+ * console. `event` picks the subject (SLA warning, breach, repeat page, or another escalation).
+ */
 export async function notifyOncall(
   deps: Pick<Deps, "email" | "sms" | "metrics" | "config">,
   item: Case,
-  vars: { reason: string; clock?: string },
+  vars: { reason: string; clock?: string; event?: OncallEvent },
 ): Promise<void> {
   const message = renderMessage({
     kind: "oncall_escalation",
     incidentType: item.incidentType,
     locale: "en",
     caseRef: item.caseId,
-    vars: { ...vars, priority: item.priority, caseUrl: `${deps.config.publicBaseUrl}/v1/cases/${item.caseId}` },
+    vars: { ...vars, priority: item.priority, caseUrl: consoleCaseUrl(deps.config, item.caseId) },
     smsSafe: true,
   });
   const sends = [
@@ -132,11 +208,11 @@ export async function notifyOncall(
   await Promise.all(sends);
 }
 
-function helpLinks(base: string | undefined) {
-  if (!base) return undefined;
+function helpLinks(base: string | undefined, supportUrl: string | undefined) {
+  if (!base) return supportUrl ? { support: supportUrl } : undefined;
   const root = base.replace(/\/$/, "");
   return {
-    support: root,
+    support: supportUrl ?? root,
     passwordReset: `${root}/password-reset`,
     mfa: `${root}/security/mfa`,
     reportFraud: `${root}/report-fraud`,

@@ -1,21 +1,23 @@
 import { createHash } from "node:crypto";
-import { isActive, mergeReport, openCase } from "../domain/case.js";
-import { lockRequiredAtIntake } from "../domain/lock-policy.js";
-import { parseSecret, verifyWebhook } from "../domain/standard-webhooks.js";
+import { isActive, lockDue, mergeReport, openCase, reportedTypes } from "../domain/case.js";
+import { redactSeedPhrases } from "../domain/seed-phrase.js";
+import { verifyWebhook } from "../domain/standard-webhooks.js";
 import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors/index.js";
 import type { WebhookRecord } from "../ports/idempotency-store.js";
 import type { Case } from "../schemas/case.js";
 import { type Report, ReportWebhookSchema } from "../schemas/report.js";
 import { makeCreateCase, makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
+import { guidanceKey, makeSendGuidanceFor } from "./guidance.js";
 import { makeRequestLock } from "./locks.js";
+import { wasSent } from "./notify.js";
 import { parseJson, parseWith } from "./parse.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
 export interface ReceiveReportInput {
   headers: { id?: string; timestamp?: string; signature?: string };
   rawBody: string;
-  /** Who sent it (source IP), for the per-sender limit. */
+  /** The source IP, for the per-sender limit (with the secret that verified the signature). */
   sender: string;
 }
 
@@ -39,8 +41,11 @@ const ACCOUNT_LIMIT_PER_HOUR = 20;
  * Accepts a signed incident report: the first step of every case.
  *
  * Input: the Standard Webhooks headers, the raw body, the sender. Output: the case it opened or joined.
- * 1. Verify the signature against every active secret (±300 s on the clock); limit the sender.
- * 2. Parse and validate the body (nothing has been written yet).
+ * 1. Verify the signature against every active secret (±300 s on the clock); limit the sender,
+ *    identified by the secret that verified the signature and the source IP (the provider's backend
+ *    is one IP for every report, so the IP alone would pool unrelated senders).
+ * 2. Parse and validate the body (nothing has been written yet); redact any seed phrase in the
+ *    description, so it never reaches the table, the audit trail, a message or a log.
  * 3. Claim the webhook id: a repeat with the same body answers the same case (`duplicate`).
  * 4. Claim the account: the first open case holds it; a new report for it joins that case (`merged`).
  * 5. Write the case (its opening audit event rides in the item) and start its workflow, named
@@ -55,18 +60,16 @@ export function makeReceiveReport(deps: Deps) {
   const mutate = makeMutateCase(deps);
   const requestLock = makeRequestLock(deps);
   const rearmSlaTimer = makeRearmSlaTimer(deps);
-  let secretKeys: Promise<Uint8Array[]> | undefined;
-  const loadKeys = () => {
-    secretKeys ??= deps.secrets.load().then((secrets) => secrets.webhookSecrets.map(parseSecret));
-    return secretKeys;
-  };
+  const sendGuidance = makeSendGuidanceFor(deps, mutate);
 
   return async (input: ReceiveReportInput): Promise<ReceiveReportOutput> => {
     const now = deps.clock.now();
+    // Cached a few minutes by the source (a rotation reaches warm instances); a failed load is not kept.
+    const keys = await deps.secrets.webhookKeys();
     const verdict = verifyWebhook({
       headers: input.headers,
       body: input.rawBody,
-      secrets: await loadKeys(),
+      secrets: keys.map(({ key }) => key),
       nowSeconds: Math.floor(now / 1000),
     });
     if (!verdict.ok) throw new UnauthorizedError(REJECTIONS[verdict.reason]);
@@ -77,14 +80,16 @@ export function makeReceiveReport(deps: Deps) {
     }
 
     const sender = await deps.senderLimiter.hit(
-      `sender:${input.sender}`,
+      `sender:${keys[verdict.keyIndex]?.fingerprint}:${input.sender}`,
       SENDER_LIMIT.requests,
       SENDER_LIMIT.windowSeconds,
       now,
     );
     if (!sender.allowed) throw new RateLimitedError("too many reports from this sender", sender.retryAfterSeconds);
 
-    const { data: report } = parseWith(ReportWebhookSchema, parseJson(input.rawBody));
+    const { report, seedPhraseRedacted } = withoutSeedPhrase(
+      parseWith(ReportWebhookSchema, parseJson(input.rawBody)).data,
+    );
     const webhookId = verdict.id;
     const bodyHash = createHash("sha256").update(input.rawBody).digest("hex");
     const caseId = deps.ids.caseId();
@@ -106,7 +111,7 @@ export function makeReceiveReport(deps: Deps) {
 
     let result: Awaited<ReturnType<typeof openOrJoin>>;
     try {
-      result = await openOrJoin(report, webhookId, caseId, now);
+      result = await openOrJoin(report, seedPhraseRedacted, webhookId, caseId, now);
     } catch (error) {
       // Nothing was opened or joined: free the id so the sender's retry is processed afresh.
       await deps.idempotency.release(webhookId, now).catch(() => undefined);
@@ -115,6 +120,7 @@ export function makeReceiveReport(deps: Deps) {
     // A new case has the id the claim already holds: a repeat finds it there. Only a merge (into
     // another case) needs the record completed.
     if (result.caseId !== caseId) await deps.idempotency.complete(claim, result, expiresAt);
+    deps.metrics.count("ReportReceived", 1, { Priority: result.priority });
     return { ...result, duplicate: false };
   };
 
@@ -131,17 +137,26 @@ export function makeReceiveReport(deps: Deps) {
     };
   }
 
-  async function openOrJoin(report: Report, webhookId: string, caseId: string, now: number) {
+  async function openOrJoin(
+    report: Report,
+    seedPhraseRedacted: boolean,
+    webhookId: string,
+    caseId: string,
+    now: number,
+  ): Promise<Omit<ReceiveReportOutput, "duplicate">> {
     const account = await deps.accounts.claim(report.accountId, caseId);
     if (!account.claimed) {
-      const joined = await join(account.caseId, report, webhookId);
+      const joined = await join(account.caseId, report, webhookId, seedPhraseRedacted);
       if (joined) return joined;
       // The account pointed at a closed or vanished case: hand it to the new one.
       if (!(await deps.accounts.replace(report.accountId, account.caseId, caseId))) {
-        return openOrJoin(report, webhookId, caseId, now);
+        return openOrJoin(report, seedPhraseRedacted, webhookId, caseId, now);
       }
     }
-    const item = openCase({ caseId, webhookId, report, now, policy: deps.config.policy });
+    const item: Case = {
+      ...openCase({ caseId, webhookId, report, now, policy: deps.config.policy }),
+      ...(seedPhraseRedacted ? { seedPhraseRedacted } : {}),
+    };
     await createCase(item, [
       {
         type: "case.opened",
@@ -163,7 +178,7 @@ export function makeReceiveReport(deps: Deps) {
     return { caseId, status: item.status, priority: item.priority, merged: false };
   }
 
-  async function join(existingId: string, report: Report, webhookId: string) {
+  async function join(existingId: string, report: Report, webhookId: string, seedPhraseRedacted = false) {
     let outcome: ReturnType<typeof mergeReport> | undefined;
     let rateLimited = false;
     const found = await deps.cases.get(existingId);
@@ -180,16 +195,22 @@ export function makeReceiveReport(deps: Deps) {
         }
         outcome = mergeReport(current, { webhookId, report, now: at, policy: deps.config.policy });
         return {
-          case: outcome.case,
+          case: seedPhraseRedacted ? { ...outcome.case, seedPhraseRedacted } : outcome.case,
           events: [
             {
               type: "report.merged",
               actor: "wallet-app",
               detail: {
                 webhookId,
+                reportedType: report.incidentType,
+                incidentType: outcome.case.incidentType,
+                incidentTypes: outcome.case.incidentTypes,
                 signals: outcome.case.signals,
                 priority: outcome.case.priority,
                 priorityRaised: outcome.priorityRaised,
+                lockScopes: outcome.case.lock.scopes,
+                lockNewlyRequired: outcome.lockNewlyRequired,
+                smsDropped: outcome.smsDropped,
               },
             },
           ],
@@ -205,14 +226,23 @@ export function makeReceiveReport(deps: Deps) {
     if (!isActive(merged)) return null;
     // Follow-ups come from the case's state, not from what this write changed: a sender's retry
     // after a crash finds the merge done and must still get the lock and the re-targeted timer.
-    const lockDue =
-      merged.lock.state === "none" &&
-      lockRequiredAtIntake({ incidentType: merged.incidentType, priority: merged.priority, signals: merged.signals });
-    if (lockDue || outcome?.lockNewlyRequired)
+    if (lockDue(merged) || outcome?.lockNewlyRequired)
       await requestLock({ caseId: existingId, actor: "vigil", reason: "new evidence" });
     await rearmSlaTimer(existingId);
+    // Guidance for a newly reported type, once the case's guidance has started going out (before
+    // that, the workflow sends the guidance of every reported type). A courtesy: never fails intake.
+    const generation = merged.workflow.generation;
+    const guided = reportedTypes(merged).some((type) => wasSent(merged, guidanceKey(type, generation)));
+    if (guided && outcome?.newTypes.length) await sendGuidance(merged, outcome.newTypes).catch(() => undefined);
     return { caseId: merged.caseId, status: merged.status, priority: merged.priority, merged: true };
   }
+}
+
+/** The report with any seed phrase in its description replaced (see `redactSeedPhrases`). */
+function withoutSeedPhrase(report: Report): { report: Report; seedPhraseRedacted: boolean } {
+  if (report.description === undefined) return { report, seedPhraseRedacted: false };
+  const { text, redacted } = redactSeedPhrases(report.description);
+  return { report: redacted ? { ...report, description: text } : report, seedPhraseRedacted: redacted };
 }
 
 const REJECTIONS = {

@@ -14,7 +14,8 @@ export const caseExecutionName = (caseId: string, generation: number) =>
  *
  * 1. The account must be free or still held by this case (a newer open case wins: 409).
  * 2. The case opens again under a new workflow generation: fresh first-response and resolution
- *    clocks, verification asked again; the lock stays as it is.
+ *    clocks, verification asked again with the earlier proofs void (an unlock needs fresh ones); the
+ *    lock stays as it is, and so does a denial ("this wasn't me": only an agent clears it).
  * 3. A new workflow execution starts for the generation.
  *
  * @throws ActionNotAllowedError when the case is still active or the account has another open case.
@@ -43,7 +44,16 @@ export function makeReopenCase(deps: Deps) {
           acknowledgedAt: null,
           acknowledgedBy: null,
           sla: { ...clocks, containment: current.sla.containment },
-          verification: { ...current.verification, ...pendingVerification(current.channels.sms) },
+          // Proofs count only in the generation that produced them: a reopened case proves both
+          // factors again before an unlock. A denial stays until an agent clears it.
+          verification: {
+            ...current.verification,
+            ...pendingVerification(current.channels.sms),
+            denied: current.verification.denied,
+            emailVerifiedAt: null,
+            smsVerifiedAt: null,
+            identityVerifiedAt: null,
+          },
           workflow: { ...current.workflow, generation: current.workflow.generation + 1, started: false, waiting: null },
         },
         events: [{ type: "case.reopened", actor: input.actor, detail: input.note ? { note: input.note } : {} }],

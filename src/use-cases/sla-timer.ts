@@ -1,4 +1,6 @@
+import { consoleCaseUrl } from "../config/index.js";
 import { isActive } from "../domain/case.js";
+import { type OncallEvent, renderMessage } from "../domain/messages/index.js";
 import { raisePriority } from "../domain/priority.js";
 import { dueFires, nextFireAt, type SlaContext, type SlaFire } from "../domain/sla.js";
 import type { TimerInput } from "../ports/workflow-client.js";
@@ -8,6 +10,11 @@ import type { Deps } from "./deps.js";
 import { notifyOncall } from "./notify.js";
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
+/**
+ * A timer whose wake is this far in the past has stopped firing (a healthy one records its next wake
+ * as it fires; a failing one gives up after 12 back-offs of 5 min, `TimerFireFailedRepeatedly`).
+ */
+const DEAD_TIMER_MS = 10 * 60_000;
 
 function contextOf(item: Case, deps: Pick<Deps, "config">): SlaContext {
   return { priority: item.priority, acknowledgedAt: item.acknowledgedAt, policy: deps.config.policy };
@@ -26,8 +33,11 @@ export function nextSlaWake(item: Case, deps: Pick<Deps, "config">): number | nu
  *
  * One timer execution per case waits for the next milestone. A later milestone needs nothing (the
  * timer wakes, finds nothing due and waits again); an earlier one starts a new timer generation
- * and stops the old one; none left stops the timer. The new execution is started before the case
- * records it, so a crash in between leaves an orphan that exits at its first wake (stale generation).
+ * and stops the old one; none left stops the timer. A timer whose wake is more than 10 min overdue
+ * has stopped (its execution failed) and is replaced the same way, so any change to the case revives
+ * it. The new execution is started before the case records it, so a crash in between leaves an
+ * orphan that exits at its first wake (stale generation). After a hand-over the running execution
+ * is a successor (`<name>-s<n>`, ADR 0004) that the stop does not reach: it exits at its first wake.
  */
 export function makeRearmSlaTimer(deps: Deps) {
   const mutate = makeMutateCase(deps);
@@ -47,7 +57,7 @@ export function makeRearmSlaTimer(deps: Deps) {
       );
       return;
     }
-    if (timerAt && Date.parse(timerAt) <= next) return;
+    if (timerAt && Date.parse(timerAt) <= next && Date.parse(timerAt) > deps.clock.now() - DEAD_TIMER_MS) return;
     const generation = timerGeneration + 1;
     await deps.workflow.startTimer(slaTimerName(caseId, generation), {
       kind: "sla",
@@ -71,6 +81,7 @@ const FIRE_EVENT: Record<SlaFire["kind"], string> = {
   warning: "sla.warning",
   breach: "sla.breached",
   escalation: "sla.escalated",
+  exhausted: "sla.escalation_exhausted",
 };
 
 /**
@@ -80,8 +91,11 @@ const FIRE_EVENT: Record<SlaFire["kind"], string> = {
  * 1. A superseded generation or a finished case ends the timer.
  * 2. Record the due milestones in one conditional write; a breach raises the priority one level.
  *    Recording comes first, so a page that cannot be delivered never hides a breach.
- * 3. Page the on-call for each milestone recorded by this call. A failed page is counted
- *    (`OncallPageFailed`) and audited, never retried forever: the next milestone pages again.
+ * 3. Page the on-call for each milestone recorded by this call; when a clock's repeats ran out
+ *    (`exhausted`, after `policy.escalationRepeatLimit` repeats) page the second contact instead,
+ *    if one is configured, and count `SlaEscalationExhausted`. The clock repeats no more and stays
+ *    breached. A failed page is counted (`OncallPageFailed`) and audited, never retried forever:
+ *    the next milestone pages again.
  * 4. Return the next wake time, or `done`.
  */
 export function makeFireSlaTimer(deps: Deps) {
@@ -118,15 +132,28 @@ export function makeFireSlaTimer(deps: Deps) {
             clock: fire.clock,
             dueAt: iso(fire.at),
             ...(fire.fraction ? { percent: fire.fraction * 100 } : {}),
+            ...(fire.kind === "exhausted"
+              ? { repeats: result.sla[fire.clock]?.escalatedAt.length ?? 0, secondContact: secondContact(deps) }
+              : {}),
             priority,
           },
         })),
       };
     });
     for (const fire of fires) {
-      if (fire.kind !== "warning") deps.metrics.count("SlaBreached");
+      if (fire.kind === "exhausted") deps.metrics.count("SlaEscalationExhausted");
+      else
+        deps.metrics.count(fire.kind === "warning" ? "SlaWarning" : "SlaBreached", 1, { Priority: updated.priority });
       try {
-        await notifyOncall(deps, updated, { reason: `${fire.clock} ${describe(fire)}`, clock: fire.clock });
+        const vars = {
+          reason: `${CLOCK_WORDS[fire.clock]} ${describe(fire, deps)}`,
+          clock: fire.clock,
+          event: ({ warning: "warning", breach: "breach", escalation: "repeat", exhausted: "escalation" } as const)[
+            fire.kind
+          ],
+        };
+        if (fire.kind === "exhausted") await pageSecondContact(deps, updated, vars);
+        else await notifyOncall(deps, updated, vars);
       } catch (error) {
         deps.metrics.count("OncallPageFailed");
         await mutate(timer.ref, (current) => ({
@@ -135,7 +162,11 @@ export function makeFireSlaTimer(deps: Deps) {
             {
               type: "oncall.page_failed",
               actor: "sla-timer",
-              detail: { clock: fire.clock, error: (error as Error).name },
+              detail: {
+                clock: fire.clock,
+                error: (error as Error).name,
+                ...(fire.kind === "exhausted" ? { contact: "second" } : {}),
+              },
             },
           ],
         }));
@@ -147,7 +178,51 @@ export function makeFireSlaTimer(deps: Deps) {
   };
 }
 
-function describe(fire: SlaFire): string {
+/** Clock names as people read them on a page ("first response", not `firstResponse`). */
+const CLOCK_WORDS: Record<SlaFire["clock"], string> = {
+  containment: "containment",
+  firstResponse: "first response",
+  resolution: "resolution",
+};
+
+function describe(fire: SlaFire, deps: Pick<Deps, "config">): string {
   if (fire.kind === "warning") return `at ${Math.round((fire.fraction ?? 0) * 100)} % of its target`;
+  if (fire.kind === "exhausted") {
+    return `still breached after ${deps.config.policy.escalationRepeatLimit} unanswered repeat escalations (escalated to you as the second contact)`;
+  }
   return fire.kind === "breach" ? "breached" : "still breached (repeat escalation)";
+}
+
+/** The channels of the configured second contact, as recorded on the timeline (never the addresses). */
+function secondContact(deps: Pick<Deps, "config">): Array<"email" | "sms"> {
+  const { oncallEscalationEmail, oncallEscalationPhone } = deps.config;
+  return [oncallEscalationEmail ? "email" : null, oncallEscalationPhone ? "sms" : null].filter(
+    (channel): channel is "email" | "sms" => channel !== null,
+  );
+}
+
+/**
+ * Pages the second contact (`VIGIL_ONCALL_ESCALATION_EMAIL` / `_PHONE`) with the on-call page; with
+ * neither configured it sends nothing (the exhaustion is still recorded and counted).
+ */
+async function pageSecondContact(
+  deps: Pick<Deps, "email" | "sms" | "config">,
+  item: Case,
+  vars: { reason: string; clock: string; event?: OncallEvent },
+): Promise<void> {
+  const { oncallEscalationEmail: email, oncallEscalationPhone: phone } = deps.config;
+  if (!email && !phone) return;
+  const message = renderMessage({
+    kind: "oncall_escalation",
+    incidentType: item.incidentType,
+    locale: "en",
+    caseRef: item.caseId,
+    vars: { ...vars, priority: item.priority, caseUrl: consoleCaseUrl(deps.config, item.caseId) },
+    smsSafe: true,
+  });
+  const sends: Promise<void>[] = [];
+  if (email)
+    sends.push(deps.email.send({ to: email, subject: message.subject, text: message.text, html: message.html }));
+  if (phone && message.sms) sends.push(deps.sms.send({ to: phone, text: message.sms }));
+  await Promise.all(sends);
 }

@@ -1,36 +1,53 @@
+import { isActive, lockDue } from "../domain/case.js";
 import { makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
+import { makeRequestLock } from "./locks.js";
 import { caseExecutionName } from "./reopen-case.js";
 
-/** A case younger than this may still be starting normally. */
+/** A case younger than this may still be starting normally (the workflow locks within a second). */
 const GRACE_MS = 30_000;
 
 /**
- * Re-drives workflows that did not start at intake (Step Functions throttled or failed): the case
- * was kept and listed as pending; the start is idempotent on the case id, so a double start is harmless.
+ * The containment sweep (every minute): settles what intake and the workflow normally settle
+ * within a second, so that no failure — Step Functions throttling a start, a containment step that
+ * kept failing — leaves an account unprotected.
  *
- * 1. List the cases still pending after a 30 s grace (sparse gsi2, oldest first).
- * 2. Start each one's execution for its generation.
- * 3. An execution that already exists (it failed before `AcknowledgeReport`) is confirmed on the
- *    case, which leaves the list: nothing can stall the sweep.
+ * 1. List the unsettled cases older than 30 s (sparse gsi2, oldest first).
+ * 2. A case that calls for a lock nobody has requested gets it now (metric `LockSwept`, alarmed:
+ *    it means the normal path failed). Protection first: before any workflow start.
+ * 3. A workflow that did not start is started for its generation (idempotent on its name). An
+ *    execution that already exists (it failed before `ContainIncident`) is confirmed on the case,
+ *    which leaves the list: nothing can stall the sweep.
  *
- * Output: how many starts were attempted and how many succeeded. Errors: none (a failed start is
- * counted as `WorkflowStartDeferred` and retried by the next sweep).
+ * Output: the starts attempted and made, and the locks requested. Errors: none (a failed start is
+ * counted as `WorkflowStartDeferred`, a failed lock request is retried by the next sweep).
  */
 export function makeStartPendingWorkflows(deps: Deps) {
   const mutate = makeMutateCase(deps);
-  return async (): Promise<{ attempted: number; started: number }> => {
+  const requestLock = makeRequestLock(deps);
+  return async (): Promise<{ attempted: number; started: number; locked: number }> => {
     const before = new Date(deps.clock.now() - GRACE_MS).toISOString();
-    const caseIds = await deps.cases.listPendingStarts(before);
+    const caseIds = await deps.cases.listUnsettled(before);
     let started = 0;
+    let locked = 0;
     for (const caseId of caseIds) {
       const found = await deps.cases.get(caseId);
-      if (!found || found.case.workflow.started) continue;
+      if (!found || !isActive(found.case)) continue;
+      if (lockDue(found.case)) {
+        try {
+          await requestLock({ caseId, actor: "vigil", reason: "containment sweep", inline: true });
+          deps.metrics.count("LockSwept");
+          locked += 1;
+        } catch {
+          // Listed until its lock is requested: the next sweep tries again.
+        }
+      }
+      if (found.case.workflow.started) continue;
       try {
         const { generation } = found.case.workflow;
         const outcome = await deps.workflow.startCase(caseExecutionName(caseId, generation), { caseId, generation });
         if (outcome === "started") started += 1;
-        // The execution exists but never reached AcknowledgeReport (it failed first, visibly in Step
+        // The execution exists but never reached ContainIncident (it failed first, visibly in Step
         // Functions): take the case off the pending list so it cannot stall the sweep.
         else
           await mutate(caseId, (current) =>
@@ -45,6 +62,6 @@ export function makeStartPendingWorkflows(deps: Deps) {
         deps.metrics.count("WorkflowStartDeferred");
       }
     }
-    return { attempted: caseIds.length, started };
+    return { attempted: caseIds.length, started, locked };
   };
 }

@@ -20,7 +20,7 @@ import type { VerificationLink } from "../ports/verification-links.js";
 import type { Case } from "../schemas/case.js";
 import type { ResendResult, VerifyResult, VerifySubmission } from "../schemas/verify.js";
 import { type AuditEntry, makeMutateCase } from "./case-mutation.js";
-import { mintCode } from "./challenges.js";
+import { countCodeSend, mintCode } from "./challenges.js";
 import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
 import type { Deps } from "./deps.js";
 import { makeNotifyReporter, sendToChannels } from "./notify.js";
@@ -92,6 +92,8 @@ function linkUsable(link: VerificationLink, item: Case, now: number): boolean {
     { caseId: item.caseId, recipient: item.reporter.email.toLowerCase(), purpose: link.purpose },
     now,
   );
+  // A reply nonce is stored beside links but never acts as one (its hash is prefixed anyway).
+  if (link.purpose === "email_reply") return false;
   if (status !== "valid" || link.generation !== item.workflow.generation) return false;
   if (link.purpose === "reopen_case") return !isActive(item);
   return isActive(item) && item.verification.challengeGeneration === link.generation;
@@ -105,6 +107,28 @@ function needsCode(item: Case): boolean {
 /** Whether a resend may issue a code: a verification link, the case not denied and needing the code. */
 function codeResendable(link: VerificationLink, item: Case): boolean {
   return link.purpose === "verify_reporter" && !item.verification.denied && needsCode(item);
+}
+
+/**
+ * Why a resend must be refused now, if it must: verification is locked out after repeated failures (a new
+ * code would only feed the guessing), or the case's own sends are over the limit.
+ */
+function resendRefusal(item: Case, now: number): RateLimitedError | null {
+  const lock = isLocked(item.verification.failures ?? undefined, now);
+  if (lock.locked) {
+    return new RateLimitedError(
+      "verification is locked after repeated failures; try again later",
+      seconds(lock.retryAfterMs ?? 1000),
+    );
+  }
+  const decision = canSendCode(item.verification.codeSends, now);
+  if (!decision.allowed) {
+    return new RateLimitedError(
+      "too many codes were sent to this phone; try again later",
+      seconds(decision.retryAfterMs ?? 1000),
+    );
+  }
+  return null;
 }
 
 /** Entries the code still accepts now, without spending one. */
@@ -145,11 +169,12 @@ const lockedResult = (retryAfterMs: number | undefined): VerifyResult => ({
  *    (`makeCompleteVerificationIfSatisfied`) → `verified`; when the case still needs an agent's
  *    identity check (SIM swap) → `email_verified`, the case keeps waiting. Then the link is spent.
  *
- * `resend(token)` — a new SMS code (a new code each time; the old hash is replaced), at most 3 sends
- * per destination per 10 min. The answer is the same `accepted` whether a code was sent, the link is
- * invalid, or the case does not use SMS (SIM swap).
+ * `resend(token)` — a new SMS code (a new code each time; the old hash is replaced): refused while
+ * verification is locked out; at most 3 sends per 10 min per destination number, counted across every
+ * case that texts that number (a keyed hash of it, in the send log), and per case. The answer is the same
+ * `accepted` whether a code was sent, the link is invalid, or the case does not use SMS (SIM swap).
  *
- * @throws RateLimitedError (resend) over the send limit, with the seconds until the next send.
+ * @throws RateLimitedError (resend) while locked out or over a send limit, with the seconds until allowed.
  * @throws TransientError when the store, Step Functions or a sender fail (the link stays usable).
  */
 export function makeVerifyReporter(deps: Deps) {
@@ -196,7 +221,7 @@ export function makeVerifyReporter(deps: Deps) {
 
   async function submit(token: string, input: VerifySubmission): Promise<VerifyOutcome> {
     const found = await lookup(token, deps.clock.now());
-    const { verificationPepper } = await deps.secrets.load();
+    const verificationPepper = await deps.secrets.verificationPepper();
     // One HMAC on every path (against a decoy when there is nothing to compare): same work, same time.
     const matches = codeMatches(
       verificationPepper,
@@ -338,18 +363,26 @@ export function makeVerifyReporter(deps: Deps) {
     const found = await lookup(token, deps.clock.now());
     const accepted: ResendOutcome = { status: "accepted", locale: localeOf(found) };
     if (!found || !codeResendable(found.link, found.case)) return accepted;
-    const minted = await mintCode(deps, found.case, deps.clock.now());
-    let retryAfterMs: number | undefined;
+    const now = deps.clock.now();
+    // Checked before the number's log is touched: a refused resend spends nothing.
+    const refusal = resendRefusal(found.case, now);
+    if (refusal) throw refusal;
+    const destination = await countCodeSend(deps, found.case.reporter.phone as string, now, true);
+    if (!destination.allowed) {
+      throw new RateLimitedError(
+        "too many codes were sent to this phone; try again later",
+        seconds(destination.retryAfterMs),
+      );
+    }
+    const minted = await mintCode(deps, found.case, now);
+    let refused: RateLimitedError | null = null;
     let issued = false;
-    const item = await mutate(found.case.caseId, (current, now) => {
-      retryAfterMs = undefined;
+    const item = await mutate(found.case.caseId, (current, at) => {
+      refused = null;
       issued = false;
-      if (!linkUsable(found.link, current, now) || !codeResendable(found.link, current)) return null;
-      const decision = canSendCode(current.verification.codeSends, now);
-      if (!decision.allowed) {
-        retryAfterMs = decision.retryAfterMs;
-        return null;
-      }
+      if (!linkUsable(found.link, current, at) || !codeResendable(found.link, current)) return null;
+      refused = resendRefusal(current, at);
+      if (refused) return null;
       issued = true;
       return {
         case: {
@@ -357,16 +390,14 @@ export function makeVerifyReporter(deps: Deps) {
           verification: {
             ...current.verification,
             code: minted.state,
-            codeSends: [...decision.recentSends, now],
+            codeSends: [...canSendCode(current.verification.codeSends, at).recentSends, at],
             sms: current.verification.sms === "failed" ? "pending" : current.verification.sms,
           },
         },
         events: [{ type: "verification.code_sent", actor: "reporter", detail: { reason: "resend" } }],
       };
     });
-    if (retryAfterMs !== undefined) {
-      throw new RateLimitedError("too many codes were sent to this phone; try again later", seconds(retryAfterMs));
-    }
+    if (refused) throw refused;
     if (issued) {
       await sendToChannels(deps, item, "verification_code", { code: minted.code, expiresMinutes: 10 }, "sms");
     }

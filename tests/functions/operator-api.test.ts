@@ -21,7 +21,7 @@ vi.mock("../../src/adapters/compose.js", async () => {
 
 const deps = buildDeps() as unknown as TestDeps;
 const context = { functionName: "operator-api-test", awsRequestId: "req-1" } as unknown as Context;
-const CLAIMS = { sub: "0b1c-agent", "cognito:username": "ana.agent" };
+const CLAIMS = { sub: "0b1c-agent", "cognito:username": "ana.agent", "cognito:groups": "[agents supervisors]" };
 
 function request(
   routeKey: string,
@@ -212,7 +212,7 @@ describe("POST /v1/cases/{caseId}/actions", () => {
     expect(response.json).toMatchObject({ caseId: item.caseId, acknowledgedBy: "ana.agent" });
   });
 
-  it("records the agent the body names, with the identity that authenticated", async () => {
+  it("records the authenticated agent as the actor and the name the body claims as onBehalfOf", async () => {
     // Prepare
     const item = await seedCase();
     const body = { action: "note", note: "called the reporter", agent: "bob" };
@@ -224,8 +224,60 @@ describe("POST /v1/cases/{caseId}/actions", () => {
     expect(response.statusCode).toBe(200);
     expect((response.json.timeline as Array<Record<string, unknown>>).at(-1)).toMatchObject({
       type: "case.note",
-      actor: "bob via ana.agent",
+      actor: "ana.agent",
+      onBehalfOf: "bob",
+      detail: { note: "called the reporter", onBehalfOf: "bob" },
     });
+  });
+
+  it.each([
+    ["a right-to-left override", "bob\u202Eeci"],
+    ["a zero-width space", "b\u200Bob"],
+    ["a bidi isolate", "\u2066bob\u2069"],
+    ["a control character", "bob\u0007"],
+  ])("refuses a claimed name with %s with a 400 problem naming /agent", async (_label, agent) => {
+    // Prepare
+    const item = await seedCase();
+    const body = { action: "note", note: "called", agent };
+
+    // Act
+    const response = await call(actOnCase, request("POST /v1/cases/{caseId}/actions", { caseId: item.caseId, body }));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.headers?.["content-type"]).toBe("application/problem+json");
+    expect(response.json.errors).toEqual([expect.objectContaining({ path: "/agent" })]);
+  });
+
+  it("answers an operator in neither group with a 403 problem", async () => {
+    // Prepare
+    const item = await seedCase();
+    const claims = { sub: "x", username: "eve", "cognito:groups": "[readonly]" };
+
+    // Act
+    const response = await call(getCase, request("GET /v1/cases/{caseId}", { caseId: item.caseId, claims }));
+
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(response.json).toMatchObject({ status: 403, title: "Forbidden", reason: "no_operator_group" });
+  });
+
+  it("refuses an unlock by an agent who is not a supervisor with a 403 and the reason", async () => {
+    // Prepare
+    const item = await seedCase("sim_swap");
+    const claims = { sub: "x", username: "ana.agent", "cognito:groups": "[agents]" };
+    const body = { action: "unlock" };
+
+    // Act
+    const response = await call(
+      actOnCase,
+      request("POST /v1/cases/{caseId}/actions", { caseId: item.caseId, body, claims }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(response.json).toMatchObject({ reason: "supervisor_required" });
+    expect(String(response.json.detail)).toContain("supervisors");
   });
 
   it("resumes the waiting workflow on resolve", async () => {

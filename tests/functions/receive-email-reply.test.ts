@@ -37,8 +37,12 @@ const mime = (caseId: string, body = "YES, this was me\r\n") =>
     body,
   ].join("\r\n");
 
-/** The SNS event of a SES receipt rule's SNS action (notification JSON as the message). */
+/**
+ * The SNS event of a SES receipt rule's SNS action (notification JSON as the message), delivered to the
+ * `Reply-To` of the latest verification email (the reporter's client replies there).
+ */
 function snsEvent(options: { content: string; encoding?: "UTF8" | "BASE64"; dmarc?: string }): SNSEvent {
+  const recipient = holder.deps.email.sent.findLast((email) => email.replyTo)?.replyTo ?? "replies@vigil.test";
   const notification = {
     notificationType: "Received",
     mail: {
@@ -49,7 +53,7 @@ function snsEvent(options: { content: string; encoding?: "UTF8" | "BASE64"; dmar
       commonHeaders: { from: [`Ana <${EMAIL}>`], to: ["replies@vigil.test"], subject: "Re: Confirm your report" },
     },
     receipt: {
-      recipients: ["replies@vigil.test"],
+      recipients: [recipient],
       spamVerdict: { status: "PASS" },
       virusVerdict: { status: "PASS" },
       spfVerdict: { status: "PASS" },

@@ -151,7 +151,7 @@ describe("functions/receive-report handler", () => {
     expect(keys).toEqual(expect.arrayContaining([`WEBHOOK#${id}`, "ACCOUNT#acct_fn", `CASE#${body.caseId}`]));
     expect(putItems().find((item) => item.pk?.S === `CASE#${body.caseId}` && item.sk?.S === "CASE")).toMatchObject({
       version: { N: "1" },
-      gsi2pk: { S: "WORKFLOW#PENDING_START" },
+      gsi2pk: { S: "SWEEP#UNSETTLED" },
     });
     expect(sfn).toHaveReceivedCommandExactlyOnceWith(StartExecutionCommand, {
       stateMachineArn: CASE_MACHINE,

@@ -33,7 +33,8 @@ const TASKS = [
   "complete-case",
   "escalate-case",
   "fire-timer",
-  "request-lock",
+  "contain-incident",
+  "read-case-plan",
   "request-verification",
   "send-guidance",
 ] as const;
@@ -146,7 +147,26 @@ describe("workflow task functions", () => {
     await expect(attempt).rejects.toMatchObject({ name: "CaseConcluded" });
   });
 
-  it("acknowledges the report, arms the SLA timer and returns the plan", async () => {
+  it("contains first: requests the lock, arms the SLA timer and sends nothing", async () => {
+    // Prepare
+    storeCase();
+
+    // Act
+    const plan = await handlers["contain-incident"]({ caseId: "c_task", generation: 1 }, context);
+
+    // Assess
+    expect(plan).toMatchObject({ lockRequired: false, urgentGuidance: true, verificationTimeoutSeconds: 86_400 });
+    expect(["requested", "applied"]).toContain(storedCase().lock.state);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: ENV.VIGIL_TIMER_STATE_MACHINE_ARN,
+      name: "c_task-sla-1",
+    });
+    expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
+    expect(sms).not.toHaveReceivedCommand(SendTextMessageCommand);
+    expect(storedCase().workflow).toMatchObject({ started: true, timerGeneration: 1 });
+  });
+
+  it("acknowledges the report on both channels and returns the plan", async () => {
     // Prepare
     storeCase();
 
@@ -154,14 +174,32 @@ describe("workflow task functions", () => {
     const plan = await handlers["acknowledge-report"]({ caseId: "c_task", generation: 1 }, context);
 
     // Assess
-    expect(plan).toMatchObject({ lockRequired: true, urgentGuidance: true, verificationTimeoutSeconds: 86_400 });
+    expect(plan).toMatchObject({ urgentGuidance: true, verificationTimeoutSeconds: 86_400 });
     expect(ses).toHaveReceivedCommandWith(SendEmailCommand, { Destination: { ToAddresses: ["ana@example.com"] } });
     expect(sms).toHaveReceivedCommandWith(SendTextMessageCommand, { DestinationPhoneNumber: "+14155550100" });
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
-      stateMachineArn: ENV.VIGIL_TIMER_STATE_MACHINE_ARN,
-      name: "c_task-sla-1",
-    });
-    expect(storedCase().workflow).toMatchObject({ started: true, timerGeneration: 1 });
+  });
+
+  it("lets Step Functions see an SES rejection only as its class: no address in the error", async () => {
+    // Prepare
+    storeCase();
+    ses
+      .on(SendEmailCommand)
+      .rejects(Object.assign(new Error("Email address is not verified: ana@example.com"), { name: "MessageRejected" }));
+    sms.on(SendTextMessageCommand).rejects(
+      Object.assign(new Error("+14155550100 opted out"), {
+        name: "ConflictException",
+        Reason: "DESTINATION_PHONE_NUMBER_OPTED_OUT",
+      }),
+    );
+
+    // Act
+    const attempt = handlers["acknowledge-report"]({ caseId: "c_task", generation: 1 }, context);
+
+    // Assess
+    const error = (await attempt.catch((caught: unknown) => caught)) as Error;
+    expect(error.name).toBe("ReporterUnreachable");
+    expect(`${error.message} ${error.stack}`).not.toMatch(/ana@example\.com|4155550100/);
+    expect(storedCase().channels).toEqual({ email: false, sms: false });
   });
 
   it("pages the configured on-call address when a case escalates", async () => {

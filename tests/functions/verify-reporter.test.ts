@@ -20,7 +20,16 @@ const _EMAIL = "ana@example.com";
 const CONTEXT = { functionName: "verify-reporter", awsRequestId: "req-1" } as Context;
 const FORM = "application/x-www-form-urlencoded";
 
-const startVerification = (report: Partial<Report> = {}) => startTestVerification(holder.deps, report);
+let phones = 0;
+/**
+ * A case waiting on its reporter; each on its own phone number, since the deps (and so the per-number send
+ * log, which counts across cases) live for the whole file.
+ */
+const startVerification = (report: Partial<Report> = {}) =>
+  startTestVerification(holder.deps, {
+    reporter: { email: "ana@example.com", phone: `+1415555${String(++phones).padStart(4, "0")}`, locale: "en" },
+    ...report,
+  });
 
 function request(options: {
   route: "GET /v1/verify/{token}" | "POST /v1/verify/{token}" | "POST /v1/verify/{token}/resend" | string;

@@ -17,7 +17,11 @@ describe("parseConfig", () => {
       account: undefined,
       emailFrom: "security@example.com",
       sesIdentityDomain: "example.com",
-      inboundReplyAddress: "replies@example.com",
+      inboundReplyDomain: "reply.example.com",
+      inboundReplyAddress: "replies@reply.example.com",
+      existingSesIdentities: [],
+      receiptRuleSetName: undefined,
+      activateReceiptRuleSet: false,
       providerWebhookUrl: "https://provider.example.com/webhooks/vigil",
       oncallEmail: "oncall@example.com",
       oncallPhone: undefined,
@@ -27,10 +31,57 @@ describe("parseConfig", () => {
       smsAllowedCountries: ["US"],
       smsMonthlyLimit: 1000,
       alarmEmail: undefined,
-      eventBusName: "vigil-events",
+      eventBusName: "vigil-dev-events",
+      eventConsumerAccounts: [],
+      emailHourlyLimit: 500,
       apiRateLimit: 50,
       apiBurstLimit: 100,
+      intakeRateLimit: 50,
+      intakeBurstLimit: 100,
+      verifyRateLimit: 10,
+      verifyBurstLimit: 20,
+      intakeConcurrency: 20,
+      taskConcurrency: 10,
+      replyConcurrency: 2,
+      anchorRetentionDays: 365,
     });
+  });
+
+  it("refuses a reply domain equal to the sending domain, whose MX would hand all its mail to SES", () => {
+    // Prepare
+    const input = { emailFrom: "security@wallet.example", inboundReplyDomain: "wallet.example" };
+
+    // Act / Assess
+    expect(() => parseConfig(input)).toThrow(/inboundReplyDomain: must differ from sesIdentityDomain/);
+  });
+
+  it("refuses to both name an existing rule set and activate Vigil's own", () => {
+    // Prepare
+    const input = { receiptRuleSetName: "corporate", activateReceiptRuleSet: "true" };
+
+    // Act / Assess
+    expect(() => parseConfig(input)).toThrow(/activateReceiptRuleSet: cannot be combined/);
+  });
+
+  it("parses the deployment lists and flags from command-line strings", () => {
+    // Prepare
+    const input = {
+      existingSesIdentities: "Wallet.example, reply.wallet.example",
+      eventConsumerAccounts: "210987654321",
+      activateReceiptRuleSet: "true",
+      inboundReplyDomain: "in.wallet.example",
+      emailFrom: "security@wallet.example",
+    };
+
+    // Act
+    const config = parseConfig(input);
+
+    // Assess
+    expect(config.existingSesIdentities).toEqual(["wallet.example", "reply.wallet.example"]);
+    expect(config.eventConsumerAccounts).toEqual(["210987654321"]);
+    expect(config.activateReceiptRuleSet).toBe(true);
+    expect(config.inboundReplyAddress).toBe("replies@in.wallet.example");
+    expect(() => parseConfig({ eventConsumerAccounts: "12345" })).toThrow(/12-digit AWS account id/);
   });
 
   it("parses command-line strings into numbers, lists and trimmed URLs", () => {
@@ -78,7 +129,7 @@ describe("parseConfig", () => {
     // Assess
     expect(config.emailFrom).toBe("Wallet Security <security@mail.wallet.example>");
     expect(config.sesIdentityDomain).toBe("wallet.example");
-    expect(config.inboundReplyAddress).toBe("replies@wallet.example");
+    expect(config.inboundReplyAddress).toBe("replies@reply.wallet.example");
   });
 
   it("rejects a sender outside the SES identity domain", () => {

@@ -14,6 +14,7 @@ import {
   functionLogicalId,
   resourcesOf,
   type SynthesizedVigil,
+  statementsOfFunction,
   synthesizeVigil,
   TEST_ACCOUNT,
 } from "./fixtures.js";
@@ -29,11 +30,10 @@ const OWN_LOGS_AND_TRACES = [
   "xray:PutTraceSegments",
 ];
 const TASK_RESPONSES = ["states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess"];
-/** Secret, email, SMS, timers and events: what every function that writes to people gets (besides the table). */
+/** Email, SMS, timers and events: what every function that writes to people gets (besides the table). */
 const MESSAGING = [
   ...OWN_LOGS_AND_TRACES,
   "events:PutEvents",
-  "secretsmanager:GetSecretValue",
   "ses:SendEmail",
   "sms-voice:SendTextMessage",
   "states:StartExecution",
@@ -201,8 +201,12 @@ describe("ServiceStack", () => {
       ]);
       expect(caseGrants[0]?.Resource).toHaveLength(CASE_TASK_FUNCTIONS.length);
       expect(timerGrants).toEqual([
-        expect.objectContaining({ Action: "lambda:InvokeFunction", Resource: getAtts(TIMER_TASK_FUNCTIONS)[0] }),
+        expect.objectContaining({
+          Action: "lambda:InvokeFunction",
+          Resource: expect.arrayContaining(getAtts(TIMER_TASK_FUNCTIONS)),
+        }),
       ]);
+      expect(timerGrants[0]?.Resource).toHaveLength(TIMER_TASK_FUNCTIONS.length);
     });
   });
 
@@ -215,7 +219,7 @@ describe("ServiceStack", () => {
       const actions = actionsOfFunction(vigil.service, template, name);
 
       // Assess
-      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE].sort());
+      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE, "secretsmanager:GetSecretValue"].sort());
       expect(resourcesOf(vigil.service, template, name, "states:StartExecution").sort()).toEqual(
         [CASE_MACHINE_ARN, TIMER_MACHINE_ARN].sort(),
       );
@@ -223,22 +227,25 @@ describe("ServiceStack", () => {
       expect(actions.filter((action) => TASK_RESPONSES.includes(action))).toEqual([]);
     });
 
-    it("let start-pending-workflows read the table, confirm starts and start case workflows only", () => {
+    it("let the containment sweep (start-pending-workflows) request locks and start case workflows", () => {
       // Prepare
       const name = "start-pending-workflows";
 
       // Act
       const actions = actionsOfFunction(vigil.service, template, name);
 
-      // Assess
-      expect(actions).toEqual(
-        [...OWN_LOGS_AND_TRACES, ...TABLE_READ, "dynamodb:PutItem", "states:StartExecution"].sort(),
+      // Assess: a lock request is a delivery record, its timer, an event and a notice to the reporter.
+      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE].sort());
+      expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual(
+        expect.arrayContaining([CASE_MACHINE_ARN, TIMER_MACHINE_ARN]),
       );
-      expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([CASE_MACHINE_ARN]);
     });
 
     it.each([
-      ["list-cases", TABLE_READ],
+      // Search by email hashes the query with a key derived from the secret's pepper.
+      ["list-cases", [...TABLE_READ, "secretsmanager:GetSecretValue"]],
+      ["get-sla-stats", TABLE_READ],
+      ["preview-reporter-message", TABLE_READ],
       ["get-case", [...TABLE_READ, "dynamodb:PutItem"]],
       ["get-case-audit", [...TABLE_READ, "dynamodb:PutItem"]],
     ])("let %s only read the table (and append audit events)", (name, tableActions) => {
@@ -251,8 +258,10 @@ describe("ServiceStack", () => {
       // Assess
       expect(actions).toEqual([...OWN_LOGS_AND_TRACES, ...tableActions].sort());
       const tableArns = resourcesOf(vigil.service, template, fnName, "dynamodb:Query");
-      expect(tableArns).toHaveLength(3);
-      expect(JSON.stringify(tableArns)).toMatch(/\/index\/gsi1.*\/index\/gsi2/);
+      expect(tableArns).toHaveLength(6);
+      expect(JSON.stringify(tableArns)).toMatch(
+        /\/index\/gsi1.*\/index\/gsi2.*\/index\/gsi3.*\/index\/gsi4.*\/index\/gsi5/,
+      );
     });
 
     it("let fire-timer sign provider webhooks with the secret and re-arm timers, but not touch the case workflow", () => {
@@ -263,32 +272,48 @@ describe("ServiceStack", () => {
       const actions = actionsOfFunction(vigil.service, template, name);
 
       // Assess
-      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE].sort());
+      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE, "secretsmanager:GetSecretValue"].sort());
       expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([TIMER_MACHINE_ARN]);
       expect(resourcesOf(vigil.service, template, name, "states:StopExecution")).toEqual([TIMER_EXECUTIONS]);
       expect(resourcesOf(vigil.service, template, name, "secretsmanager:GetSecretValue")).toHaveLength(1);
     });
 
-    it.each(["verify-reporter", "act-on-case", "receive-email-reply"])(
-      "let %s answer case workflow callbacks, reopen cases and manage timers",
-      (name) => {
-        // Prepare
-        const fnName = name;
+    it("let hand-over-timer start timer executions and nothing else (no table, no secret, no messaging)", () => {
+      // Prepare
+      const name = "hand-over-timer";
 
-        // Act
-        const actions = actionsOfFunction(vigil.service, template, fnName);
+      // Act
+      const actions = actionsOfFunction(vigil.service, template, name);
 
-        // Assess
-        expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE, ...TASK_RESPONSES].sort());
-        for (const action of TASK_RESPONSES) {
-          expect(resourcesOf(vigil.service, template, fnName, action)).toEqual([CASE_MACHINE_ARN]);
-        }
-        expect(resourcesOf(vigil.service, template, fnName, "states:StartExecution").sort()).toEqual(
-          [CASE_MACHINE_ARN, TIMER_MACHINE_ARN].sort(),
-        );
-        expect(resourcesOf(vigil.service, template, fnName, "states:StopExecution")).toEqual([TIMER_EXECUTIONS]);
-      },
-    );
+      // Assess
+      expect(actions).toEqual([...OWN_LOGS_AND_TRACES, "states:StartExecution"].sort());
+      expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([TIMER_MACHINE_ARN]);
+    });
+
+    it.each([
+      ["verify-reporter", ["dynamodb:PutItem", "dynamodb:UpdateItem", "secretsmanager:GetSecretValue"]],
+      ["act-on-case", TABLE_WRITE],
+      [
+        "receive-email-reply",
+        ["dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+      ],
+    ])("let %s answer case workflow callbacks, reopen cases and manage timers", (name, own) => {
+      // Prepare
+      const fnName = name;
+
+      // Act
+      const actions = actionsOfFunction(vigil.service, template, fnName);
+
+      // Assess
+      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TASK_RESPONSES, ...own].sort());
+      for (const action of TASK_RESPONSES) {
+        expect(resourcesOf(vigil.service, template, fnName, action)).toEqual([CASE_MACHINE_ARN]);
+      }
+      expect(resourcesOf(vigil.service, template, fnName, "states:StartExecution").sort()).toEqual(
+        [CASE_MACHINE_ARN, TIMER_MACHINE_ARN].sort(),
+      );
+      expect(resourcesOf(vigil.service, template, fnName, "states:StopExecution")).toEqual([TIMER_EXECUTIONS]);
+    });
 
     it("let only await-resolution among the tasks answer case callbacks, by ARN rather than by reference", () => {
       // Prepare
@@ -307,6 +332,63 @@ describe("ServiceStack", () => {
       ]);
     });
 
+    it.each(["verify-reporter", "receive-email-reply"])(
+      "let the public-facing %s write only its own partitions and delete nothing",
+      (name) => {
+        // Prepare
+        const statements = statementsOfFunction(vigil.service, template, name);
+
+        // Act
+        const writes = statements.filter((statement) =>
+          [statement.Action].flat().some((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action)),
+        );
+
+        // Assess: one statement, conditioned on the partitions it serves; no DeleteItem, no BatchWriteItem.
+        expect(writes).toHaveLength(1);
+        expect([writes[0]?.Action].flat().sort()).toEqual(["dynamodb:PutItem", "dynamodb:UpdateItem"]);
+        expect(writes[0]?.Condition).toEqual({
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["CASE#*", "LINK#*", "ACCOUNT#*", "DELIVERY#*"] },
+        });
+        expect(actionsOfFunction(vigil.service, template, name)).not.toContain("dynamodb:DeleteItem");
+      },
+    );
+
+    it("grant kms:Sign on the anchor key to the anchor function and to no other", () => {
+      // Prepare
+      const functions = [...vigil.service.functions.keys()];
+
+      // Act
+      const signers = functions.filter((name) => actionsOfFunction(vigil.service, template, name).includes("kms:Sign"));
+
+      // Assess
+      expect(signers).toEqual(["anchor-audit"]);
+      expect(actionsOfFunction(vigil.service, template, "anchor-audit")).toEqual(
+        [...OWN_LOGS_AND_TRACES, ...TABLE_READ, "kms:Sign", "s3:GetObject", "s3:ListBucket", "s3:PutObject"].sort(),
+      );
+      expect(actionsOfFunction(vigil.service, template, "verify-audit")).toEqual(
+        [...OWN_LOGS_AND_TRACES, ...TABLE_READ, "kms:GetPublicKey", "s3:GetObject", "s3:ListBucket"].sort(),
+      );
+    });
+
+    it("run the anchor every 5 minutes and when a case workflow ends", () => {
+      // Prepare
+      const anchorArn = { "Fn::GetAtt": [functionLogicalId(vigil.service, "anchor-audit"), "Arn"] };
+
+      // Act
+      const rules = Object.values(template.findResources("AWS::Events::Rule")).filter((rule) =>
+        JSON.stringify(rule.Properties.Targets).includes(JSON.stringify(anchorArn)),
+      );
+
+      // Assess
+      expect(rules.map((rule) => rule.Properties.ScheduleExpression).filter(Boolean)).toEqual(["rate(5 minutes)"]);
+      const onEnd = rules.find((rule) => rule.Properties.EventPattern);
+      expect(onEnd?.Properties.EventPattern).toMatchObject({
+        source: ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        detail: { stateMachineArn: [CASE_MACHINE_ARN] },
+      });
+    });
+
     it("give no role an AWS managed policy", () => {
       // Prepare
       const roles = template.findResources("AWS::IAM::Role");
@@ -322,7 +404,7 @@ describe("ServiceStack", () => {
   describe("functions", () => {
     it("each log to their own group with one month of retention", () => {
       // Prepare
-      const functions = template.findResources("AWS::Lambda::Function");
+      const functions = vigilFunctions(template);
 
       // Act
       const retentions = Object.values(functions).map((fn) => {
@@ -331,13 +413,13 @@ describe("ServiceStack", () => {
       });
 
       // Assess
-      expect(retentions).toHaveLength(17);
+      expect(retentions).toHaveLength(vigil.service.functions.size);
       expect(new Set(retentions)).toEqual(new Set([30]));
     });
 
     it("run Node 24 on arm64 with active tracing", () => {
       // Prepare
-      const functions = Object.values(template.findResources("AWS::Lambda::Function"));
+      const functions = Object.values(vigilFunctions(template));
 
       // Act
       const settings = new Set(
@@ -366,9 +448,7 @@ describe("ServiceStack", () => {
       // Assess
       for (const [, names] of all) expect(names.filter((n) => !allowed.has(n))).toEqual([]);
       expect(Object.keys(envOf("get-case")).sort()).toEqual(["NODE_OPTIONS", ENV.tableName].sort());
-      expect(Object.keys(envOf("start-pending-workflows")).sort()).toEqual(
-        ["NODE_OPTIONS", ENV.tableName, ENV.caseStateMachineArn].sort(),
-      );
+      expect(Object.keys(envOf("list-cases")).sort()).toEqual(["NODE_OPTIONS", ENV.tableName].sort());
       expect(envOf("receive-report")).toMatchObject({
         [ENV.caseStateMachineArn]: CASE_MACHINE_ARN,
         [ENV.timerStateMachineArn]: TIMER_MACHINE_ARN,
@@ -436,7 +516,7 @@ describe("ServiceStack", () => {
       // Assess
       expect(Object.values(pools)).toEqual([
         expect.objectContaining({
-          DeletionPolicy: "Retain",
+          DeletionPolicy: "RetainExceptOnCreate",
           Properties: expect.objectContaining({
             MfaConfiguration: "ON",
             EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
@@ -445,6 +525,21 @@ describe("ServiceStack", () => {
           }),
         }),
       ]);
+    });
+
+    it("defines the agents and supervisors groups and issues access tokens valid 15 minutes", () => {
+      // Prepare / Act
+      const groups = Object.values(template.findResources("AWS::Cognito::UserPoolGroup"));
+      const [client] = Object.values(template.findResources("AWS::Cognito::UserPoolClient"));
+
+      // Assess
+      expect(groups.map((group) => group.Properties.GroupName).sort()).toEqual(["agents", "supervisors"]);
+      expect(client?.Properties).toMatchObject({
+        AccessTokenValidity: 15,
+        IdTokenValidity: 15,
+        TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes" },
+        EnableTokenRevocation: true,
+      });
     });
   });
 
@@ -470,7 +565,7 @@ describe("ServiceStack", () => {
       expect(rules.find((rule) => rule.CountryCode === "NG")?.ProtectStatus).toBe("BLOCK");
     });
 
-    it("sends replies to replies@<domain> through an encrypted topic to receive-email-reply", () => {
+    it("sends replies to replies@<reply domain> through an encrypted topic to receive-email-reply", () => {
       // Prepare
       const [rule] = Object.values(template.findResources("AWS::SES::ReceiptRule"));
       const [topicId] = Object.keys(
@@ -484,7 +579,7 @@ describe("ServiceStack", () => {
 
       // Assess
       expect(ruleProperties).toMatchObject({
-        Recipients: ["replies@wallet.example"],
+        Recipients: ["replies@reply.wallet.example"],
         ScanEnabled: true,
         TlsPolicy: "Require",
         Actions: [{ SNSAction: { Encoding: "UTF-8", TopicArn: { Ref: topicId } } }],
@@ -507,12 +602,12 @@ describe("ServiceStack", () => {
           }),
         ],
       });
-      template.hasResourceProperties("AWS::Events::EventBus", { Name: "vigil-events" });
+      template.hasResourceProperties("AWS::Events::EventBus", { Name: "vigil-test-events" });
     });
   });
 
   describe("alarms", () => {
-    it("alarm on SMS volume, exhausted deliveries and SLA breaches into the alarm topic", () => {
+    it("alarm on SMS volume, exhausted deliveries and SLA breaches (among others) into the alarm topic", () => {
       // Prepare
       const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
 
@@ -524,9 +619,13 @@ describe("ServiceStack", () => {
       );
 
       // Assess
-      expect([...custom.keys()].sort()).toEqual(
-        [METRICS.deliveryExhausted, METRICS.slaBreached, METRICS.smsSent].sort(),
+      expect([...custom.keys()]).toEqual(
+        expect.arrayContaining([METRICS.deliveryExhausted, METRICS.slaBreached, METRICS.smsSent, METRICS.emailSent]),
       );
+      expect(custom.get("InvalidWebhookSecret")).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: "GreaterThanThreshold",
+      });
       expect(custom.get(METRICS.smsSent)).toMatchObject({
         Threshold: 10,
         Period: 3600,
@@ -550,3 +649,15 @@ describe("ServiceStack", () => {
     });
   });
 });
+
+/**
+ * Vigil's own functions: every Lambda function but CDK's BucketDeployment handler (the console upload, a
+ * deploy-time custom resource whose runtime CDK chooses; its role and log group are checked with the others).
+ */
+function vigilFunctions(template: Template) {
+  return Object.fromEntries(
+    Object.entries(template.findResources("AWS::Lambda::Function")).filter(
+      ([logicalId]) => !logicalId.startsWith("CustomCDKBucketDeployment"),
+    ),
+  );
+}

@@ -20,7 +20,7 @@ describe("StatefulStack", () => {
     // Assess
     expect(Object.keys(tables)).toHaveLength(1);
     template.hasResource("AWS::DynamoDB::Table", {
-      DeletionPolicy: "Retain",
+      DeletionPolicy: "RetainExceptOnCreate",
       UpdateReplacePolicy: "Retain",
       Properties: Match.objectLike({
         BillingMode: "PAY_PER_REQUEST",
@@ -63,32 +63,39 @@ describe("StatefulStack", () => {
       { AttributeName: "gsi2pk", KeyType: "HASH" },
       { AttributeName: "gsi2sk", KeyType: "RANGE" },
     ]);
+    // The search indexes hold keys only: no case document, so no clear-text email, enters them.
+    for (const name of ["gsi3", "gsi4"]) {
+      expect(indexes.find((index) => index.IndexName === name)).toEqual({
+        IndexName: name,
+        KeySchema: [
+          { AttributeName: `${name}pk`, KeyType: "HASH" },
+          { AttributeName: `${name}sk`, KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "KEYS_ONLY" },
+      });
+    }
     // Every key attribute is a string, which is what the key module writes.
     expect(table?.Properties.AttributeDefinitions.every((attribute) => attribute.AttributeType === "S")).toBe(true);
   });
 
-  it("retains a secret whose generated JSON has the three keys the handlers read", () => {
+  it("keeps audit anchors in an Object Lock bucket in compliance mode, signed by a retained P-256 key", () => {
     // Prepare
-    const template = vigil.statefulTemplate;
+    const template = synthesizeVigil({ anchorRetentionDays: 400 }).statefulTemplate;
 
     // Act
-    const secrets = Object.values(template.findResources("AWS::SecretsManager::Secret")) as {
-      DeletionPolicy: string;
-      Properties: { Name: string; GenerateSecretString: { SecretStringTemplate: string; GenerateStringKey: string } };
-    }[];
+    const buckets = Object.values(template.findResources("AWS::S3::Bucket"));
+    const keys = Object.values(template.findResources("AWS::KMS::Key"));
 
     // Assess
-    expect(secrets).toHaveLength(1);
-    const [secret] = secrets;
-    expect(secret?.DeletionPolicy).toBe("Retain");
-    expect(secret?.Properties.Name).toBe("vigil/test/secrets");
-    const generated = secret?.Properties.GenerateSecretString;
-    const template_ = JSON.parse(generated?.SecretStringTemplate ?? "{}") as Record<string, unknown>;
-    expect(Object.keys({ ...template_, [generated?.GenerateStringKey ?? ""]: "x" }).sort()).toEqual([
-      "providerWebhookSecret",
-      "verificationPepper",
-      "webhookSecrets",
-    ]);
-    expect(template_.webhookSecrets).toEqual([expect.stringMatching(/^whsec_/)]);
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]?.Properties.ObjectLockEnabled).toBe(true);
+    expect(buckets[0]?.Properties.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: "Enabled",
+      Rule: { DefaultRetention: { Mode: "COMPLIANCE", Days: 400 } },
+    });
+    expect(buckets[0]?.DeletionPolicy).toBe("Retain");
+    expect(keys).toHaveLength(1);
+    expect(keys[0]?.Properties).toMatchObject({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" });
+    expect(keys[0]?.DeletionPolicy).toBe("Retain");
   });
 });

@@ -27,9 +27,17 @@ export interface Harness {
     path: string,
     init?: { method?: string; body?: unknown; token?: string | null },
   ): Promise<{ status: number; body: Json }>;
-  messages(
-    to: string,
-  ): Promise<Array<{ channel: string; to: string; subject?: string; text: string; html?: string; sentAt: string }>>;
+  messages(to: string): Promise<
+    Array<{
+      channel: string;
+      to: string;
+      subject?: string;
+      text: string;
+      html?: string;
+      replyTo?: string;
+      sentAt: string;
+    }>
+  >;
   advance(seconds: number): Promise<void>;
   now(): Promise<Date>;
   /** Waits until the executions are parked (no step running). */

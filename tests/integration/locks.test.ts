@@ -151,7 +151,8 @@ describe("account locks on the local runtime", () => {
     const item = await view(body.caseId);
     expect(item.lock.state).toBe("applied");
     expect(Math.abs(Date.parse(item.lock.appliedAt) - Date.parse(attempts[3]?.receivedAt ?? ""))).toBeLessThan(1000);
-    expect(item.sla.containment.metAt).toBe(item.lock.appliedAt);
+    // The containment clock (1 min) stopped when the lock applied, after it had breached: stopped, not met.
+    expect(item.sla.containment).toMatchObject({ state: "breached", metAt: null, stoppedAt: item.lock.appliedAt });
   });
 
   it("requests no lock and sends no webhook for a phishing P3 report", async () => {

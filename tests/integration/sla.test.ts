@@ -22,12 +22,16 @@ describe("SLA clocks on the local runtime's virtual clock", () => {
     // Prepare
     const { body } = await h.report(reportData({ incidentType: "sim_swap" }));
     const openedAt = Date.parse((await h.operator(`/v1/cases/${body.caseId}`)).body.sla.firstResponse.dueAt) - 900_000;
+    // Virtual time is real time plus an offset: advance to instants measured from the opening, with a
+    // margin of seconds before each milestone, so that a busy machine's real seconds cannot cross one.
+    const advanceTo = async (sinceOpening: number) =>
+      h.advance(Math.max(0, Math.ceil((openedAt + sinceOpening * 1000 - (await h.now()).getTime()) / 1000)));
     // Act
-    await h.advance(451);
+    await advanceTo(451);
     const atHalf = (await h.operator(`/v1/cases/${body.caseId}`)).body;
-    await h.advance(268);
+    await advanceTo(710);
     const justBefore80 = (await h.operator(`/v1/cases/${body.caseId}`)).body;
-    await h.advance(182);
+    await advanceTo(901);
     const afterBreach = (await h.operator(`/v1/cases/${body.caseId}`)).body;
     // Assess
     expect(atHalf.sla.firstResponse.warnedAt).toHaveLength(1);
@@ -59,14 +63,39 @@ describe("SLA clocks on the local runtime's virtual clock", () => {
     await h.advance(60 * 60);
     const pagesAfterAck = (await oncallPages(body.caseId)).length;
     // Assess
-    expect(afterTwoRepeats.sla.firstResponse.escalatedAt).toHaveLength(2);
+    // escalatedAt lists every page for the clock: the breach, then each repeat (as the timeline does).
+    expect(afterTwoRepeats.sla.firstResponse.escalatedAt).toHaveLength(3);
     expect(pagesAfterRepeats).toBeGreaterThanOrEqual(pagesAtBreach + 2);
     expect(ack.status).toBe(200);
-    expect(ack.body.sla.firstResponse.metAt).not.toBeNull();
+    // Stopped, but not "met": it breached first.
+    expect(ack.body.sla.firstResponse).toMatchObject({ state: "breached", metAt: null });
+    expect(ack.body.sla.firstResponse.stoppedAt).not.toBeNull();
     // The resolution clock (4 h) may warn meanwhile, but no first-response repeat follows the acknowledgement.
     const after = (await h.operator(`/v1/cases/${body.caseId}`)).body;
-    expect(after.sla.firstResponse.escalatedAt).toHaveLength(2);
+    expect(after.sla.firstResponse.escalatedAt).toHaveLength(3);
     expect(pagesAfterAck - pagesAfterRepeats).toBeLessThanOrEqual(1);
+  });
+
+  it("stops repeating after 8 unanswered repeats and pages the second contact (the local default) instead", async () => {
+    // Prepare: P1 first response breaches at 15 min and repeats every 15 min.
+    const { body } = await h.report(reportData({ incidentType: "key_compromise" }));
+    // Act
+    await h.advance(15 * 60 + 8 * 15 * 60);
+    const afterLastRepeat = (await h.operator(`/v1/cases/${body.caseId}`)).body;
+    await h.advance(15 * 60);
+    const exhausted = (await h.operator(`/v1/cases/${body.caseId}`)).body;
+    await h.advance(60 * 60);
+    const later = (await h.operator(`/v1/cases/${body.caseId}`)).body;
+    // Assess
+    expect(afterLastRepeat.sla.firstResponse.escalatedAt).toHaveLength(8);
+    expect(afterLastRepeat.sla.firstResponse.exhaustedAt).toBeNull();
+    expect(exhausted.sla.firstResponse.exhaustedAt).not.toBeNull();
+    expect(later.sla.firstResponse.escalatedAt).toHaveLength(8);
+    expect(later.sla.firstResponse.breachedAt).not.toBeNull();
+    const event = later.timeline.find((item: { type: string }) => item.type === "sla.escalation_exhausted");
+    expect(event?.detail).toMatchObject({ clock: "firstResponse", repeats: 8, secondContact: ["email"] });
+    const secondContact = (await h.messages("oncall-lead@vigil.local")).filter((m) => m.text.includes(body.caseId));
+    expect(secondContact).toHaveLength(1);
   });
 
   it("does not breach first response when an agent acknowledges the case in time", async () => {

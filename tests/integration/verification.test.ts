@@ -149,10 +149,12 @@ describe("reporter verification on the local runtime", () => {
   it("confirms the email factor from a YES reply only when SPF, DKIM and DMARC pass and the sender is the reporter", async () => {
     // Prepare
     const { caseId, reporter } = await openCase({ incidentType: "sim_swap" });
+    // The reporter's client replies to the verification email's Reply-To: the per-challenge address.
+    const replyTo = (await h.messages(reporter.email)).find((m) => m.replyTo)?.replyTo as string;
     const mime = (from: string) =>
       [
         `From: ${from}`,
-        "To: replies@vigil.local",
+        `To: ${replyTo}`,
         `Subject: Re: Confirm your report (case ${caseId})`,
         "Content-Type: text/plain",
         "",
@@ -174,8 +176,10 @@ describe("reporter verification on the local runtime", () => {
     await h.settle();
     const confirmed = (await h.operator(`/v1/cases/${caseId}`)).body;
     // Assess
+    expect(replyTo).toMatch(/^replies\+[0-9a-f]{32}@vigil\.local$/);
     expect(ignored.verification.email).toBe("pending");
-    expect(ignored.timeline.filter((e: { type: string }) => e.type === "verification.reply_ignored")).toHaveLength(2);
+    // The reporter's failed attempt is audited; the stranger's is not written to the case at all.
+    expect(ignored.timeline.filter((e: { type: string }) => e.type === "verification.reply_ignored")).toHaveLength(1);
     expect(confirmed.verification.email).toBe("verified");
   });
 

@@ -15,6 +15,7 @@ interface Timeline {
 interface CaseView {
   status: string;
   escalations: number;
+  channels: { email: boolean; sms: boolean };
   failures: Array<{ step: string; error: string }>;
   lock: { state: string };
   timeline: Timeline[];
@@ -114,8 +115,8 @@ describe("the local runtime under injected faults", () => {
     expect(item.escalations).toBe(0);
   });
 
-  it("shows the failure on the case and pages on-call when SES keeps failing past every retry of a task", async () => {
-    // Prepare: SES answers 503 until the case shows the failure; then the on-call page can go out.
+  it("records throttled_out and goes on when SES keeps failing past every attempt of a message", async () => {
+    // Prepare: SES answers 503 until the case shows the failure.
     await fault("email", 1000, "ServiceUnavailable");
     const data = reportData({ incidentType: "phishing", signals: {} });
     const client = new LoadClient(h.url);
@@ -126,17 +127,19 @@ describe("the local runtime under injected faults", () => {
     await fault("email", 0);
     await h.settle();
     client.close();
-    // Assess
+    // Assess: the acknowledgement was given up on; the channel is still trusted and the case goes on.
     const item = await view(caseId);
     expect(answer.status).toBe(202);
-    expect(item.failures).toEqual([expect.objectContaining({ step: "workflow", error: "TransientError" })]);
-    expect(item.escalations).toBeGreaterThanOrEqual(1);
-    expect(item.timeline.map((e) => e.type)).toContain("case.escalated");
-    expect(await oncallPagesFor(caseId)).not.toHaveLength(0);
+    expect(item.failures).toEqual([
+      expect.objectContaining({ step: "message.acknowledgement.email", error: "throttled_out" }),
+    ]);
+    expect(item.channels.email).toBe(true);
+    expect(item.status).toBe("awaiting_verification");
+    expect(item.timeline.filter((e) => e.type === "message.failed")).toHaveLength(4);
   });
 
-  it("escalates at once and lets an agent still resolve the case when a task throws a non-retryable error", async () => {
-    // Prepare: SES rejects the first message (a 400 the SDK does not retry); the workflow does not retry MessageRejected either.
+  it("hands verification to an agent at once when SES rejects the email for good, and the agent can resolve", async () => {
+    // Prepare: SES rejects the first message (a 400 the SDK does not retry): email is no longer trusted.
     await fault("email", 1, "MessageRejected");
     const data = reportData({ incidentType: "other", signals: {} });
     const { body } = await h.report(data);
@@ -146,7 +149,10 @@ describe("the local runtime under injected faults", () => {
       body: { action: "resolve", agent: "ana" },
     });
     // Assess
-    expect(escalated.failures).toEqual([expect.objectContaining({ error: "MessageRejected" })]);
+    expect(escalated.failures).toEqual([
+      expect.objectContaining({ step: "message.acknowledgement.email", error: "rejected" }),
+    ]);
+    expect(escalated.channels.email).toBe(false);
     expect(escalated.escalations).toBeGreaterThanOrEqual(1);
     expect(await oncallPagesFor(body.caseId)).not.toHaveLength(0);
     expect(resolved.status).toBe(200);

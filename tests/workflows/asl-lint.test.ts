@@ -15,6 +15,9 @@ const LAMBDA_SERVICE_ERRORS = [
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
   "Lambda.TooManyRequestsException",
+  "Lambda.Unknown",
+  "Lambda.ClientExecutionTimeoutException",
+  "Sandbox.Timedout",
 ];
 
 // biome-ignore lint/suspicious/noExplicitAny: ASL states are free-form JSON; the tests read whichever fields exist.

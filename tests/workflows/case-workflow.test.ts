@@ -42,6 +42,9 @@ const plans = {
   },
 };
 
+/** The tasks whose output is the case's plan (`$.plan`). */
+const PLANNING_TASKS = ["ContainIncident", "ReadCasePlan", "AcknowledgeReport", "SendGuidance", "EscalateCase"];
+
 describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
   let h: Harness | undefined;
   let calls: Call[] = [];
@@ -90,30 +93,15 @@ describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
   const planned =
     (plan: object): Behaviour =>
     ({ fn }) =>
-      fn === "AcknowledgeReport" || fn === "SendGuidance" || fn === "EscalateCase" ? plan : {};
+      PLANNING_TASKS.includes(fn) ? plan : {};
 
   it.each([
     [
-      "a P2 unauthorized_access case (lock, guidance after verification)",
-      plans.p2Lock,
-      [
-        "AcknowledgeReport",
-        "DecideContainment",
-        "RequestAccountLock",
-        "DecideGuidanceTiming",
-        "RequestVerification",
-        "SendRecoveryGuidance",
-        "AwaitResolution",
-        "CompleteCase",
-      ],
-    ],
-    [
-      "a P1 key_compromise or sim_swap case (lock, urgent guidance)",
+      "a P1 case (urgent guidance before verification)",
       plans.p1LockUrgent,
       [
+        "ContainIncident",
         "AcknowledgeReport",
-        "DecideContainment",
-        "RequestAccountLock",
         "DecideGuidanceTiming",
         "SendUrgentGuidance",
         "RequestVerification",
@@ -123,24 +111,12 @@ describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
       ],
     ],
     [
-      "a P1 phishing case with a seed phrase entered (no lock, urgent guidance)",
-      plans.p1UrgentNoLock,
+      "a P2–P4 case (guidance after verification)",
+      plans.p2Lock,
       [
+        "ContainIncident",
         "AcknowledgeReport",
-        "DecideContainment",
-        "SendUrgentGuidance",
-        "RequestVerification",
-        "SendRecoveryGuidance",
-        "AwaitResolution",
-        "CompleteCase",
-      ],
-    ],
-    [
-      "a P3 phishing or P4 other case (no lock)",
-      plans.p3Plain,
-      [
-        "AcknowledgeReport",
-        "DecideContainment",
+        "DecideGuidanceTiming",
         "RequestVerification",
         "SendRecoveryGuidance",
         "AwaitResolution",
@@ -211,24 +187,78 @@ describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
     expect((await h?.describe(arn))?.status).toBe("SUCCEEDED");
   });
 
-  it("escalates with the error when a task keeps failing past its retries", async () => {
+  it("escalates with the stored case's plan when containment keeps failing past its retries", async () => {
     // Prepare
     let attempts = 0;
     // Act
     const arn = await run((call) => {
-      if (call.fn === "RequestLock") {
+      if (call.fn === "ContainIncident") {
         attempts += 1;
-        throw namedError("TransientError", "provider store down");
+        throw namedError("TransientError", "table down");
       }
       return planned(plans.p2Lock)(call);
     });
     // Assess
     expect(attempts).toBe(6);
-    const escalate = calls.find((call) => call.fn === "EscalateCase");
-    expect(escalate?.payload.failure).toMatchObject({ Error: "TransientError" });
-    expect(calls.at(-1)?.fn).toBe("AwaitResolution");
+    expect(calls.map((call) => call.fn).slice(attempts)).toEqual(["ReadCasePlan", "EscalateCase", "AwaitResolution"]);
+    expect(calls.find((call) => call.fn === "EscalateCase")?.payload).toMatchObject({
+      failure: { Error: "TransientError" },
+      escalationSeq: 0,
+    });
     expect((await h?.describe(arn))?.status).toBe("RUNNING");
   });
+
+  it("contains before any message, and goes on to verification when the acknowledgement keeps failing", async () => {
+    // Prepare / Act
+    const arn = await run((call) => {
+      if (call.fn === "AcknowledgeReport") throw namedError("TransientError", "SES throttled");
+      return planned(plans.p1LockUrgent)(call);
+    });
+    // Assess
+    const order = calls.map((call) => call.fn);
+    expect(order[0]).toBe("ContainIncident");
+    expect(order.filter((fn) => fn === "AcknowledgeReport")).toHaveLength(6);
+    expect(order.slice(-2)).toEqual(["SendGuidance", "RequestVerification"]);
+    expect(order).not.toContain("EscalateCase");
+    expect((await h?.describe(arn))?.status).toBe("RUNNING");
+  });
+
+  it.each([
+    ["SendUrgentGuidance", 1, "RequestVerification"],
+    ["SendRecoveryGuidance", 2, "AwaitResolution"],
+  ])("goes on from %s to the next state when guidance cannot be sent", async (_, failingCall, next) => {
+    // Prepare
+    let guidanceCalls = 0;
+    const arn = await run((call) => {
+      if (call.fn === "SendGuidance" && ++guidanceCalls === failingCall) throw namedError("Error", "unexpected");
+      return planned(plans.p1LockUrgent)(call);
+    });
+    // Act
+    await succeed("RequestVerification", { verified: true });
+    // Assess
+    const states = await entered(arn);
+    expect(states.at(-1)).toBe("AwaitResolution");
+    expect(states).toContain(next);
+    expect(states).not.toContain("EscalateCase");
+  });
+
+  it.each(["AcknowledgeReport", "SendGuidance", "RequestVerification"])(
+    "escalates at once when %s finds the reporter unreachable",
+    async (failing) => {
+      // Prepare / Act
+      const arn = await run((call) => {
+        if (call.fn === failing) throw namedError("ReporterUnreachable", "no channel left");
+        return planned(plans.p1LockUrgent)(call);
+      });
+      // Assess
+      expect(calls.find((call) => call.fn === "EscalateCase")?.payload.failure).toMatchObject({
+        Error: "ReporterUnreachable",
+      });
+      expect(calls.at(-1)?.fn).toBe("AwaitResolution");
+      expect(calls[0]?.fn).toBe("ContainIncident");
+      expect((await h?.describe(arn))?.status).toBe("RUNNING");
+    },
+  );
 
   it("ends after escalating when the closing step fails on a concluded case, instead of waiting again", async () => {
     // Prepare
@@ -249,9 +279,9 @@ describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
   it("fails the execution visibly when escalation itself fails", async () => {
     // Prepare / Act
     const arn = await run(({ fn }) => {
-      if (fn === "AcknowledgeReport") throw namedError("ValidationError", "bad input");
+      if (fn === "ContainIncident") throw namedError("ValidationError", "bad input");
       if (fn === "EscalateCase") throw namedError("ValidationError", "still bad");
-      return {};
+      return PLANNING_TASKS.includes(fn) ? plans.p3Plain : {};
     });
     // Assess
     const result = await h?.describe(arn);

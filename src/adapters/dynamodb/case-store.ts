@@ -7,7 +7,9 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { queueDue } from "../../domain/case.js";
+import { encodeTime } from "ulid";
+import { queueDue, unsettled } from "../../domain/case.js";
+import { CASE_STATUSES } from "../../domain/types.js";
 import { ConflictError } from "../../errors/index.js";
 import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
 import { type AuditEvent, AuditEventSchema, type Case, CaseSchema } from "../../schemas/case.js";
@@ -25,10 +27,21 @@ function caseItem(item: Case, version: number): Record<string, AttributeValue> {
     priority: s(item.priority),
     gsi1pk: s(keys.byStatus(item.status)),
     gsi1sk: s(keys.byDue(queueDue(item), item.caseId)),
+    // The audit anchor finds changed heads here (gsi5), without reading the case document.
+    gsi5pk: s(keys.auditHeadShard(item.caseId)),
+    gsi5sk: s(keys.auditHeadOrder(item.updatedAt, item.caseId)),
+    auditSeq: n(item.audit.seq),
+    auditHead: s(item.audit.head),
   };
-  if (!item.workflow.started) {
-    attributes.gsi2pk = s(keys.pendingStart);
-    attributes.gsi2sk = s(keys.pendingStartOrder(item.openedAt, item.caseId));
+  attributes.gsi3pk = s(keys.byAccount(item.accountId));
+  attributes.gsi3sk = s(keys.byOpened(item.openedAt, item.caseId));
+  if (item.reporterEmailHash) {
+    attributes.gsi4pk = s(keys.byEmailHash(item.reporterEmailHash));
+    attributes.gsi4sk = s(keys.byOpened(item.openedAt, item.caseId));
+  }
+  if (unsettled(item)) {
+    attributes.gsi2pk = s(keys.unsettled);
+    attributes.gsi2sk = s(keys.unsettledOrder(item.openedAt, item.caseId));
   }
   return attributes;
 }
@@ -175,18 +188,77 @@ export class DynamoDbCaseStore implements CaseStore {
     } while (startKey);
   }
 
-  async listPendingStarts(openedBefore: string, limit = 100): Promise<string[]> {
+  async findByAccount(accountId: string, limit = 20): Promise<Case[]> {
+    return this.findThrough("gsi3", keys.byAccount(accountId), limit);
+  }
+
+  async findByEmailHash(hash: string, limit = 20): Promise<Case[]> {
+    return this.findThrough("gsi4", keys.byEmailHash(hash), limit);
+  }
+
+  /** A keys-only index gives the case keys, newest first; each case is then read from the table. */
+  private async findThrough(index: "gsi3" | "gsi4", pk: string, limit: number): Promise<Case[]> {
+    const page = await this.client
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: `${index}pk = :pk`,
+          ExpressionAttributeValues: { ":pk": s(pk) },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      )
+      .catch((error) => rethrow(error, `Query ${index}`));
+    const ids = (page.Items ?? []).map((item) => (item.pk?.S ?? "").replace(/^CASE#/, ""));
+    const found = await Promise.all(ids.map((id) => this.get(id)));
+    return found.filter((entry): entry is VersionedCase => entry !== null).map((entry) => entry.case);
+  }
+
+  /**
+   * Cases opened in `[from, to)`: the active ones from their status buckets (the queue, small), the
+   * concluded ones from a range of their status buckets (their sort key is the time-ordered case id).
+   */
+  async listOpenedBetween(from: string, to: string): Promise<Case[]> {
+    const [low, high] = keys.concludedOpenedRange(
+      encodeTime(Math.max(0, Date.parse(from) - 1000), 10),
+      encodeTime(Date.parse(to) + 1000, 10),
+    );
+    const lists = await Promise.all(
+      CASE_STATUSES.map(async (status) => {
+        const active = status !== "resolved" && status !== "closed";
+        const query: QueryCommandInput = {
+          TableName: this.tableName,
+          IndexName: "gsi1",
+          KeyConditionExpression: active ? "gsi1pk = :pk" : "gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high",
+          ExpressionAttributeValues: active
+            ? { ":pk": s(keys.byStatus(status)) }
+            : { ":pk": s(keys.byStatus(status)), ":low": s(low), ":high": s(high) },
+        };
+        const cases: Case[] = [];
+        for await (const item of this.query(query, "Query opened")) cases.push(parseCase(item).case);
+        return cases;
+      }),
+    );
+    const seen = new Set<string>();
+    return lists
+      .flat()
+      .filter((item) => item.openedAt >= from && item.openedAt < to)
+      .filter((item) => !seen.has(item.caseId) && seen.add(item.caseId));
+  }
+
+  async listUnsettled(openedBefore: string, limit = 100): Promise<string[]> {
     const page = await this.client
       .send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: "gsi2",
           KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :before",
-          ExpressionAttributeValues: { ":pk": s(keys.pendingStart), ":before": s(openedBefore) },
+          ExpressionAttributeValues: { ":pk": s(keys.unsettled), ":before": s(openedBefore) },
           Limit: limit,
         }),
       )
-      .catch((error) => rethrow(error, "Query pending starts"));
+      .catch((error) => rethrow(error, "Query unsettled cases"));
     return (page.Items ?? []).map((item) => (item.pk?.S ?? "").replace(/^CASE#/, ""));
   }
 }

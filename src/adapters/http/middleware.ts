@@ -1,7 +1,14 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import { AppError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError } from "../../errors/index.js";
+import { groupsOfClaim, type Operator } from "../../domain/operator.js";
+import {
+  AppError,
+  ForbiddenError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+} from "../../errors/index.js";
 import { type HttpResponse, toProblem } from "./problem.js";
 
 type HttpEvent = APIGatewayProxyEventV2;
@@ -60,30 +67,37 @@ export function bodyGuard(options: {
 
 /**
  * Operator routes: API Gateway's JWT authorizer (Cognito) has verified the token before the
- * function runs; this refuses any request that reached the function without its claims.
+ * function runs; this refuses any request that reached the function without its claims (401), or
+ * whose operator is in neither the `agents` nor the `supervisors` group (403).
  */
 export function requireOperator(): middy.MiddlewareObj<HttpEvent, HttpResponse> {
   return {
     before: async (request: Request) => {
-      const claims = (request.event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer
-        ?.jwt?.claims;
+      const claims = claimsOf(request.event);
       if (!claims?.sub) throw new UnauthorizedError("a valid operator bearer token is required");
+      if (!groupsOfClaim(claims["cognito:groups"]).length) {
+        throw new ForbiddenError(
+          "the operator is in neither the agents nor the supervisors group",
+          "no_operator_group",
+        );
+      }
     },
   };
 }
 
-/**
- * The agent an action records: the token's identity, or the body's `agent` acting through it
- * (`maria via ana.agent`) so a shared or borrowed token never hides who really authenticated.
- */
-export function recordedAgent(named: string | undefined, authenticated: string): string {
-  return !named || named === authenticated ? authenticated : `${named} via ${authenticated}`;
+function claimsOf(event: HttpEvent): Record<string, unknown> | undefined {
+  return (event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer?.jwt?.claims;
 }
 
-/** The agent acting, from the token's claims. */
-export function operatorOf(event: HttpEvent): string {
-  const claims =
-    (event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer?.jwt?.claims ?? {};
-  // Cognito access tokens carry `username`, ID tokens `cognito:username`.
-  return String(claims.username ?? claims["cognito:username"] ?? claims.email ?? claims.sub ?? "operator");
+/**
+ * The operator acting, from the token's claims: the recorded actor of everything the request does,
+ * and the groups their permissions come from. Cognito access tokens carry `username`, ID tokens
+ * `cognito:username`; both carry `cognito:groups`.
+ */
+export function operatorOf(event: HttpEvent): Operator {
+  const claims = claimsOf(event) ?? {};
+  return {
+    agent: String(claims.username ?? claims["cognito:username"] ?? claims.email ?? claims.sub ?? "operator"),
+    groups: groupsOfClaim(claims["cognito:groups"]),
+  };
 }

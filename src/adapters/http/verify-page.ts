@@ -126,7 +126,7 @@ const EN: Words = {
     verified: {
       title: "Thank you, you are verified",
       body: (caseRef) =>
-        `We confirmed that the report in case ${caseRef} came from you. We will email you the next steps.`,
+        `We confirmed that the report in case ${caseRef} came from you. Our security team is on it: follow the recovery steps in our emails, and we will write again when there is news.`,
     },
     email_verified: {
       title: "Your email address is confirmed",
@@ -178,7 +178,7 @@ const ES: Words = {
     verified: {
       title: "Gracias, ya confirmamos que eres tú",
       body: (caseRef) =>
-        `Confirmamos que el reporte del caso ${caseRef} lo enviaste tú. Te enviaremos los siguientes pasos por correo.`,
+        `Confirmamos que el reporte del caso ${caseRef} lo enviaste tú. Nuestro equipo de seguridad se ocupa de ello: sigue los pasos de recuperación de nuestros correos y te escribiremos cuando haya novedades.`,
     },
     email_verified: {
       title: "Tu correo electrónico está confirmado",

@@ -1,15 +1,16 @@
 import { monotonicFactory } from "ulid";
-import { queueDue } from "../../domain/case.js";
-import { ConflictError } from "../../errors/index.js";
+import { queueDue, unsettled } from "../../domain/case.js";
+import type { MessageFailureReason } from "../../domain/message-failure.js";
+import { ConflictError, MessageUndeliverableError } from "../../errors/index.js";
 import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
 import type { Clock } from "../../ports/clock.js";
+import type { CodeSendLog } from "../../ports/code-send-log.js";
 import type { Delivery, DeliveryStore } from "../../ports/delivery-store.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-store.js";
 import type { Email, EmailSender, SmsSender } from "../../ports/messaging.js";
 import type { Metrics } from "../../ports/metrics.js";
 import type { EventPublisher, WebhookTransport } from "../../ports/provider-gateway.js";
-import type { SecretSource, Secrets } from "../../ports/secrets.js";
 import type { VerificationLink, VerificationLinks } from "../../ports/verification-links.js";
 import type { TimerInput, WorkflowClient } from "../../ports/workflow-client.js";
 import type { AuditEvent, Case } from "../../schemas/case.js";
@@ -57,10 +58,27 @@ export class InMemoryCaseStore implements CaseStore {
       .slice(0, options.limit ?? 100)
       .map(copy);
   }
-  async listPendingStarts(openedBefore: string) {
+  async listUnsettled(openedBefore: string) {
     return [...this.items.values()]
-      .filter((e) => !e.case.workflow.started && e.case.openedAt < openedBefore)
+      .filter((e) => unsettled(e.case) && e.case.openedAt < openedBefore)
       .map((e) => e.case.caseId);
+  }
+  async findByAccount(accountId: string, limit = 20) {
+    return this.newestFirst((item) => item.accountId === accountId, limit);
+  }
+  async findByEmailHash(hash: string, limit = 20) {
+    return this.newestFirst((item) => item.reporterEmailHash === hash, limit);
+  }
+  async listOpenedBetween(from: string, to: string) {
+    return this.newestFirst((item) => item.openedAt >= from && item.openedAt < to, Number.POSITIVE_INFINITY);
+  }
+  private newestFirst(match: (item: Case) => boolean, limit: number) {
+    return [...this.items.values()]
+      .map((entry) => entry.case)
+      .filter(match)
+      .sort((a, b) => b.openedAt.localeCompare(a.openedAt))
+      .slice(0, limit)
+      .map(copy);
   }
 }
 
@@ -120,6 +138,19 @@ export class InMemoryVerificationLinks implements VerificationLinks {
   }
 }
 
+export class InMemoryCodeSendLog implements CodeSendLog {
+  readonly items = new Map<string, { sends: number[]; version: number }>();
+  async get(destinationKey: string) {
+    const item = this.items.get(destinationKey);
+    return item ? copy(item) : { sends: [], version: 0 };
+  }
+  async put(destinationKey: string, sends: number[], expectedVersion: number) {
+    if ((this.items.get(destinationKey)?.version ?? 0) !== expectedVersion) return false;
+    this.items.set(destinationKey, { sends: [...sends], version: expectedVersion + 1 });
+    return true;
+  }
+}
+
 export class InMemoryDeliveryStore implements DeliveryStore {
   readonly deliveries = new Map<string, Delivery>();
   async createIfAbsent(delivery: Delivery) {
@@ -142,7 +173,10 @@ export class InMemoryDeliveryStore implements DeliveryStore {
 export class RecordingEmailSender implements EmailSender {
   readonly sent: Email[] = [];
   failNext = 0;
+  /** Refuses every send for good with this reason class (as SES refuses a sandbox recipient). */
+  undeliverable: MessageFailureReason | null = null;
   async send(email: Email) {
+    if (this.undeliverable) throw new MessageUndeliverableError("email", this.undeliverable);
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw Object.assign(new Error("SES down"), { name: "TransientError" });
@@ -154,7 +188,10 @@ export class RecordingEmailSender implements EmailSender {
 export class RecordingSmsSender implements SmsSender {
   readonly sent: Array<{ to: string; text: string }> = [];
   failNext = 0;
+  /** Refuses every send for good with this reason class (as End User Messaging refuses an opted-out number). */
+  undeliverable: MessageFailureReason | null = null;
   async send(sms: { to: string; text: string }) {
+    if (this.undeliverable) throw new MessageUndeliverableError("sms", this.undeliverable);
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw Object.assign(new Error("SMS down"), { name: "TransientError" });
@@ -213,12 +250,8 @@ export function fakeIds(clock: Clock): IdGenerator {
   };
 }
 
-export class StaticSecretSource implements SecretSource {
-  constructor(readonly secrets: Secrets) {}
-  async load() {
-    return this.secrets;
-  }
-}
+/** Fixed secrets for tests, validated like the real ones. */
+export { StaticSecretSource } from "../secrets/secret-sources.js";
 
 export class RecordingEventPublisher implements EventPublisher {
   readonly events: Array<{ type: string; detail: Record<string, unknown> }> = [];
@@ -238,7 +271,13 @@ export class ScriptedTransport implements WebhookTransport {
 
 export class CountingMetrics implements Metrics {
   readonly counts: Record<string, number> = {};
-  count(name: string, value = 1) {
+  /** Every data point, in order, with its dimensions. */
+  readonly points: Array<{ name: string; value: number; dimensions: Record<string, string | undefined> }> = [];
+  count(name: string, value = 1, dimensions: Record<string, string | undefined> = {}) {
     this.counts[name] = (this.counts[name] ?? 0) + value;
+    this.points.push({ name, value, dimensions: { ...dimensions } });
+  }
+  duration(name: string, milliseconds: number, dimensions: Record<string, string | undefined> = {}) {
+    this.points.push({ name, value: milliseconds, dimensions: { ...dimensions } });
   }
 }

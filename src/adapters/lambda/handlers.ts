@@ -2,9 +2,9 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import { AppError } from "../../errors/index.js";
 import { problemJson } from "../http/middleware.js";
 import type { HttpResponse } from "../http/problem.js";
+import { scrubError } from "./scrub-error.js";
 
 /** One logger per function; it never logs events (they carry contact details). */
 export const logger = new Logger({ serviceName: "vigil" });
@@ -29,12 +29,11 @@ export function taskFunction<I, O>(parse: (event: unknown) => I, run: (input: I)
     try {
       return await run(parse(event));
     } catch (error) {
-      // Our own errors carry no contact data in their messages; an SDK's may (SES names the recipient).
-      const known = error instanceof AppError;
-      logger.warn("task failed", {
-        error: { name: (error as Error)?.name, ...(known ? { message: (error as Error).message } : {}) },
-      });
-      throw error;
+      // An SDK's message may carry contact data (SES names the recipient): only the scrubbed error
+      // is logged and reaches Step Functions as the task's Error/Cause.
+      const safe = scrubError(error);
+      logger.warn("task failed", { error: { name: safe.name, message: safe.message } });
+      throw safe;
     }
   }).use(injectLambdaContext(logger));
 }

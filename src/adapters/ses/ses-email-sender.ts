@@ -1,13 +1,7 @@
 import { type SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
-import { TransientError } from "../../errors/index.js";
+import { MessageUndeliverableError, TransientError } from "../../errors/index.js";
 import type { Email, EmailSender } from "../../ports/messaging.js";
-
-const PERMANENT = new Set([
-  "MessageRejected",
-  "MailFromDomainNotVerifiedException",
-  "ConfigurationSetDoesNotExistException",
-  "InvalidParameterValue",
-]);
+import { classifySesError } from "../messaging/classify-send-error.js";
 
 /** `EmailSender` on SES v1 `SendEmail` (text + HTML). */
 export class SesEmailSender implements EmailSender {
@@ -16,13 +10,18 @@ export class SesEmailSender implements EmailSender {
     private readonly options: { from: string; configurationSet?: string; replyTo?: string },
   ) {}
 
+  /**
+   * @throws MessageUndeliverableError when SES refuses the message for good (its reason class only:
+   *   SES's text can name the recipient). @throws TransientError for everything worth retrying.
+   */
   async send(email: Email): Promise<void> {
+    const replyTo = email.replyTo ?? this.options.replyTo;
     try {
       await this.client.send(
         new SendEmailCommand({
           Source: this.options.from,
           Destination: { ToAddresses: [email.to] },
-          ReplyToAddresses: this.options.replyTo ? [this.options.replyTo] : undefined,
+          ReplyToAddresses: replyTo ? [replyTo] : undefined,
           ConfigurationSetName: this.options.configurationSet,
           Message: {
             Subject: { Data: email.subject, Charset: "UTF-8" },
@@ -31,9 +30,9 @@ export class SesEmailSender implements EmailSender {
         }),
       );
     } catch (error) {
-      // A misconfiguration or a rejected message will not heal by retrying; everything else may.
-      if (PERMANENT.has((error as Error).name)) throw error;
-      throw new TransientError(`SES SendEmail failed: ${(error as Error).name}`, { cause: error });
+      const failure = classifySesError(error);
+      if (failure.permanent) throw new MessageUndeliverableError("email", failure.reason);
+      throw new TransientError(`SES SendEmail failed: ${(error as Error).name}`);
     }
   }
 }

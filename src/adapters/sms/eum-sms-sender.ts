@@ -1,6 +1,7 @@
 import { type PinpointSMSVoiceV2Client, SendTextMessageCommand } from "@aws-sdk/client-pinpoint-sms-voice-v2";
-import { TransientError } from "../../errors/index.js";
+import { MessageUndeliverableError, TransientError } from "../../errors/index.js";
 import type { SmsSender } from "../../ports/messaging.js";
+import { classifySmsError } from "../messaging/classify-send-error.js";
 
 /** `SmsSender` on AWS End User Messaging SMS (`SendTextMessage`, transactional). */
 export class EumSmsSender implements SmsSender {
@@ -9,6 +10,10 @@ export class EumSmsSender implements SmsSender {
     private readonly options: { originationIdentity?: string; protectConfigurationId?: string; maxPrice?: string },
   ) {}
 
+  /**
+   * @throws MessageUndeliverableError when the number cannot be reached for good (opted out, blocked
+   *   country, invalid…; the reason class only). @throws TransientError for everything worth retrying.
+   */
   async send(sms: { to: string; text: string }): Promise<void> {
     try {
       await this.client.send(
@@ -22,9 +27,9 @@ export class EumSmsSender implements SmsSender {
         }),
       );
     } catch (error) {
-      const name = (error as Error).name;
-      if (name === "ValidationException" || name === "AccessDeniedException") throw error;
-      throw new TransientError(`SMS SendTextMessage failed: ${name}`, { cause: error });
+      const failure = classifySmsError(error);
+      if (failure.permanent) throw new MessageUndeliverableError("sms", failure.reason);
+      throw new TransientError(`SMS SendTextMessage failed: ${(error as Error).name}`);
     }
   }
 }

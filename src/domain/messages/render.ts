@@ -15,7 +15,15 @@
  * - SMS never carry a link, and agent notes are never rendered.
  */
 import Mustache from "mustache";
-import { INCIDENT_TYPES, type IncidentType, LOCK_SCOPES, type LockScope, PRIORITIES } from "../types.js";
+import {
+  INCIDENT_TYPES,
+  type IncidentType,
+  LOCK_SCOPES,
+  type LockScope,
+  PRIORITIES,
+  SLA_CLOCKS,
+  type SlaClockName,
+} from "../types.js";
 import { resolveLocale } from "./locale.js";
 import { foldToGsm7, measureSms } from "./sms.js";
 import { CATALOGS } from "./templates/index.js";
@@ -29,8 +37,10 @@ import {
   type MessageCatalog,
   type MessageKind,
   type MessageTemplate,
+  ONCALL_EVENTS,
   type RenderedMessage,
   type RenderInput,
+  STAFF_KINDS,
   STATUS_WORDS,
   type StatusWord,
 } from "./types.js";
@@ -81,12 +91,17 @@ interface ContentView {
   expiresMinutes: number | false;
   smsCodeSent: boolean;
   lockRequested: boolean;
+  seedPhraseRedacted: boolean;
   scopes: string | false;
   code: string | false;
   status: string | false;
   reason: string | false;
   priority: string | false;
   clock: string | false;
+  /** On-call pages: which event the page is about (one is true), for the subject. */
+  event: { warning: boolean; breach: boolean; repeat: boolean; escalation: boolean };
+  /** `agent_message`: the agent's paragraphs, cleaned. */
+  message: string[];
   urgent: string;
 }
 
@@ -134,17 +149,19 @@ export function renderMessage(input: RenderInput): RenderedMessage {
 
   const urls = collectUrls(input);
   const view = contentView(input, catalog, urls);
+  const staff = STAFF_KINDS.includes(input.kind);
   const subject = fill(template.subject, view);
   const doc = {
     locale,
     subject,
     title: fill(template.title, view),
     provider: view.provider,
-    blocks: template.blocks.map((block) => blockView(block, view, urls)).filter((b) => b !== undefined),
-    signOff: fill(catalog.signOff, view),
+    blocks: template.blocks.flatMap((block) => blockViews(block, view, urls)),
+    // Staff pages are not for reporters: no reporter sign-off, no "we will never ask" line.
+    signOff: staff ? "" : fill(catalog.signOff, view),
     caseLabel: catalog.caseLabel,
     caseRef: view.caseRef,
-    antiPhishing: catalog.antiPhishing,
+    antiPhishing: staff ? "" : catalog.antiPhishing,
     buttonFallback: catalog.buttonFallback,
   };
 
@@ -186,7 +203,10 @@ function renderSms(
     foldToGsm7(
       Mustache.render(
         SMS_LAYOUT,
-        { body: fill(template.sms, v), antiPhishing: catalog.smsAntiPhishing },
+        {
+          body: fill(template.sms, v),
+          antiPhishing: STAFF_KINDS.includes(input.kind) ? "" : catalog.smsAntiPhishing,
+        },
         undefined,
         PLAIN_OPTIONS,
       ),
@@ -229,6 +249,7 @@ function contentView(input: RenderInput, catalog: MessageCatalog, urls: Urls): C
     expiresMinutes: minutes(vars.expiresMinutes),
     smsCodeSent: vars.smsCodeSent === true,
     lockRequested: vars.lockRequested === true,
+    seedPhraseRedacted: vars.seedPhraseRedacted === true,
     scopes: scopesPhrase(vars.scopes, catalog),
     // The code only ever reaches the SMS view: an email copy would collapse two channels into one.
     code: false,
@@ -238,7 +259,9 @@ function contentView(input: RenderInput, catalog: MessageCatalog, urls: Urls): C
       typeof vars.priority === "string" && (PRIORITIES as readonly string[]).includes(vars.priority)
         ? vars.priority
         : false,
-    clock: cleanText(vars.clock, 80) ?? false,
+    clock: clockWords(vars.clock, catalog),
+    event: oncallEvent(vars.event),
+    message: input.kind === "agent_message" ? requireMessage(input) : [],
     urgent: "",
   };
   view.urgent = fill(catalog.guidance[input.incidentType].urgent, view);
@@ -259,7 +282,28 @@ function collectUrls(input: RenderInput): Urls {
   };
 }
 
-function blockView(block: BlockTemplate, view: ContentView, urls: Urls): BlockView | undefined {
+/** A template block as laid out: none (it came out empty), one, or one per agent paragraph. */
+function blockViews(block: BlockTemplate, view: ContentView, urls: Urls): BlockView[] {
+  if ("agentMessage" in block) {
+    return view.message.map((text) => ({
+      paragraph: true,
+      callout: false,
+      steps: false,
+      button: false,
+      text,
+      link: false,
+      items: [],
+    }));
+  }
+  const single = blockView(block, view, urls);
+  return single === undefined ? [] : [single];
+}
+
+function blockView(
+  block: Exclude<BlockTemplate, { agentMessage: true }>,
+  view: ContentView,
+  urls: Urls,
+): BlockView | undefined {
   const base: BlockView = {
     paragraph: false,
     callout: false,
@@ -301,6 +345,38 @@ function linkView(link: LinkTemplate | undefined, view: ContentView, urls: Urls)
 /** Fills a content template without escaping; values were cleaned when the view was built. */
 function fill(template: string, view: object): string {
   return Mustache.render(template, view, undefined, PLAIN_OPTIONS).replace(/\s+/g, " ").trim();
+}
+
+/** The agent's paragraphs: blank lines separate paragraphs, single line breaks become spaces. */
+function requireMessage(input: RenderInput): string[] {
+  const message = input.vars?.message;
+  const paragraphs =
+    typeof message === "string"
+      ? message
+          .split(/\r?\n\s*\r?\n/)
+          .map((paragraph) => cleanText(paragraph, 2000))
+          .filter((paragraph): paragraph is string => paragraph !== undefined)
+      : [];
+  if (!paragraphs.length) throw new TypeError("agent_message needs vars.message, some text");
+  return paragraphs;
+}
+
+/** A clock name in words; other text as given (cleaned). */
+function clockWords(value: unknown, catalog: MessageCatalog): string | false {
+  if (typeof value === "string" && (SLA_CLOCKS as readonly string[]).includes(value)) {
+    return catalog.clocks[value as SlaClockName];
+  }
+  return cleanText(value, 80) ?? false;
+}
+
+function oncallEvent(value: unknown): ContentView["event"] {
+  const event = (ONCALL_EVENTS as readonly unknown[]).includes(value) ? value : "escalation";
+  return {
+    warning: event === "warning",
+    breach: event === "breach",
+    repeat: event === "repeat",
+    escalation: event === "escalation",
+  };
 }
 
 function requireCode(input: RenderInput): string {

@@ -2,7 +2,7 @@
  * Vocabulary of the message catalogue: what can be rendered, what goes in, what comes out, and
  * the shape of the locale template modules. Pure types and constants; no I/O.
  */
-import type { IncidentType, LockScope } from "../types.js";
+import type { IncidentType, LockScope, SlaClockName } from "../types.js";
 
 export type { IncidentType } from "../types.js";
 
@@ -26,14 +26,23 @@ export const MESSAGE_KINDS = [
   "resolved",
   "closed",
   "unverified_closed",
+  "agent_message",
   "oncall_escalation",
 ] as const;
+
+/** Messages to Vigil's own staff (on-call): no reporter anti-phishing line, no reporter sign-off. */
+export const STAFF_KINDS: readonly MessageKind[] = ["oncall_escalation"];
+
+/** What an on-call page is about; each has its own subject. */
+export const ONCALL_EVENTS = ["warning", "breach", "repeat", "escalation"] as const;
+export type OncallEvent = (typeof ONCALL_EVENTS)[number];
 
 /**
  * A message Vigil sends. Variables each kind reads from {@link RenderInput.vars}:
  *
  * - `acknowledgement` — `lockRequested?: boolean`, `scopes?: string[]`, `smsCodeSent?: boolean`
- *   (a text-message code is part of the coming verification).
+ *   (a text-message code is part of the coming verification), `seedPhraseRedacted?: boolean` (a
+ *   seed phrase was removed from the report: tell the reporter to move their funds, it is burnt).
  * - `verification_request` — `verifyUrl: string` (required), `expiresMinutes?: number`,
  *   `smsCodeSent?: boolean`.
  * - `verification_code` — `code: string` (required, 4–10 digits; only the SMS carries it),
@@ -44,8 +53,11 @@ export const MESSAGE_KINDS = [
  *   update). `note` is deliberately never rendered: agent notes are internal.
  * - `denial_recorded` — none.
  * - `resolved`, `closed`, `unverified_closed` — `reopenUrl?: string`.
- * - `oncall_escalation` — `reason?: string`, `priority?: "P1" | … | "P4"`, `clock?: string`,
- *   `caseUrl?: string`.
+ * - `agent_message` — `message: string` (required): an agent's own words, up to 2,000 characters,
+ *   paragraphs kept; the SMS only says to read the email.
+ * - `oncall_escalation` — `reason?: string`, `priority?: "P1" | … | "P4"`, `clock?: string` (a
+ *   clock name such as `firstResponse`, shown in words), `event?: OncallEvent` (picks the subject),
+ *   `caseUrl?: string` (the console's case page).
  */
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -130,7 +142,9 @@ export type BlockTemplate =
   | { paragraph: string; link?: LinkTemplate }
   | { callout: string; link?: LinkTemplate }
   | { steps: readonly StepTemplate[] }
-  | { button: LinkTemplate };
+  | { button: LinkTemplate }
+  /** The agent's message (`agent_message`), one paragraph per paragraph they wrote; always text. */
+  | { agentMessage: true };
 
 /** The templates of one message in one locale. */
 export interface MessageTemplate {
@@ -169,6 +183,8 @@ export interface MessageCatalog {
   lockScopes: Readonly<Record<LockScope, string>>;
   /** How statuses read inside a sentence. */
   statuses: Readonly<Record<StatusWord, string>>;
+  /** How SLA clocks read inside a sentence ("first response", not `firstResponse`). */
+  clocks: Readonly<Record<SlaClockName, string>>;
   messages: Readonly<Record<Exclude<MessageKind, "guidance">, MessageTemplate>>;
   guidance: Readonly<Record<IncidentType, GuidanceTemplate>>;
 }

@@ -73,7 +73,7 @@ describe("DynamoDbCaseStore", () => {
         priority: { S: "P2" },
         gsi1pk: { S: "STATUS#open" },
         gsi1sk: { S: `${item.sla.containment?.dueAt}#c_1` },
-        gsi2pk: { S: "WORKFLOW#PENDING_START" },
+        gsi2pk: { S: "SWEEP#UNSETTLED" },
         gsi2sk: { S: `${item.openedAt}#c_1` },
       }),
     });
@@ -255,7 +255,7 @@ describe("DynamoDbCaseStore", () => {
     ddb.on(QueryCommand).resolves({ Items: [{ pk: { S: "CASE#c_1" } }, { pk: { S: "CASE#c_2" } }] });
 
     // Act
-    const ids = await store.listPendingStarts("2026-11-25T08:00:00.000Z");
+    const ids = await store.listUnsettled("2026-11-25T08:00:00.000Z");
 
     // Assess
     expect(ids).toEqual(["c_1", "c_2"]);
@@ -263,7 +263,7 @@ describe("DynamoDbCaseStore", () => {
       IndexName: "gsi2",
       KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :before",
       ExpressionAttributeValues: {
-        ":pk": { S: "WORKFLOW#PENDING_START" },
+        ":pk": { S: "SWEEP#UNSETTLED" },
         ":before": { S: "2026-11-25T08:00:00.000Z" },
       },
     });

@@ -22,6 +22,49 @@ describe("EmfMetrics", () => {
     expect(typeof record._aws.Timestamp).toBe("number");
   });
 
+  it("emits a dimensioned point as well as the dimensionless one the alarms match", () => {
+    // Prepare
+    const lines: string[] = [];
+    const metrics = new EmfMetrics(
+      (line) => lines.push(line),
+      true,
+      () => 1_700_000_000_000,
+    );
+
+    // Act
+    metrics.count("SlaBreached", 1, { Priority: "P1" });
+    metrics.duration("TimeToLock", 1250, { Priority: "P2" });
+
+    // Assess
+    expect(JSON.parse(lines[0] ?? "{}")).toEqual({
+      _aws: {
+        Timestamp: 1_700_000_000_000,
+        CloudWatchMetrics: [
+          { Namespace: "Vigil", Dimensions: [[], ["Priority"]], Metrics: [{ Name: "SlaBreached", Unit: "Count" }] },
+        ],
+      },
+      Priority: "P1",
+      SlaBreached: 1,
+    });
+    expect(JSON.parse(lines[1] ?? "{}")).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Metrics: [{ Name: "TimeToLock", Unit: "Milliseconds" }] }] },
+      TimeToLock: 1250,
+    });
+  });
+
+  it("drops a dimension the metric does not declare", () => {
+    // Prepare
+    const lines: string[] = [];
+
+    // Act
+    new EmfMetrics((line) => lines.push(line), true).count("EmailSent", 1, { Priority: "P1" });
+
+    // Assess
+    const record = JSON.parse(lines[0] ?? "{}");
+    expect(record._aws.CloudWatchMetrics[0].Dimensions).toEqual([[]]);
+    expect(record.Priority).toBeUndefined();
+  });
+
   it("counts one by default", () => {
     // Prepare
     const lines: string[] = [];

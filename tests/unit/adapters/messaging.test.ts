@@ -66,16 +66,25 @@ describe("SesEmailSender", () => {
     await expect(attempt).rejects.toThrow("SES SendEmail failed: Throttling");
   });
 
-  it("lets MessageRejected through unchanged so the workflow does not retry it", async () => {
+  it("turns a sandbox MessageRejected into MessageUndeliverable without SES's text, which names the recipient", async () => {
     // Prepare
-    const error = new MessageRejected({ message: "Email address is not verified.", $metadata: {} });
+    const error = new MessageRejected({
+      message:
+        "Email address is not verified. The following identities failed the check in region EU-WEST-1: ana@example.com",
+      $metadata: {},
+    });
     ses.on(SendEmailCommand).rejects(error);
 
     // Act
     const attempt = new SesEmailSender(client, { from: "a@vigil.test" }).send(email);
 
     // Assess
-    await expect(attempt).rejects.toBe(error);
+    await expect(attempt).rejects.toMatchObject({
+      name: "MessageUndeliverable",
+      channel: "email",
+      reason: "sandbox_recipient",
+    });
+    await expect(attempt).rejects.not.toThrow(/ana@example\.com/);
   });
 });
 
@@ -113,15 +122,20 @@ describe("EumSmsSender", () => {
     await expect(attempt).rejects.toBeInstanceOf(TransientError);
   });
 
-  it("lets a ValidationException through unchanged", async () => {
+  it("turns a ValidationException into MessageUndeliverable with its reason class, without the number", async () => {
     // Prepare
-    const error = new ValidationException({ message: "bad number", $metadata: {}, Reason: "INVALID_PARAMETER" });
+    const error = new ValidationException({
+      message: "Destination +14155550100 is blocked",
+      $metadata: {},
+      Reason: "DESTINATION_COUNTRY_BLOCKED",
+    });
     sms.on(SendTextMessageCommand).rejects(error);
 
     // Act
-    const attempt = new EumSmsSender(client, {}).send({ to: "+1", text: "hi" });
+    const attempt = new EumSmsSender(client, {}).send({ to: "+14155550100", text: "hi" });
 
     // Assess
-    await expect(attempt).rejects.toBe(error);
+    await expect(attempt).rejects.toMatchObject({ name: "MessageUndeliverable", reason: "blocked_destination" });
+    await expect(attempt).rejects.not.toThrow(/4155550100/);
   });
 });

@@ -165,15 +165,39 @@ describe("requireOperator", () => {
     await expect(attempt).rejects.toBeInstanceOf(UnauthorizedError);
   });
 
-  it("lets a request with a subject through and names the agent", async () => {
-    // Prepare
-    const evt = withClaims({ sub: "u-1", "cognito:username": "agent-ana" });
+  it("lets a request with a subject and a group through and names the agent with their groups", async () => {
+    // Prepare: HTTP APIs hand a JWT array claim to the function as "[a b]".
+    const evt = withClaims({ sub: "u-1", "cognito:username": "agent-ana", "cognito:groups": "[agents supervisors]" });
 
     // Act
     const attempt = requireOperator().before?.(request(evt) as never);
 
     // Assess
     await expect(attempt).resolves.toBeUndefined();
-    expect(operatorOf(evt)).toBe("agent-ana");
+    expect(operatorOf(evt)).toEqual({ agent: "agent-ana", groups: ["agents", "supervisors"] });
+  });
+
+  it("throws a ForbiddenError when the operator is in neither group", async () => {
+    // Prepare
+    const evt = withClaims({ sub: "u-1", username: "agent-ana", "cognito:groups": "[readonly]" });
+
+    // Act
+    const attempt = requireOperator().before?.(request(evt) as never);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: "ForbiddenError", status: 403, reason: "no_operator_group" });
+  });
+
+  it("reads the groups of an access token whether the claim is an array, JSON text or API Gateway's rendering", () => {
+    // Prepare
+    const forms = [["agents"], '["agents"]', "[agents]", "agents"];
+
+    // Act
+    const groups = forms.map(
+      (claim) => operatorOf(withClaims({ sub: "u", username: "a", "cognito:groups": claim as string })).groups,
+    );
+
+    // Assess
+    expect(groups).toEqual([["agents"], ["agents"], ["agents"], ["agents"]]);
   });
 });

@@ -26,8 +26,28 @@ describe("loadConfig", () => {
       publicBaseUrl: "http://127.0.0.1:3000",
       emailFrom: "Vigil Security <security@vigil.example>",
       oncallEmail: "oncall@vigil.example",
+      brandName: "Wallet Security",
       policy: DEFAULT_POLICY,
     });
+  });
+
+  it("reads the brand, the support contact and the console, and refuses a console that is not a URL", () => {
+    // Act
+    const config = loadConfig({
+      ...minimal,
+      VIGIL_BRAND_NAME: " Acme Wallet ",
+      VIGIL_SUPPORT_URL: "https://help.acme.example/contact",
+      VIGIL_CONSOLE_URL: "https://console.acme.example",
+    });
+    const bad = () => loadConfig({ ...minimal, VIGIL_CONSOLE_URL: "console" });
+
+    // Assess
+    expect(config).toMatchObject({
+      brandName: "Acme Wallet",
+      supportUrl: "https://help.acme.example/contact",
+      consoleUrl: "https://console.acme.example",
+    });
+    expect(bad).toThrow(/VIGIL_CONSOLE_URL/);
   });
 
   it("reads every variable and treats blank optional ones as absent", () => {
@@ -57,6 +77,9 @@ describe("loadConfig", () => {
     [{}, "VIGIL_TABLE_NAME"],
     [{ ...minimal, VIGIL_PUBLIC_BASE_URL: "not a url" }, "VIGIL_PUBLIC_BASE_URL"],
     [{ ...minimal, VIGIL_ONCALL_EMAIL: "pager-at-example" }, "VIGIL_ONCALL_EMAIL"],
+    [{ ...minimal, VIGIL_ONCALL_ESCALATION_EMAIL: "lead-at-example" }, "VIGIL_ONCALL_ESCALATION_EMAIL"],
+    [{ ...minimal, VIGIL_ONCALL_ESCALATION_PHONE: "not a url" }, "VIGIL_ONCALL_ESCALATION_PHONE"],
+    [{ ...minimal, VIGIL_POLICY: '{"escalationRepeatLimit": -1}' }, "escalationRepeatLimit"],
   ])("throws ConfigError naming the variable but not its value for %j", (env, name) => {
     // Act
     const error = configError(env);
@@ -64,6 +87,25 @@ describe("loadConfig", () => {
     // Assess
     expect(error.message).toContain(name);
     expect(error.message).not.toMatch(/not a url|pager-at-example/);
+  });
+
+  it("reads the optional second contact and the escalation repeat limit (default 8)", () => {
+    // Act
+    const config = loadConfig({
+      ...minimal,
+      VIGIL_ONCALL_ESCALATION_EMAIL: " lead@example.com ",
+      VIGIL_ONCALL_ESCALATION_PHONE: "+14155550199",
+      VIGIL_POLICY: '{"escalationRepeatLimit": 3}',
+    });
+
+    // Assess
+    expect(DEFAULT_POLICY.escalationRepeatLimit).toBe(8);
+    expect(config).toMatchObject({
+      oncallEscalationEmail: "lead@example.com",
+      oncallEscalationPhone: "+14155550199",
+      policy: { escalationRepeatLimit: 3 },
+    });
+    expect(loadConfig({ ...minimal, VIGIL_ONCALL_ESCALATION_EMAIL: "" }).oncallEscalationEmail).toBeUndefined();
   });
 
   it("names every bad variable at once", () => {

@@ -49,6 +49,7 @@ describe("startClocks", () => {
         warnedAt: [],
         breachedAt: null,
         escalatedAt: [],
+        exhaustedAt: null,
         pausedSeconds: 0,
         pausedAt: null,
       });
@@ -165,6 +166,83 @@ describe("dueFires", () => {
 
     // Assess
     expect(acknowledged.fires.filter((fire) => fire.clock === "containment")).toEqual([]);
+  });
+
+  it("repeats 8 times by default, then is exhausted one interval after the last repeat and repeats no more", () => {
+    // Prepare: P1 first response breaches at 15 min and repeats every 15 min (no lock: no containment clock).
+    const sla = startClocks("P1", false, T0, DEFAULT_POLICY);
+    const breach = 15 * MINUTE;
+    const repeat = 15 * MINUTE;
+
+    // Act
+    const untilLastRepeat = dueFires(sla, T0 + breach + 8 * repeat, ctx("P1"));
+    const exhausted = dueFires(untilLastRepeat.sla, T0 + breach + 9 * repeat, ctx("P1"));
+    const muchLater = dueFires(exhausted.sla, T0 + 60 * 24 * HOUR, ctx("P1"));
+
+    // Assess
+    const firstResponse = (fires: typeof exhausted.fires) =>
+      fires.filter((fire) => fire.clock === "firstResponse").map((fire) => [fire.kind, (fire.at - T0) / MINUTE]);
+    expect(firstResponse(untilLastRepeat.fires)).toEqual([
+      ["warning", 7.5],
+      ["warning", 12],
+      ["breach", 15],
+      ["escalation", 30],
+      ["escalation", 45],
+      ["escalation", 60],
+      ["escalation", 75],
+      ["escalation", 90],
+      ["escalation", 105],
+      ["escalation", 120],
+      ["escalation", 135],
+    ]);
+    expect(firstResponse(exhausted.fires)).toEqual([["exhausted", 150]]);
+    expect(exhausted.sla.firstResponse).toMatchObject({ breachedAt: at(breach), exhaustedAt: at(150 * MINUTE) });
+    expect(exhausted.sla.firstResponse.escalatedAt).toHaveLength(8);
+    expect(firstResponse(muchLater.fires)).toEqual([]);
+    expect(muchLater.sla.firstResponse.breachedAt).toBe(at(breach));
+  });
+
+  it.each([
+    [0, ["breach", "exhausted"]],
+    [2, ["breach", "escalation", "escalation", "exhausted"]],
+  ])("follows the policy's repeat limit of %i", (limit, kinds) => {
+    // Prepare
+    const policy = { ...DEFAULT_POLICY, escalationRepeatLimit: limit };
+    const sla = startClocks("P2", false, T0, policy);
+
+    // Act
+    const { fires } = dueFires(sla, T0 + 30 * 24 * HOUR, { priority: "P2", acknowledgedAt: null, policy });
+
+    // Assess
+    expect(
+      fires.filter((fire) => fire.clock === "firstResponse" && fire.kind !== "warning").map((f) => f.kind),
+    ).toEqual(kinds);
+  });
+
+  it("neither repeats nor exhausts once an agent acknowledged after the breach", () => {
+    // Prepare
+    const sla = dueFires(startClocks("P1", false, T0, DEFAULT_POLICY), T0 + 16 * MINUTE, ctx("P1")).sla;
+
+    // Act
+    const result = dueFires(sla, T0 + 10 * HOUR, ctx("P1", at(20 * MINUTE)));
+
+    // Assess: only the resolution clock (breached at 4 h, after the acknowledgement) repeats, then exhausts.
+    expect(result.fires.filter((fire) => fire.clock === "firstResponse")).toEqual([]);
+    expect(result.sla.firstResponse.exhaustedAt).toBeNull();
+    expect(result.sla.resolution.exhaustedAt).toBe(at(4 * HOUR + 9 * 15 * MINUTE));
+  });
+
+  it("has nothing left to wake for once every breached clock is exhausted", () => {
+    // Prepare
+    const sla = startClocks("P1", false, T0, DEFAULT_POLICY);
+
+    // Act
+    const result = dueFires(sla, T0 + 30 * 24 * HOUR, ctx("P1"));
+
+    // Assess
+    expect(result.sla.firstResponse.exhaustedAt).not.toBeNull();
+    expect(result.sla.resolution.exhaustedAt).toBe(at(4 * HOUR + 9 * 15 * MINUTE));
+    expect(nextFireAt(result.sla, ctx("P1"))).toBeNull();
   });
 
   it("keeps repeating when the acknowledgement came before the breach", () => {

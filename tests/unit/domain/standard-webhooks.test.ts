@@ -145,7 +145,7 @@ describe("verifyWebhook", () => {
     const result = verifyWebhook({ headers, body: BODY, secrets: [current.key], nowSeconds: NOW });
 
     // Assess
-    expect(result).toEqual({ ok: true, id: "msg_42", timestampSeconds: NOW });
+    expect(result).toEqual({ ok: true, id: "msg_42", timestampSeconds: NOW, keyIndex: 0 });
   });
 
   it("verifies the specification's example at its own time", () => {
@@ -218,7 +218,7 @@ describe("verifyWebhook", () => {
     // Assess
     expect(result).toEqual(
       ok
-        ? { ok: true, id: "msg_1", timestampSeconds: NOW + skew }
+        ? { ok: true, id: "msg_1", timestampSeconds: NOW + skew, keyIndex: 0 }
         : { ok: false, reason: "timestamp_out_of_tolerance" },
     );
   });
@@ -252,9 +252,9 @@ describe("verifyWebhook", () => {
   });
 
   it.each([
-    ["the previous secret", () => previous.key],
-    ["the current secret", () => current.key],
-  ])("accepts a message signed with %s while both are active (rotation)", (_label, signingKey) => {
+    ["the previous secret", () => previous.key, 1],
+    ["the current secret", () => current.key, 0],
+  ])("accepts a message signed with %s while both are active (rotation)", (_label, signingKey, keyIndex) => {
     // Prepare
     const headers = signedHeaders(signingKey());
 
@@ -262,7 +262,7 @@ describe("verifyWebhook", () => {
     const result = verifyWebhook({ headers, body: BODY, secrets: [current.key, previous.key], nowSeconds: NOW });
 
     // Assess
-    expect(result.ok).toBe(true);
+    expect(result).toMatchObject({ ok: true, keyIndex });
   });
 
   it("rejects a message signed with a retired secret once it is no longer listed", () => {
@@ -358,7 +358,7 @@ describe("verifyWebhook", () => {
           const index = body.length === 0 ? 0 : position % body.length;
           const tampered = `${body.slice(0, index)}${body[index] === "x" ? "y" : "x"}${body.slice(index + 1)}`;
           const rejected = verifyWebhook({ headers, body: tampered, secrets: [key], nowSeconds: NOW });
-          expect(accepted).toEqual({ ok: true, id, timestampSeconds: NOW + skew });
+          expect(accepted).toEqual({ ok: true, id, timestampSeconds: NOW + skew, keyIndex: 0 });
           expect(rejected).toEqual({ ok: false, reason: "no_matching_signature" });
         },
       ),
@@ -380,7 +380,7 @@ describe("interoperability with the standardwebhooks package", () => {
     const result = verifyWebhook({ headers, body: BODY, secrets: [parseSecret(text)], nowSeconds });
 
     // Assess
-    expect(result).toEqual({ ok: true, id: "msg_ref", timestampSeconds: nowSeconds });
+    expect(result).toEqual({ ok: true, id: "msg_ref", timestampSeconds: nowSeconds, keyIndex: 0 });
   });
 
   it("produces signatures the reference implementation accepts", () => {

@@ -94,8 +94,8 @@ describe("SFN emulator with the project workflows", () => {
     };
     let transientFailures = 1;
     const current = await start(({ fn }) => {
-      if (fn === "RequestLock" && transientFailures-- > 0) throw namedError("TransientError", "lock service busy");
-      return fn === "AcknowledgeReport" || fn === "SendGuidance" ? plan : { ok: true };
+      if (fn === "ContainIncident" && transientFailures-- > 0) throw namedError("TransientError", "lock service busy");
+      return fn === "ContainIncident" || fn === "AcknowledgeReport" || fn === "SendGuidance" ? plan : { ok: true };
     });
     const { executionArn } = await current.sfn.send(
       new StartExecutionCommand({
@@ -117,9 +117,9 @@ describe("SFN emulator with the project workflows", () => {
 
     // Assess
     expect(calls.map(({ fn }) => fn)).toEqual([
+      "ContainIncident",
+      "ContainIncident",
       "AcknowledgeReport",
-      "RequestLock",
-      "RequestLock",
       "RequestVerification",
       "SendGuidance",
       "AwaitResolution",
@@ -144,7 +144,9 @@ describe("SFN emulator with the project workflows", () => {
       verificationTimeoutSeconds: DAY,
       resolutionTimeoutSeconds: 7 * DAY,
     };
-    const current = await start(({ fn }) => (fn === "AcknowledgeReport" ? plan : { ok: true }));
+    const current = await start(({ fn }) =>
+      fn === "ContainIncident" || fn === "AcknowledgeReport" ? plan : { ok: true },
+    );
     const { executionArn } = await current.sfn.send(
       new StartExecutionCommand({ stateMachineArn: current.arn("case"), input: '{"caseId":"c2","generation":1}' }),
     );
@@ -158,7 +160,7 @@ describe("SFN emulator with the project workflows", () => {
     await current.clock.advance(1);
 
     // Assess
-    expect(before).toEqual(["AcknowledgeReport", "RequestVerification"]);
+    expect(before).toEqual(["ContainIncident", "AcknowledgeReport", "RequestVerification"]);
     const closing = calls.at(-1);
     expect(closing?.fn).toBe("CloseUnverified");
     expect(closing?.at).toBe(startedAt + DAY * 1000);

@@ -33,12 +33,15 @@ export const ALL_VARS: NonNullable<RenderInput["vars"]> = {
   priority: "P1",
   clock: "firstResponse due 08:15Z",
   caseUrl: "https://ops.acme.example/cases/c_01JD5Z8K3QX7M2N4P6R8T0V2WY",
+  message:
+    "Hello Ana,\n\nWe locked withdrawals while we check the login from Lagos. Reply to this email if you need us.",
 };
 
 /** Only what each kind requires. */
 export function requiredVars(kind: MessageKind): RenderInput["vars"] {
   if (kind === "verification_request") return { verifyUrl: ALL_VARS.verifyUrl };
   if (kind === "verification_code") return { code: "123456" };
+  if (kind === "agent_message") return { message: "We are on it." };
   return undefined;
 }
 

@@ -6,6 +6,7 @@ import {
   renderMessage,
   SMS_ANTI_PHISHING_LINE,
   SMS_SEGMENT_BUDGET,
+  STAFF_KINDS,
 } from "../../../src/domain/messages/index.js";
 import { CASE_REF, inputFor, MATRIX, type MatrixCase } from "./fixtures.js";
 import { hrefs, htmlProblems, visibleText } from "./html-check.js";
@@ -22,7 +23,20 @@ const render = (c: MatrixCase) => renderMessage(inputFor(c.kind, c.incidentType,
 const MATRIX_BY_FORMAT = FORMATS.flatMap((format) => MATRIX.map((c) => ({ ...c, format })));
 
 describe("renderMessage", () => {
-  it.each(MATRIX_BY_FORMAT)(
+  it.each(MATRIX_BY_FORMAT.filter((c) => STAFF_KINDS.includes(c.kind)))(
+    "leaves the reporter's anti-phishing line and sign-off out of staff $format for $kind/$incidentType/$locale ($variant)",
+    (c) => {
+      // Act
+      const out = readable(render(c), c.format);
+
+      // Assess
+      expect(out).not.toContain(c.format === "sms" ? SMS_ANTI_PHISHING_LINE[c.locale] : ANTI_PHISHING_LINE[c.locale]);
+      expect(out).not.toMatch(/security team|equipo de seguridad/);
+      expect(out).toContain(CASE_REF);
+    },
+  );
+
+  it.each(MATRIX_BY_FORMAT.filter((c) => !STAFF_KINDS.includes(c.kind)))(
     "ends $format with the anti-phishing line and carries the case ref for $kind/$incidentType/$locale ($variant)",
     (c) => {
       // Prepare

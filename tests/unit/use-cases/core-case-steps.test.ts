@@ -13,10 +13,13 @@ import {
   makeAwaitResolution,
   makeCloseUnverified,
   makeCompleteCase,
+  makeContainIncident,
   makeEscalateCase,
+  makeReadCasePlan,
   makeRequestVerification,
   makeSendGuidance,
 } from "../../../src/use-cases/case-steps.js";
+import { MAX_SEND_ATTEMPTS } from "../../../src/use-cases/notify.js";
 import { makeTestDeps, type TestDeps } from "../../fixtures/deps.js";
 
 const CASE_ID = "c_steps";
@@ -63,40 +66,76 @@ const auditTypes = (deps: TestDeps) => (deps.cases.audit.get(CASE_ID) ?? []).map
 const subjects = (deps: TestDeps) => deps.email.sent.map((email) => email.subject);
 const step = { caseId: CASE_ID, generation: 1 };
 
-describe("makeAcknowledgeReport", () => {
+describe("makeContainIncident", () => {
   let deps: TestDeps;
   beforeEach(() => {
     deps = makeTestDeps();
   });
 
-  it("marks the workflow started and acknowledges on every channel once when the task runs twice", async () => {
+  it("marks the workflow started, requests the lock and sends no message, once when the task runs twice", async () => {
     // Prepare
     await openTestCase(deps);
-    const acknowledge = makeAcknowledgeReport(deps);
+    const contain = makeContainIncident(deps);
 
     // Act
-    await acknowledge(step);
-    await acknowledge(step);
+    await contain(step);
+    await contain(step);
 
     // Assess
     expect(stored(deps).workflow).toMatchObject({ started: true, generation: 1 });
+    expect(stored(deps).lock).toMatchObject({ state: "applied", reason: "containment at intake" });
     expect(auditTypes(deps).filter((type) => type === "workflow.started")).toHaveLength(1);
-    expect(subjects(deps)).toEqual([`We received your report (case ${CASE_ID})`]);
-    expect(deps.email.sent[0]?.to).toBe("ana@example.com");
-    expect(deps.sms.sent.map((sms) => sms.to)).toEqual(["+14155550100"]);
-    expect(stored(deps).sent).toEqual(["acknowledgement#1#email", "acknowledgement#1#sms"]);
+    expect(auditTypes(deps).filter((type) => type === "lock.requested")).toHaveLength(1);
+    // The first attempt is made in the task: the provider answered 2xx, so no delivery timer is needed.
+    expect(deps.transport.requests).toHaveLength(1);
+    expect(deps.workflow.started.filter((start) => start.name.startsWith("d-"))).toHaveLength(0);
+    expect(deps.email.sent).toEqual([]);
+    expect(deps.sms.sent).toEqual([]);
+  });
+
+  it("requests the lock and arms the clocks even when every message would be refused", async () => {
+    // Prepare
+    await openTestCase(deps, { incidentType: "unauthorized_access", signals: { drainObserved: true } });
+    deps.email.undeliverable = "sandbox_recipient";
+    deps.sms.undeliverable = "opted_out";
+
+    // Act
+    const plan = await makeContainIncident(deps)(step);
+
+    // Assess
+    expect(plan).toMatchObject({ lockRequired: false, urgentGuidance: true });
+    expect(stored(deps).lock.state).toBe("applied");
+    expect(stored(deps).sla.containment?.metAt).not.toBeNull();
+    expect(deps.workflow.started.map((start) => start.name)).toContain(`${CASE_ID}-sla-1`);
+    expect(deps.email.sent).toEqual([]);
+  });
+
+  it("leaves the retries to a delivery timer when the provider does not answer 2xx at once", async () => {
+    // Prepare
+    await openTestCase(deps, { incidentType: "key_compromise" });
+    deps.transport.script.push({ status: 503 });
+
+    // Act
+    await makeContainIncident(deps)(step);
+
+    // Assess
+    expect(stored(deps).lock.state).toBe("requested");
+    const retry = deps.workflow.started.find((start) => start.name.startsWith("d-"));
+    const retryAt = Date.parse((retry?.input as { at: string } | undefined)?.at ?? "") - deps.clock.now();
+    expect(retryAt).toBeGreaterThanOrEqual(4_500);
+    expect(retryAt).toBeLessThanOrEqual(5_500);
   });
 
   it("arms the SLA timer at the first warning of the nearest clock", async () => {
     // Prepare
     const openedAt = deps.clock.now();
-    await openTestCase(deps);
+    await openTestCase(deps, { incidentType: "phishing" });
 
     // Act
-    await makeAcknowledgeReport(deps)(step);
+    await makeContainIncident(deps)(step);
 
     // Assess
-    const firstWarning = new Date(openedAt + 0.5 * 15 * 60_000).toISOString(); // containment, P2: 15 min
+    const firstWarning = new Date(openedAt + 0.5 * 4 * 3600_000).toISOString(); // first response, P3: 4 h
     expect(deps.workflow.started).toEqual([
       {
         kind: "timer",
@@ -108,44 +147,92 @@ describe("makeAcknowledgeReport", () => {
   });
 
   it.each([
-    ["key_compromise", {}, { lockRequired: true, urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
-    ["sim_swap", {}, { lockRequired: true, urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
-    ["unauthorized_access", {}, { lockRequired: true, urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
-    ["malware", {}, { lockRequired: false, urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
-    [
-      "malware",
-      { drainObserved: true },
-      { lockRequired: true, urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR },
-    ],
-    ["phishing", {}, { lockRequired: false, urgentGuidance: false, resolutionTimeoutSeconds: 144 * HOUR }],
-    ["other", {}, { lockRequired: false, urgentGuidance: false, resolutionTimeoutSeconds: 14 * 24 * HOUR }],
-  ] as const)("returns the plan of a %s case with signals %j", async (incidentType, signals, plan) => {
+    ["key_compromise", {}, { lock: "applied", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
+    ["sim_swap", {}, { lock: "applied", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
+    ["unauthorized_access", {}, { lock: "applied", urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
+    ["malware", {}, { lock: "none", urgentGuidance: false, resolutionTimeoutSeconds: 48 * HOUR }],
+    ["malware", { drainObserved: true }, { lock: "applied", urgentGuidance: true, resolutionTimeoutSeconds: 8 * HOUR }],
+    ["phishing", {}, { lock: "none", urgentGuidance: false, resolutionTimeoutSeconds: 144 * HOUR }],
+    ["other", {}, { lock: "none", urgentGuidance: false, resolutionTimeoutSeconds: 14 * 24 * HOUR }],
+  ] as const)("contains a %s case with signals %j and returns its plan", async (incidentType, signals, expected) => {
     // Prepare
     await openTestCase(deps, { incidentType, signals });
 
     // Act
-    const result = await makeAcknowledgeReport(deps)(step);
+    const result = await makeContainIncident(deps)(step);
 
     // Assess
-    expect(result).toEqual({ ...plan, verificationTimeoutSeconds: 24 * HOUR, escalationSeq: 0, concluded: false });
+    expect(stored(deps).lock.state).toBe(expected.lock);
+    expect(result).toEqual({
+      lockRequired: false,
+      urgentGuidance: expected.urgentGuidance,
+      resolutionTimeoutSeconds: expected.resolutionTimeoutSeconds,
+      verificationTimeoutSeconds: 24 * HOUR,
+      escalationSeq: 0,
+      concluded: false,
+    });
   });
 
-  it("plans the agent wait from now and skips the lock when the lock was requested already", async () => {
+  it("keeps an audit chain that verifies after the step", async () => {
     // Prepare
-    await openTestCase(deps, { incidentType: "key_compromise" });
-    await patch(deps, (current) => ({ lock: { ...current.lock, state: "requested" } }));
-    deps.clock.advance(HOUR);
+    await openTestCase(deps);
 
     // Act
-    const result = await makeAcknowledgeReport(deps)(step);
+    await makeContainIncident(deps)(step);
 
     // Assess
-    expect(result).toMatchObject({ lockRequired: false, resolutionTimeoutSeconds: 3 * HOUR + 4 * HOUR });
+    const item = stored(deps);
+    expect(verifyChain(await deps.cases.listAudit(CASE_ID), { seq: item.audit.seq, hash: item.audit.head })).toEqual({
+      valid: true,
+    });
+  });
+});
+
+describe("makeReadCasePlan", () => {
+  it("returns the plan of the stored case, lock still due", async () => {
+    // Prepare
+    const deps = makeTestDeps();
+    await openTestCase(deps, { incidentType: "key_compromise" });
+
+    // Act
+    const plan = await makeReadCasePlan(deps)(step);
+
+    // Assess
+    expect(plan).toMatchObject({ lockRequired: true, urgentGuidance: true, escalationSeq: 0 });
+  });
+});
+
+describe("makeAcknowledgeReport", () => {
+  let deps: TestDeps;
+  beforeEach(() => {
+    deps = makeTestDeps();
+  });
+
+  it("acknowledges and tells of the lock on every channel once when the task runs twice", async () => {
+    // Prepare
+    await openTestCase(deps);
+    await makeContainIncident(deps)(step);
+    const acknowledge = makeAcknowledgeReport(deps);
+
+    // Act
+    await acknowledge(step);
+    await acknowledge(step);
+
+    // Assess
+    expect(subjects(deps)).toEqual([`We received your report (case ${CASE_ID})`, expect.stringMatching(/lock/i)]);
+    expect(deps.email.sent[0]?.to).toBe("ana@example.com");
+    expect(deps.sms.sent.map((sms) => sms.to)).toEqual(["+14155550100", "+14155550100"]);
+    expect(stored(deps).sent).toEqual([
+      "acknowledgement#1#email",
+      "acknowledgement#1#sms",
+      `lock_applied#${stored(deps).lock.appliedAt}#email`,
+      `lock_applied#${stored(deps).lock.appliedAt}#sms`,
+    ]);
   });
 
   it("sends the acknowledgement on a retry when the first send failed", async () => {
     // Prepare
-    await openTestCase(deps, { phone: null });
+    await openTestCase(deps, { phone: null, incidentType: "phishing" });
     const acknowledge = makeAcknowledgeReport(deps);
     deps.email.failNext = 1;
     await expect(acknowledge(step)).rejects.toMatchObject({ name: "TransientError" });
@@ -158,21 +245,64 @@ describe("makeAcknowledgeReport", () => {
     // Assess
     expect(subjects(deps)).toEqual([`We received your report (case ${CASE_ID})`]);
     expect(stored(deps).sent).toEqual(["acknowledgement#1#email"]);
-    expect(deps.workflow.started.map((start) => start.name)).toEqual([`${CASE_ID}-sla-1`]);
   });
 
-  it("keeps an audit chain that verifies after the step", async () => {
+  it(`gives up on a message after ${MAX_SEND_ATTEMPTS} failed attempts, records throttled_out and goes on`, async () => {
+    // Prepare
+    await openTestCase(deps, { phone: null, incidentType: "phishing" });
+    const acknowledge = makeAcknowledgeReport(deps);
+    deps.email.failNext = 100;
+    for (let attempt = 1; attempt < MAX_SEND_ATTEMPTS; attempt++) {
+      await expect(acknowledge(step)).rejects.toMatchObject({ name: "TransientError" });
+    }
+
+    // Act
+    const plan = await acknowledge(step);
+
+    // Assess
+    expect(plan).toMatchObject({ concluded: false });
+    expect(stored(deps).channels.email).toBe(true);
+    expect(stored(deps).failures).toEqual([
+      expect.objectContaining({ step: "message.acknowledgement.email", error: "throttled_out" }),
+    ]);
+  });
+
+  it("stops trusting SMS when the number opted out, moves the second factor to an agent, and goes on", async () => {
     // Prepare
     await openTestCase(deps);
+    deps.sms.undeliverable = "opted_out";
 
     // Act
     await makeAcknowledgeReport(deps)(step);
 
     // Assess
     const item = stored(deps);
-    expect(verifyChain(await deps.cases.listAudit(CASE_ID), { seq: item.audit.seq, hash: item.audit.head })).toEqual({
-      valid: true,
-    });
+    expect(item.channels).toEqual({ email: true, sms: false });
+    expect(item.verification).toMatchObject({ sms: "not_used", identity: "pending", code: null });
+    expect(item.failures).toEqual([
+      expect.objectContaining({ step: "message.acknowledgement.sms", error: "opted_out" }),
+    ]);
+    const failed = (deps.cases.audit.get(CASE_ID) ?? []).filter((event) => event.type === "message.failed");
+    expect(failed.map((event) => event.detail)).toEqual([
+      { kind: "acknowledgement", channel: "sms", reason: "opted_out", retried: false },
+    ]);
+    expect(JSON.stringify(item.failures)).not.toContain("+1415");
+    expect(subjects(deps)).toEqual([`We received your report (case ${CASE_ID})`]);
+  });
+
+  it("raises ReporterUnreachable once every channel failed for good", async () => {
+    // Prepare
+    await openTestCase(deps);
+    deps.email.undeliverable = "sandbox_recipient";
+    deps.sms.undeliverable = "blocked_destination";
+
+    // Act
+    const acknowledged = makeAcknowledgeReport(deps)(step);
+
+    // Assess
+    await expect(acknowledged).rejects.toMatchObject({ name: "ReporterUnreachable" });
+    expect(stored(deps).channels).toEqual({ email: false, sms: false });
+    expect(stored(deps).failures.map((failure) => failure.error)).toEqual(["sandbox_recipient", "blocked_destination"]);
   });
 });
 
@@ -188,7 +318,7 @@ describe("makeSendGuidance", () => {
     await guide(step);
 
     // Assess
-    expect(stored(deps).sent).toEqual(["guidance#1#email"]);
+    expect(stored(deps).sent).toEqual(["guidance:unauthorized_access#1#email"]);
     expect(deps.email.sent).toHaveLength(1);
     expect(plan).toMatchObject({ lockRequired: true, urgentGuidance: false });
   });
@@ -314,7 +444,11 @@ describe("makeRequestVerification", () => {
     // Assess
     expect(deps.email.sent).toHaveLength(1);
     expect(deps.sms.sent).toHaveLength(1);
-    expect(deps.links.links.size).toBe(1);
+    // One link and one reply nonce (the email's Reply-To challenge), minted once.
+    expect([...deps.links.links.values()].map((link) => link.purpose).sort()).toEqual([
+      "email_reply",
+      "verify_reporter",
+    ]);
     expect(stored(deps).workflow.waiting?.taskToken).toBe("token-2");
     expect(stored(deps).sent).toEqual(["verification_request#1#email", "verification_request#1#sms"]);
   });
@@ -340,7 +474,7 @@ describe("makeRequestVerification", () => {
   it("sends no SMS at all and keeps no code when the incident is a SIM swap", async () => {
     // Prepare
     await openTestCase(deps, { incidentType: "sim_swap" });
-    await makeAcknowledgeReport(deps)(step);
+    await makeContainIncident(deps)(step);
 
     // Act
     await makeRequestVerification(deps)({ ...step, taskToken: "token-1" });
@@ -353,11 +487,8 @@ describe("makeRequestVerification", () => {
       sms: "not_used",
       identity: "pending",
     });
-    expect(subjects(deps)).toEqual([
-      `We received your report (case ${CASE_ID})`,
-      `Confirm your report (case ${CASE_ID})`,
-    ]);
-    expect(linkTokenOf(deps.email.sent[1]?.text ?? "")).toBeTruthy();
+    expect(subjects(deps)).toEqual([`Confirm your report (case ${CASE_ID})`]);
+    expect(linkTokenOf(deps.email.sent[0]?.text ?? "")).toBeTruthy();
   });
 
   it("sends no SMS when the reporter gave no phone", async () => {
@@ -422,7 +553,7 @@ describe("makeCompleteCase", () => {
   beforeEach(async () => {
     deps = makeTestDeps();
     await openTestCase(deps, { phone: null });
-    await makeAcknowledgeReport(deps)(step);
+    await makeContainIncident(deps)(step);
     await makeAwaitResolution(deps)({ ...step, taskToken: "token-r" });
   });
 
@@ -498,7 +629,7 @@ describe("makeCloseUnverified", () => {
     // Prepare
     const deps = makeTestDeps();
     await openTestCase(deps);
-    await makeAcknowledgeReport(deps)(step);
+    await makeContainIncident(deps)(step);
     await makeRequestVerification(deps)({ ...step, taskToken: "token-v" });
     deps.clock.advance(24 * HOUR);
 

@@ -576,7 +576,7 @@ describe("receiveReport", () => {
       // Prepare
       const next = formatSecret(new Uint8Array(randomBytes(32)));
       const secrets = [TEST_WEBHOOK_SECRET, next];
-      deps.secrets = new StaticSecretSource({ ...(await deps.secrets.load()), webhookSecrets: secrets });
+      deps.secrets = new StaticSecretSource({ ...deps.secrets.secrets, webhookSecrets: secrets });
       receive = makeReceiveReport(deps);
 
       // Act
@@ -589,7 +589,7 @@ describe("receiveReport", () => {
     it("rejects the retired secret when only the new one is active", async () => {
       // Prepare
       const next = formatSecret(new Uint8Array(randomBytes(32)));
-      deps.secrets = new StaticSecretSource({ ...(await deps.secrets.load()), webhookSecrets: [next] });
+      deps.secrets = new StaticSecretSource({ ...deps.secrets.secrets, webhookSecrets: [next] });
       receive = makeReceiveReport(deps);
 
       // Act
@@ -619,14 +619,15 @@ describe("receiveReport", () => {
       expect(deps.idempotency.records.get(input.headers.id as string)).toMatchObject({ caseId: result.caseId });
 
       deps.clock.advance(29);
-      await expect(startPending()).resolves.toEqual({ attempted: 0, started: 0 });
+      await expect(startPending()).resolves.toEqual({ attempted: 0, started: 0, locked: 0 });
       expect(deps.workflow.started).toEqual([]);
 
       deps.clock.advance(2);
-      await expect(startPending()).resolves.toEqual({ attempted: 1, started: 1 });
-      expect(deps.workflow.started).toEqual([
-        { kind: "case", name: result.caseId, input: { caseId: result.caseId, generation: 1 } },
-      ]);
+      await expect(startPending()).resolves.toEqual({ attempted: 1, started: 1, locked: 1 });
+      // Protection first: the lock goes to the provider (inline) before the case workflow starts.
+      expect(deps.transport.requests).toHaveLength(1);
+      expect(deps.workflow.started.map((start) => start.name)).toEqual([`${result.caseId}-sla-1`, result.caseId]);
+      expect(deps.metrics.counts.LockSwept).toBe(1);
     });
 
     it("counts the deferral again and keeps the case pending when the re-drive fails too", async () => {
@@ -640,9 +641,9 @@ describe("receiveReport", () => {
       const outcome = await startPending();
 
       // Assess
-      expect(outcome).toEqual({ attempted: 1, started: 0 });
+      expect(outcome).toEqual({ attempted: 1, started: 0, locked: 1 });
       expect(deps.metrics.counts.WorkflowStartDeferred).toBe(2);
-      await expect(startPending()).resolves.toEqual({ attempted: 1, started: 1 });
+      await expect(startPending()).resolves.toEqual({ attempted: 1, started: 1, locked: 0 });
     });
   });
 });

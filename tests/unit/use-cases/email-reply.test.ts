@@ -17,13 +17,20 @@ const startVerification = (deps: TestDeps, report: Partial<Report> = {}) =>
   });
 
 /** A reply as a mail client writes it: `Re:` subject, the answer on top, the original quoted below. */
-function reply(options: { caseId: string; from?: string; subject?: string; body?: string; html?: boolean }): string {
+function reply(options: {
+  caseId: string;
+  from?: string;
+  fromField?: string;
+  subject?: string;
+  body?: string;
+  html?: boolean;
+}): string {
   const subject = options.subject ?? `Re: Confirm your report (case ${options.caseId})`;
   const body =
     options.body ??
     `YES\r\n\r\nOn Wed, 25 Nov 2026 at 08:00, Vigil <security@vigil.test> wrote:\r\n> Before we act on case ${options.caseId}, we need to confirm that the report came from you.\r\n`;
   return [
-    `From: Ana Example <${options.from ?? EMAIL}>`,
+    options.fromField ?? `From: Ana Example <${options.from ?? EMAIL}>`,
     "To: replies@vigil.test",
     `Subject: ${subject}`,
     "Date: Wed, 25 Nov 2026 08:05:00 +0000",
@@ -34,6 +41,32 @@ function reply(options: { caseId: string; from?: string; subject?: string; body?
     "",
     body,
   ].join("\r\n");
+}
+
+/** The `Reply-To` the verification email of the case carried: where the reporter's client sends the reply. */
+function replyAddressOf(deps: TestDeps, caseId: string): string {
+  const email = deps.email.sent.findLast((sent) => sent.subject.includes(caseId) && sent.replyTo);
+  if (!email?.replyTo) throw new Error("the verification email has no Reply-To");
+  return email.replyTo;
+}
+
+/**
+ * The SES notification's view of a reply: delivered to the verification email's `Reply-To` (unless
+ * `recipients` says otherwise), with SES's own parse of `From` (one entry per mailbox it read).
+ */
+function inbound(
+  deps: TestDeps,
+  caseId: string,
+  rawMime: string,
+  options: { verdicts?: typeof PASS; recipients?: string[]; sesFrom?: string[] } = {},
+) {
+  const from = /^From:[ \t]*(.*)$/m.exec(rawMime)?.[1] ?? "";
+  return {
+    rawMime,
+    verdicts: options.verdicts ?? PASS,
+    sesFrom: options.sesFrom ?? [from.trim()],
+    recipients: options.recipients ?? [replyAddressOf(deps, caseId)],
+  };
 }
 
 async function caseOf(deps: TestDeps, caseId: string) {
@@ -52,7 +85,7 @@ describe("makeReceiveEmailReply", () => {
     const { caseId } = await startVerification(deps);
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({ rawMime: reply({ caseId }), verdicts: PASS });
+    const result = await makeReceiveEmailReply(deps)(inbound(deps, caseId, reply({ caseId })));
 
     // Assess
     expect(result).toEqual({ outcome: "confirmed", caseId, completed: false });
@@ -78,7 +111,7 @@ describe("makeReceiveEmailReply", () => {
     }));
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({ rawMime: reply({ caseId }), verdicts: PASS });
+    const result = await makeReceiveEmailReply(deps)(inbound(deps, caseId, reply({ caseId })));
 
     // Assess
     expect(result).toEqual({ outcome: "confirmed", caseId, completed: true });
@@ -95,7 +128,7 @@ describe("makeReceiveEmailReply", () => {
     const { caseId } = await startVerification(deps);
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({ rawMime: reply({ caseId, body }), verdicts: PASS });
+    const result = await makeReceiveEmailReply(deps)(inbound(deps, caseId, reply({ caseId, body })));
 
     // Assess
     expect(result.outcome).toBe("confirmed");
@@ -108,49 +141,49 @@ describe("makeReceiveEmailReply", () => {
     const body = `<html><head><style>p{color:red}</style></head><body><div>YES</div><blockquote>case ${caseId}</blockquote></body></html>`;
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({ rawMime: reply({ caseId, body, html: true }), verdicts: PASS });
+    const result = await makeReceiveEmailReply(deps)(inbound(deps, caseId, reply({ caseId, body, html: true })));
 
     // Assess
     expect(result.outcome).toBe("confirmed");
   });
 
   it.each([
-    ["spf", { ...PASS, spf: "FAIL" }],
-    ["dkim", { ...PASS, dkim: "GRAY" }],
-    ["dmarc", { ...PASS, dmarc: "PROCESSING_FAILED" }],
-  ])("ignores and audits a reply whose %s verdict does not pass", async (name, verdicts) => {
+    ["spf", { ...PASS, spf: "FAIL" }, true],
+    ["dkim", { ...PASS, dkim: "GRAY" }, true],
+    // Without DMARC the From is only a claim: not audited, so a forger cannot fill the case's audit.
+    ["dmarc", { ...PASS, dmarc: "PROCESSING_FAILED" }, false],
+  ])("ignores a reply whose %s verdict does not pass (audited: %s)", async (name, verdicts, audited) => {
     // Prepare
     const deps = makeTestDeps();
     const { caseId } = await startVerification(deps);
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({ rawMime: reply({ caseId }), verdicts });
+    const result = await makeReceiveEmailReply(deps)(inbound(deps, caseId, reply({ caseId }), { verdicts }));
 
     // Assess
     expect(result).toEqual({ outcome: "ignored", reason: "authentication_failed", caseId });
     expect((await caseOf(deps, caseId)).verification.email).toBe("pending");
-    expect((await ignoredEvents(deps, caseId)).map((event) => event.detail)).toEqual([
-      { reason: "authentication_failed", failed: [name] },
-    ]);
+    expect((await ignoredEvents(deps, caseId)).map((event) => event.detail)).toEqual(
+      audited ? [{ reason: "authentication_failed", failed: [name] }] : [],
+    );
   });
 
-  it("ignores and audits a reply from another sender, without recording the address", async () => {
+  it("ignores a reply from another sender without writing to the case (strangers cannot fill its audit)", async () => {
     // Prepare
     const deps = makeTestDeps();
     const { caseId } = await startVerification(deps);
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({
-      rawMime: reply({ caseId, from: "mallory@evil.example" }),
-      verdicts: PASS,
-    });
+    const result = await makeReceiveEmailReply(deps)(
+      inbound(deps, caseId, reply({ caseId, from: "mallory@evil.example" })),
+    );
 
     // Assess
     expect(result).toEqual({ outcome: "ignored", reason: "sender_mismatch", caseId });
     expect((await caseOf(deps, caseId)).verification.email).toBe("pending");
-    const audit = JSON.stringify(await deps.cases.listAudit(caseId));
-    expect(audit).toContain("sender_mismatch");
-    expect(audit).not.toContain("mallory");
+    expect(await ignoredEvents(deps, caseId)).toEqual([]);
+    expect(deps.metrics.counts.EmailReplyRejected).toBe(1);
+    expect(JSON.stringify(await deps.cases.listAudit(caseId))).not.toContain("mallory");
   });
 
   it("matches the sender case-insensitively", async () => {
@@ -159,10 +192,7 @@ describe("makeReceiveEmailReply", () => {
     const { caseId } = await startVerification(deps);
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({
-      rawMime: reply({ caseId, from: "Ana@Example.COM" }),
-      verdicts: PASS,
-    });
+    const result = await makeReceiveEmailReply(deps)(inbound(deps, caseId, reply({ caseId, from: "Ana@Example.COM" })));
 
     // Assess
     expect(result.outcome).toBe("confirmed");
@@ -176,10 +206,7 @@ describe("makeReceiveEmailReply", () => {
       const { caseId } = await startVerification(deps);
 
       // Act
-      const result = await makeReceiveEmailReply(deps)({
-        rawMime: reply({ caseId, body: `${first}\r\n` }),
-        verdicts: PASS,
-      });
+      const result = await makeReceiveEmailReply(deps)(inbound(deps, caseId, reply({ caseId, body: `${first}\r\n` })));
 
       // Assess
       expect(result).toEqual({ outcome: "ignored", reason: "not_yes", caseId });
@@ -188,16 +215,15 @@ describe("makeReceiveEmailReply", () => {
     },
   );
 
-  it("finds the case in the quoted text when the subject lost the reference", async () => {
+  it("finds the case by the nonce of its Reply-To even when the subject lost the reference", async () => {
     // Prepare
     const deps = makeTestDeps();
     const { caseId } = await startVerification(deps);
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({
-      rawMime: reply({ caseId, subject: "Re: your email" }),
-      verdicts: PASS,
-    });
+    const result = await makeReceiveEmailReply(deps)(
+      inbound(deps, caseId, reply({ caseId, subject: "Re: your email" })),
+    );
 
     // Assess
     expect(result).toEqual({ outcome: "confirmed", caseId, completed: false });
@@ -210,12 +236,13 @@ describe("makeReceiveEmailReply", () => {
     const other = `c_${ulid(deps.clock.now())}`;
     const receive = makeReceiveEmailReply(deps);
     const auditBefore = (await deps.cases.listAudit(caseId)).length;
+    const unbound = (rawMime: string) => inbound(deps, caseId, rawMime, { recipients: ["replies@vigil.test"] });
 
     // Act
-    const none = await receive({ rawMime: reply({ caseId, subject: "Re: hello", body: "YES\r\n" }), verdicts: PASS });
-    const two = await receive({ rawMime: reply({ caseId, subject: `Re: ${caseId} and ${other}` }), verdicts: PASS });
-    const unknown = await receive({ rawMime: reply({ caseId: other }), verdicts: PASS });
-    const lookalike = await receive({ rawMime: reply({ caseId: `${caseId}X`, body: "YES\r\n" }), verdicts: PASS });
+    const none = await receive(unbound(reply({ caseId, subject: "Re: hello", body: "YES\r\n" })));
+    const two = await receive(unbound(reply({ caseId, subject: `Re: ${caseId} and ${other}` })));
+    const unknown = await receive(unbound(reply({ caseId: other })));
+    const lookalike = await receive(unbound(reply({ caseId: `${caseId}X`, body: "YES\r\n" })));
 
     // Assess
     expect(none).toEqual({ outcome: "ignored", reason: "no_case_reference" });
@@ -235,10 +262,77 @@ describe("makeReceiveEmailReply", () => {
     }));
 
     // Act
-    const result = await makeReceiveEmailReply(deps)({ rawMime: reply({ caseId }), verdicts: PASS });
+    const result = await makeReceiveEmailReply(deps)(inbound(deps, caseId, reply({ caseId })));
 
     // Assess
     expect(result).toEqual({ outcome: "ignored", reason: "not_awaiting_verification", caseId });
     expect((await caseOf(deps, caseId)).verification.email).toBe("pending");
+  });
+
+  it("refuses a YES that is not bound to the challenge (sent to the plain reply address), auditing it", async () => {
+    // Prepare
+    const deps = makeTestDeps();
+    const { caseId } = await startVerification(deps);
+
+    // Act
+    const result = await makeReceiveEmailReply(deps)(
+      inbound(deps, caseId, reply({ caseId }), { recipients: ["replies@vigil.test"] }),
+    );
+
+    // Assess
+    expect(result).toEqual({ outcome: "ignored", reason: "not_bound_to_challenge", caseId });
+    expect((await caseOf(deps, caseId)).verification.email).toBe("pending");
+    expect((await ignoredEvents(deps, caseId)).map((event) => event.detail)).toEqual([
+      { reason: "not_bound_to_challenge" },
+    ]);
+  });
+
+  it("spends the nonce: the same reply again confirms nothing more", async () => {
+    // Prepare
+    const deps = makeTestDeps();
+    const { caseId } = await startVerification(deps);
+    const receive = makeReceiveEmailReply(deps);
+    await receive(inbound(deps, caseId, reply({ caseId })));
+
+    // Act
+    const again = await receive(inbound(deps, caseId, reply({ caseId })));
+
+    // Assess
+    expect(again).toEqual({ outcome: "ignored", reason: "not_bound_to_challenge", caseId });
+  });
+
+  it("refuses a reply whose From SES read differently (two mailboxes, or another address)", async () => {
+    // Prepare
+    const deps = makeTestDeps();
+    const { caseId } = await startVerification(deps);
+    const receive = makeReceiveEmailReply(deps);
+
+    // Act
+    const two = await receive(inbound(deps, caseId, reply({ caseId }), { sesFrom: [EMAIL, "eve@evil.example"] }));
+    const other = await receive(inbound(deps, caseId, reply({ caseId }), { sesFrom: ["eve@evil.example"] }));
+    const none = await receive(inbound(deps, caseId, reply({ caseId }), { sesFrom: [] }));
+
+    // Assess
+    for (const result of [two, other, none])
+      expect(result).toEqual({ outcome: "ignored", reason: "ambiguous_sender", caseId });
+    expect((await caseOf(deps, caseId)).verification.email).toBe("pending");
+  });
+
+  it("still audits the reporter's ignored replies after a stranger sent many", async () => {
+    // Prepare
+    const deps = makeTestDeps();
+    const { caseId } = await startVerification(deps);
+    const receive = makeReceiveEmailReply(deps);
+    for (let i = 0; i < 25; i += 1) {
+      await receive(inbound(deps, caseId, reply({ caseId, from: "mallory@evil.example", body: "no\r\n" })));
+    }
+
+    // Act
+    const result = await receive(inbound(deps, caseId, reply({ caseId, body: "maybe\r\n" })));
+
+    // Assess
+    expect(result).toEqual({ outcome: "ignored", reason: "not_yes", caseId });
+    expect((await ignoredEvents(deps, caseId)).map((event) => event.detail)).toEqual([{ reason: "not_yes" }]);
+    expect((await caseOf(deps, caseId)).verification.ignoredReplies).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import type { Operator } from "../../../src/domain/operator.js";
 import { ActionNotAllowedError, NotFoundError, TransientError, ValidationError } from "../../../src/errors/index.js";
 import type { TimerInput } from "../../../src/ports/workflow-client.js";
 import type { Case } from "../../../src/schemas/case.js";
@@ -12,6 +13,8 @@ const T0 = Date.parse("2026-11-25T08:00:00.000Z");
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 const HOUR = 3600;
 const AGENT = "agent.bob";
+/** A supervisor (every action is open to them), as most of these tests act. */
+const BOB: Operator = { agent: AGENT, groups: ["agents", "supervisors"] };
 
 async function patch(deps: TestDeps, caseId: string, change: (current: Case) => Partial<Case>): Promise<Case> {
   return makeMutateCase(deps)(caseId, (current) => ({ case: { ...current, ...change(current) }, events: [] }));
@@ -91,8 +94,8 @@ describe("makeActOnCase", () => {
       deps.clock.advance(120);
 
       // Act
-      const view = await act({ caseId: item.caseId, action: "acknowledge", agent: AGENT });
-      await act({ caseId: item.caseId, action: "acknowledge", agent: AGENT });
+      const view = await act({ caseId: item.caseId, action: "acknowledge", operator: BOB });
+      await act({ caseId: item.caseId, action: "acknowledge", operator: BOB });
 
       // Assess
       expect(view).toMatchObject({
@@ -123,7 +126,7 @@ describe("makeActOnCase", () => {
       deps.email.failNext = 1;
 
       // Act
-      const view = await makeActOnCase(deps)({ caseId: item.caseId, action: "acknowledge", agent: AGENT });
+      const view = await makeActOnCase(deps)({ caseId: item.caseId, action: "acknowledge", operator: BOB });
 
       // Assess
       expect(view.acknowledgedBy).toBe(AGENT);
@@ -145,7 +148,7 @@ describe("makeActOnCase", () => {
       deps.clock.advance(60);
 
       // Act
-      await makeActOnCase(deps)({ caseId: item.caseId, action: "acknowledge", agent: AGENT });
+      await makeActOnCase(deps)({ caseId: item.caseId, action: "acknowledge", operator: BOB });
       deps.clock.advance(20 * 60);
       await fire(await timer());
 
@@ -162,7 +165,7 @@ describe("makeActOnCase", () => {
       await patch(deps, item.caseId, () => ({ status }));
 
       // Act
-      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "acknowledge", agent: AGENT }));
+      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "acknowledge", operator: BOB }));
 
       // Assess
       expect(reason).toBe("case_concluded");
@@ -181,7 +184,7 @@ describe("makeActOnCase", () => {
         caseId: item.caseId,
         action: "escalate",
         note: "drain in progress",
-        agent: AGENT,
+        operator: BOB,
       });
 
       // Assess
@@ -206,7 +209,7 @@ describe("makeActOnCase", () => {
       const item = await seedCase(deps, { incidentType: "sim_swap" });
 
       // Act
-      const view = await makeActOnCase(deps)({ caseId: item.caseId, action: "escalate", agent: AGENT });
+      const view = await makeActOnCase(deps)({ caseId: item.caseId, action: "escalate", operator: BOB });
 
       // Assess
       expect(view.priority).toBe("P1");
@@ -221,7 +224,7 @@ describe("makeActOnCase", () => {
       await patch(deps, item.caseId, () => ({ status: "closed" }));
 
       // Act
-      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "escalate", agent: AGENT }));
+      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "escalate", operator: BOB }));
 
       // Assess
       expect(reason).toBe("case_concluded");
@@ -242,7 +245,7 @@ describe("makeActOnCase", () => {
         caseId: item.caseId,
         action: "verify_identity",
         note: "video call, ID matched",
-        agent: AGENT,
+        operator: BOB,
       });
 
       // Assess
@@ -266,7 +269,7 @@ describe("makeActOnCase", () => {
       deps.clock.advance(60);
 
       // Act
-      await makeActOnCase(deps)({ caseId: item.caseId, action: "verify_identity", agent: AGENT });
+      await makeActOnCase(deps)({ caseId: item.caseId, action: "verify_identity", operator: BOB });
 
       // Assess
       expect(deps.workflow.responses).toEqual([expect.objectContaining({ token: "tok-verify", outcome: "success" })]);
@@ -280,7 +283,7 @@ describe("makeActOnCase", () => {
 
       // Act
       const reason = await refusal(
-        makeActOnCase(deps)({ caseId: item.caseId, action: "verify_identity", agent: AGENT }),
+        makeActOnCase(deps)({ caseId: item.caseId, action: "verify_identity", operator: BOB }),
       );
 
       // Assess
@@ -299,7 +302,7 @@ describe("makeActOnCase", () => {
         caseId: item.caseId,
         action: "lock",
         note: "suspicious withdrawals",
-        agent: AGENT,
+        operator: BOB,
       });
 
       // Assess
@@ -325,7 +328,7 @@ describe("makeActOnCase", () => {
       await patch(deps, item.caseId, (current) => ({ lock: { ...current.lock, state, requestedAt: at(0) } }));
 
       // Act
-      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "lock", agent: AGENT }));
+      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "lock", operator: BOB }));
 
       // Assess
       expect(reason).toBe(expected);
@@ -339,7 +342,7 @@ describe("makeActOnCase", () => {
       await patch(deps, item.caseId, () => ({ status: "closed" }));
 
       // Act
-      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "lock", agent: AGENT }));
+      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "lock", operator: BOB }));
 
       // Assess
       expect(reason).toBe("case_concluded");
@@ -369,7 +372,7 @@ describe("makeActOnCase", () => {
       deps.clock.advance(24 * HOUR);
 
       // Act
-      const view = await makeActOnCase(deps)({ caseId: item.caseId, action: "unlock", agent: AGENT });
+      const view = await makeActOnCase(deps)({ caseId: item.caseId, action: "unlock", operator: BOB });
 
       // Assess
       expect(view.lock).toMatchObject({ state: "release_requested", releaseRequestedAt: at(24 * HOUR) });
@@ -383,7 +386,7 @@ describe("makeActOnCase", () => {
       deps.clock.advance(23 * HOUR);
 
       // Act
-      const error = await makeActOnCase(deps)({ caseId: item.caseId, action: "unlock", agent: AGENT }).catch(
+      const error = await makeActOnCase(deps)({ caseId: item.caseId, action: "unlock", operator: BOB }).catch(
         (thrown: unknown) => thrown,
       );
 
@@ -402,7 +405,7 @@ describe("makeActOnCase", () => {
       deps.clock.advance(25 * HOUR);
 
       // Act
-      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "unlock", agent: AGENT }));
+      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "unlock", operator: BOB }));
 
       // Assess
       expect(reason).toBe(expected);
@@ -414,7 +417,7 @@ describe("makeActOnCase", () => {
       const item = await seedCase(deps, { incidentType: "phishing" });
 
       // Act
-      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "unlock", agent: AGENT }));
+      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "unlock", operator: BOB }));
 
       // Assess
       expect(reason).toBe("not_locked");
@@ -435,7 +438,7 @@ describe("makeActOnCase", () => {
         caseId: item.caseId,
         action: "resolve",
         note: "funds safe",
-        agent: AGENT,
+        operator: BOB,
       });
 
       // Assess
@@ -466,7 +469,7 @@ describe("makeActOnCase", () => {
       await makeRequestVerification(deps)({ caseId: item.caseId, generation: 1, taskToken: "tok-verify" });
 
       // Act
-      await makeActOnCase(deps)({ caseId: item.caseId, action: "resolve", agent: AGENT });
+      await makeActOnCase(deps)({ caseId: item.caseId, action: "resolve", operator: BOB });
 
       // Assess
       expect(deps.workflow.responses).toEqual([{ token: "tok-verify", outcome: "failure", error: "CaseConcluded" }]);
@@ -480,7 +483,7 @@ describe("makeActOnCase", () => {
       await makeRearmSlaTimer(deps)(item.caseId);
 
       // Act
-      await makeActOnCase(deps)({ caseId: item.caseId, action: "resolve", agent: AGENT });
+      await makeActOnCase(deps)({ caseId: item.caseId, action: "resolve", operator: BOB });
 
       // Assess
       expect(deps.workflow.responses).toEqual([]);
@@ -497,11 +500,11 @@ describe("makeActOnCase", () => {
       const act = makeActOnCase(deps);
 
       // Act
-      const first = await act({ caseId: item.caseId, action: "resolve", agent: AGENT }).catch(
+      const first = await act({ caseId: item.caseId, action: "resolve", operator: BOB }).catch(
         (error: unknown) => error,
       );
       const afterFailure = await stored(deps, item.caseId);
-      const retried = await act({ caseId: item.caseId, action: "resolve", agent: AGENT });
+      const retried = await act({ caseId: item.caseId, action: "resolve", operator: BOB });
 
       // Assess
       expect(first).toBeInstanceOf(TransientError);
@@ -521,7 +524,7 @@ describe("makeActOnCase", () => {
       await patch(deps, item.caseId, () => ({ status }));
 
       // Act
-      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "resolve", agent: AGENT }));
+      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "resolve", operator: BOB }));
 
       // Assess
       expect(reason).toBe("case_concluded");
@@ -537,7 +540,7 @@ describe("makeActOnCase", () => {
       deps.clock.advance(HOUR);
 
       // Act
-      const view = await makeActOnCase(deps)({ caseId: item.caseId, action: "close", agent: AGENT });
+      const view = await makeActOnCase(deps)({ caseId: item.caseId, action: "close", operator: BOB });
 
       // Assess
       expect(view).toMatchObject({ status: "closed", closeReason: "closed_by_agent", closedAt: at(HOUR) });
@@ -553,7 +556,7 @@ describe("makeActOnCase", () => {
       await makeAwaitResolution(deps)({ caseId: item.caseId, generation: 1, taskToken: "tok-resolution" });
 
       // Act
-      const view = await makeActOnCase(deps)({ caseId: item.caseId, action: "close", agent: AGENT });
+      const view = await makeActOnCase(deps)({ caseId: item.caseId, action: "close", operator: BOB });
 
       // Assess
       expect(deps.workflow.responses).toEqual([
@@ -569,7 +572,7 @@ describe("makeActOnCase", () => {
       await patch(deps, item.caseId, () => ({ status: "closed" }));
 
       // Act
-      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "close", agent: AGENT }));
+      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "close", operator: BOB }));
 
       // Assess
       expect(reason).toBe("case_concluded");
@@ -589,7 +592,7 @@ describe("makeActOnCase", () => {
         caseId: item.caseId,
         action: "reopen",
         note: "reporter called back",
-        agent: AGENT,
+        operator: BOB,
       });
 
       // Assess
@@ -612,7 +615,7 @@ describe("makeActOnCase", () => {
       const item = await seedCase(deps);
 
       // Act
-      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "reopen", agent: AGENT }));
+      const reason = await refusal(makeActOnCase(deps)({ caseId: item.caseId, action: "reopen", operator: BOB }));
 
       // Assess
       expect(reason).toBe("not_closed");
@@ -632,7 +635,7 @@ describe("makeActOnCase", () => {
         caseId: item.caseId,
         action: "note",
         note: "reporter sounded stressed",
-        agent: AGENT,
+        operator: BOB,
       });
 
       // Assess
@@ -657,7 +660,7 @@ describe("makeActOnCase", () => {
       const item = await seedCase(deps);
 
       // Act
-      const act = makeActOnCase(deps)({ caseId: item.caseId, action: "note", agent: AGENT });
+      const act = makeActOnCase(deps)({ caseId: item.caseId, action: "note", operator: BOB });
 
       // Assess
       await expect(act).rejects.toBeInstanceOf(ValidationError);
@@ -679,7 +682,7 @@ describe("makeActOnCase", () => {
     const deps = makeTestDeps();
 
     // Act
-    const act = makeActOnCase(deps)({ caseId: "c_nothere", action, note: "x", agent: AGENT });
+    const act = makeActOnCase(deps)({ caseId: "c_nothere", action, note: "x", operator: BOB });
 
     // Assess
     await expect(act).rejects.toBeInstanceOf(NotFoundError);

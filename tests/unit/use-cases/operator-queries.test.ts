@@ -103,6 +103,8 @@ describe("makeListCases", () => {
       caseId: item.caseId,
       accountId: item.accountId,
       incidentType: "key_compromise",
+      incidentTypes: ["key_compromise"],
+      assignee: null,
       priority: "P1",
       status: "open",
       lock: { state: "none", scopes: ["login", "withdrawals", "new_addresses", "security_settings"] },

@@ -29,7 +29,12 @@ describe("makeActOnCase replay_delivery", () => {
     expect((await deps.deliveries.get(deliveryId))?.status).toBe("disabled");
     const act = makeActOnCase(deps, { completeVerificationIfSatisfied: async () => false });
     // Act
-    const view = await act({ caseId: item.caseId, action: "replay_delivery", deliveryId, agent: "ana" });
+    const view = await act({
+      caseId: item.caseId,
+      action: "replay_delivery",
+      deliveryId,
+      operator: { agent: "ana", groups: ["agents"] },
+    });
     // Assess
     expect((await deps.deliveries.get(deliveryId))?.status).toBe("pending");
     expect(view.timeline.map((entry) => entry.type)).toContain("delivery.replayed");
@@ -41,7 +46,12 @@ describe("makeActOnCase replay_delivery", () => {
     const other = await seedCase(deps);
     const act = makeActOnCase(deps, { completeVerificationIfSatisfied: async () => false });
     // Act
-    const attempt = act({ caseId: other.caseId, action: "replay_delivery", deliveryId, agent: "ana" });
+    const attempt = act({
+      caseId: other.caseId,
+      action: "replay_delivery",
+      deliveryId,
+      operator: { agent: "ana", groups: ["agents"] },
+    });
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -292,3 +292,127 @@ describe("makeFireSlaTimer", () => {
     expect(deps.email.sent).toEqual([]);
   });
 });
+
+describe("escalation repeats bounded like PagerDuty's num_loops", () => {
+  /** A P1 case without a lock (phishing with the seed phrase entered): first response 15 min, resolution 4 h. */
+  async function runTimerUntil(deps: TestDeps, untilSeconds: number) {
+    const item = await seedCase(deps, "phishing", { seedPhraseEntered: true });
+    await makeRearmSlaTimer(deps)(item.caseId);
+    const fire = makeFireSlaTimer(deps);
+    let timer = timers(deps).at(-1)?.input as TimerInput;
+    while (!timer.done && Date.parse(timer.at) <= T0 + untilSeconds * 1000) {
+      deps.clock.current = Date.parse(timer.at);
+      timer = await fire(timer);
+    }
+    return { item, timer };
+  }
+
+  const typesOf = async (deps: TestDeps, caseId: string) =>
+    (await deps.cases.listAudit(caseId)).map((event) => event.type);
+
+  it("pages the second contact once the 8 repeats went unanswered, records it, and stops repeating", async () => {
+    // Prepare
+    const deps = makeTestDeps({ oncallEscalationEmail: "lead@vigil.test", oncallEscalationPhone: "+14155550199" });
+
+    // Act: past the first-response exhaustion at 15 min + 9 × 15 min, before the resolution clock breaches.
+    const { item, timer } = await runTimerUntil(deps, 3 * 3600);
+
+    // Assess
+    const after = await stored(deps, item.caseId);
+    expect(after.sla.firstResponse.escalatedAt).toHaveLength(8);
+    expect(after.sla.firstResponse.exhaustedAt).toBe(at(150 * 60));
+    expect(after.sla.firstResponse.breachedAt).toBe(at(15 * 60));
+    expect(after.status).toBe("open");
+    const exhausted = (await deps.cases.listAudit(item.caseId)).filter(
+      (event) => event.type === "sla.escalation_exhausted",
+    );
+    expect(exhausted).toHaveLength(1);
+    expect(exhausted[0]?.detail).toMatchObject({
+      clock: "firstResponse",
+      repeats: 8,
+      secondContact: ["email", "sms"],
+    });
+    const secondMail = deps.email.sent.filter((email) => email.to === "lead@vigil.test");
+    expect(secondMail).toHaveLength(1);
+    expect(secondMail[0]?.text).toContain("8 unanswered repeat escalations");
+    expect(deps.sms.sent.filter((sms) => sms.to === "+14155550199")).toHaveLength(1);
+    // The on-call had the breach and its 8 repeats (plus the warnings), and nothing after the exhaustion.
+    const pagesAfter = deps.email.sent.filter(
+      (email) => email.to === deps.config.oncallEmail && email.text.includes("firstResponse"),
+    );
+    expect(pagesAfter).toHaveLength(2 + 1 + 8);
+    expect(deps.metrics.counts.SlaEscalationExhausted).toBe(1);
+    // The timer now waits only for the resolution clock (warning at 2 h).
+    expect(timer).toMatchObject({ at: at(3 * 3600 + 12 * 60), done: false });
+  });
+
+  it("still stops repeating and records the exhaustion when no second contact is configured", async () => {
+    // Prepare
+    const deps = makeTestDeps();
+
+    // Act
+    const { item } = await runTimerUntil(deps, 3 * 3600);
+
+    // Assess
+    const after = await stored(deps, item.caseId);
+    expect(after.sla.firstResponse.exhaustedAt).toBe(at(150 * 60));
+    const audit = await deps.cases.listAudit(item.caseId);
+    expect(audit.find((event) => event.type === "sla.escalation_exhausted")?.detail).toMatchObject({
+      secondContact: [],
+    });
+    expect(deps.email.sent.every((email) => email.to === deps.config.oncallEmail)).toBe(true);
+    expect(await typesOf(deps, item.caseId)).not.toContain("oncall.page_failed");
+  });
+
+  it("ends the timer once every breached clock is exhausted, the case still open and breached", async () => {
+    // Prepare
+    const deps = makeTestDeps({ oncallEscalationEmail: "lead@vigil.test" });
+
+    // Act: 60 days.
+    const { item, timer } = await runTimerUntil(deps, 60 * 24 * 3600);
+
+    // Assess
+    const after = await stored(deps, item.caseId);
+    expect(timer.done).toBe(true);
+    expect(after.sla.resolution.exhaustedAt).toBe(at(4 * 3600 + 9 * 15 * 60));
+    expect(after.sla.resolution.breachedAt).not.toBeNull();
+    expect(after.workflow.timerAt).toBeNull();
+    expect(deps.email.sent.filter((email) => email.to === "lead@vigil.test")).toHaveLength(2);
+  });
+});
+
+describe("makeRearmSlaTimer with a timer that stopped firing", () => {
+  it("starts a new generation when the recorded wake is more than 10 min overdue", async () => {
+    // Prepare: the timer should have woken at 30 s; its execution failed and never recorded a later wake.
+    const deps = makeTestDeps();
+    const item = await seedCase(deps, "key_compromise");
+    const rearm = makeRearmSlaTimer(deps);
+    await rearm(item.caseId);
+    deps.clock.advance(30 + 10 * 60 + 1);
+
+    // Act
+    await rearm(item.caseId);
+
+    // Assess
+    expect(timers(deps).map((timer) => timer.name)).toEqual([
+      slaTimerName(item.caseId, 1),
+      slaTimerName(item.caseId, 2),
+    ]);
+    expect((await stored(deps, item.caseId)).workflow.timerGeneration).toBe(2);
+  });
+
+  it("leaves a timer alone whose wake is overdue by less (it may be firing or backing off)", async () => {
+    // Prepare
+    const deps = makeTestDeps();
+    const item = await seedCase(deps, "key_compromise");
+    const rearm = makeRearmSlaTimer(deps);
+    await rearm(item.caseId);
+    deps.clock.advance(30 + 10 * 60 - 1);
+
+    // Act
+    await rearm(item.caseId);
+
+    // Assess
+    expect(timers(deps)).toHaveLength(1);
+  });
+});

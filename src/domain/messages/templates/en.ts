@@ -262,7 +262,7 @@ export const en: MessageCatalog = {
   antiPhishing: "We will never ask for your seed phrase or private key.",
   smsAntiPhishing: "We never ask for your seed phrase.",
   caseLabel: "Case reference",
-  signOff: "{{#provider}}The {{provider}} security team{{/provider}}{{^provider}}The security team{{/provider}}",
+  signOff: "{{#provider}}The {{provider}} team{{/provider}}{{^provider}}The security team{{/provider}}",
   buttonFallback: "If the button does not work, copy this address into your browser:",
   incidentTypes: {
     phishing: "phishing",
@@ -289,6 +289,11 @@ export const en: MessageCatalog = {
     resolved: "resolved",
     closed: "closed",
   },
+  clocks: {
+    containment: "containment",
+    firstResponse: "first response",
+    resolution: "resolution",
+  },
   messages: {
     acknowledgement: {
       subject: "We received your report (case {{caseRef}})",
@@ -303,6 +308,10 @@ export const en: MessageCatalog = {
             "{{#lockRequested}}As a precaution, we have asked for a temporary lock on your account{{#scopes}} ({{scopes}}){{/scopes}}. It is reversible, and it will be lifted once your account is safe.{{/lockRequested}}",
         },
         {
+          callout:
+            "{{#seedPhraseRedacted}}Your report contained what looks like a seed phrase. We removed it before storing anything, but it has been typed and sent, so treat it as burnt: create a new wallet with a new seed phrase on a clean device and move your funds to it at once.{{/seedPhraseRedacted}}",
+        },
+        {
           paragraph:
             "Next, we will email you a link to confirm that this report came from you{{#smsCodeSent}}, and text you a code to enter on that page{{/smsCodeSent}}. Please confirm within 24 hours: if we cannot confirm it by then, we will close the case, and you can reopen it.",
         },
@@ -315,7 +324,8 @@ export const en: MessageCatalog = {
       title: "Please confirm it is you",
       blocks: [
         {
-          paragraph: "Before we act on case {{caseRef}}, we need to confirm that the report came from you.",
+          paragraph:
+            "To go on with case {{caseRef}}, we need to confirm that the report came from you. Any protective step we have already taken stays in place meanwhile.",
         },
         { button: { href: "verifyUrl", label: "Open the confirmation page" } },
         {
@@ -471,19 +481,35 @@ export const en: MessageCatalog = {
       ],
       sms: `${FROM}We closed case {{caseRef}}: we could not confirm it was you in 24 h. {{#reopenUrl}}See our email to reopen.{{/reopenUrl}}{{^reopenUrl}}Need help? Contact support.{{/reopenUrl}}`,
     },
+    agent_message: {
+      subject: "A message from our security team (case {{caseRef}})",
+      title: "A message about your case",
+      blocks: [
+        { paragraph: "A member of our security team working on case {{caseRef}} wrote to you:" },
+        { agentMessage: true },
+        {
+          paragraph:
+            "This message came from us only if it arrived at the email address you gave in your report and mentions case {{caseRef}}. We will never ask you to send funds, or for your seed phrase, private key, passwords or codes.",
+        },
+        SUPPORT,
+      ],
+      sms: `${FROM}We emailed you a message about case {{caseRef}}. Please read it in your email.`,
+    },
     oncall_escalation: {
-      subject: "{{#priority}}[{{priority}}] {{/priority}}Escalation: case {{caseRef}} ({{incidentType}})",
-      title: "A case needs an agent",
+      subject:
+        "{{#priority}}[{{priority}}] {{/priority}}{{#event.warning}}SLA warning{{#clock}}, {{clock}} due soon{{/clock}}{{/event.warning}}{{#event.breach}}SLA breached{{#clock}}, {{clock}}{{/clock}}{{/event.breach}}{{#event.repeat}}Still breached (repeat page){{#clock}}, {{clock}}{{/clock}}{{/event.repeat}}{{#event.escalation}}Escalation{{/event.escalation}}: case {{caseRef}} ({{incidentType}})",
+      title:
+        "{{#event.warning}}A case nears its SLA target{{/event.warning}}{{#event.breach}}A case breached its SLA target{{/event.breach}}{{#event.repeat}}A case is still breached and unacknowledged{{/event.repeat}}{{#event.escalation}}A case needs an agent{{/event.escalation}}",
       blocks: [
         { paragraph: "Case {{caseRef}} needs attention.{{#reason}} Reason: {{reason}}.{{/reason}}" },
         {
           paragraph:
             "Incident type: {{incidentType}}.{{#priority}} Priority: {{priority}}.{{/priority}}{{#clock}} SLA clock: {{clock}}.{{/clock}}",
         },
-        { button: { href: "caseUrl", label: "Open the case" } },
+        { button: { href: "caseUrl", label: "Open the case in the console" } },
         { paragraph: "Acknowledge the case to stop further escalations." },
       ],
-      sms: "Vigil {{#priority}}{{priority}} {{/priority}}escalation, case {{caseRef}} ({{incidentType}}){{#reason}}: {{reason}}{{/reason}}. Please ack.",
+      sms: "Vigil {{#priority}}{{priority}} {{/priority}}{{#event.warning}}SLA warning{{/event.warning}}{{#event.breach}}SLA breach{{/event.breach}}{{#event.repeat}}repeat page{{/event.repeat}}{{#event.escalation}}escalation{{/event.escalation}}, case {{caseRef}} ({{incidentType}}){{#reason}}: {{reason}}{{/reason}}. Please ack.",
     },
   },
   guidance,

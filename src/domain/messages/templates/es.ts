@@ -258,8 +258,7 @@ export const es: MessageCatalog = {
   antiPhishing: "Nunca te pediremos tu frase semilla ni tu clave privada.",
   smsAntiPhishing: "Nunca te pediremos tu frase semilla.",
   caseLabel: "Referencia del caso",
-  signOff:
-    "{{#provider}}El equipo de seguridad de {{provider}}{{/provider}}{{^provider}}El equipo de seguridad{{/provider}}",
+  signOff: "{{#provider}}El equipo de {{provider}}{{/provider}}{{^provider}}El equipo de seguridad{{/provider}}",
   buttonFallback: "Si el botón no funciona, copia esta dirección en tu navegador:",
   incidentTypes: {
     phishing: "un caso de phishing",
@@ -286,6 +285,11 @@ export const es: MessageCatalog = {
     resolved: "resuelto",
     closed: "cerrado",
   },
+  clocks: {
+    containment: "contención",
+    firstResponse: "primera respuesta",
+    resolution: "resolución",
+  },
   messages: {
     acknowledgement: {
       subject: "Hemos recibido tu reporte (caso {{caseRef}})",
@@ -298,6 +302,10 @@ export const es: MessageCatalog = {
         {
           paragraph:
             "{{#lockRequested}}Como precaución, hemos pedido un bloqueo temporal de tu cuenta{{#scopes}} ({{scopes}}){{/scopes}}. Es reversible y se levantará cuando tu cuenta esté segura.{{/lockRequested}}",
+        },
+        {
+          callout:
+            "{{#seedPhraseRedacted}}Tu reporte contenía lo que parece una frase semilla. La eliminamos antes de guardar nada, pero ya se escribió y se envió, así que considérala quemada: crea una billetera nueva con una frase semilla nueva en un dispositivo limpio y mueve tus fondos a ella de inmediato.{{/seedPhraseRedacted}}",
         },
         {
           paragraph:
@@ -314,7 +322,8 @@ export const es: MessageCatalog = {
       title: "Confirma que eres tú",
       blocks: [
         {
-          paragraph: "Antes de actuar en el caso {{caseRef}}, necesitamos confirmar que el reporte es tuyo.",
+          paragraph:
+            "Para seguir con el caso {{caseRef}}, necesitamos confirmar que el reporte es tuyo. Las medidas de protección que ya tomamos siguen vigentes mientras tanto.",
         },
         { button: { href: "verifyUrl", label: "Abrir la página de confirmación" } },
         {
@@ -471,19 +480,35 @@ export const es: MessageCatalog = {
       ],
       sms: `${FROM}Cerramos el caso {{caseRef}}: no pudimos confirmar que eras tú en 24 h. {{#reopenUrl}}Reábrelo desde nuestro email.{{/reopenUrl}}{{^reopenUrl}}¿Ayuda? Contacta con soporte.{{/reopenUrl}}`,
     },
+    agent_message: {
+      subject: "Un mensaje de nuestro equipo de seguridad (caso {{caseRef}})",
+      title: "Un mensaje sobre tu caso",
+      blocks: [
+        { paragraph: "Un miembro de nuestro equipo de seguridad que trabaja en el caso {{caseRef}} te escribe:" },
+        { agentMessage: true },
+        {
+          paragraph:
+            "Este mensaje es nuestro solo si llegó a la dirección de correo que diste en tu reporte y menciona el caso {{caseRef}}. Nunca te pediremos que envíes fondos, ni tu frase semilla, clave privada, contraseñas o códigos.",
+        },
+        SUPPORT,
+      ],
+      sms: `${FROM}Te enviamos por correo un mensaje sobre el caso {{caseRef}}. Léelo en tu correo.`,
+    },
     oncall_escalation: {
-      subject: "{{#priority}}[{{priority}}] {{/priority}}Escalado: caso {{caseRef}} ({{incidentType}})",
-      title: "Un caso necesita un agente",
+      subject:
+        "{{#priority}}[{{priority}}] {{/priority}}{{#event.warning}}Aviso de SLA{{#clock}}, {{clock}} vence pronto{{/clock}}{{/event.warning}}{{#event.breach}}SLA incumplido{{#clock}}, {{clock}}{{/clock}}{{/event.breach}}{{#event.repeat}}Sigue incumplido (aviso repetido){{#clock}}, {{clock}}{{/clock}}{{/event.repeat}}{{#event.escalation}}Escalado{{/event.escalation}}: caso {{caseRef}} ({{incidentType}})",
+      title:
+        "{{#event.warning}}Un caso se acerca a su objetivo de SLA{{/event.warning}}{{#event.breach}}Un caso incumplió su objetivo de SLA{{/event.breach}}{{#event.repeat}}Un caso sigue incumplido y sin confirmar{{/event.repeat}}{{#event.escalation}}Un caso necesita un agente{{/event.escalation}}",
       blocks: [
         { paragraph: "El caso {{caseRef}} necesita atención.{{#reason}} Motivo: {{reason}}.{{/reason}}" },
         {
           paragraph:
             "Tipo de incidente: {{incidentType}}.{{#priority}} Prioridad: {{priority}}.{{/priority}}{{#clock}} Reloj de SLA: {{clock}}.{{/clock}}",
         },
-        { button: { href: "caseUrl", label: "Abrir el caso" } },
+        { button: { href: "caseUrl", label: "Abrir el caso en la consola" } },
         { paragraph: "Confirma el caso (acknowledge) para detener nuevos escalados." },
       ],
-      sms: "Vigil: escalado {{#priority}}{{priority}} {{/priority}}del caso {{caseRef}} ({{incidentType}}){{#reason}}: {{reason}}{{/reason}}. Confírmalo.",
+      sms: "Vigil: {{#event.warning}}aviso de SLA{{/event.warning}}{{#event.breach}}SLA incumplido{{/event.breach}}{{#event.repeat}}aviso repetido{{/event.repeat}}{{#event.escalation}}escalado{{/event.escalation}} {{#priority}}{{priority}} {{/priority}}del caso {{caseRef}} ({{incidentType}}){{#reason}}: {{reason}}{{/reason}}. Confírmalo.",
     },
   },
   guidance,

@@ -41,10 +41,14 @@ export const TEXT_LAYOUT = `{{title}}
 
 {{/button}}
 {{/blocks}}
+{{#signOff}}
 {{signOff}}
+{{/signOff}}
 {{caseLabel}}: {{caseRef}}
 
-{{antiPhishing}}`;
+{{#antiPhishing}}
+{{antiPhishing}}
+{{/antiPhishing}}`;
 
 const FONT = "font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1f2933;";
 const LINK = "color:#1a56db;text-decoration:underline;";
@@ -71,10 +75,10 @@ export const HTML_LAYOUT = `<!DOCTYPE html>
 {{#button}}{{#link}}<p style="margin:0 0 8px;"><a href="{{url}}" style="display:inline-block;padding:12px 20px;background:#1a56db;color:#ffffff;font-weight:bold;text-decoration:none;border-radius:6px;">{{label}}</a></p>
 <p style="margin:0 0 16px;font-size:13px;color:#52606d;word-break:break-all;">{{buttonFallback}}<br>{{url}}</p>{{/link}}{{/button}}
 {{/blocks}}
-<p style="margin:24px 0 8px;">{{signOff}}</p>
+{{#signOff}}<p style="margin:24px 0 8px;">{{signOff}}</p>{{/signOff}}
 <p style="margin:0;font-size:14px;color:#52606d;">{{caseLabel}}: <strong>{{caseRef}}</strong></p>
 </td></tr>
-<tr><td style="padding:16px 24px;background:#fff8e1;border-top:1px solid #f0c36d;font-weight:bold;">{{antiPhishing}}</td></tr>
+{{#antiPhishing}}<tr><td style="padding:16px 24px;background:#fff8e1;border-top:1px solid #f0c36d;font-weight:bold;">{{antiPhishing}}</td></tr>{{/antiPhishing}}
 </table>
 </td></tr>
 </table>
@@ -82,5 +86,5 @@ export const HTML_LAYOUT = `<!DOCTYPE html>
 </html>
 `;
 
-/** The SMS: the message's own sentence(s), then the short anti-phishing line. */
-export const SMS_LAYOUT = "{{body}} {{antiPhishing}}";
+/** The SMS: the message's own sentence(s), then the short anti-phishing line (reporters only). */
+export const SMS_LAYOUT = "{{body}}{{#antiPhishing}} {{antiPhishing}}{{/antiPhishing}}";

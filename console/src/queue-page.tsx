@@ -1,0 +1,280 @@
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { api, describeError } from "./api.js";
+import { agentName } from "./auth.js";
+import {
+  byNearestDue,
+  CLOCK_LABELS,
+  caseSlaMark,
+  countdown,
+  formatDuration,
+  INCIDENT_LABELS,
+  LOCK_STATE_LABELS,
+  STATUS_LABELS,
+} from "./format.js";
+import { useFocusHeading, useNow, usePolling } from "./hooks.js";
+import { casePath, navigate } from "./router.js";
+import { rememberQueue, useShortcut } from "./shortcuts.js";
+import { type CaseSummary, PRIORITIES, type SlaClock, STATUSES } from "./types.js";
+
+/** How often the queue asks for news (the issue asks for ≤ 10 s). */
+export const QUEUE_REFRESH_MS = 5000;
+
+type View = "all" | "mine" | "unassigned";
+
+interface Filters {
+  status: string;
+  priority: string;
+  view: View;
+  q: string;
+}
+
+function filtersFrom(search: string): Filters {
+  const params = new URLSearchParams(search);
+  const view = params.get("view");
+  return {
+    status: params.get("status") ?? "",
+    priority: params.get("priority") ?? "",
+    view: view === "mine" || view === "unassigned" ? view : "all",
+    q: params.get("q") ?? "",
+  };
+}
+
+function searchOf(filters: Filters): string {
+  const params = new URLSearchParams();
+  if (filters.status) params.set("status", filters.status);
+  if (filters.priority) params.set("priority", filters.priority);
+  if (filters.view !== "all") params.set("view", filters.view);
+  if (filters.q) params.set("q", filters.q);
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** The clock a row shows: a breached one still running first, else the running one due first. */
+function nextClock(item: CaseSummary): { name: string; clock: SlaClock } | null {
+  const rank = (clock: SlaClock) => `${clock.breachedAt ? "0" : "1"}${clock.breachedAt ?? clock.dueAt}`;
+  const running = (Object.entries(item.sla) as Array<[keyof typeof CLOCK_LABELS, SlaClock | null]>)
+    .filter((entry): entry is [keyof typeof CLOCK_LABELS, SlaClock] => entry[1] !== null && !entry[1].metAt)
+    .sort((a, b) => rank(a[1]).localeCompare(rank(b[1])));
+  const first = running[0];
+  return first ? { name: CLOCK_LABELS[first[0]], clock: first[1] } : null;
+}
+
+function Row(props: { item: CaseSummary; now: number }) {
+  const { item, now } = props;
+  const mark = caseSlaMark(item);
+  const next = nextClock(item);
+  return (
+    <tr class={mark ? `sla-${mark}` : undefined}>
+      <th scope="row">
+        <a href={casePath(item.caseId)}>{item.caseId}</a>
+      </th>
+      <td>
+        <span class={`priority priority-${item.priority}`}>{item.priority}</span>
+      </td>
+      <td>{STATUS_LABELS[item.status] ?? item.status}</td>
+      <td>{INCIDENT_LABELS[item.incidentType] ?? item.incidentType}</td>
+      <td>{item.assignee ?? (item.assignee === null ? "Unassigned" : "—")}</td>
+      <td>
+        {next ? (
+          <>
+            {next.name}:{" "}
+            <span class="countdown">
+              {next.clock.breachedAt
+                ? `breached ${formatDuration(now - Date.parse(next.clock.breachedAt))} ago`
+                : countdown(next.clock.dueAt, now)}
+            </span>
+          </>
+        ) : (
+          "No running clock"
+        )}
+      </td>
+      <td>
+        {mark === "breached" && <span class="mark mark-breached">Breached</span>}
+        {mark === "warning" && <span class="mark mark-warning">Warning</span>}
+        {mark === null && <span class="mark mark-ok">On time</span>}
+      </td>
+      <td>{LOCK_STATE_LABELS[item.lock.state] ?? item.lock.state}</td>
+    </tr>
+  );
+}
+
+/** The queue table (exported for the first-render benchmark). */
+export function QueueTable(props: { cases: CaseSummary[]; now: number; caption: string }) {
+  // For `npm run bench:console`: when the first non-empty queue reached the screen (Preact runs
+  // effects after the frame is painted).
+  const hasRows = props.cases.length > 0;
+  useEffect(() => {
+    if (hasRows && !performance.getEntriesByName("vigil:queue-rendered").length)
+      performance.mark("vigil:queue-rendered");
+  }, [hasRows]);
+  return (
+    <table class="queue">
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Case</th>
+          <th scope="col">Priority</th>
+          <th scope="col">Status</th>
+          <th scope="col">Incident</th>
+          <th scope="col">Assignee</th>
+          <th scope="col">Next SLA due</th>
+          <th scope="col">SLA</th>
+          <th scope="col">Lock</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.cases.map((item) => (
+          <Row key={item.caseId} item={item} now={props.now} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function QueuePage(props: { search: string }) {
+  const filters = filtersFrom(props.search);
+  const [cases, setCases] = useState<CaseSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [updatedAt, setUpdatedAt] = useState<number | null>(null);
+  const [query, setQuery] = useState(filters.q);
+  const now = useNow();
+  const heading = useFocusHeading("queue");
+  const searchField = useRef<HTMLInputElement>(null);
+  const me = agentName();
+
+  useEffect(() => setQuery(filters.q), [filters.q]);
+
+  const apiQuery = new URLSearchParams({ limit: "100" });
+  if (filters.status) apiQuery.set("status", filters.status);
+  if (filters.priority) apiQuery.set("priority", filters.priority);
+  if (filters.q) apiQuery.set("q", filters.q);
+  const path = `/v1/cases?${apiQuery.toString()}`;
+
+  usePolling(
+    async () => {
+      try {
+        const answer = await api.get<{ cases: CaseSummary[] }>(path);
+        if (!performance.getEntriesByName("vigil:queue-data").length) performance.mark("vigil:queue-data");
+        setCases([...answer.cases].sort(byNearestDue));
+        setError(null);
+        setUpdatedAt(Date.now());
+      } catch (failure) {
+        setError(describeError(failure));
+      }
+    },
+    QUEUE_REFRESH_MS,
+    [path],
+  );
+
+  const visible = (cases ?? []).filter((item) => {
+    if (filters.view === "unassigned") return !item.assignee;
+    if (filters.view === "mine") return me !== null && item.assignee === me;
+    return true;
+  });
+  useEffect(() => rememberQueue(visible.map((item) => item.caseId)), [visible.map((item) => item.caseId).join(",")]);
+
+  const setFilter = (patch: Partial<Filters>) => navigate(`/console/${searchOf({ ...filters, ...patch })}`);
+  const focusSearch = useCallback(() => searchField.current?.focus(), []);
+  useShortcut("/", focusSearch);
+
+  const views: Array<{ view: View; label: string }> = [
+    { view: "all", label: "All cases" },
+    { view: "mine", label: "Mine" },
+    { view: "unassigned", label: "Unassigned" },
+  ];
+
+  return (
+    <main id="main">
+      <h1 ref={heading} tabIndex={-1}>
+        Case queue
+      </h1>
+      <search>
+        <form
+          class="search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            setFilter({ q: query.trim() });
+          }}
+        >
+          <label for="search">Search cases</label>
+          <input
+            id="search"
+            ref={searchField}
+            type="search"
+            value={query}
+            placeholder="case id, account id or the reporter's exact email"
+            onInput={(event) => setQuery((event.target as HTMLInputElement).value)}
+          />
+          <button type="submit">Search</button>
+          {filters.q && (
+            <button type="button" onClick={() => setFilter({ q: "" })}>
+              Clear search
+            </button>
+          )}
+        </form>
+      </search>
+      <div class="filters">
+        <label>
+          Status{" "}
+          <select
+            value={filters.status}
+            onChange={(event) => setFilter({ status: (event.target as HTMLSelectElement).value })}
+          >
+            <option value="">Active (open, awaiting verification, verified)</option>
+            {STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {STATUS_LABELS[status]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Priority{" "}
+          <select
+            value={filters.priority}
+            onChange={(event) => setFilter({ priority: (event.target as HTMLSelectElement).value })}
+          >
+            <option value="">Any</option>
+            {PRIORITIES.map((priority) => (
+              <option key={priority} value={priority}>
+                {priority}
+              </option>
+            ))}
+          </select>
+        </label>
+        <nav aria-label="Views" class="views">
+          {views.map(({ view, label }) => (
+            <a
+              key={view}
+              href={`/console/${searchOf({ ...filters, view })}`}
+              aria-current={filters.view === view ? "page" : undefined}
+            >
+              {label}
+            </a>
+          ))}
+        </nav>
+      </div>
+      {filters.view === "mine" && me === null && (
+        <p class="hint">The console learns your agent name when you take a case.</p>
+      )}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {cases === null && !error && <p>Loading the queue…</p>}
+      {cases !== null && (
+        <QueueTable
+          cases={visible}
+          now={now}
+          caption={`${visible.length} ${visible.length === 1 ? "case" : "cases"}${filters.q ? ` matching “${filters.q}”` : ""}, nearest SLA due first`}
+        />
+      )}
+      <p class="hint" aria-live="off">
+        {updatedAt
+          ? `Refreshed every ${QUEUE_REFRESH_MS / 1000} s; last at ${new Date(updatedAt).toLocaleTimeString()}.`
+          : ""}
+      </p>
+    </main>
+  );
+}

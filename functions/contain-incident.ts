@@ -1,0 +1,7 @@
+import { buildDeps } from "../src/adapters/compose.js";
+import { taskFunction } from "../src/adapters/lambda/handlers.js";
+import { StepInputSchema, taskInput } from "../src/schemas/tasks.js";
+import { makeContainIncident } from "../src/use-cases/case-steps.js";
+
+/** Workflow task `ContainIncident`: records the start, requests the lock where needed, arms the SLA clocks. No messages. */
+export const handler = taskFunction(taskInput(StepInputSchema), makeContainIncident(buildDeps()));

@@ -1,0 +1,14 @@
+import { buildDeps } from "../src/adapters/compose.js";
+import { requireOperator } from "../src/adapters/http/middleware.js";
+import { json } from "../src/adapters/http/problem.js";
+import { httpFunction } from "../src/adapters/lambda/handlers.js";
+import { makeGetSlaStats, parseSlaStatsQuery } from "../src/use-cases/get-sla-stats.js";
+
+const getSlaStats = makeGetSlaStats(buildDeps());
+
+/** `GET /v1/stats/sla?days=7|30`: SLA attainment per priority and clock for the cases opened in the window. */
+export const handler = httpFunction(
+  async (event) =>
+    json(200, await getSlaStats(parseSlaStatsQuery(event.queryStringParameters)), { "cache-control": "no-store" }),
+  requireOperator(),
+);
