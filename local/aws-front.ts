@@ -16,18 +16,22 @@ import {
 import type { AddressInfo } from "node:net";
 import type { VirtualClock } from "./clock.js";
 import { readBody } from "./http-body.js";
-import { isAllowed } from "./iam/evaluate.js";
+import { isAllowed, type RequestContext } from "./iam/evaluate.js";
 import type { SynthesizedPolicies } from "./iam/policies.js";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./iam/template.js";
 
 const MAX_BODY = 16 * 1024 * 1024;
 const arn = (service: string, resource: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${resource}`;
 
-/** One call as IAM sees it: the action and every resource it touches. */
+/** One call as IAM sees it: the action, every resource it touches, and the condition keys the front knows. */
 export interface AwsCall {
   action: string;
   resources: string[];
+  context?: RequestContext;
 }
+
+/** The partition key attribute of the table (infra/stacks/stateful-stack.ts). */
+const PARTITION_KEY = "pk";
 
 /** A refused call, as the log and `/_local/iam` show it (no request data beyond names and ARNs). */
 export interface Denial {
@@ -80,7 +84,7 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
     const role = options.policies?.functions[caller];
     if (role && call) {
       for (const resource of call.resources) {
-        if (isAllowed(role.statements, call.action, resource)) continue;
+        if (isAllowed(role.statements, call.action, resource, call.context)) continue;
         denials.push({ function: caller, action: call.action, resource, at: options.clock.nowDate().toISOString() });
         if (denials.length > 200) denials.shift();
         const message = `User: arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${role.roleLogicalId}/vigil-${caller} is not authorized to perform: ${call.action} on resource: ${resource} because no identity-based policy allows the ${call.action} action`;
@@ -201,7 +205,12 @@ export function describeCall(
       const tables = body.RequestItems
         ? Object.keys(body.RequestItems as object).map(table)
         : [body.IndexName ? `${table(body.TableName)}/index/${String(body.IndexName)}` : table(body.TableName)];
-      return { action: `dynamodb:${operation}`, resources: tables };
+      const leadingKeys = dynamoLeadingKeys(operation, body);
+      return {
+        action: `dynamodb:${operation}`,
+        resources: tables,
+        context: { "dynamodb:LeadingKeys": leadingKeys },
+      };
     }
     case "sms-voice": {
       const resources: string[] = [];
@@ -225,6 +234,60 @@ export function describeCall(
         ? (stateMachineOfToken(String(body.taskToken)) ?? arn("states", "stateMachine:unknown"))
         : String(body.stateMachineArn ?? body.executionArn ?? "*");
       return { action: `states:${operation}`, resources: [resource] };
+    }
+    default:
+      return undefined;
+  }
+}
+
+type AttributeMap = Record<string, { S?: string; N?: string; B?: string } | undefined>;
+
+/**
+ * `dynamodb:LeadingKeys` of a request: the partition key values of every item it reads or writes, or
+ * `undefined` when the front cannot name them (a Scan, a query on an index, an expression it does not parse).
+ */
+export function dynamoLeadingKeys(operation: string, body: Record<string, unknown>): string[] | undefined {
+  const keyOf = (item: unknown): string | undefined => {
+    const value = (item as AttributeMap | undefined)?.[PARTITION_KEY];
+    return value?.S ?? value?.N ?? value?.B;
+  };
+  const all = (items: unknown[]): string[] | undefined => {
+    const keys = items.map(keyOf);
+    return keys.every((key) => key !== undefined) ? (keys as string[]) : undefined;
+  };
+  switch (operation) {
+    case "PutItem":
+      return all([body.Item]);
+    case "GetItem":
+    case "UpdateItem":
+    case "DeleteItem":
+      return all([body.Key]);
+    case "BatchGetItem":
+      return all(
+        Object.values((body.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>).flatMap((t) => t.Keys ?? []),
+      );
+    case "BatchWriteItem":
+      return all(
+        Object.values(
+          (body.RequestItems ?? {}) as Record<string, Array<Record<string, { Item?: unknown; Key?: unknown }>>>,
+        )
+          .flat()
+          .map((request) => request.PutRequest?.Item ?? request.DeleteRequest?.Key),
+      );
+    case "Query": {
+      if (body.IndexName !== undefined) return undefined;
+      const names = (body.ExpressionAttributeNames ?? {}) as Record<string, string>;
+      const values = (body.ExpressionAttributeValues ?? {}) as AttributeMap;
+      for (const clause of String(body.KeyConditionExpression ?? "").split(/\s+and\s+/i)) {
+        const match = /^\(?\s*([#\w]+)\s*=\s*(:\w+)\s*\)?$/.exec(clause.trim());
+        if (!match) continue;
+        const [, name = "", placeholder = ""] = match;
+        if ((names[name] ?? name) !== PARTITION_KEY) continue;
+        const value = values[placeholder];
+        const key = value?.S ?? value?.N ?? value?.B;
+        return key === undefined ? undefined : [key];
+      }
+      return undefined;
     }
     default:
       return undefined;

@@ -15,11 +15,11 @@ import { createConsoleServer } from "./console-server.js";
 import { createGateway, type HttpLambda } from "./gateway.js";
 import { loadRolePolicies, type SynthesizedPolicies } from "./iam/policies.js";
 import { bundleFunctions } from "./lambda/bundle.js";
+import { secretsByNeed } from "./lambda/secrets.js";
 import { type FunctionRuntime, InProcessFunctions, IsolatedFunctions } from "./lambda/service.js";
 import { localOperators, SHORTHAND_AGENT } from "./operators.js";
 import { Outbox } from "./outbox.js";
 import { ProviderSink } from "./provider-sink.js";
-import { ROUTES } from "./routes.js";
 import { createSfnEmulator, type SfnEmulator } from "./sfn/index.js";
 import { OptOutList, smsAllowedCountries } from "./sms-policy.js";
 import { localStrictness, type Strictness } from "./strictness.js";
@@ -258,7 +258,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ? new IsolatedFunctions({
         bundles: await bundleFunctions(ROOT),
         envOf: (name) => ({
-          ...handlerEnv,
+          // Secret values only where the role grants the secret (local/lambda/secrets.ts).
+          ...secretsByNeed(handlerEnv, policies?.functions[name]?.statements),
           // Its own identity, as its role gives it on AWS: the access key id names the function.
           AWS_ACCESS_KEY_ID: name,
           AWS_SECRET_ACCESS_KEY: "local",

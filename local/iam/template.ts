@@ -11,12 +11,14 @@ export const LOCAL_TABLE_NAME = "vigil";
 
 /** An IAM statement after resolution: every action and resource is a plain string. */
 export interface Statement {
+  /** The statement id CDK was given (the secret grants are recognised by it: local/lambda/secrets.ts). */
+  Sid?: string;
   Effect: "Allow" | "Deny";
   Action?: string[];
   NotAction?: string[];
   Resource?: string[];
   NotResource?: string[];
-  /** Conditions are not evaluated locally (see local/README.md): an Allow with one never matches. */
+  /** Evaluated for `dynamodb:LeadingKeys` only (local/iam/evaluate.ts, local/README.md). */
   Condition?: unknown;
 }
 
@@ -161,6 +163,7 @@ export function resolveStatements(template: CfnTemplate, imported: CfnTemplate, 
   return documents.flatMap((document) => {
     const resolved = resolve(document) as { Statement?: Array<Record<string, unknown>> };
     return (resolved.Statement ?? []).map((statement) => ({
+      ...(typeof statement.Sid === "string" && { Sid: statement.Sid }),
       Effect: statement.Effect === "Deny" ? "Deny" : "Allow",
       ...(statement.Action !== undefined && { Action: list(statement.Action) }),
       ...(statement.NotAction !== undefined && { NotAction: list(statement.NotAction) }),

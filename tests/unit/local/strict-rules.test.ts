@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { dynamoLeadingKeys } from "../../../local/aws-front.js";
 import { isAllowed } from "../../../local/iam/evaluate.js";
 import type { Statement } from "../../../local/iam/template.js";
 import { countryOfPhone, OptOutList, smsAllowedCountries, smsRefusal } from "../../../local/sms-policy.js";
@@ -91,5 +92,51 @@ describe("IAM evaluation of a role's statements", () => {
     expect(isAllowed(statements, "ses:SendEmail", "arn:aws:ses:eu-west-1:000000000000:identity/vigil.local")).toBe(
       false,
     );
+  });
+
+  it("holds a public writer to its partitions through dynamodb:LeadingKeys, as the narrowed grant reads", () => {
+    // Prepare: the statement bindTableNarrow synthesizes (infra/constructs/app-function.ts)
+    const table = "arn:aws:dynamodb:eu-west-1:000000000000:table/vigil";
+    const narrowed: Statement[] = [
+      {
+        Effect: "Allow",
+        Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+        Resource: [table],
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["CASE#*", "LINK#*"] } },
+      },
+    ];
+    const put = (pk: string) => dynamoLeadingKeys("PutItem", { Item: { pk: { S: pk }, sk: { S: "x" } } });
+
+    // Act
+    const ownPartition = isAllowed(narrowed, "dynamodb:PutItem", table, { "dynamodb:LeadingKeys": put("CASE#c_1") });
+    const otherPartition = isAllowed(narrowed, "dynamodb:PutItem", table, { "dynamodb:LeadingKeys": put("OPS#x") });
+    const unknownKeys = isAllowed(narrowed, "dynamodb:UpdateItem", table, {});
+    const deleteItem = isAllowed(narrowed, "dynamodb:DeleteItem", table, { "dynamodb:LeadingKeys": ["CASE#c_1"] });
+
+    // Assess
+    expect(ownPartition).toBe(true);
+    expect(otherPartition).toBe(false);
+    expect(unknownKeys).toBe(false);
+    expect(deleteItem).toBe(false);
+  });
+
+  it("names the partition keys of item, batch and base-table query requests, and none of an index query", () => {
+    expect(dynamoLeadingKeys("UpdateItem", { Key: { pk: { S: "LINK#a" }, sk: { S: "b" } } })).toEqual(["LINK#a"]);
+    expect(
+      dynamoLeadingKeys("BatchWriteItem", {
+        RequestItems: {
+          vigil: [{ PutRequest: { Item: { pk: { S: "A" } } } }, { DeleteRequest: { Key: { pk: { S: "B" } } } }],
+        },
+      }),
+    ).toEqual(["A", "B"]);
+    expect(
+      dynamoLeadingKeys("Query", {
+        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :sk)",
+        ExpressionAttributeNames: { "#pk": "pk", "#sk": "sk" },
+        ExpressionAttributeValues: { ":pk": { S: "CASE#c_1" }, ":sk": { S: "AUDIT#" } },
+      }),
+    ).toEqual(["CASE#c_1"]);
+    expect(dynamoLeadingKeys("Query", { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :v" })).toBeUndefined();
+    expect(dynamoLeadingKeys("Scan", {})).toBeUndefined();
   });
 });
