@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/sdk-bundling.ts [loads]`: the measurement behind docs/adr/0007-aws-sdk-bundling.md.
+ * `npx tsx bench/sdk-bundling.ts [loads]`: the measurement behind docs/adr/0009-aws-sdk-bundling.md.
  *
  * Bundles every `functions/*.ts` twice with the options of infra/constructs/app-function.ts: once with `@aws-sdk/*`
  * external (the SDK the Lambda runtime ships is used) and once with the SDK bundled (the version in package-lock,

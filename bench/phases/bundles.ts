@@ -1,7 +1,7 @@
 /**
  * Phase 4: Lambda bundles. Every `functions/*.ts` is bundled with esbuild using the options of
  * infra/constructs/app-function.ts (ESM, node24, minify, keepNames, source map without sources,
- * mainFields module/main, the createRequire banner, the AWS SDK bundled as ADR 0007 decided), into
+ * mainFields module/main, the createRequire banner, the AWS SDK bundled as ADR 0009 decided), into
  * bench/.out/ (inside the repository). For each: the bundle size, and the module-load time in a fresh Node process (median of
  * N imports) against a baseline bundle that only imports and constructs the AWS SDK clients the
  * function's bundle imports (read from esbuild's metafile).
@@ -30,7 +30,7 @@ const INFRA_OPTIONS: BuildOptions = {
   keepNames: true,
   mainFields: ["module", "main"],
   banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-  // As AppFunction: the SDK is bundled (docs/adr/0007-aws-sdk-bundling.md).
+  // As AppFunction: the SDK is bundled (docs/adr/0009-aws-sdk-bundling.md).
   external: [],
   logLevel: "warning",
   metafile: true,

@@ -96,7 +96,7 @@ export interface AppFunctionProps {
 
 /**
  * A Vigil Lambda function with the house defaults: Node 24 on arm64, ESM bundle (minified, source maps, kept
- * names so error `name`s reach ASL Retry/Catch), the AWS SDK bundled (ADR 0007), its own log group with one month
+ * names so error `name`s reach ASL Retry/Catch), the AWS SDK bundled (ADR 0009), its own log group with one month
  * of retention, active tracing, and a role that starts with nothing but writing to that log group.
  *
  * Everything else is granted through intent methods that set the environment variable and the IAM permission
@@ -162,7 +162,7 @@ export class AppFunction extends NodejsFunction {
         // A safety net for the CJS dependencies that still call require() inside an ESM bundle.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
         // The SDK is bundled: production runs the version the tests ran, and a bundled SDK loads faster than the
-        // runtime's (docs/adr/0007-aws-sdk-bundling.md).
+        // runtime's (docs/adr/0009-aws-sdk-bundling.md).
         externalModules: [],
         logLevel: LogLevel.WARNING,
       },
@@ -211,7 +211,7 @@ export class AppFunction extends NodejsFunction {
    * The table for a function that the public can reach (verify page, email replies): reads, and PutItem /
    * UpdateItem only on items whose partition key starts with one of `prefixes` (IAM `dynamodb:LeadingKeys`).
    * No DeleteItem and no BatchWriteItem (which can delete): such a function can never remove a case, an audit
-   * event or an idempotency record, nor write outside the partitions it serves (ADR 0007).
+   * event or an idempotency record, nor write outside the partitions it serves (ADR 0008).
    */
   bindTableNarrow(ref: TableRef, prefixes: readonly string[]): this {
     const arns = [ref.table.tableArn, ...ref.indexNames.map((index) => `${ref.table.tableArn}/index/${index}`)];

@@ -9,7 +9,7 @@ export interface OperatorAuthProps {
   /**
    * Where the operator console is served (`https://…`, no trailing slash). With it, agents sign in to the
    * console through the hosted UI: authorization code with PKCE, a public client, callback
-   * `<consoleUrl>/console/callback` (ADR 0007).
+   * `<consoleUrl>/console/callback` (ADR 0011).
    */
   readonly consoleUrl?: string;
 }

@@ -39,7 +39,7 @@ const ROUTER_CODE = `function handler(event) {
 }`;
 
 /**
- * The operator console on AWS (ADR 0007): its static files in a private S3 bucket that only this
+ * The operator console on AWS (ADR 0011): its static files in a private S3 bucket that only this
  * CloudFront distribution can read (origin access control), served under `/console/` with a strict
  * CSP, and `/v1/*` forwarded to the HTTP API uncached, so the browser talks to one origin (no CORS,
  * `connect-src 'self'` plus Cognito for the sign-in).

@@ -160,7 +160,7 @@ export class ServiceStack extends Stack {
       createDefaultStage: false,
     });
     const publicBaseUrl = config.publicBaseUrl ?? this.httpApi.apiEndpoint;
-    // The operator console (ADR 0007): on-call pages link to it unless `consoleUrl` points elsewhere.
+    // The operator console (ADR 0011): on-call pages link to it unless `consoleUrl` points elsewhere.
     this.operatorConsole = new OperatorConsole(this, "OperatorConsole", { stage, httpApi: this.httpApi });
     const consoleUrl = config.consoleUrl ?? `${this.operatorConsole.url}/console`;
 

@@ -17,7 +17,7 @@ const OVERLAP_MS = 2 * 60_000;
 const MAX_ATTEMPTS = 3;
 
 /**
- * Anchors the audit trail outside the table (see `domain/audit-anchor.ts`, ADR 0007). Runs every 5
+ * Anchors the audit trail outside the table (see `domain/audit-anchor.ts`, ADR 0008). Runs every 5
  * minutes and when a case workflow ends (the case closed).
  *
  * Input: none. Output: whether an anchor was written, its seq and leaf count.

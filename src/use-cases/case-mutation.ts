@@ -72,8 +72,13 @@ function seal(item: Case, entries: AuditEntry[], now: number): { case: Case; eve
  */
 export function makeCreateCase(deps: { cases: CaseStore; clock: Clock; secrets?: SecretSource }) {
   return async (item: Case, opening: AuditEntry[]): Promise<Case> => {
+    // Search is a convenience; the report is not: a pepper that cannot be read leaves the case unsearchable
+    // by email (still by id and account) rather than refusing it.
     const reporterEmailHash = deps.secrets
-      ? emailSearchHash(emailSearchKey(await deps.secrets.verificationPepper()), item.reporter.email)
+      ? await deps.secrets
+          .verificationPepper()
+          .then((pepper) => emailSearchHash(emailSearchKey(pepper), item.reporter.email))
+          .catch(() => undefined)
       : undefined;
     const now = deps.clock.now();
     const sealed = seal(

@@ -94,7 +94,12 @@ export function makeAcknowledgeReport(deps: Deps) {
     const item = found.case;
     if (isActive(item)) {
       await notify(item.caseId, "acknowledgement", {
-        vars: { priority: item.priority, lockRequested: item.lock.scopes.length > 0, reopened: input.generation > 1 },
+        vars: {
+          priority: item.priority,
+          lockRequested: item.lock.scopes.length > 0,
+          reopened: input.generation > 1,
+          seedPhraseRedacted: item.seedPhraseRedacted ?? false,
+        },
       });
       if (item.lock.state === "applied") await notifyLockApplied(notify, item);
       else if (item.lock.state === "requested") await notifyLockRequested(notify, item);

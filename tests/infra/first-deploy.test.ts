@@ -47,7 +47,14 @@ describe("a first deployment into a fresh account", () => {
     // Assess
     expect(retainedOnCreate.map(([id]) => id)).toEqual([]);
     expect(new Set(retained.map(([, resource]) => resource.Type))).toEqual(
-      new Set(["AWS::DynamoDB::Table", "AWS::SecretsManager::Secret", "AWS::Cognito::UserPool", "AWS::Logs::LogGroup"]),
+      new Set([
+        "AWS::DynamoDB::Table",
+        "AWS::SecretsManager::Secret",
+        "AWS::Cognito::UserPool",
+        "AWS::Logs::LogGroup",
+        "AWS::KMS::Key",
+        "AWS::S3::Bucket",
+      ]),
     );
     for (const [, resource] of retained) expect(resource.UpdateReplacePolicy).toBe("Retain");
   });

@@ -12,6 +12,6 @@ describe("the HTTP API routes", () => {
     const local = normalise(LOCAL_ROUTES);
     // Assess
     expect(local).toEqual(aws);
-    expect(aws).toHaveLength(10);
+    expect(aws).toHaveLength(12);
   });
 });

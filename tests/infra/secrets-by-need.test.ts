@@ -5,8 +5,10 @@ import { functionLogicalId, resourcesOf, type SynthesizedVigil, synthesizeVigil 
 /** Which functions hold which secret: only where it is used (PRODUCT.md security, issue 11). */
 const HOLDERS = {
   intake: ["receive-report"],
-  providerSigning: ["fire-timer"],
-  pepper: ["request-verification", "verify-reporter"],
+  // The signing secret where deliveries are signed: the timer, and containment's inline first lock attempt.
+  providerSigning: ["fire-timer", "contain-incident", "start-pending-workflows"],
+  // The pepper where codes are issued or checked, and where the keyed email-search hash is made or matched.
+  pepper: ["request-verification", "verify-reporter", "receive-report", "list-cases"],
 } as const;
 
 describe("Vigil secrets, by need", () => {
@@ -38,7 +40,7 @@ describe("Vigil secrets, by need", () => {
         "vigil/test/verification-pepper",
       ].sort(),
     );
-    for (const secret of secrets) expect(secret.DeletionPolicy).toBe("Retain");
+    for (const secret of secrets) expect(secret.DeletionPolicy).toBe("RetainExceptOnCreate");
     expect(JSON.parse(byName.get("vigil/test/intake-webhook-secrets")?.Properties.SecretString ?? "{}")).toEqual({
       webhookSecrets: [expect.stringMatching(/^whsec_REPLACE_/)],
     });

@@ -234,8 +234,8 @@ describe("ServiceStack", () => {
       // Act
       const actions = actionsOfFunction(vigil.service, template, name);
 
-      // Assess: a lock request is a delivery record, its timer, an event and a notice to the reporter.
-      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE].sort());
+      // Assess: a lock request is a delivery record, its first attempt (signed), its timer, an event and a notice.
+      expect(actions).toEqual([...MESSAGING, ...TABLE_READ, ...TABLE_WRITE, "secretsmanager:GetSecretValue"].sort());
       expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual(
         expect.arrayContaining([CASE_MACHINE_ARN, TIMER_MACHINE_ARN]),
       );
@@ -347,7 +347,9 @@ describe("ServiceStack", () => {
         expect(writes).toHaveLength(1);
         expect([writes[0]?.Action].flat().sort()).toEqual(["dynamodb:PutItem", "dynamodb:UpdateItem"]);
         expect(writes[0]?.Condition).toEqual({
-          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["CASE#*", "LINK#*", "ACCOUNT#*", "DELIVERY#*"] },
+          "ForAllValues:StringLike": {
+            "dynamodb:LeadingKeys": ["CASE#*", "LINK#*", "ACCOUNT#*", "DELIVERY#*", "SMSDEST#*"],
+          },
         });
         expect(actionsOfFunction(vigil.service, template, name)).not.toContain("dynamodb:DeleteItem");
       },
@@ -448,7 +450,9 @@ describe("ServiceStack", () => {
       // Assess
       for (const [, names] of all) expect(names.filter((n) => !allowed.has(n))).toEqual([]);
       expect(Object.keys(envOf("get-case")).sort()).toEqual(["NODE_OPTIONS", ENV.tableName].sort());
-      expect(Object.keys(envOf("list-cases")).sort()).toEqual(["NODE_OPTIONS", ENV.tableName].sort());
+      expect(Object.keys(envOf("list-cases")).sort()).toEqual(
+        ["NODE_OPTIONS", ENV.tableName, "VIGIL_PEPPER_SECRET_ARN"].sort(),
+      );
       expect(envOf("receive-report")).toMatchObject({
         [ENV.caseStateMachineArn]: CASE_MACHINE_ARN,
         [ENV.timerStateMachineArn]: TIMER_MACHINE_ARN,

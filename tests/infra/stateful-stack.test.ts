@@ -93,9 +93,9 @@ describe("StatefulStack", () => {
       ObjectLockEnabled: "Enabled",
       Rule: { DefaultRetention: { Mode: "COMPLIANCE", Days: 400 } },
     });
-    expect(buckets[0]?.DeletionPolicy).toBe("Retain");
+    expect(buckets[0]?.DeletionPolicy).toBe("RetainExceptOnCreate");
     expect(keys).toHaveLength(1);
     expect(keys[0]?.Properties).toMatchObject({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" });
-    expect(keys[0]?.DeletionPolicy).toBe("Retain");
+    expect(keys[0]?.DeletionPolicy).toBe("RetainExceptOnCreate");
   });
 });

@@ -6,7 +6,7 @@ import type { AnchorPublicKey, AnchorSigner } from "../../ports/audit-anchor.js"
 /**
  * An Ed25519 anchor key in a PKCS#8 PEM file (mode 0600), made at first use. The local stand-in for
  * the KMS key: on one machine every function shares a process, so this separates the key from the
- * table, not from the functions (see ADR 0007).
+ * table, not from the functions (see ADR 0008).
  */
 export class FileAnchorKey implements AnchorSigner, AnchorPublicKey {
   readonly algorithm = "ED25519" as const;

@@ -53,7 +53,8 @@ const OUTPUTS = {
   SesConfigurationSet: "vigil-prod",
   InboundReceiptRuleSet: "vigil-prod-inbound",
   SmsProtectConfigurationId: "protect-1",
-  SecretArn: SECRET_ARN,
+  IntakeSecretArn: SECRET_ARN,
+  ProviderSigningSecretArn: SECRET_ARN,
   OperatorUserPoolId: "eu-west-1_pool",
   ProviderWebhookUrl: "https://accounts.wallet.example/hooks/vigil",
 };

@@ -338,7 +338,7 @@ describe("escalation repeats bounded like PagerDuty's num_loops", () => {
     expect(deps.sms.sent.filter((sms) => sms.to === "+14155550199")).toHaveLength(1);
     // The on-call had the breach and its 8 repeats (plus the warnings), and nothing after the exhaustion.
     const pagesAfter = deps.email.sent.filter(
-      (email) => email.to === deps.config.oncallEmail && email.text.includes("firstResponse"),
+      (email) => email.to === deps.config.oncallEmail && email.text.includes("first response"),
     );
     expect(pagesAfter).toHaveLength(2 + 1 + 8);
     expect(deps.metrics.counts.SlaEscalationExhausted).toBe(1);
