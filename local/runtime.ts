@@ -172,9 +172,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
     // A case workflow that ends is a case concluded: anchor its audit head at once (an EventBridge rule on AWS).
-    onExecutionEnd: ({ stateMachineName }) => {
-      if (stateMachineName === "vigil-case") runAnchor();
-    },
+    onExecutionEnd: ({ stateMachineName }) => (stateMachineName === "vigil-case" ? runAnchor() : undefined),
   });
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
 

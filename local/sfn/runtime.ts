@@ -44,8 +44,11 @@ export interface RuntimeOptions {
   logger: SfnLogger;
   /** Enforce AWS's quotas: 25,000 history events per execution, 256 KiB payloads (default true). */
   limits?: boolean;
-  /** Called when an execution ends, as AWS emits "Step Functions Execution Status Change" to EventBridge. */
-  onExecutionEnd?: (execution: { stateMachineName: string; status: ExecutionStatus }) => void;
+  /**
+   * Called when an execution ends, as AWS emits "Step Functions Execution Status Change" to EventBridge. A
+   * returned promise is the rule's target at work: the emulator is not idle until it settles.
+   */
+  onExecutionEnd?: (execution: { stateMachineName: string; status: ExecutionStatus }) => Promise<unknown> | undefined;
 }
 
 /** Most events one execution's history may hold; the execution fails when it reaches it. */
@@ -68,6 +71,8 @@ export class SfnRuntime {
   private readonly services: TaskServices;
   private readonly host: ExecutionHost;
   private idleWaiters: Array<() => void> = [];
+  /** End-of-execution hooks still running (see {@link RuntimeOptions.onExecutionEnd}). */
+  private readonly endHooks = new Set<Promise<void>>();
   private closing = false;
 
   constructor(private readonly options: RuntimeOptions) {
@@ -389,7 +394,7 @@ export class SfnRuntime {
       }
       delete record.checkpoint;
       this.persist(record);
-      this.options.onExecutionEnd?.({ stateMachineName: record.stateMachineName, status: record.status });
+      this.executionEnded(record);
     }
     this.notifyIdle();
   }
@@ -414,7 +419,7 @@ export class SfnRuntime {
     delete record.checkpoint;
     this.tokens.closeExecution(record.executionArn);
     this.persist(record);
-    this.options.onExecutionEnd?.({ stateMachineName: record.stateMachineName, status: record.status });
+    this.executionEnded(record);
     const live = this.live.get(record.executionArn);
     if (live) {
       live.timeout?.cancel();
@@ -432,8 +437,27 @@ export class SfnRuntime {
     return !this.closing && record.status === "RUNNING";
   }
 
+  /** Runs the end-of-execution hook; the emulator counts as busy until what it started settles. */
+  private executionEnded(record: ExecutionRecord): void {
+    const running = this.options.onExecutionEnd?.({
+      stateMachineName: record.stateMachineName,
+      status: record.status,
+    });
+    if (!running) return;
+    const tracked = Promise.resolve(running).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.endHooks.add(tracked);
+    void tracked.then(() => {
+      this.endHooks.delete(tracked);
+      this.notifyIdle();
+    });
+  }
+
   private isIdle(): boolean {
     if (this.closing) return true;
+    if (this.endHooks.size > 0) return false;
     for (const live of this.live.values()) {
       if (!live.isIdle) return false;
     }
