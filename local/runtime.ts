@@ -168,6 +168,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const name = arn.split(":function:")[1]?.replace(/^vigil-/, "") ?? "";
       if (!functions)
         throw Object.assign(new Error("the functions are not loaded yet"), { name: "Lambda.ServiceException" });
+      anchorSoon();
       return functions.invoke(name, payload, invokeOptions);
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
@@ -184,6 +185,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       (error: unknown) => log(`anchor-audit failed: ${(error as Error).name}`),
     );
   };
+
+  // The anchor schedule (every 5 minutes on AWS, where a run that finds no changed head signs nothing). Here
+  // the run at a 5-minute mark happens only when something may have changed since the last one (an API POST,
+  // a workflow task, a sweep): a 60-day advance would otherwise invoke the anchor 17,280 times.
+  const anchorEpoch = clock.now();
+  let anchorer: ScheduledItem | undefined;
+  function anchorSoon(): void {
+    if (anchorer) return;
+    const due = anchorEpoch + (Math.floor((clock.now() - anchorEpoch) / ANCHOR_MS) + 1) * ANCHOR_MS;
+    anchorer = clock.schedule(
+      due,
+      () => {
+        anchorer = undefined;
+        return runAnchor();
+      },
+      { label: "anchor-audit" },
+    );
+  }
 
   // 5. Every SDK call goes through the front: IAM against the synthesized role policies, SES account rules.
   const synthesized = strictness.iam ? loadRolePolicies(ROOT, log) : undefined;
@@ -310,6 +329,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     // A POST (a report, an action, a verification) may leave a workflow start to re-drive.
     if (request.method === "POST" && !path.startsWith("/_local/")) scheduleSweep();
+    if (request.method === "POST") anchorSoon();
     const route = path.startsWith("/_local/")
       ? localRoutes(request, response, requestUrl)
       : path === "/console" || path.startsWith("/console/")
@@ -333,6 +353,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       clock.now() + SWEEP_MS,
       async () => {
         sweeper = undefined;
+        anchorSoon();
         const result = (await runtimeFunctions.invoke("start-pending-workflows", {}).catch((error: unknown) => {
           log(`start-pending-workflows failed: ${(error as Error).name}`);
           return undefined;
@@ -344,15 +365,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   scheduleSweep();
 
-  // 10. Anchor the audit trail every 5 virtual minutes (an EventBridge schedule on AWS).
-  let anchorer = clock.schedule(
-    clock.now() + ANCHOR_MS,
-    function repeat(): Promise<void> {
-      anchorer = clock.schedule(clock.now() + ANCHOR_MS, repeat, { label: "anchor-audit" });
-      return runAnchor();
-    },
-    { label: "anchor-audit" },
-  );
+  // 10. Anchor what a previous run left unanchored at the first 5-minute mark.
+  anchorSoon();
 
   // Where tools such as `npm run audit -- verify` find the running runtime's table.
   writeFileSync(join(dataDir, "local-endpoints.json"), `${JSON.stringify({ api: url, dynamodb: dynamoUrl })}\n`);
@@ -387,7 +401,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     async close() {
       sweeper?.cancel();
-      anchorer.cancel();
+      anchorer?.cancel();
       await new Promise<void>((resolve) => {
         api.close(() => resolve());
         api.closeAllConnections();
