@@ -1,23 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { buildConsole, type ConsoleBuild } from "../console/build.js";
-
-/**
- * The console's Content-Security-Policy, locally and on AWS (CloudFront's response headers policy
- * sets the same): scripts and styles only from the console itself, no inline script, no framing.
- * `connect-src` adds the Cognito domain on AWS.
- */
-export function consoleCsp(extraConnect: readonly string[] = []): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self'${extraConnect.map((origin) => ` ${origin}`).join("")}`,
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
-}
+import { consoleCsp } from "../src/config/console-csp.js";
 
 /** Headers every console response carries. */
 export const CONSOLE_SECURITY_HEADERS = {

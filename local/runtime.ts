@@ -168,7 +168,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const name = arn.split(":function:")[1]?.replace(/^vigil-/, "") ?? "";
       if (!functions)
         throw Object.assign(new Error("the functions are not loaded yet"), { name: "Lambda.ServiceException" });
-      anchorSoon();
       return functions.invoke(name, payload, invokeOptions);
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
@@ -178,31 +177,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
 
   // The audit anchor (`functions/anchor-audit.ts`), run on the schedule and at case closure.
-  const runAnchor = (): Promise<void> => {
-    if (!functions) return Promise.resolve();
+  // Resolves whether it anchored anything (a run that found no changed head anchors nothing).
+  const runAnchor = (): Promise<boolean> => {
+    if (!functions) return Promise.resolve(false);
     return functions.invoke("anchor-audit", {}).then(
-      () => undefined,
-      (error: unknown) => log(`anchor-audit failed: ${(error as Error).name}`),
+      (result) => (result as { anchored?: boolean } | undefined)?.anchored === true,
+      (error: unknown) => {
+        log(`anchor-audit failed: ${(error as Error).name}`);
+        return false;
+      },
     );
   };
-
-  // The anchor schedule (every 5 minutes on AWS, where a run that finds no changed head signs nothing). Here
-  // the run at a 5-minute mark happens only when something may have changed since the last one (an API POST,
-  // a workflow task, a sweep): a 60-day advance would otherwise invoke the anchor 17,280 times.
-  const anchorEpoch = clock.now();
-  let anchorer: ScheduledItem | undefined;
-  function anchorSoon(): void {
-    if (anchorer) return;
-    const due = anchorEpoch + (Math.floor((clock.now() - anchorEpoch) / ANCHOR_MS) + 1) * ANCHOR_MS;
-    anchorer = clock.schedule(
-      due,
-      () => {
-        anchorer = undefined;
-        return runAnchor();
-      },
-      { label: "anchor-audit" },
-    );
-  }
 
   // 5. Every SDK call goes through the front: IAM against the synthesized role policies, SES account rules.
   const synthesized = strictness.iam ? loadRolePolicies(ROOT, log) : undefined;
@@ -328,13 +313,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return void response.end();
     }
     // A POST (a report, an action, a verification) may leave a workflow start to re-drive.
-    if (request.method === "POST" && !path.startsWith("/_local/")) scheduleSweep();
-    if (request.method === "POST") anchorSoon();
-    const route = path.startsWith("/_local/")
-      ? localRoutes(request, response, requestUrl)
-      : path === "/console" || path.startsWith("/console/")
-        ? consoleServer(request, response, requestUrl)
-        : gateway(request, response, requestUrl);
+    if (request.method === "POST" && !path.startsWith("/_local/")) {
+      scheduleSweep();
+      scheduleAnchor();
+    }
+    const route =
+      path.startsWith("/_local/") || path === "/openapi.json"
+        ? localRoutes(request, response, requestUrl)
+        : path === "/console" || path.startsWith("/console/")
+          ? consoleServer(request, response, requestUrl)
+          : gateway(request, response, requestUrl);
     route.catch((error: unknown) => {
       log(`request failed: ${(error as Error).name}`);
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });
@@ -353,7 +341,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       clock.now() + SWEEP_MS,
       async () => {
         sweeper = undefined;
-        anchorSoon();
         const result = (await runtimeFunctions.invoke("start-pending-workflows", {}).catch((error: unknown) => {
           log(`start-pending-workflows failed: ${(error as Error).name}`);
           return undefined;
@@ -365,8 +352,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   scheduleSweep();
 
-  // 10. Anchor what a previous run left unanchored at the first 5-minute mark.
-  anchorSoon();
+  // 10. Anchor the audit trail (an EventBridge schedule every 5 minutes on AWS). Here an anchor runs 5
+  // virtual minutes after API activity (what changes cases) and again while it still finds changed
+  // heads, besides the one at each case end: a run every 5 virtual minutes would be 17,280 runs while a
+  // test advances the clock 60 days.
+  let anchorer: ScheduledItem | undefined;
+  function scheduleAnchor(): void {
+    if (anchorer) return;
+    anchorer = clock.schedule(
+      clock.now() + ANCHOR_MS,
+      async () => {
+        anchorer = undefined;
+        if (await runAnchor()) scheduleAnchor();
+      },
+      { label: "anchor-audit" },
+    );
+  }
+  scheduleAnchor();
 
   // Where tools such as `npm run audit -- verify` find the running runtime's table.
   writeFileSync(join(dataDir, "local-endpoints.json"), `${JSON.stringify({ api: url, dynamodb: dynamoUrl })}\n`);

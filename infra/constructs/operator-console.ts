@@ -9,7 +9,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
 import { Construct } from "constructs";
 import { buildConsoleSync, CONSOLE_ROOT, writeConsole } from "../../console/build.js";
-import { consoleCsp } from "../../local/console-server.js";
+import { consoleCsp } from "../../src/config/console-csp.js";
 import { acknowledgeNag, nagResourceId } from "../nag.js";
 
 /** Props of {@link OperatorConsole}. */

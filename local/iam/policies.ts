@@ -1,5 +1,5 @@
 /**
- * The role policies the local runtime enforces, from the template CDK synthesizes (ADR 0012, docs/adr/0012-local-iam-policies.md). The synth runs
+ * The role policies the local runtime enforces, from the template CDK synthesizes (ADR 0013, docs/adr/0013-local-iam-policies.md). The synth runs
  * in a child process only when the cache is stale; the cache key is a hash of everything that shapes the
  * policies, so a warm start reads one small JSON file.
  */

@@ -1,7 +1,7 @@
 import type { IncidentType, LockScope, Priority, SlaClockName } from "./types.js";
 
 /**
- * The tunable policy of a deployment, with the PRODUCT.md defaults and their sources. A provider
+ * The tunable policy of a deployment, with the defaults of docs/product.md and their sources. A provider
  * overrides parts of it through configuration (`VIGIL_POLICY`); the domain only ever reads it.
  */
 export interface Policy {

@@ -14,7 +14,7 @@ export function raisePriority(priority: Priority): Priority {
 }
 
 /**
- * The priority of a report: the incident type's default, raised by the signals (PRODUCT.md table).
+ * The priority of a report: the incident type's default, raised by the signals (the table in docs/product.md "Priority").
  * A signal can only raise a priority, never lower it.
  */
 export function decidePriority(

@@ -39,7 +39,7 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
-/** PRODUCT.md defaults (NIST SP 800-63B, OWASP ASVS V2.7, Twilio Verify). */
+/** The defaults of docs/product.md "Verification" (NIST SP 800-63B, OWASP ASVS V2.7, Twilio Verify). */
 export const VERIFICATION_POLICY: Readonly<VerificationPolicy> = Object.freeze({
   codeDigits: 6,
   codeDigitsP1: 8,

@@ -56,7 +56,11 @@ export class UnsupportedMediaTypeError extends AppError {
   readonly status = 415;
 }
 
-/** A domain rule forbids the action; `reason` is a stable machine-readable code. */
+/**
+ * The base of refusals by a domain rule; `reason` is a stable machine-readable code (problem+json `reason`).
+ * Thrown through its subclasses, which set the status (today `ActionNotAllowedError`, 409); 422 is only the
+ * fallback status of a subclass that does not set one.
+ */
 export class BusinessRuleError extends AppError {
   override readonly name: string = "BusinessRuleError";
   readonly status: number = 422;

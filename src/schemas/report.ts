@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { INCIDENT_TYPES } from "../domain/types.js";
 
-/** Largest accepted webhook body (PRODUCT.md: body ≤ 32 KiB). */
+/** Largest accepted webhook body (docs/openapi.json: body ≤ 32 KiB). */
 export const MAX_REPORT_BYTES = 32 * 1024;
 
 const E164 = /^\+[1-9]\d{6,14}$/;

@@ -319,7 +319,8 @@ function makeConclude(deps: Deps, kindOf: (current: Case) => "resolved" | "close
     const kind = kindOf(item);
     if (!wasSent(item, `${kind}#${input.generation}`)) {
       const reopenUrl = await mintLink(deps, item, "reopen_case");
-      await notify(item.caseId, kind, { vars: { reopenUrl } });
+      const stillLocked = item.lock.state === "requested" || item.lock.state === "applied";
+      await notify(item.caseId, kind, { vars: { reopenUrl, stillLocked } });
     }
     await rearm(item.caseId);
   };

@@ -31,7 +31,7 @@ export interface TimelineEntry {
   detail: Record<string, unknown>;
 }
 
-/** A case as `GET /v1/cases/{caseId}` returns it (PRODUCT.md "A case, as the operator API returns it", plus extras). */
+/** A case as `GET /v1/cases/{caseId}` returns it (docs/product.md "The case"; schema `CaseViewSchema` in src/schemas/api.ts). */
 export interface CaseView {
   caseId: string;
   accountId: string;

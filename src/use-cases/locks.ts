@@ -39,7 +39,7 @@ export const SUPERSEDED = "superseded";
 
 const UNLOCK_REASON = "verified reporter, cool-down passed";
 
-/** The data every outbound event carries (PRODUCT.md "Outbound webhooks"). */
+/** The data every outbound event carries (docs/openapi.json and docs/product.md "Account locks"). */
 function eventData(item: Case, reason: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     caseId: item.caseId,

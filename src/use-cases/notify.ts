@@ -150,7 +150,6 @@ export function renderForReporter(
     providerName: config.brandName ?? DEFAULT_BRAND_NAME,
     helpLinks: helpLinks(config.helpBaseUrl, config.supportUrl),
     vars,
-    smsSafe: !item.channels.sms || item.incidentType === "sim_swap" || item.signals.simSwapDetected === true,
   });
 }
 
@@ -199,7 +198,6 @@ export async function notifyOncall(
     locale: "en",
     caseRef: item.caseId,
     vars: { ...vars, priority: item.priority, caseUrl: consoleCaseUrl(deps.config, item.caseId) },
-    smsSafe: true,
   });
   const sends = [
     deps.email.send({ to: deps.config.oncallEmail, subject: message.subject, text: message.text, html: message.html }),

@@ -218,7 +218,6 @@ async function pageSecondContact(
     locale: "en",
     caseRef: item.caseId,
     vars: { ...vars, priority: item.priority, caseUrl: consoleCaseUrl(deps.config, item.caseId) },
-    smsSafe: true,
   });
   const sends: Promise<void>[] = [];
   if (email)

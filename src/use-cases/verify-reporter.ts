@@ -57,7 +57,7 @@ export type ResendOutcome = ResendResult & { locale: Locale };
 
 /**
  * Read for tokens that match no link, so that every request costs the same two store reads and
- * one HMAC whether or not its token exists (PRODUCT.md: "about the same time"). No case has this id.
+ * one HMAC whether or not its token exists (docs/product.md "Verification": "about the same time"). No case has this id.
  */
 const DECOY_CASE_ID = "c_00000000000000000000000000";
 const DECOY_HASH = "0".repeat(64);

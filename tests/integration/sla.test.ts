@@ -87,10 +87,11 @@ describe("SLA clocks on the local runtime's virtual clock", () => {
     await h.advance(60 * 60);
     const later = (await h.operator(`/v1/cases/${body.caseId}`)).body;
     // Assess
-    expect(afterLastRepeat.sla.firstResponse.escalatedAt).toHaveLength(8);
+    // The view lists the breach page first, then each repeat: 1 + 8.
+    expect(afterLastRepeat.sla.firstResponse.escalatedAt).toHaveLength(9);
     expect(afterLastRepeat.sla.firstResponse.exhaustedAt).toBeNull();
     expect(exhausted.sla.firstResponse.exhaustedAt).not.toBeNull();
-    expect(later.sla.firstResponse.escalatedAt).toHaveLength(8);
+    expect(later.sla.firstResponse.escalatedAt).toHaveLength(9);
     expect(later.sla.firstResponse.breachedAt).not.toBeNull();
     const event = later.timeline.find((item: { type: string }) => item.type === "sla.escalation_exhausted");
     expect(event?.detail).toMatchObject({ clock: "firstResponse", repeats: 8, secondContact: ["email"] });

@@ -444,7 +444,7 @@ const badVerify: fc.Arbitrary<Spec> = fc.oneof(
         headers: { ...header("content-type", type), ...header("accept", acceptHeader) },
         body,
       }),
-      // 200: the uniform "this link is no longer valid" answer (PRODUCT.md: same answer whether or not a token exists).
+      // 200: the uniform "this link is no longer valid" answer (docs/product.md: same answer whether or not a token exists).
       expected: [200, 400, 404, 413, 415, 429],
       check: (exchange: Exchange) => {
         const answer = jsonOf<{ status?: string }>(exchange);

@@ -91,6 +91,7 @@ interface ContentView {
   expiresMinutes: number | false;
   smsCodeSent: boolean;
   lockRequested: boolean;
+  stillLocked: boolean;
   seedPhraseRedacted: boolean;
   scopes: string | false;
   code: string | false;
@@ -249,6 +250,7 @@ function contentView(input: RenderInput, catalog: MessageCatalog, urls: Urls): C
     expiresMinutes: minutes(vars.expiresMinutes),
     smsCodeSent: vars.smsCodeSent === true,
     lockRequested: vars.lockRequested === true,
+    stillLocked: vars.stillLocked === true,
     seedPhraseRedacted: vars.seedPhraseRedacted === true,
     scopes: scopesPhrase(vars.scopes, catalog),
     // The code only ever reaches the SMS view: an email copy would collapse two channels into one.

@@ -52,7 +52,8 @@ export type OncallEvent = (typeof ONCALL_EVENTS)[number];
  * - `status_changed` — `status?: string` (a {@link StatusWord}; anything else reads as a generic
  *   update). `note` is deliberately never rendered: agent notes are internal.
  * - `denial_recorded` — none.
- * - `resolved`, `closed`, `unverified_closed` — `reopenUrl?: string`.
+ * - `resolved`, `closed`, `unverified_closed` — `reopenUrl?: string`; `resolved` also `stillLocked?: boolean`
+ *   (the account lock is still requested or applied: the email says so and how the unlock works).
  * - `agent_message` — `message: string` (required): an agent's own words, up to 2,000 characters,
  *   paragraphs kept; the SMS only says to read the email.
  * - `oncall_escalation` — `reason?: string`, `priority?: "P1" | … | "P4"`, `clock?: string` (a
@@ -83,12 +84,6 @@ export interface RenderInput {
   helpLinks?: HelpLinks;
   /** Kind-specific variables; see {@link MessageKind}. */
   vars?: Record<string, string | number | boolean | string[] | undefined>;
-  /**
-   * True for SIM-swap-adjacent cases, where the SMS must carry no link. Vigil's SMS never carry
-   * links (templates hold none, and link-like text in values is scrubbed from every SMS), so the
-   * guarantee holds whatever the flag; it records the caller's intent.
-   */
-  smsSafe?: boolean;
 }
 
 /** One message, ready for every channel. `subject`/`text`/`sms` are plain text, `html` a document. */

@@ -10,14 +10,7 @@ import {
   unlockCooldownMs,
   unlockDecision,
 } from "../../../src/domain/lock-policy.js";
-import {
-  INCIDENT_TYPES,
-  type IncidentType,
-  type LockScope,
-  type LockState,
-  PRIORITIES,
-  type Priority,
-} from "../../../src/domain/types.js";
+import type { IncidentType, LockScope, LockState, Priority } from "../../../src/domain/types.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -91,20 +84,25 @@ describe("scopesFor", () => {
 });
 
 describe("lockRequiredAtIntake", () => {
-  /** The rule written out as a table: which (type, priority, drain) combinations lock at intake. */
-  function expected(incidentType: IncidentType, priority: Priority, drainObserved: boolean): boolean {
-    if (incidentType === "key_compromise" || incidentType === "sim_swap") return true;
-    if (incidentType === "unauthorized_access") return priority === "P1" || priority === "P2";
-    if (incidentType === "malware") return drainObserved;
-    return false;
-  }
-  const cases = INCIDENT_TYPES.flatMap((incidentType) =>
-    PRIORITIES.flatMap((priority) =>
-      [false, true].map((drainObserved) => [incidentType, priority, drainObserved] as const),
-    ),
-  );
-
-  it.each(cases)("decides %s at %s with drainObserved=%s", (incidentType, priority, drainObserved) => {
+  // Examples of the rule (docs/product.md "Account locks"), each written out: type, priority, drain, lock?
+  it.each<[IncidentType, Priority, boolean, boolean]>([
+    ["key_compromise", "P1", false, true],
+    ["key_compromise", "P4", false, true],
+    ["sim_swap", "P1", false, true],
+    ["sim_swap", "P3", true, true],
+    ["unauthorized_access", "P1", true, true],
+    ["unauthorized_access", "P2", false, true],
+    ["unauthorized_access", "P3", false, false],
+    ["unauthorized_access", "P4", true, false],
+    ["malware", "P1", true, true],
+    ["malware", "P2", true, true],
+    ["malware", "P1", false, false],
+    ["malware", "P2", false, false],
+    ["phishing", "P1", true, false],
+    ["phishing", "P3", false, false],
+    ["other", "P1", true, false],
+    ["other", "P4", false, false],
+  ])("decides %s at %s with drainObserved=%s: lock %s", (incidentType, priority, drainObserved, lock) => {
     // Prepare
     const signals = { drainObserved };
 
@@ -112,7 +110,7 @@ describe("lockRequiredAtIntake", () => {
     const result = lockRequiredAtIntake({ incidentType, priority, signals });
 
     // Assess
-    expect(result).toBe(expected(incidentType, priority, drainObserved));
+    expect(result).toBe(lock);
   });
 
   it.each<[string, IncidentType, Priority, boolean]>([

@@ -34,7 +34,7 @@ describe("startClocks", () => {
     ["P3", null, 4 * HOUR, 72 * HOUR],
     ["P4", null, 24 * HOUR, 7 * 24 * HOUR],
   ])(
-    "starts the %s clocks with the PRODUCT.md targets when a lock is required",
+    "starts the %s clocks with the docs/product.md targets when a lock is required",
     (priority, containment, firstResponse, resolution) => {
       // Prepare / Act
       const sla = startClocks(priority, true, T0, DEFAULT_POLICY);

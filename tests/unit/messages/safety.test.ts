@@ -92,24 +92,24 @@ describe("renderMessage", () => {
     for (const forbidden of ["\r", "\n", "\u202E", "\u0007"]) expect(sms).not.toContain(forbidden);
   });
 
-  it.each(
-    MESSAGE_KINDS.flatMap((kind) =>
-      INCIDENT_TYPES.flatMap((incidentType) => LOCALES.map((locale) => ({ kind, incidentType, locale }))),
-    ),
-  )("keeps links out of the smsSafe SMS for $kind/$incidentType ($locale)", (c) => {
+  it("keeps links out of every SMS, even when values hold link-like text (SMS never carry links)", () => {
     // Prepare
-    const input: RenderInput = {
-      ...inputFor(c.kind, c.incidentType, c.locale, "full"),
-      providerName: "Acme https://acme.example",
-      vars: { ...ALL_VARS, reason: "see http://evil.example/x and www.evil.example" },
-      smsSafe: true,
-    };
+    const inputs: RenderInput[] = MESSAGE_KINDS.flatMap((kind) =>
+      INCIDENT_TYPES.flatMap((incidentType) =>
+        LOCALES.map((locale) => ({
+          ...inputFor(kind, incidentType, locale, "full"),
+          providerName: "Acme https://acme.example",
+          vars: { ...ALL_VARS, reason: "see http://evil.example/x and www.evil.example" },
+        })),
+      ),
+    );
 
     // Act
-    const { sms } = renderMessage(input);
+    const withLinks = inputs.filter((input) => /http|www\./i.test(renderMessage(input).sms));
 
     // Assess
-    expect(sms).not.toMatch(/http|www\./i);
+    expect(inputs).toHaveLength(MESSAGE_KINDS.length * INCIDENT_TYPES.length * LOCALES.length);
+    expect(withLinks.map((input) => `${input.kind}/${input.incidentType}/${input.locale}`)).toEqual([]);
   });
 
   it.each(LOCALES)("sends the verification code by SMS only, never in the email (%s)", (locale) => {

@@ -582,6 +582,23 @@ describe("makeCompleteCase", () => {
     expect(deps.accounts.open.has("acct_1")).toBe(false);
     expect(deps.workflow.stopped).toEqual([`${CASE_ID}-sla-1`]);
     expect(auditTypes(deps)).toContain("case.resolved");
+    // Contained at intake (ContainIncident in beforeEach): the lock is still on, and the email says how it lifts.
+    expect(item.lock.state).toBe("applied");
+    expect(message?.text).toContain("Your account is still locked");
+  });
+
+  it("tells the reporter the account is not locked when no lock was ever requested", async () => {
+    // Prepare
+    await patch(deps, (current) => ({
+      status: "resolved",
+      lock: { ...current.lock, state: "none", scopes: [], requestedAt: null, appliedAt: null },
+    }));
+
+    // Act
+    await makeCompleteCase(deps)(step);
+
+    // Assess
+    expect(deps.email.sent.at(-1)?.text).toContain("Your account is not locked.");
   });
 
   it("closes as closed_by_agent when an agent closed the case", async () => {

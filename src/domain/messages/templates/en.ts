@@ -442,6 +442,10 @@ export const en: MessageCatalog = {
         { paragraph: "We have resolved case {{caseRef}}. Thank you for your patience." },
         {
           paragraph:
+            "{{#stillLocked}}Your account is still locked for your protection. To lift the lock, contact our support team: after you confirm your identity again (the link we email you and a code, or an identity check by our team), a supervisor unlocks it.{{/stillLocked}}{{^stillLocked}}Your account is not locked.{{/stillLocked}}",
+        },
+        {
+          paragraph:
             "Keep two-step verification on with an authenticator app or a security key, and ignore anyone offering to “recover” funds: those offers are scams.",
         },
         {

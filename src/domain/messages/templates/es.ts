@@ -441,6 +441,10 @@ export const es: MessageCatalog = {
         { paragraph: "Hemos resuelto el caso {{caseRef}}. Gracias por tu paciencia." },
         {
           paragraph:
+            "{{#stillLocked}}Tu cuenta sigue bloqueada para protegerte. Para levantar el bloqueo, contacta con nuestro equipo de soporte: cuando confirmes de nuevo tu identidad (el enlace que te enviamos por correo y un código, o una comprobación de identidad de nuestro equipo), un supervisor la desbloqueará.{{/stillLocked}}{{^stillLocked}}Tu cuenta no está bloqueada.{{/stillLocked}}",
+        },
+        {
+          paragraph:
             "Mantén la verificación en dos pasos con una app de autenticación o una llave de seguridad, e ignora a quien ofrezca «recuperar» fondos: esas ofertas son estafas.",
         },
         {
