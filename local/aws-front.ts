@@ -14,6 +14,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Faults } from "./aws-sinks.js";
 import type { VirtualClock } from "./clock.js";
 import { readBody } from "./http-body.js";
 import { isAllowed, type RequestContext } from "./iam/evaluate.js";
@@ -51,6 +52,8 @@ export interface AwsFrontOptions {
   stateMachineOfToken(token: string): string | undefined;
   ses: { sandbox: boolean; verified: readonly string[]; ratePerSecond: number | undefined };
   clock: VirtualClock;
+  /** Channel faults; those with a `to` are applied here, where the recipient is known. */
+  faults?: Faults;
   port?: number;
 }
 
@@ -92,6 +95,14 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
           ? refuse(response, protocol, 403, "AccessDenied", message)
           : refuse(response, protocol, 400, "AccessDeniedException", message);
       }
+    }
+    const targeted = targetedFault(service, call, text, options.faults);
+    if (targeted) {
+      if (service === "ses") {
+        const status = /^(ServiceUnavailable|InternalFailure)$/.test(targeted) ? 503 : 400;
+        return refuse(response, "query", status, targeted, "injected fault");
+      }
+      return refuse(response, "json", 400, targeted, "injected fault");
     }
     if (service === "ses" && call && /^ses:Send(Raw)?Email$/.test(call.action)) {
       const form = new URLSearchParams(text);
@@ -158,6 +169,36 @@ function refuse(
 }
 
 const escapeXml = (text: string) => text.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/** The error of a channel fault aimed at this message's recipient (and uses one of its count), if any. */
+function targetedFault(service: string, call: AwsCall | undefined, text: string, faults: Faults | undefined) {
+  if (!faults || !call) return undefined;
+  if (service === "ses" && /^ses:Send(Raw)?Email$/.test(call.action)) {
+    const fault = faults.email;
+    if (fault.to === undefined || fault.count <= 0) return undefined;
+    const wanted = fault.to.toLowerCase();
+    const hit = recipients(new URLSearchParams(text)).some(
+      (address) => (/<([^>]+)>/.exec(address)?.[1] ?? address).trim().toLowerCase() === wanted,
+    );
+    if (!hit) return undefined;
+    fault.count -= 1;
+    return fault.error;
+  }
+  if (service === "sms-voice" && call.action === "sms-voice:SendTextMessage") {
+    const fault = faults.sms;
+    if (fault.to === undefined || fault.count <= 0) return undefined;
+    let destination = "";
+    try {
+      destination = String((JSON.parse(text || "{}") as { DestinationPhoneNumber?: unknown }).DestinationPhoneNumber);
+    } catch {
+      return undefined;
+    }
+    if (destination !== fault.to) return undefined;
+    fault.count -= 1;
+    return fault.error;
+  }
+  return undefined;
+}
 
 function recipients(form: URLSearchParams): string[] {
   const found: string[] = [];

@@ -11,8 +11,9 @@ const MAX_SDK_BODY = 1024 * 1024;
 
 /** Faults the reliability tests inject into the local AWS services. */
 export interface Faults {
-  email: { count: number; error: string };
-  sms: { count: number; error: string };
+  /** `to`: only messages to this address or number fail (checked by the AWS front, local/aws-front.ts). */
+  email: { count: number; error: string; to?: string | undefined };
+  sms: { count: number; error: string; to?: string | undefined };
 }
 
 const require = createRequire(import.meta.url);
@@ -69,7 +70,7 @@ export async function startSes(
   const listeners = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   server.removeAllListeners("request");
   server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-    if (request.method === "POST" && faults.email.count > 0) {
+    if (request.method === "POST" && faults.email.count > 0 && faults.email.to === undefined) {
       faults.email.count -= 1;
       // As SES answers: 5xx only for its own faults, 400 for throttling and rejections.
       const status = /^(ServiceUnavailable|InternalFailure)$/.test(faults.email.error) ? 503 : 400;
@@ -112,7 +113,7 @@ export async function startAwsSinks(
     const target = String(request.headers["x-amz-target"] ?? "");
     const body = JSON.parse((await readBody(request, MAX_SDK_BODY)).text || "{}");
     if (target === "PinpointSMSVoiceV2.SendTextMessage") {
-      if (faults.sms.count > 0) {
+      if (faults.sms.count > 0 && faults.sms.to === undefined) {
         faults.sms.count -= 1;
         send(response, 400, { __type: faults.sms.error, message: "injected fault" });
         return;

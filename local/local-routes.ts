@@ -77,6 +77,8 @@ const FaultSchema = z.union([
     channel: z.enum(["email", "sms"]),
     count: z.number().int().min(0).max(1000),
     error: z.string().max(64).optional(),
+    // Only messages to this address or number fail (others pass untouched, and do not use the count up).
+    to: z.string().min(1).max(254).optional(),
   }),
   // A named function throws `error` (default TransientError) or stalls until its timeout stops it.
   z.object({
@@ -162,7 +164,7 @@ export function createLocalRoutes(deps: {
           return problem(
             response,
             400,
-            "expected { channel, count, error? } or { function, count, error?, stall? }",
+            "expected { channel, count, error?, to? } or { function, count, error?, stall? }",
             parsed.errors,
           );
         const input = parsed.value;
@@ -179,6 +181,7 @@ export function createLocalRoutes(deps: {
         deps.faults[input.channel] = {
           count: input.count,
           error: input.error ?? (input.channel === "email" ? "Throttling" : "ThrottlingException"),
+          ...(input.to !== undefined && { to: input.to }),
         };
         return json(response, 200, deps.faults);
       }

@@ -202,6 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ratePerSecond: strictness.sesRatePerSecond,
     },
     clock,
+    faults,
     port: options.ports?.front ?? 0,
   });
 
