@@ -358,6 +358,61 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         },
       },
     },
+    "/v1/audit/verify": {
+      get: {
+        operationId: "verifyAudit",
+        summary:
+          "Every case checked against the signed audit anchors (edits, deleted events, truncation, deleted cases); supervisors only",
+        tags: ["operator"],
+        security: operator,
+        parameters: [
+          {
+            name: "all",
+            in: "query",
+            required: false,
+            description: "`true` lists clean cases too.",
+            schema: { type: "string", enum: ["true", "false"] },
+          },
+        ],
+        responses: {
+          "200": {
+            description: "The verification: `valid`, the anchors' state, a summary and the cases with findings.",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["checkedAt", "valid", "anchors", "summary", "cases"],
+                  properties: {
+                    checkedAt: { type: "string" },
+                    valid: { type: "boolean" },
+                    anchors: { type: "object" },
+                    summary: { type: "object" },
+                    cases: { type: "array", items: { type: "object" } },
+                  },
+                },
+              },
+            },
+          },
+          ...operatorErrors,
+          "403": problem("Not a supervisor (`reason: supervisor_required`)."),
+        },
+      },
+    },
+    "/v1/audit/public-key": {
+      get: {
+        operationId: "getAuditPublicKey",
+        summary: "The public half of the anchor signing key (PEM), for third parties who verify the anchors",
+        tags: ["operator"],
+        security: operator,
+        responses: {
+          "200": {
+            description: "The key, PEM-encoded.",
+            content: { "application/x-pem-file": { schema: { type: "string" } } },
+          },
+          ...operatorErrors,
+        },
+      },
+    },
     "/v1/stats/sla": {
       get: {
         operationId: "getSlaStats",

@@ -79,10 +79,15 @@ describe("SLA clocks on the local runtime's virtual clock", () => {
   it("stops repeating after 8 unanswered repeats and pages the second contact (the local default) instead", async () => {
     // Prepare: P1 first response breaches at 15 min and repeats every 15 min.
     const { body } = await h.report(reportData({ incidentType: "key_compromise" }));
+    const openedAt = Date.parse((await h.operator(`/v1/cases/${body.caseId}`)).body.sla.firstResponse.dueAt) - 900_000;
+    // Instants measured from the opening, 30 s past each milestone: the timer wakes on whole seconds and
+    // real time runs between the steps, so an advance by exact intervals could stop a fraction short.
+    const advanceTo = async (sinceOpening: number) =>
+      h.advance(Math.max(0, Math.ceil((openedAt + sinceOpening * 1000 - (await h.now()).getTime()) / 1000)));
     // Act
-    await h.advance(15 * 60 + 8 * 15 * 60);
+    await advanceTo(15 * 60 + 8 * 15 * 60 + 30);
     const afterLastRepeat = (await h.operator(`/v1/cases/${body.caseId}`)).body;
-    await h.advance(15 * 60);
+    await advanceTo(15 * 60 + 9 * 15 * 60 + 30);
     const exhausted = (await h.operator(`/v1/cases/${body.caseId}`)).body;
     await h.advance(60 * 60);
     const later = (await h.operator(`/v1/cases/${body.caseId}`)).body;
