@@ -4,17 +4,26 @@ import type { AddressInfo } from "node:net";
 import type { VirtualClock } from "./clock.js";
 import { readBody } from "./http-body.js";
 import type { Outbox } from "./outbox.js";
+import { type OptOutList, smsRefusal } from "./sms-policy.js";
 
 /** SMS and PutEvents requests are small; the SDK never sends more than this. */
 const MAX_SDK_BODY = 1024 * 1024;
 
 /** Faults the reliability tests inject into the local AWS services. */
 export interface Faults {
-  email: { count: number; error: string };
-  sms: { count: number; error: string };
+  /** `to`: only messages to this address or number fail (checked by the AWS front, local/aws-front.ts). */
+  email: { count: number; error: string; to?: string | undefined };
+  sms: { count: number; error: string; to?: string | undefined };
 }
 
 const require = createRequire(import.meta.url);
+
+/**
+ * aws-ses-v2-local's store is a module singleton: patch it once and send each accepted email to the runtime
+ * started last (a process runs one runtime at a time; a stopped one's outbox must not be written to).
+ */
+let sesSink: ((email: SesEmail) => void) | undefined;
+let storePatched = false;
 
 function send(response: ServerResponse, status: number, body: unknown, type = "application/x-amz-json-1.0"): void {
   response.writeHead(status, { "content-type": type });
@@ -32,9 +41,15 @@ export async function startSes(
   port = 0,
 ): Promise<{ url: string; server: Server }> {
   const store = require("aws-ses-v2-local/dist/store.js") as { saveEmail: (email: SesEmail) => void };
-  const saveEmail = store.saveEmail;
-  store.saveEmail = (email: SesEmail) => {
-    saveEmail(email);
+  if (!storePatched) {
+    const saveEmail = store.saveEmail;
+    store.saveEmail = (email: SesEmail) => {
+      saveEmail(email);
+      sesSink?.(email);
+    };
+    storePatched = true;
+  }
+  sesSink = (email: SesEmail) => {
     for (const to of email.destination?.to ?? []) {
       outbox.add({
         channel: "email",
@@ -55,7 +70,7 @@ export async function startSes(
   const listeners = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   server.removeAllListeners("request");
   server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-    if (request.method === "POST" && faults.email.count > 0) {
+    if (request.method === "POST" && faults.email.count > 0 && faults.email.to === undefined) {
       faults.email.count -= 1;
       // As SES answers: 5xx only for its own faults, 400 for throttling and rejections.
       const status = /^(ServiceUnavailable|InternalFailure)$/.test(faults.email.error) ? 503 : 400;
@@ -87,6 +102,10 @@ export async function startAwsSinks(
   outbox: Outbox,
   faults: Faults,
   port = 0,
+  sms: { allowedCountries: readonly string[] | undefined; optOuts: OptOutList | undefined } = {
+    allowedCountries: undefined,
+    optOuts: undefined,
+  },
 ): Promise<{ url: string; server: Server; events: Array<{ detailType: string; detail: unknown; at: string }> }> {
   const events: Array<{ detailType: string; detail: unknown; at: string }> = [];
   let messageId = 0;
@@ -94,9 +113,14 @@ export async function startAwsSinks(
     const target = String(request.headers["x-amz-target"] ?? "");
     const body = JSON.parse((await readBody(request, MAX_SDK_BODY)).text || "{}");
     if (target === "PinpointSMSVoiceV2.SendTextMessage") {
-      if (faults.sms.count > 0) {
+      if (faults.sms.count > 0 && faults.sms.to === undefined) {
         faults.sms.count -= 1;
         send(response, 400, { __type: faults.sms.error, message: "injected fault" });
+        return;
+      }
+      const refusal = smsRefusal(body, sms);
+      if (refusal) {
+        send(response, 400, refusal);
         return;
       }
       outbox.add({

@@ -61,6 +61,12 @@ export class VirtualClock {
   private readonly offsetFile: string | undefined;
   private readonly settleTimeoutMs: number;
   private readonly onError: (error: unknown, label: string | undefined) => void;
+  /**
+   * `[offsetMs, frozenAt | NaN]`, shared with the functions' execution environments (worker threads), whose
+   * `Date.now()` reads virtual time from it without a message round trip.
+   */
+  readonly sharedTime = new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT);
+  private readonly sharedView = new Float64Array(this.sharedTime);
 
   constructor(options: VirtualClockOptions = {}) {
     this.offsetFile = options.offsetFile;
@@ -69,6 +75,13 @@ export class VirtualClock {
       options.onError ??
       ((error, label) => console.error(`[clock] scheduled item ${label ?? "(unlabelled)"} failed`, error));
     if (this.offsetFile) this.offsetMs = readOffset(this.offsetFile);
+    this.publish();
+  }
+
+  /** Writes the offset and the pinned instant where the execution environments read them. */
+  private publish(): void {
+    this.sharedView[0] = this.offsetMs;
+    this.sharedView[1] = this.frozenAt ?? Number.NaN;
   }
 
   /** Current virtual time in epoch milliseconds. */
@@ -162,16 +175,19 @@ export class VirtualClock {
       await this.settle();
       const target = this.now() + seconds * 1000;
       this.frozenAt = this.now();
+      this.publish();
       try {
         for (let head = this.queue[0]; head && head.at <= target; head = this.queue[0]) {
           this.queue.shift();
           this.frozenAt = Math.max(this.frozenAt, head.at);
           this.raiseOffsetTo(this.frozenAt);
+          this.publish();
           await this.fire(head);
         }
         this.raiseOffsetTo(target);
       } finally {
         this.frozenAt = undefined;
+        this.publish();
         this.arm();
       }
     });

@@ -9,7 +9,7 @@ import { matchRoute } from "./routes.js";
 /** API Gateway refuses bodies over 10 MB; the local gateway stops reading at 1 MiB. */
 const MAX_GATEWAY_BODY = 1024 * 1024;
 
-export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
+export type HttpLambda = (event: APIGatewayProxyEventV2, context: unknown) => Promise<HttpResponse>;
 
 /**
  * How long the local API keeps an idle keep-alive connection (ms): longer than any client keeps one
@@ -65,7 +65,8 @@ function sameToken(given: string, expected: string): boolean {
  * authorizer, builds the v2 event, and writes the handler's response.
  */
 export function createGateway(options: {
-  handlers: Map<string, HttpLambda>;
+  /** Invokes a function by entry name with the v2 event (in its own execution environment). */
+  invoke: (name: string, event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
   operators: readonly LocalOperator[];
   now: () => number;
 }) {
@@ -135,11 +136,9 @@ export function createGateway(options: {
         ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
       } as APIGatewayProxyEventV2["requestContext"],
     };
-    const handler = options.handlers.get(route.fn);
-    if (!handler) return problem(response, 500, "Internal Server Error", "no handler");
     let result: HttpResponse;
     try {
-      result = await handler(event, lambdaContext(route.fn));
+      result = await options.invoke(route.fn, event);
     } catch {
       // A handler that throws past its error middleware is a 502 on API Gateway.
       return problem(response, 502, "Bad Gateway", "the function failed");

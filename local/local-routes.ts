@@ -2,14 +2,17 @@ import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { addressParser } from "postal-mime";
 import * as z from "zod";
+import type { Denial } from "./aws-front.js";
 import type { Faults } from "./aws-sinks.js";
 import type { VirtualClock } from "./clock.js";
-import { lambdaContext } from "./gateway.js";
 import { readBody } from "./http-body.js";
+import type { SynthesizedPolicies } from "./iam/policies.js";
 import { createInbox } from "./inbox.js";
+import type { FunctionRuntime } from "./lambda/service.js";
 import type { Outbox } from "./outbox.js";
 import type { ProviderSink } from "./provider-sink.js";
 import type { SfnEmulator } from "./sfn/index.js";
+import type { OptOutList } from "./sms-policy.js";
 
 const MAX_BODY = 1024 * 1024;
 
@@ -69,11 +72,26 @@ const FailSchema = z.object({
   count: z.number().int().min(0).max(1000),
   status: z.number().int().min(400).max(599).default(503),
 });
-const FaultSchema = z.object({
-  channel: z.enum(["email", "sms"]),
-  count: z.number().int().min(0).max(1000),
-  error: z.string().max(64).optional(),
-});
+const FaultSchema = z.union([
+  z.object({
+    channel: z.enum(["email", "sms"]),
+    count: z.number().int().min(0).max(1000),
+    error: z.string().max(64).optional(),
+    // Only messages to this address or number fail (others pass untouched, and do not use the count up).
+    to: z.string().min(1).max(254).optional(),
+  }),
+  // A named function throws `error` (default TransientError) or stalls until its timeout stops it.
+  z.object({
+    function: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/),
+    count: z.number().int().min(0).max(1000),
+    error: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9.]{0,63}$/)
+      .optional(),
+    stall: z.boolean().optional(),
+  }),
+]);
+const OptOutSchema = z.object({ phone: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number") });
 const Verdict = z.enum(["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"]);
 const InboundSchema = z.object({
   rawMime: z.string().min(1).max(150_000),
@@ -92,7 +110,9 @@ export function createLocalRoutes(deps: {
   faults: Faults;
   sfn: SfnEmulator;
   events: Array<{ detailType: string; detail: unknown; at: string }>;
-  taskHandlers: Map<string, (event: unknown, context: unknown) => Promise<unknown>>;
+  functions: FunctionRuntime;
+  optOuts: OptOutList;
+  iam: { policies: SynthesizedPolicies | undefined; enforced: boolean; denials: Denial[] };
 }) {
   const inbox = createInbox(deps.outbox);
   const clockView = () => ({ now: deps.clock.nowDate().toISOString(), offsetSeconds: deps.clock.offsetSeconds() });
@@ -140,14 +160,39 @@ export function createLocalRoutes(deps: {
         return json(response, 200, { events: [...deps.events].reverse() });
       case "POST /_local/faults": {
         const parsed = await parse(request, FaultSchema);
-        if (!parsed.ok) return problem(response, 400, "expected { channel, count, error? }", parsed.errors);
+        if (!parsed.ok)
+          return problem(
+            response,
+            400,
+            "expected { channel, count, error?, to? } or { function, count, error?, stall? }",
+            parsed.errors,
+          );
         const input = parsed.value;
+        if ("function" in input) {
+          if (!deps.functions.names.includes(input.function))
+            return problem(response, 404, `no function ${input.function}`);
+          deps.functions.faults.set(input.function, {
+            count: input.count,
+            mode: input.stall ? "stall" : "throw",
+            error: input.error ?? "TransientError",
+          });
+          return json(response, 200, { ...deps.faults, functions: Object.fromEntries(deps.functions.faults) });
+        }
         deps.faults[input.channel] = {
           count: input.count,
           error: input.error ?? (input.channel === "email" ? "Throttling" : "ThrottlingException"),
+          ...(input.to !== undefined && { to: input.to }),
         };
         return json(response, 200, deps.faults);
       }
+      case "POST /_local/sms/opt-out": {
+        const parsed = await parse(request, OptOutSchema);
+        if (!parsed.ok) return problem(response, 400, "expected { phone } (E.164)", parsed.errors);
+        deps.optOuts.add(parsed.value.phone);
+        return json(response, 200, { optedOut: true });
+      }
+      case "GET /_local/iam":
+        return json(response, 200, iamView(deps.iam));
       case "GET /_local/clock":
         return json(response, 200, clockView());
       case "POST /_local/clock/advance": {
@@ -162,17 +207,23 @@ export function createLocalRoutes(deps: {
         if (!parsed.ok)
           return problem(response, 400, "expected { rawMime, verdicts: { spf, dkim, dmarc } }", parsed.errors);
         const input = parsed.value;
-        const handler = deps.taskHandlers.get("receive-email-reply");
-        await handler?.(
-          sesInboundEvent(input, deps.clock.nowDate().toISOString()),
-          lambdaContext("vigil-receive-email-reply"),
-        );
+        await deps.functions.invoke("receive-email-reply", sesInboundEvent(input, deps.clock.nowDate().toISOString()));
         return json(response, 202, { accepted: true });
       }
       default:
         return problem(response, 404, `no local endpoint ${route}`);
     }
   }
+}
+
+/** `GET /_local/iam`: the actions each function's synthesized role allows, and the recent refusals. */
+function iamView(iam: { policies: SynthesizedPolicies | undefined; enforced: boolean; denials: Denial[] }) {
+  const functions: Record<string, { actions: string[] }> = {};
+  for (const [name, fn] of Object.entries(iam.policies?.functions ?? {})) {
+    const actions = fn.statements.filter((s) => s.Effect === "Allow").flatMap((s) => s.Action ?? []);
+    functions[name] = { actions: [...new Set(actions)].sort() };
+  }
+  return { enforced: iam.enforced, functions, denied: [...iam.denials].reverse() };
 }
 
 /**

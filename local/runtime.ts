@@ -1,27 +1,35 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
+import { functionTimeoutSeconds } from "../infra/function-settings.js";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
+import { type AwsFront, startAwsFront } from "./aws-front.js";
 import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
 import { type ScheduledItem, VirtualClock } from "./clock.js";
 import { createConsoleServer } from "./console-server.js";
-import { createGateway, type HttpLambda, keepConnections, lambdaContext } from "./gateway.js";
+import { createGateway, type HttpLambda, keepConnections } from "./gateway.js";
+import { loadRolePolicies, type SynthesizedPolicies } from "./iam/policies.js";
+import { bundleFunctions } from "./lambda/bundle.js";
+import { secretsByNeed } from "./lambda/secrets.js";
+import { type FunctionRuntime, InProcessFunctions, IsolatedFunctions } from "./lambda/service.js";
 import { localOperators, SHORTHAND_AGENT } from "./operators.js";
 import { Outbox } from "./outbox.js";
 import { ProviderSink } from "./provider-sink.js";
-import { ROUTES } from "./routes.js";
 import { createSfnEmulator, type SfnEmulator } from "./sfn/index.js";
+import { OptOutList, smsAllowedCountries } from "./sms-policy.js";
+import { localStrictness, type Strictness } from "./strictness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const REGION = "eu-west-1";
 const ACCOUNT = "000000000000";
 export const TABLE_NAME = "vigil";
 const SWEEP_MS = 5 * 60_000;
+const LOCAL_PROTECT_CONFIGURATION_ID = "protect-local";
 const ANCHOR_MS = 5 * 60_000;
 
 /** Development defaults: they work out of the box and are printed at start. Never use them in production. */
@@ -41,6 +49,7 @@ export interface RuntimePorts {
   ses: number;
   sinks: number;
   sfn: number;
+  front: number;
 }
 
 export interface LocalRuntimeOptions {
@@ -50,6 +59,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   env?: Record<string, string | undefined>;
   log?: (line: string) => void;
+  /** Test seam: edits the synthesized role policies before they are enforced (to remove one grant, say). */
+  iamPolicies?: (synthesized: SynthesizedPolicies) => SynthesizedPolicies;
 }
 
 export interface LocalRuntime {
@@ -60,6 +71,12 @@ export interface LocalRuntime {
   outbox: Outbox;
   sink: ProviderSink;
   faults: Faults;
+  /** The functions' execution environments (faults per function, counters). */
+  functions: FunctionRuntime;
+  /** Which AWS rules the runtime enforces (see local/README.md). */
+  strictness: Strictness;
+  /** The front of the AWS emulators (IAM, SES account rules) and the policies it enforces. */
+  iam: { front: AwsFront; policies: SynthesizedPolicies | undefined };
   config: {
     webhookSecrets: string[];
     providerWebhookSecret: string;
@@ -82,6 +99,7 @@ const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:funct
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const env = options.env ?? process.env;
+  const strictness = localStrictness({ ...process.env, ...env });
   const log = options.log ?? (() => undefined);
   const dataDir = options.dataDir ?? env.VIGIL_DATA_DIR ?? join(ROOT, ".vigil");
   mkdirSync(dataDir, { recursive: true });
@@ -107,7 +125,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const outbox = new Outbox(join(dataDir, "messages.jsonl"));
   const faults: Faults = { email: { count: 0, error: "Throttling" }, sms: { count: 0, error: "ThrottlingException" } };
   const ses = await startSes(clock, outbox, faults, options.ports?.ses ?? 0);
-  const sinks = await startAwsSinks(clock, outbox, faults, options.ports?.sinks ?? 0);
+  const optOuts = new OptOutList(join(dataDir, "sms-opt-outs.json"));
+  const sinks = await startAwsSinks(clock, outbox, faults, options.ports?.sinks ?? 0, {
+    allowedCountries: strictness.smsCountryPolicy
+      ? smsAllowedCountries(ROOT, env.VIGIL_SMS_ALLOWED_COUNTRIES)
+      : undefined,
+    optOuts: strictness.smsOptOut ? optOuts : undefined,
+  });
 
   // 3. The API server: bound first so its URL can go into the handlers' configuration.
   // Until every part is up the API answers 503, so an early request never hangs.
@@ -125,15 +149,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
-  // 4. Step Functions: the same ASL files, placeholders mapped to the local handlers.
-  const taskHandlers = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
-  const inFlight = new Set<Promise<unknown>>();
+  // 4. Step Functions: the same ASL files, placeholders mapped to the local functions.
+  let functions: FunctionRuntime | undefined;
   const workflows = readdirSync(join(ROOT, "workflows")).filter((file) => file.endsWith(".asl.json"));
   const sfn = createSfnEmulator({
     clock,
     stateDir: join(dataDir, "sfn"),
     region: REGION,
     accountId: ACCOUNT,
+    limits: strictness.sfnLimits,
     stateMachines: workflows.map((file) => ({
       name: `vigil-${file.replace(".asl.json", "")}`,
       definition: readFileSync(join(ROOT, "workflows", file), "utf8").replace(
@@ -141,57 +165,60 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         (_, name: string) => functionArn(toKebab(name)),
       ),
     })),
-    invoke: async (arn, payload) => {
+    invoke: async (arn, payload, invokeOptions) => {
       const name = arn.split(":function:")[1]?.replace(/^vigil-/, "") ?? "";
-      const handler = taskHandlers.get(name);
-      if (!handler)
-        throw Object.assign(new Error(`no local function ${name}`), { name: "Lambda.ResourceNotFoundException" });
-      // A Lambda invocation is a JSON round trip; it is tracked so close() can wait for it.
-      const running = handler(JSON.parse(JSON.stringify(payload ?? {})), lambdaContext(`vigil-${name}`));
-      inFlight.add(running);
-      try {
-        const result = await running;
-        return result === undefined ? null : JSON.parse(JSON.stringify(result));
-      } finally {
-        inFlight.delete(running);
-      }
+      if (!functions)
+        throw Object.assign(new Error("the functions are not loaded yet"), { name: "Lambda.ServiceException" });
+      return functions.invoke(name, payload, invokeOptions);
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
     // A case workflow that ends is a case concluded: anchor its audit head at once (an EventBridge rule on AWS).
-    onExecutionEnd: ({ stateMachineName }) => {
-      if (stateMachineName === "vigil-case") runAnchor();
-    },
+    onExecutionEnd: ({ stateMachineName }) => (stateMachineName === "vigil-case" ? runAnchor() : undefined),
   });
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
 
-  // The audit anchor (`functions/anchor-audit.ts`), run on the schedule and at case closure; tracked like a task.
+  // The audit anchor (`functions/anchor-audit.ts`), run on the schedule and at case closure.
   // Resolves whether it anchored anything (a run that found no changed head anchors nothing).
   const runAnchor = (): Promise<boolean> => {
-    const anchor = taskHandlers.get("anchor-audit");
-    if (!anchor) return Promise.resolve(false);
-    const running = Promise.resolve(anchor({}, lambdaContext("vigil-anchor-audit"))).then(
+    if (!functions) return Promise.resolve(false);
+    return functions.invoke("anchor-audit", {}).then(
       (result) => (result as { anchored?: boolean } | undefined)?.anchored === true,
       (error: unknown) => {
-        log(`anchor failed: ${(error as Error).name}`);
+        log(`anchor-audit failed: ${(error as Error).name}`);
         return false;
       },
     );
-    inFlight.add(running);
-    return running.finally(() => inFlight.delete(running));
   };
 
-  // 5. The handlers' environment, exactly the variables CDK sets on AWS (plus SDK endpoints).
-  Object.assign(process.env, {
+  // 5. Every SDK call goes through the front: IAM against the synthesized role policies, SES account rules.
+  const synthesized = strictness.iam ? loadRolePolicies(ROOT, log) : undefined;
+  const policies = synthesized && options.iamPolicies ? options.iamPolicies(synthesized) : synthesized;
+  const front = await startAwsFront({
+    upstreams: { dynamodb: dynamoUrl, ses: ses.url, "sms-voice": sinks.url, events: sinks.url, states: sfnUrl },
+    policies,
+    stateMachineOfToken: (token) => sfn.stateMachineOfToken(token),
+    ses: {
+      sandbox: strictness.sesSandbox,
+      verified: strictness.sesVerified,
+      ratePerSecond: strictness.sesRatePerSecond,
+    },
+    clock,
+    faults,
+    port: options.ports?.front ?? 0,
+  });
+
+  // 6. The handlers' environment, exactly the variables CDK sets on AWS (plus SDK endpoints).
+  const handlerEnv: Record<string, string> = {
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
-    AWS_ENDPOINT_URL_SES: ses.url,
-    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sinks.url,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: sinks.url,
-    AWS_ENDPOINT_URL_SFN: sfnUrl,
+    AWS_ENDPOINT_URL_DYNAMODB: front.url,
+    AWS_ENDPOINT_URL_SES: front.url,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: front.url,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: front.url,
+    AWS_ENDPOINT_URL_SFN: front.url,
     POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? "WARN",
     [ENV.tableName]: TABLE_NAME,
     [ENV.caseStateMachineArn]: sfn.stateMachineArn("vigil-case"),
@@ -209,39 +236,70 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     [ENV.consoleUrl]: env.VIGIL_CONSOLE_URL ?? `${url}/console`,
     // Audit anchors: an Ed25519 key and an append-only folder under the data dir (KMS and S3 on AWS).
     [ENV.anchorDir]: join(dataDir, "audit"),
-  });
+    // As allowSms sets it on AWS: every SendTextMessage names the protect configuration.
+    [ENV.smsProtectConfigurationId]: LOCAL_PROTECT_CONFIGURATION_ID,
+    // The second contact (escalation exhausted) has a local default so the flow shows in the inbox; "" switches it off.
+    [ENV.oncallEscalationEmail]: env.VIGIL_ONCALL_ESCALATION_EMAIL ?? DEV_DEFAULTS.oncallEscalationEmail,
+  };
+  for (const name of [ENV.brandName, ENV.supportUrl] as const) {
+    const value = env[name];
+    if (value) handlerEnv[name] = value;
+  }
+  if (env.VIGIL_ONCALL_PHONE) handlerEnv[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
+  if (env.VIGIL_ONCALL_ESCALATION_PHONE) handlerEnv[ENV.oncallEscalationPhone] = env.VIGIL_ONCALL_ESCALATION_PHONE;
+  if (env.VIGIL_POLICY) handlerEnv[ENV.policyOverrides] = env.VIGIL_POLICY;
+  // The runtime's own thread keeps the endpoints too (tests and tools read them from process.env); the AWS
+  // anchor settings would send its anchors to KMS and S3.
   delete process.env[ENV.anchorKeyId];
   delete process.env[ENV.anchorBucket];
-  for (const name of [ENV.brandName, ENV.supportUrl] as const) {
-    if (env[name]) process.env[name] = env[name];
-  }
-  if (env.VIGIL_ONCALL_PHONE) process.env[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
-  // The second contact (escalation exhausted) has a local default so the flow shows in the inbox; "" switches it off.
-  process.env[ENV.oncallEscalationEmail] = env.VIGIL_ONCALL_ESCALATION_EMAIL ?? DEV_DEFAULTS.oncallEscalationEmail;
-  if (env.VIGIL_ONCALL_ESCALATION_PHONE) process.env[ENV.oncallEscalationPhone] = env.VIGIL_ONCALL_ESCALATION_PHONE;
-  if (env.VIGIL_POLICY) process.env[ENV.policyOverrides] = env.VIGIL_POLICY;
+  Object.assign(process.env, handlerEnv);
   await ensureTable(dynamoUrl);
 
-  // 6. Load every function once, like a warm Lambda.
-  const functionNames = readdirSync(join(ROOT, "functions"))
-    .filter((file) => file.endsWith(".ts"))
-    .map((file) => file.replace(/\.ts$/, ""));
-  const httpHandlers = new Map<string, HttpLambda>();
-  const httpFunctions = new Set(ROUTES.map((route) => route.fn));
-  for (const name of functionNames) {
-    const module = (await import(join(ROOT, "functions", `${name}.ts`))) as {
-      handler: (e: unknown, c: unknown) => Promise<unknown>;
-    };
-    if (httpFunctions.has(name)) httpHandlers.set(name, module.handler as HttpLambda);
-    taskHandlers.set(name, module.handler);
-  }
+  // 7. The functions: each in execution environments of its own (cold start on first use), or all in this
+  // thread when isolation is switched off.
+  const lambdaLogs = createWriteStream(join(dataDir, "lambda.log"), { flags: "a" });
+  functions = strictness.lambdaIsolation
+    ? new IsolatedFunctions({
+        bundles: await bundleFunctions(ROOT),
+        envOf: (name) => ({
+          // Secret values only where the role grants the secret (local/lambda/secrets.ts).
+          ...secretsByNeed(handlerEnv, policies?.functions[name]?.statements),
+          // Its own identity, as its role gives it on AWS: the access key id names the function.
+          AWS_ACCESS_KEY_ID: name,
+          AWS_SECRET_ACCESS_KEY: "local",
+          AWS_LAMBDA_FUNCTION_NAME: `vigil-${name}`,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512",
+        }),
+        timeoutOf: (name) => (strictness.lambdaTimeout ? functionTimeoutSeconds(name) : undefined),
+        clock,
+        maxEnvironments: strictness.lambdaMaxEnvironments,
+        region: REGION,
+        account: ACCOUNT,
+        logs: lambdaLogs,
+      })
+    : new InProcessFunctions(await loadInProcess(), REGION, ACCOUNT);
+  const runtimeFunctions = functions;
 
-  // 7. Continue the executions a previous run left in flight, before serving any request.
+  // 8. Continue the executions a previous run left in flight, before serving any request.
   await sfn.resumeAll();
   const sink = new ProviderSink(providerWebhookSecret, () => clock.now(), join(dataDir, "provider-webhooks.jsonl"));
-  const gateway = createGateway({ handlers: httpHandlers, operators, now: () => clock.now() });
+  const gateway = createGateway({
+    invoke: (name, event) => runtimeFunctions.invoke(name, event) as ReturnType<HttpLambda>,
+    operators,
+    now: () => clock.now(),
+  });
   const { createLocalRoutes } = await import("./local-routes.js");
-  const localRoutes = createLocalRoutes({ clock, outbox, sink, faults, sfn, events: sinks.events, taskHandlers });
+  const localRoutes = createLocalRoutes({
+    clock,
+    outbox,
+    sink,
+    faults,
+    sfn,
+    events: sinks.events,
+    functions: runtimeFunctions,
+    optOuts,
+    iam: { policies, enforced: strictness.iam, denials: front.denials },
+  });
   const consoleServer = createConsoleServer({
     identify: (token) => {
       const operator = operators.find((entry) => entry.token === token);
@@ -274,11 +332,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
   });
 
-  // 8. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Here a sweep runs
+  // 9. Re-drive deferred workflow starts (an EventBridge rule every minute on AWS). Here a sweep runs
   // 5 virtual minutes after a start of the runtime or a POST to the API (what can leave a start
   // behind), and again while it still finds cases pending: a sweep every 5 virtual minutes would run
   // 17,280 sweeps, minutes of real time, while a test advances the clock 60 days.
-  const sweep = taskHandlers.get("start-pending-workflows");
   let sweeper: ScheduledItem | undefined;
   function scheduleSweep(): void {
     if (sweeper) return;
@@ -286,9 +343,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       clock.now() + SWEEP_MS,
       async () => {
         sweeper = undefined;
-        const result = (await sweep?.({}, lambdaContext("vigil-start-pending-workflows"))) as
-          | { attempted?: number }
-          | undefined;
+        const result = (await runtimeFunctions.invoke("start-pending-workflows", {}).catch((error: unknown) => {
+          log(`start-pending-workflows failed: ${(error as Error).name}`);
+          return undefined;
+        })) as { attempted?: number } | undefined;
         if ((result?.attempted ?? 0) > 0) scheduleSweep();
       },
       { label: "start-pending-workflows" },
@@ -296,7 +354,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   scheduleSweep();
 
-  // 9. Anchor the audit trail (an EventBridge schedule every 5 minutes on AWS). Here an anchor runs 5
+  // 10. Anchor the audit trail (an EventBridge schedule every 5 minutes on AWS). Here an anchor runs 5
   // virtual minutes after API activity (what changes cases) and again while it still finds changed
   // heads, besides the one at each case end: a run every 5 virtual minutes would be 17,280 runs while a
   // test advances the clock 60 days.
@@ -324,6 +382,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ses: portOf(ses.url),
     sinks: portOf(sinks.url),
     sfn: portOf(sfnUrl),
+    front: portOf(front.url),
   };
 
   return {
@@ -334,6 +393,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     outbox,
     sink,
     faults,
+    functions: runtimeFunctions,
+    strictness,
+    iam: { front, policies },
     config: {
       webhookSecrets,
       providerWebhookSecret,
@@ -351,13 +413,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await sfn.close();
       // A task still running would write to a closed database: let it finish first (a task held
       // on purpose, as the benchmarks do, gets 2 s).
-      await Promise.race([
-        Promise.allSettled([...inFlight]),
-        new Promise((resolve) => setTimeout(resolve, 2000).unref()),
-      ]);
+      await runtimeFunctions.close(2000);
+      lambdaLogs.end();
       clock.close();
       await Promise.all(
-        [ses.server, sinks.server, dynamo as unknown as Server].map(
+        [front.server, ses.server, sinks.server, dynamo as unknown as Server].map(
           (server) =>
             new Promise<void>((resolve) => {
               server.close(() => resolve());
@@ -368,6 +428,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       restoreTime();
     },
   };
+}
+
+/** Every `functions/<name>.ts` handler imported into this thread (isolation switched off). */
+async function loadInProcess(): Promise<Map<string, (event: unknown, context: unknown) => Promise<unknown>>> {
+  const handlers = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
+  for (const file of readdirSync(join(ROOT, "functions")).filter((name) => name.endsWith(".ts"))) {
+    const module = (await import(join(ROOT, "functions", file))) as {
+      handler: (e: unknown, c: unknown) => Promise<unknown>;
+    };
+    handlers.set(file.replace(/\.ts$/, ""), module.handler);
+  }
+  return handlers;
 }
 
 /**

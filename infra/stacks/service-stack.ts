@@ -23,6 +23,7 @@ import { OperatorAuth } from "../constructs/operator-auth.js";
 import { OperatorConsole } from "../constructs/operator-console.js";
 import { SmsGuardrails } from "../constructs/sms-guardrails.js";
 import { Workflow, workflowRef } from "../constructs/workflow.js";
+import { functionTimeoutSeconds } from "../function-settings.js";
 import { acknowledgeNag } from "../nag.js";
 import { anchorBucketName, type VigilSecrets } from "./stateful-stack.js";
 
@@ -165,12 +166,10 @@ export class ServiceStack extends Stack {
 
     // --- Functions ------------------------------------------------------------------------------------------
     const functions = new Map<string, AppFunction>();
-    const define = (
-      name: string,
-      description: string,
-      options: { timeout?: Duration; reservedConcurrency?: number } = {},
-    ) => {
-      const created = new AppFunction(this, pascalCase(name), { name, description, ...options });
+    // Timeouts come from function-settings.ts, which the local runtime enforces too.
+    const define = (name: string, description: string, options: { reservedConcurrency?: number } = {}) => {
+      const timeout = Duration.seconds(functionTimeoutSeconds(name));
+      const created = new AppFunction(this, pascalCase(name), { name, description, timeout, ...options });
       functions.set(name, created);
       return created;
     };
@@ -220,7 +219,6 @@ export class ServiceStack extends Stack {
       define(
         "start-pending-workflows",
         "Every minute: request locks still missing after 30 s, start case workflows whose start failed",
-        { timeout: Duration.seconds(55) },
       )
         .bindTable(table, "RW")
         .bindStateMachine(caseRef, "start"),
@@ -242,33 +240,28 @@ export class ServiceStack extends Stack {
     define("get-case-audit", "GET /v1/cases/{caseId}/audit: events and hash-chain check").bindTable(table, "R+append");
     const anchorBucket = s3.Bucket.fromBucketName(this, "AnchorBucket", anchorBucketName(stage));
     // The audit anchor is the only holder of kms:Sign; it reads heads from the index and appends to the bucket.
-    define("anchor-audit", "Every 5 minutes and at case closure: sign changed audit heads into an anchor", {
-      timeout: Duration.seconds(60),
-    })
+    define("anchor-audit", "Every 5 minutes and at case closure: sign changed audit heads into an anchor")
       .bindTable(table, "R")
       .bindAnchorSigning(props.anchorKey)
       .bindAnchorBucket(anchorBucket, "append");
-    define("verify-audit", "GET /v1/audit/verify, /v1/audit/public-key: check every case against the anchors", {
-      timeout: Duration.seconds(29),
-    })
+    define("verify-audit", "GET /v1/audit/verify, /v1/audit/public-key: check every case against the anchors")
       .bindTable(table, "R")
       .bindAnchorPublicKey(props.anchorKey)
       .bindAnchorBucket(anchorBucket, "read");
     // Interactive functions resume waiting workflows (task tokens) and reopen cases (a new case execution).
     // The two the public reaches (verify page, email replies) write only the partitions they serve and never
     // delete (ADR 0008); act-on-case is behind the operator authorizer and frees accounts (DeleteItem).
-    for (const { name, description, timeout, reservedConcurrency } of [
+    for (const { name, description, reservedConcurrency } of [
       { name: "verify-reporter", description: "GET|POST /v1/verify/{token}[/resend]: confirmation page, code, resend" },
       { name: "act-on-case", description: "POST /v1/cases/{caseId}/actions: agent actions" },
       {
         name: "receive-email-reply",
         description: "SES inbound (via SNS): a YES reply confirms the email factor",
-        timeout: Duration.seconds(30),
         // Small: anyone can mail the reply address, and nothing about a reply is urgent to the second.
         reservedConcurrency: config.replyConcurrency,
       },
     ]) {
-      const created = define(name, description, { timeout, reservedConcurrency });
+      const created = define(name, description, { reservedConcurrency });
       if (name === "act-on-case") created.bindTable(table, "RW");
       else created.bindTableNarrow(table, PUBLIC_WRITER_PARTITIONS);
       messaging(created).bindStateMachine(caseRef, "start+respond");
@@ -278,14 +271,12 @@ export class ServiceStack extends Stack {
     for (const name of [...CASE_TASK_FUNCTIONS, "fire-timer"]) {
       messaging(
         define(name, `Workflow task ${name}`, {
-          timeout: Duration.seconds(30),
           reservedConcurrency: config.taskConcurrency,
         }).bindTable(table, "RW"),
       );
     }
     // Continue-as-new of a timer execution: it starts the successor, and touches nothing else.
     define("hand-over-timer", "Workflow task hand-over-timer", {
-      timeout: Duration.seconds(30),
       reservedConcurrency: config.taskConcurrency,
     }).bindStateMachine(timerRef, "start");
     // Secrets by need: the pepper where codes are issued or checked, the signing secret where deliveries are

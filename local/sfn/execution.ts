@@ -17,6 +17,10 @@ export interface ExecutionHost {
   /** Called whenever the execution may have become idle or busy. */
   notifyIdle(): void;
   onError(message: string, error: unknown): void;
+  /** History size at which the execution fails (AWS: 25,000 events); `undefined` = no limit. */
+  historyLimit: number | undefined;
+  /** Ends a RUNNING execution as FAILED from outside the engine. */
+  failExecution(record: ExecutionRecord, error: string, cause: string): void;
 }
 
 /** A running execution. */
@@ -58,7 +62,17 @@ export class LiveExecution {
 
   /** Appends a history event (virtual time) while the execution is active. */
   event(type: string, details?: object, at = this.host.clock.now()): void {
-    if (this.isActive) appendEvent(this.record, at, type, details);
+    if (!this.isActive) return;
+    appendEvent(this.record, at, type, details);
+    const limit = this.host.historyLimit;
+    if (limit !== undefined && this.record.history.length >= limit - 1) {
+      // The ExecutionFailed event is the last one the history can take.
+      this.host.failExecution(
+        this.record,
+        "States.Runtime",
+        `The execution reached the maximum number of history events (${limit}).`,
+      );
+    }
   }
 
   /** Virtual time `state` was last entered (a Wait counts from its entry, as in AWS). */
@@ -75,6 +89,19 @@ export class LiveExecution {
     } finally {
       this.parked--;
       this.host.notifyIdle();
+    }
+  }
+
+  /**
+   * Inside {@link invoking}: runs `wait` as a wait point, for a Lambda invocation that only its timeout will end
+   * (a stalled function), so `advance()` can move the clock to that timeout.
+   */
+  async parkInvocation<T>(wait: () => Promise<T>): Promise<T> {
+    this.active--;
+    try {
+      return await this.park(wait);
+    } finally {
+      this.active++;
     }
   }
 

@@ -29,6 +29,8 @@ export interface SfnEmulatorOptions {
   accountId?: string;
   stateMachines: StateMachineSpec[];
   logger?: SfnLogger;
+  /** Enforce AWS's quotas (25,000 history events, 256 KiB payloads); default true. */
+  limits?: boolean;
   /** Called when an execution ends (what AWS publishes as an EventBridge execution status change). */
   onExecutionEnd?: RuntimeOptions["onExecutionEnd"];
 }
@@ -45,6 +47,8 @@ export interface SfnEmulator {
   waitIdle(): Promise<void>;
   /** Counters for tests and diagnostics. */
   stats(): SfnStats;
+  /** The state machine ARN behind a task token (IAM resource of SendTask*). */
+  stateMachineOfToken(token: string): string | undefined;
   /** Aborts engines, releases timers and tokens, closes the server. Persisted RUNNING executions stay RUNNING. */
   close(): Promise<void>;
 }
@@ -72,6 +76,7 @@ export function createSfnEmulator(options: SfnEmulatorOptions): SfnEmulator {
     region: options.region ?? "eu-west-1",
     accountId: options.accountId ?? "000000000000",
     logger,
+    limits: options.limits ?? true,
     onExecutionEnd: options.onExecutionEnd,
   });
   const server = createSfnServer(runtime, logger);
@@ -83,6 +88,7 @@ export function createSfnEmulator(options: SfnEmulatorOptions): SfnEmulator {
     resumeAll: () => runtime.resumeAll(),
     waitIdle: () => runtime.waitIdle(),
     stats: () => runtime.stats(),
+    stateMachineOfToken: (token) => runtime.stateMachineOfToken(token),
     close: async () => {
       unhook();
       await runtime.close();

@@ -42,9 +42,19 @@ export interface RuntimeOptions {
   region: string;
   accountId: string;
   logger: SfnLogger;
-  /** Called when an execution ends, as AWS emits "Step Functions Execution Status Change" to EventBridge. */
-  onExecutionEnd?: (execution: { stateMachineName: string; status: ExecutionStatus }) => void;
+  /** Enforce AWS's quotas: 25,000 history events per execution, 256 KiB payloads (default true). */
+  limits?: boolean;
+  /**
+   * Called when an execution ends, as AWS emits "Step Functions Execution Status Change" to EventBridge. A
+   * returned promise is the rule's target at work: the emulator is not idle until it settles.
+   */
+  onExecutionEnd?: (execution: { stateMachineName: string; status: ExecutionStatus }) => Promise<unknown> | undefined;
 }
+
+/** Most events one execution's history may hold; the execution fails when it reaches it. */
+export const MAX_HISTORY_EVENTS = 25_000;
+/** Largest execution input, task result or callback output, in bytes of UTF-8 (256 KiB). */
+export const MAX_PAYLOAD_BYTES = 262_144;
 
 type EngineContext = RunOptions["context"];
 type RunOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
@@ -61,6 +71,8 @@ export class SfnRuntime {
   private readonly services: TaskServices;
   private readonly host: ExecutionHost;
   private idleWaiters: Array<() => void> = [];
+  /** End-of-execution hooks still running (see {@link RuntimeOptions.onExecutionEnd}). */
+  private readonly endHooks = new Set<Promise<void>>();
   private closing = false;
 
   constructor(private readonly options: RuntimeOptions) {
@@ -76,7 +88,10 @@ export class SfnRuntime {
       persist: (record) => this.persist(record),
       notifyIdle: () => this.notifyIdle(),
       onError: (message, error) => options.logger.error(message, { error: String(error) }),
+      historyLimit: options.limits === false ? undefined : MAX_HISTORY_EVENTS,
+      failExecution: (record, error, cause) => this.terminate(record, "FAILED", "ExecutionFailed", { error, cause }),
     };
+    this.services.maxPayloadBytes = options.limits === false ? undefined : MAX_PAYLOAD_BYTES;
     const unreadable = (file: string, error: unknown): void =>
       options.logger.warn("sfn: skipping unreadable execution file", { file, error: String(error) });
     for (const record of options.store.loadAll(unreadable)) {
@@ -116,6 +131,12 @@ export class SfnRuntime {
     const name = request.name === undefined ? randomUUID() : requireString(request.name, "name");
     if (!isValidExecutionName(name)) throw new SfnApiError("InvalidName", `Invalid Name: '${name}'`);
     const input = request.input === undefined ? "{}" : requireString(request.input, "input");
+    if (this.options.limits !== false && Buffer.byteLength(input) > MAX_PAYLOAD_BYTES) {
+      throw new SfnApiError(
+        "ValidationException",
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
+      );
+    }
     let parsedInput: unknown;
     try {
       parsedInput = JSON.parse(input);
@@ -182,6 +203,12 @@ export class SfnRuntime {
   sendTaskSuccess(token: unknown, output: unknown): void {
     const taskToken = requireString(token, "taskToken");
     const text = requireString(output, "output");
+    if (this.options.limits !== false && Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
+      throw new SfnApiError(
+        "ValidationException",
+        `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
+      );
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -245,6 +272,12 @@ export class SfnRuntime {
       if (this.isIdle()) return;
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
+  }
+
+  /** The state machine ARN of the execution that issued `token`, if known. */
+  stateMachineOfToken(token: string): string | undefined {
+    const executionArn = this.tokens.ownerOf(token);
+    return executionArn ? this.records.get(executionArn)?.stateMachineArn : undefined;
   }
 
   /** Counters for tests and diagnostics. */
@@ -361,7 +394,7 @@ export class SfnRuntime {
       }
       delete record.checkpoint;
       this.persist(record);
-      this.options.onExecutionEnd?.({ stateMachineName: record.stateMachineName, status: record.status });
+      this.executionEnded(record);
     }
     this.notifyIdle();
   }
@@ -386,7 +419,7 @@ export class SfnRuntime {
     delete record.checkpoint;
     this.tokens.closeExecution(record.executionArn);
     this.persist(record);
-    this.options.onExecutionEnd?.({ stateMachineName: record.stateMachineName, status: record.status });
+    this.executionEnded(record);
     const live = this.live.get(record.executionArn);
     if (live) {
       live.timeout?.cancel();
@@ -404,8 +437,27 @@ export class SfnRuntime {
     return !this.closing && record.status === "RUNNING";
   }
 
+  /** Runs the end-of-execution hook; the emulator counts as busy until what it started settles. */
+  private executionEnded(record: ExecutionRecord): void {
+    const running = this.options.onExecutionEnd?.({
+      stateMachineName: record.stateMachineName,
+      status: record.status,
+    });
+    if (!running) return;
+    const tracked = Promise.resolve(running).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.endHooks.add(tracked);
+    void tracked.then(() => {
+      this.endHooks.delete(tracked);
+      this.notifyIdle();
+    });
+  }
+
   private isIdle(): boolean {
     if (this.closing) return true;
+    if (this.endHooks.size > 0) return false;
     for (const live of this.live.values()) {
       if (!live.isIdle) return false;
     }

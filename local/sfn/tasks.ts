@@ -15,7 +15,11 @@ import { type TaskSpec, TOKEN_PLACEHOLDER } from "./transform.js";
  * Invokes a Lambda function locally. Resolves with the function's result; rejects with an Error
  * whose `name` is the ASL error name (what Retry/Catch `ErrorEquals` match).
  */
-export type LambdaInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
+export type LambdaInvoker = (
+  functionArn: string,
+  payload: unknown,
+  options?: { park?: <T>(work: () => Promise<T>) => Promise<T> },
+) => Promise<unknown>;
 
 /** Shared services of the task handlers. */
 export interface TaskServices {
@@ -23,6 +27,8 @@ export interface TaskServices {
   invoke: LambdaInvoker;
   tokens: TokenRegistry;
   region: string;
+  /** Largest task result in bytes (AWS: 256 KiB); `undefined` = no limit. */
+  maxPayloadBytes?: number | undefined;
 }
 
 /** The engine's `taskResourceLocalHandlers` option. */
@@ -135,7 +141,7 @@ async function runLambda(
   }
   try {
     const result = await live.invoking(() => {
-      const invocation = invokeLambda(services, functionName, payload);
+      const invocation = invokeLambda(live, services, functionName, payload);
       if (timeoutSeconds === undefined) return invocation;
       return withDeadline(services.clock, invocation, startedAt + timeoutSeconds * 1000, `${name}: timeout`);
     });
@@ -217,7 +223,7 @@ async function startCallback(
   live.event("TaskStarted", CALLBACK_RESOURCE, startedAt);
   try {
     const result = await live.invoking(() =>
-      invokeLambda(services, String(parameters.FunctionName), parameters.Payload ?? {}),
+      invokeLambda(live, services, String(parameters.FunctionName), parameters.Payload ?? {}),
     );
     const output = { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
     live.event("TaskSubmitted", { ...CALLBACK_RESOURCE, output: toJsonText(output) });
@@ -226,15 +232,31 @@ async function startCallback(
   }
 }
 
-async function invokeLambda(services: TaskServices, functionName: string, payload: unknown): Promise<unknown> {
+async function invokeLambda(
+  live: LiveExecution,
+  services: TaskServices,
+  functionName: string,
+  payload: unknown,
+): Promise<unknown> {
   let result: unknown;
   try {
-    result = await services.invoke(functionName, payload);
+    result = await services.invoke(functionName, payload, { park: (work) => live.parkInvocation(work) });
   } catch (error) {
     throw lambdaError(error);
   }
   // Results cross a JSON boundary in AWS; a handler must not share mutable objects with the engine.
-  return JSON.parse(toJsonText(result));
+  const text = toJsonText(result);
+  if (services.maxPayloadBytes !== undefined && Buffer.byteLength(text) > services.maxPayloadBytes) {
+    throw Object.assign(
+      taskError(
+        "States.DataLimitExceeded",
+        `The state/task '${functionName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+      ),
+      // A terminal error: States.ALL does not catch it, no retrier retries it.
+      { isRetryable: false, isCatchable: false },
+    );
+  }
+  return JSON.parse(text);
 }
 
 /** Rejects with States.Timeout when virtual time reaches `dueMs` before `work` settles. */

@@ -101,6 +101,11 @@ export class TokenRegistry {
     }
   }
 
+  /** The execution a token belongs to (pending or closed), for IAM checks of SendTask*. */
+  ownerOf(token: string): string | undefined {
+    return this.pending.get(token)?.executionArn ?? this.closed.get(token);
+  }
+
   /** Records a token closed in an earlier process lifetime. */
   remember(token: string, executionArn: string): void {
     this.closed.set(token, executionArn);

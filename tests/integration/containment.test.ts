@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncidentType } from "../../src/domain/types.js";
 import { type Harness, reportData, startHarness } from "./harness.js";
@@ -14,11 +15,11 @@ describe("containment on the local runtime", () => {
     await h.stop();
   });
 
-  const fault = (channel: "email" | "sms", count: number, error: string) =>
+  const fault = (channel: "email" | "sms", count: number, error: string, to?: string) =>
     fetch(`${h.url}/_local/faults`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ channel, count, error }),
+      body: JSON.stringify({ channel, count, error, ...(to && { to }) }),
     });
   const clearFaults = async () => {
     await fault("email", 0, "Throttling");
@@ -62,10 +63,12 @@ describe("containment on the local runtime", () => {
 
   it("locks, escalates and pages the on-call at once when every email is rejected too", async () => {
     // Prepare: the acknowledgement is the first message on each channel; once refused, nothing else
-    // is sent to the reporter (the on-call page still goes out).
-    await fault("email", 1, "MessageRejected");
-    await fault("sms", 1, "ValidationException");
-    const data = reportData({ incidentType: "unauthorized_access" });
+    // is sent to the reporter (the on-call page still goes out). The faults name this reporter, so a
+    // message of an earlier case still under way cannot use them up.
+    const reporter = { email: `r-${randomUUID().slice(0, 8)}@example.com`, phone: "+14155550142", locale: "en" };
+    await fault("email", 1, "MessageRejected", reporter.email);
+    await fault("sms", 1, "ValidationException", reporter.phone);
+    const data = reportData({ incidentType: "unauthorized_access", reporter });
 
     // Act
     const { body } = await h.report(data);

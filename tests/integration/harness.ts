@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
-import { type LocalRuntime, type RuntimePorts, startLocalRuntime } from "../../local/runtime.js";
+import {
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  type RuntimePorts,
+  startLocalRuntime,
+} from "../../local/runtime.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are JSON the tests assert field by field.
 type Json = any;
@@ -57,10 +62,21 @@ export function reportData(overrides: Record<string, unknown> = {}): Record<stri
  * the endpoints of the first start, so every part must come back on the same port.
  */
 export async function startHarness(
-  options: { dataDir?: string; env?: Record<string, string>; ports?: RuntimePorts } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    ports?: RuntimePorts;
+    iamPolicies?: LocalRuntimeOptions["iamPolicies"];
+  } = {},
 ): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "vigil-it-"));
-  const runtime = await startLocalRuntime({ port: 0, ports: options.ports, dataDir, env: { ...options.env } });
+  const runtime = await startLocalRuntime({
+    port: 0,
+    ports: options.ports,
+    dataDir,
+    env: { ...options.env },
+    ...(options.iamPolicies && { iamPolicies: options.iamPolicies }),
+  });
   const { url } = runtime;
   const json = async (response: Response) => {
     const text = await response.text();

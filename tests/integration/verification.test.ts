@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, reportData, startHarness } from "./harness.js";
 
@@ -188,7 +190,8 @@ describe("reporter verification on the local runtime", () => {
     });
     await submit(token, { decision: "confirm", code: "999999" === code ? "888888" : "999999" });
     await submit(token, { decision: "confirm", code: code as string });
-    const output = logged.join("");
+    // The functions log to their own stream (lambda.log in the data dir), as Lambda logs to CloudWatch.
+    const output = logged.join("") + readFileSync(join(h.dataDir, "lambda.log"), "utf8");
     // Assess
     expect(output.length).toBeGreaterThan(0);
     for (const secret of [
