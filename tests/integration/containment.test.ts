@@ -61,28 +61,6 @@ describe("containment on the local runtime", () => {
     expect(JSON.stringify(item.failures)).not.toMatch(/injected|\+1415/);
   });
 
-  it("locks, escalates and pages the on-call at once when every email is rejected too", async () => {
-    // Prepare: the acknowledgement is the first message on each channel; once refused, nothing else
-    // is sent to the reporter (the on-call page still goes out). The faults name this reporter, so a
-    // message of an earlier case still under way cannot use them up.
-    const reporter = { email: `r-${randomUUID().slice(0, 8)}@example.com`, phone: "+14155550142", locale: "en" };
-    await fault("email", 1, "MessageRejected", reporter.email);
-    await fault("sms", 1, "ValidationException", reporter.phone);
-    const data = reportData({ incidentType: "unauthorized_access", reporter });
-
-    // Act
-    const { body } = await h.report(data);
-    const item = await view(body.caseId);
-    await clearFaults();
-
-    // Assess
-    expect(item.lock.state).toBe("applied");
-    expect(item.channels).toEqual({ email: false, sms: false });
-    expect(item.timeline.map((e: { type: string }) => e.type)).toContain("case.escalated");
-    expect(await pages(body.caseId)).not.toHaveLength(0);
-    expect(item.sla.firstResponse.dueAt).toBeDefined();
-  });
-
   it("goes on to verification by SMS when only the email is rejected, and hands verification to an agent", async () => {
     // Prepare
     await fault("email", 60, "MessageRejected");
