@@ -61,6 +61,27 @@ describe("containment on the local runtime", () => {
     expect(JSON.stringify(item.failures)).not.toMatch(/injected|\+1415/);
   });
 
+  it("stops trusting SMS when End User Messaging refuses the country, and still locks", async () => {
+    // Prepare: the deployed protect configuration allows US numbers only (smsAllowedCountries), and so does the
+    // local SMS service; a UK number is refused as End User Messaging refuses it.
+    const reporter = { email: `uk-${Date.now()}@example.com`, phone: "+447700900123", locale: "en" };
+
+    // Act
+    const { body } = await h.report(reportData({ incidentType: "unauthorized_access", reporter }));
+    const item = await view(body.caseId);
+
+    // Assess
+    expect(item.lock.state).toBe("applied");
+    expect(item.channels).toEqual({ email: true, sms: false });
+    expect(item.verification).toMatchObject({ sms: "not_used", identity: "pending" });
+    expect(item.failures).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ step: "message.acknowledgement.sms", error: "blocked_destination" }),
+      ]),
+    );
+    expect(await h.messages(reporter.phone)).toEqual([]);
+  });
+
   it("goes on to verification by SMS when only the email is rejected, and hands verification to an agent", async () => {
     // Prepare
     await fault("email", 60, "MessageRejected");
