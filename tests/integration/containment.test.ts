@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncidentType } from "../../src/domain/types.js";
 import { type Harness, reportData, startHarness } from "./harness.js";
 
-const ONCALL = "oncall@vigil.local";
-
 /** Containment rules (v1.1) over HTTP on the local runtime: protection never waits on a message. */
 describe("containment on the local runtime", () => {
   let h: Harness;
@@ -32,7 +30,6 @@ describe("containment on the local runtime", () => {
     };
     return deliveries.filter((d) => d.type === "account.lock.requested" && d.body.data?.caseId === caseId);
   };
-  const pages = async (caseId: string) => (await h.messages(ONCALL)).filter((m) => m.text.includes(caseId));
 
   it("locks and keeps the containment clock when every SMS is refused (the first reproduction)", async () => {
     // Prepare
