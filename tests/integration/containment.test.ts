@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncidentType } from "../../src/domain/types.js";
 import { type Harness, reportData, startHarness } from "./harness.js";
