@@ -18,25 +18,14 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { type BuildOptions, build } from "esbuild";
+import { FUNCTION_ESBUILD_OPTIONS } from "../infra/function-bundling.js";
 import { median } from "./lib/stats.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const OUT = join(ROOT, "bench", ".out", "sdk-bundling");
 const LOADS = Number(process.argv[2] ?? 5);
 
-const BASE: BuildOptions = {
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node24",
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  keepNames: true,
-  mainFields: ["module", "main"],
-  banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-  logLevel: "error",
-};
+const BASE: BuildOptions = { ...FUNCTION_ESBUILD_OPTIONS, sourcemap: true, sourcesContent: false, logLevel: "error" };
 const VARIANTS = { external: ["@aws-sdk/*"], bundled: [] as string[] } as const;
 type Variant = keyof typeof VARIANTS;
 

@@ -6,11 +6,13 @@
  * N imports) against a baseline bundle that only imports and constructs the AWS SDK clients the
  * function's bundle imports (read from esbuild's metafile).
  */
+
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type BuildOptions, build } from "esbuild";
+import { FUNCTION_ESBUILD_OPTIONS } from "../../infra/function-bundling.js";
 import { ENV } from "../../src/config/env-names.js";
 import { median } from "../lib/stats.js";
 
@@ -20,18 +22,9 @@ const LOADS = Number(process.env.BENCH_LOADS ?? 5);
 
 /** The bundling options of AppFunction (infra/constructs/app-function.ts), as esbuild options. */
 const INFRA_OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node24",
-  minify: true,
+  ...FUNCTION_ESBUILD_OPTIONS,
   sourcemap: true,
   sourcesContent: false,
-  keepNames: true,
-  mainFields: ["module", "main"],
-  banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-  // As AppFunction: the SDK is bundled (docs/adr/0009-aws-sdk-bundling.md).
-  external: [],
   logLevel: "warning",
   metafile: true,
 };

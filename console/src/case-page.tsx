@@ -18,7 +18,7 @@ import {
 } from "./format.js";
 import { useFocusHeading, useNow, usePolling } from "./hooks.js";
 import { useShortcut } from "./shortcuts.js";
-import type { AuditResponse, CaseView, SlaClock, TimelineEntry } from "./types.js";
+import { ACTIONS, type AuditResponse, type CaseView, type SlaClock, type TimelineEntry } from "./types.js";
 
 /** How often an open case page asks for news (a lock applied, a reporter verified). */
 const CASE_REFRESH_MS = 10_000;
@@ -37,21 +37,8 @@ const ACTION_ORDER = [
   "replay_delivery",
 ] as const;
 
-/** Every action, for an API that does not say which are allowed (the server still decides). */
-const FALLBACK_ACTIONS = [
-  "acknowledge",
-  "escalate",
-  "verify_identity",
-  "lock",
-  "unlock",
-  "resolve",
-  "close",
-  "reopen",
-  "note",
-  "replay_delivery",
-  "assign",
-  "message_reporter",
-];
+/** Every contract action, for an API that does not say which are allowed (the server still decides). */
+const FALLBACK_ACTIONS: readonly string[] = ACTIONS.filter((action) => action !== "take");
 
 const CONFIRM_TEXT: Record<string, string> = {
   lock: "Lock the account? The provider receives a lock request for the case's scopes.",

@@ -1,7 +1,7 @@
-import type { CaseSummary, SlaClock } from "./types.js";
+import type { ActionName, CaseSummary, SlaClock } from "./types.js";
 
 /** Action contract names → the words on their buttons (PRODUCT.md v1.1, "The operator console"). */
-export const ACTION_LABELS: Record<string, string> = {
+export const ACTION_LABELS: Readonly<Record<string, string>> = {
   acknowledge: "Acknowledge",
   escalate: "Escalate",
   verify_identity: "Verify identity",
@@ -14,7 +14,9 @@ export const ACTION_LABELS: Record<string, string> = {
   replay_delivery: "Replay delivery",
   take: "Take",
   message_reporter: "Message reporter",
-};
+  assign: "Assign",
+  clear_denial: "Clear denial",
+} satisfies Record<ActionName, string>;
 
 /** Actions that change the account or end the case: asked twice. */
 export const CONFIRMED_ACTIONS = new Set(["unlock", "close", "lock"]);

@@ -24,6 +24,7 @@ export const ACTIONS = [
   "replay_delivery",
   "message_reporter",
   "assign",
+  "clear_denial",
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 

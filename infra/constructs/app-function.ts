@@ -12,6 +12,7 @@ import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { ENV, type EnvName } from "../../src/config/env-names.js";
+import { ESM_REQUIRE_BANNER } from "../function-bundling.js";
 import { acknowledgeNag, nagResourceId } from "../nag.js";
 
 /** The repository root: the esbuild project root and the home of `functions/` and `package-lock.json`. */
@@ -159,8 +160,7 @@ export class AppFunction extends NodejsFunction {
         keepNames: true,
         // ESM first, or bundled CJS dependencies fail at load with "Dynamic require of … is not supported".
         mainFields: ["module", "main"],
-        // A safety net for the CJS dependencies that still call require() inside an ESM bundle.
-        banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
         // The SDK is bundled: production runs the version the tests ran, and a bundled SDK loads faster than the
         // runtime's (docs/adr/0009-aws-sdk-bundling.md).
         externalModules: [],

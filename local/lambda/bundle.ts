@@ -8,19 +8,12 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type BuildOptions, build } from "esbuild";
+import { FUNCTION_ESBUILD_OPTIONS } from "../../infra/function-bundling.js";
 
 /** AppFunction's bundling options (infra/constructs/app-function.ts), for the Node that runs the local runtime. */
 const OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: "node",
-  format: "esm",
+  ...FUNCTION_ESBUILD_OPTIONS,
   target: "node20",
-  minify: true,
-  keepNames: true,
-  mainFields: ["module", "main"],
-  banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-  // The SDK is bundled, as on AWS (docs/adr/0009-aws-sdk-bundling.md): the tested version, and a faster cold start.
-  external: [],
   outExtension: { ".js": ".mjs" },
   logLevel: "warning",
 };
