@@ -57,7 +57,8 @@ describe("operator roles and working a case (local runtime, over HTTP)", () => {
     expect(viewForSam.body.allowedActions).not.toContain("unlock");
     expect(viewForLee.body.allowedActions).toContain("unlock");
     expect(byOther.status).toBe(200);
-    expect(byOther.body.lock.state).toBe("release_requested");
+    // The release is delivered to the provider at once, so the reply may already see it done.
+    expect(["release_requested", "released"]).toContain(byOther.body.lock.state);
     expect(byOther.body.timeline.findLast((e: { type: string }) => e.type === "lock.release_requested").actor).toBe(
       "lee",
     );
