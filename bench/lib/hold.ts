@@ -15,6 +15,9 @@ interface MiddyLike {
 const loadHandler = async (name: string) =>
   ((await import(pathToFileURL(join(ROOT, "functions", `${name}.ts`)).href)) as { handler: MiddyLike }).handler;
 
+/** The runtime setting that loads every function in the runtime's own thread, where a TaskGate can reach it. */
+export const IN_PROCESS_FUNCTIONS = { VIGIL_LOCAL_LAMBDA_ISOLATION: "0" } as const;
+
 /**
  * Holds the first task of every case workflow (`ContainIncident`, since containment comes first) while closed, so that a timed
  * window (or a load burst) exercises intake alone. In the local runtime the workflow steps run in
@@ -35,8 +38,17 @@ export class TaskGate {
   /** How many task invocations went through the gate. */
   passes = 0;
 
-  /** `held`: by default the case workflow's first task (`ContainIncident`, workflows/case.asl.json). */
-  static async install(held: string[] = ["contain-incident"]): Promise<TaskGate> {
+  /**
+   * `held`: by default the case workflow's first task (`ContainIncident`, workflows/case.asl.json). The runtime
+   * must run its functions in this thread (`VIGIL_LOCAL_LAMBDA_ISOLATION=0`, {@link IN_PROCESS_FUNCTIONS}): a
+   * function in a worker thread of its own never sees the middleware added here.
+   */
+  static async install(
+    runtime: { strictness: { lambdaIsolation: boolean } },
+    held: string[] = ["contain-incident"],
+  ): Promise<TaskGate> {
+    if (runtime.strictness.lambdaIsolation)
+      throw new Error("TaskGate needs the functions in this thread: start the runtime with IN_PROCESS_FUNCTIONS");
     const gate = new TaskGate();
     const names = readdirSync(join(ROOT, "functions"))
       .filter((file) => file.endsWith(".ts"))

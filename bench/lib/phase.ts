@@ -13,6 +13,8 @@ export interface PhaseOptions {
    * leaves executions held on purpose (closing would wait for them).
    */
   end?: "close" | "exit";
+  /** Extra runtime settings (e.g. `IN_PROCESS_FUNCTIONS` for a phase that holds tasks with a TaskGate). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -28,7 +30,11 @@ export async function runPhase<T>(
 ): Promise<void> {
   const out = process.argv[2];
   const dataDir = mkdtempSync(join(tmpdir(), `vigil-bench-${name}-`));
-  const runtime = await startLocalRuntime({ port: 0, dataDir, env: { POWERTOOLS_LOG_LEVEL: "ERROR" } });
+  const runtime = await startLocalRuntime({
+    port: 0,
+    dataDir,
+    env: { POWERTOOLS_LOG_LEVEL: "ERROR", ...options.env },
+  });
   let result: T;
   try {
     await options.beforeFirstRequest?.(runtime);

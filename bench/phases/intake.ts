@@ -7,7 +7,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { startBaselineBeside } from "../lib/baseline-server.js";
-import { TaskGate } from "../lib/hold.js";
+import { IN_PROCESS_FUNCTIONS, TaskGate } from "../lib/hold.js";
 import { LoadClient, pool, reportData, type SignedReport, signReport } from "../lib/load-client.js";
 import { runPhase } from "../lib/phase.js";
 import { percentile } from "../lib/stats.js";
@@ -36,7 +36,7 @@ await runPhase(
     const secret = runtime.config.webhookSecrets[0] as string;
     // The case workflow's first task (containment first: ContainIncident) is held, so the phase
     // measures intake, not the workflows that run in this same process.
-    const gate = await TaskGate.install(["contain-incident"]);
+    const gate = await TaskGate.install(runtime, ["contain-incident"]);
     const sides = {
       vigil: { url: runtime.url, path: "/v1/reports" },
       baseline: { url: baseline.url, path: "/baseline/reports" },
@@ -91,5 +91,5 @@ await runPhase(
       throw new Error("the task gate never saw a workflow task: the measurement did not isolate intake");
     return { repeats: REPEATS, levels: LEVELS, runs, heldTasks: gate.passes };
   },
-  { end: "exit" },
+  { end: "exit", env: IN_PROCESS_FUNCTIONS },
 );

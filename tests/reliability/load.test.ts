@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TaskGate } from "../../bench/lib/hold.js";
+import { IN_PROCESS_FUNCTIONS, TaskGate } from "../../bench/lib/hold.js";
 import { jsonOf, LoadClient, pool, reportData, type SignedReport, signReport } from "../../bench/lib/load-client.js";
 import { type Harness, startHarness } from "../integration/harness.js";
 import { eventually, existingCases, TABLE, tableClient } from "./support.js";
@@ -23,8 +23,8 @@ describe("POST /v1/reports under a burst of 5,000 reports", () => {
   let h: Harness;
   let gate: TaskGate;
   beforeAll(async () => {
-    h = await startHarness();
-    gate = await TaskGate.install();
+    h = await startHarness({ env: { ...IN_PROCESS_FUNCTIONS } });
+    gate = await TaskGate.install(h.runtime);
   });
   afterAll(async () => {
     await h.stop();

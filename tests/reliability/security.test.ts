@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
@@ -87,7 +87,8 @@ describe("the logs of a full run of the local runtime", () => {
     ).flat();
     await runtime.stop();
     client.close();
-    const output = runtime.output();
+    // What `npm start` printed and what its functions logged (each function's environment writes to lambda.log).
+    const output = runtime.output() + readFileSync(join(dataDir, "lambda.log"), "utf8");
 
     // Assess
     const tokens = messages.flatMap((m) =>
