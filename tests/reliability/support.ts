@@ -80,7 +80,8 @@ export async function startChildRuntime(options: { port: number; env: Record<str
   child.stderr?.on("data", (chunk: Buffer) => chunks.push(chunk.toString("utf8")));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: a restart resumes every execution first, and a shared CI core can be slow (no timing is asserted).
+  const deadline = Date.now() + 150_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the local runtime exited at start:\n${chunks.join("")}`);
     const healthy = await fetch(`${url}/_local/health`)
