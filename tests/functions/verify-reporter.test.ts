@@ -1,23 +1,16 @@
-import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import { monotonicFactory } from "ulid";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createHandler } from "../../functions/verify-reporter.js";
 import { logger } from "../../src/adapters/lambda/handlers.js";
 import type { Report } from "../../src/schemas/report.js";
-import { startVerification as startTestVerification, type TestDeps } from "../fixtures/deps.js";
+import { makeVerifyReporter } from "../../src/use-cases/verify-reporter.js";
+import { makeTestDeps, startVerification as startTestVerification } from "../fixtures/deps.js";
+import { fakeContext, httpEvent } from "../helpers/lambda.js";
 
-const holder = vi.hoisted(() => ({ deps: undefined as unknown as TestDeps }));
+const holder = { deps: makeTestDeps() };
+const handler = createHandler({ verifyReporter: makeVerifyReporter(holder.deps) });
 
-vi.mock("../../src/adapters/compose.js", async () => {
-  const { makeTestDeps } = await import("../fixtures/deps.js");
-  holder.deps = makeTestDeps();
-  return { buildDeps: () => holder.deps };
-});
-
-const { handler } = await import("../../functions/verify-reporter.js");
-
-const _ulid = monotonicFactory();
-const _EMAIL = "ana@example.com";
-const CONTEXT = { functionName: "verify-reporter", awsRequestId: "req-1" } as Context;
+const CONTEXT = fakeContext({ functionName: "verify-reporter" });
 const FORM = "application/x-www-form-urlencoded";
 
 let phones = 0;
@@ -37,24 +30,19 @@ function request(options: {
   body?: string;
   contentType?: string;
   accept?: string;
+  acceptLanguage?: string;
 }): APIGatewayProxyEventV2 {
-  const [method = "GET", path = "/"] = options.route.split(" ");
   const headers: Record<string, string> = {};
   if (options.contentType) headers["content-type"] = options.contentType;
   if (options.accept) headers.accept = options.accept;
-  return {
-    version: "2.0",
-    routeKey: options.route,
-    rawPath: path.replace("{token}", options.token ?? ""),
-    rawQueryString: "",
+  if (options.acceptLanguage) headers["accept-language"] = options.acceptLanguage;
+  return httpEvent({
+    route: options.route,
     headers,
-    pathParameters: options.token === undefined ? undefined : { token: options.token },
-    body: options.body,
-    isBase64Encoded: false,
-    requestContext: {
-      http: { method, path, protocol: "HTTP/1.1", sourceIp: "198.51.100.7", userAgent: "test" },
-    } as APIGatewayProxyEventV2["requestContext"],
-  } as APIGatewayProxyEventV2;
+    ...(options.token === undefined ? {} : { pathParameters: { token: options.token } }),
+    ...(options.body === undefined ? {} : { body: options.body }),
+    sourceIp: "198.51.100.7",
+  });
 }
 
 const get = (token: string) => handler(request({ route: "GET /v1/verify/{token}", token }), CONTEXT);

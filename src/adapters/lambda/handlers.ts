@@ -37,3 +37,17 @@ export function taskFunction<I, O>(parse: (event: unknown) => I, run: (input: I)
     }
   }).use(injectLambdaContext(logger));
 }
+
+/**
+ * The production handler of a function file: `createHandler(productionDeps())`, built on the first
+ * invocation of the execution environment and kept for the next ones. Building on first use (not at
+ * import) lets tests import a function's `createHandler` without an AWS environment; a `ConfigError`
+ * from the build still fails the very first invocation, naming the variable, and every one after it.
+ */
+export function lazyHandler<E, R>(build: () => (event: E, context: Context) => Promise<R>) {
+  let built: ((event: E, context: Context) => Promise<R>) | undefined;
+  return (event: E, context: Context): Promise<R> => {
+    built ??= build();
+    return built(event, context);
+  };
+}
