@@ -7,4 +7,6 @@ import { makeAcknowledgeReport } from "../src/use-cases/case-steps.js";
 export const createHandler = (deps: { acknowledgeReport: ReturnType<typeof makeAcknowledgeReport> }) =>
   taskFunction(taskInput(StepInputSchema), deps.acknowledgeReport);
 
-export const handler = lazyHandler(() => createHandler({ acknowledgeReport: makeAcknowledgeReport(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ acknowledgeReport: makeAcknowledgeReport(buildDeps("acknowledge-report")) }),
+);

@@ -31,4 +31,4 @@ export const createHandler = ({ actOnCase }: { actOnCase: ReturnType<typeof make
     bodyGuard({ maxBytes: MAX_ACTION_BYTES, types: ["application/json"] }),
   );
 
-export const handler = lazyHandler(() => createHandler({ actOnCase: makeActOnCase(buildDeps()) }));
+export const handler = lazyHandler(() => createHandler({ actOnCase: makeActOnCase(buildDeps("act-on-case")) }));

@@ -7,4 +7,6 @@ import { makeAwaitResolution } from "../src/use-cases/case-steps.js";
 export const createHandler = (deps: { awaitResolution: ReturnType<typeof makeAwaitResolution> }) =>
   taskFunction(taskInput(CallbackInputSchema), deps.awaitResolution);
 
-export const handler = lazyHandler(() => createHandler({ awaitResolution: makeAwaitResolution(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ awaitResolution: makeAwaitResolution(buildDeps("await-resolution")) }),
+);

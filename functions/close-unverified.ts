@@ -7,4 +7,6 @@ import { makeCloseUnverified } from "../src/use-cases/case-steps.js";
 export const createHandler = (deps: { closeUnverified: ReturnType<typeof makeCloseUnverified> }) =>
   taskFunction(taskInput(StepInputSchema), deps.closeUnverified);
 
-export const handler = lazyHandler(() => createHandler({ closeUnverified: makeCloseUnverified(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ closeUnverified: makeCloseUnverified(buildDeps("close-unverified")) }),
+);

@@ -7,4 +7,4 @@ import { makeCompleteCase } from "../src/use-cases/case-steps.js";
 export const createHandler = (deps: { completeCase: ReturnType<typeof makeCompleteCase> }) =>
   taskFunction(taskInput(StepInputSchema), deps.completeCase);
 
-export const handler = lazyHandler(() => createHandler({ completeCase: makeCompleteCase(buildDeps()) }));
+export const handler = lazyHandler(() => createHandler({ completeCase: makeCompleteCase(buildDeps("complete-case")) }));

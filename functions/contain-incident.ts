@@ -7,4 +7,6 @@ import { makeContainIncident } from "../src/use-cases/case-steps.js";
 export const createHandler = (deps: { containIncident: ReturnType<typeof makeContainIncident> }) =>
   taskFunction(taskInput(StepInputSchema), deps.containIncident);
 
-export const handler = lazyHandler(() => createHandler({ containIncident: makeContainIncident(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ containIncident: makeContainIncident(buildDeps("contain-incident")) }),
+);

@@ -7,4 +7,4 @@ import { makeEscalateCase } from "../src/use-cases/case-steps.js";
 export const createHandler = (deps: { escalateCase: ReturnType<typeof makeEscalateCase> }) =>
   taskFunction(taskInput(EscalateInputSchema), deps.escalateCase);
 
-export const handler = lazyHandler(() => createHandler({ escalateCase: makeEscalateCase(buildDeps()) }));
+export const handler = lazyHandler(() => createHandler({ escalateCase: makeEscalateCase(buildDeps("escalate-case")) }));

@@ -12,6 +12,6 @@ export const createHandler = (fire: {
 }) => taskFunction(taskInput(TimerInputSchema), async (timer) => countWake(timer, await fire[timer.kind](timer)));
 
 export const handler = lazyHandler(() => {
-  const deps = buildDeps();
+  const deps = buildDeps("fire-timer");
   return createHandler({ sla: makeFireSlaTimer(deps), delivery: makeFireDelivery(deps) });
 });

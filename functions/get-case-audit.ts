@@ -11,4 +11,6 @@ export const createHandler = ({ getCaseAudit }: { getCaseAudit: ReturnType<typeo
     requireOperator(),
   );
 
-export const handler = lazyHandler(() => createHandler({ getCaseAudit: makeGetCaseAudit(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ getCaseAudit: makeGetCaseAudit(buildDeps("get-case-audit")) }),
+);

@@ -12,4 +12,4 @@ export const createHandler = ({ getCase }: { getCase: ReturnType<typeof makeGetC
     requireOperator(),
   );
 
-export const handler = lazyHandler(() => createHandler({ getCase: makeGetCase(buildDeps()) }));
+export const handler = lazyHandler(() => createHandler({ getCase: makeGetCase(buildDeps("get-case")) }));

@@ -12,4 +12,4 @@ export const createHandler = ({ getSlaStats }: { getSlaStats: ReturnType<typeof 
     requireOperator(),
   );
 
-export const handler = lazyHandler(() => createHandler({ getSlaStats: makeGetSlaStats(buildDeps()) }));
+export const handler = lazyHandler(() => createHandler({ getSlaStats: makeGetSlaStats(buildDeps("get-sla-stats")) }));

@@ -12,4 +12,4 @@ export const createHandler = ({ listCases }: { listCases: ReturnType<typeof make
     requireOperator(),
   );
 
-export const handler = lazyHandler(() => createHandler({ listCases: makeListCases(buildDeps()) }));
+export const handler = lazyHandler(() => createHandler({ listCases: makeListCases(buildDeps("list-cases")) }));

@@ -16,4 +16,6 @@ export const createHandler = ({ preview }: { preview: ReturnType<typeof makePrev
     bodyGuard({ maxBytes: MAX_ACTION_BYTES, types: ["application/json"] }),
   );
 
-export const handler = lazyHandler(() => createHandler({ preview: makePreviewReporterMessage(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ preview: makePreviewReporterMessage(buildDeps("preview-reporter-message")) }),
+);

@@ -7,4 +7,6 @@ import { makeReadCasePlan } from "../src/use-cases/case-steps.js";
 export const createHandler = (deps: { readCasePlan: ReturnType<typeof makeReadCasePlan> }) =>
   taskFunction(taskInput(StepInputSchema), deps.readCasePlan);
 
-export const handler = lazyHandler(() => createHandler({ readCasePlan: makeReadCasePlan(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ readCasePlan: makeReadCasePlan(buildDeps("read-case-plan")) }),
+);

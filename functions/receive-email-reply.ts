@@ -32,4 +32,6 @@ export const createHandler = ({ receiveEmailReply }: { receiveEmailReply: Return
     return { records: event.Records.length, confirmed };
   });
 
-export const handler = lazyHandler(() => createHandler({ receiveEmailReply: makeReceiveEmailReply(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ receiveEmailReply: makeReceiveEmailReply(buildDeps("receive-email-reply")) }),
+);

@@ -23,4 +23,6 @@ export const createHandler = ({ receiveReport }: { receiveReport: ReturnType<typ
     bodyGuard({ maxBytes: MAX_REPORT_BYTES, types: ["application/json"] }),
   );
 
-export const handler = lazyHandler(() => createHandler({ receiveReport: makeReceiveReport(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ receiveReport: makeReceiveReport(buildDeps("receive-report")) }),
+);

@@ -7,4 +7,6 @@ import { makeRequestVerification } from "../src/use-cases/case-steps.js";
 export const createHandler = (deps: { requestVerification: ReturnType<typeof makeRequestVerification> }) =>
   taskFunction(taskInput(CallbackInputSchema), deps.requestVerification);
 
-export const handler = lazyHandler(() => createHandler({ requestVerification: makeRequestVerification(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ requestVerification: makeRequestVerification(buildDeps("request-verification")) }),
+);

@@ -7,4 +7,4 @@ import { makeSendGuidance } from "../src/use-cases/case-steps.js";
 export const createHandler = (deps: { sendGuidance: ReturnType<typeof makeSendGuidance> }) =>
   taskFunction(taskInput(StepInputSchema), deps.sendGuidance);
 
-export const handler = lazyHandler(() => createHandler({ sendGuidance: makeSendGuidance(buildDeps()) }));
+export const handler = lazyHandler(() => createHandler({ sendGuidance: makeSendGuidance(buildDeps("send-guidance")) }));

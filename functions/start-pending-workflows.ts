@@ -6,4 +6,6 @@ import { makeStartPendingWorkflows } from "../src/use-cases/start-pending-workfl
 export const createHandler = (deps: { startPending: ReturnType<typeof makeStartPendingWorkflows> }) =>
   taskFunction(() => ({}), deps.startPending);
 
-export const handler = lazyHandler(() => createHandler({ startPending: makeStartPendingWorkflows(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ startPending: makeStartPendingWorkflows(buildDeps("start-pending-workflows")) }),
+);

@@ -28,4 +28,6 @@ export const createHandler = ({ verifyReporter }: { verifyReporter: ReturnType<t
     withSecurityHeaders(await routed(event, context));
 };
 
-export const handler = lazyHandler(() => createHandler({ verifyReporter: makeVerifyReporter(buildDeps()) }));
+export const handler = lazyHandler(() =>
+  createHandler({ verifyReporter: makeVerifyReporter(buildDeps("verify-reporter")) }),
+);

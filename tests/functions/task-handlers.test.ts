@@ -4,7 +4,7 @@ import { createHandler as createRequestVerification } from "../../functions/requ
 import { createHandler as createStartPending } from "../../functions/start-pending-workflows.js";
 import { logger } from "../../src/adapters/lambda/handlers.js";
 import { TransientError } from "../../src/errors/index.js";
-import { fakeContext, scheduledEvent, taskEvent } from "../helpers/lambda.js";
+import { fakeContext, httpEvent, scheduledEvent, taskEvent } from "../helpers/lambda.js";
 
 const context = fakeContext({ functionName: "vigil-task" });
 
@@ -79,5 +79,21 @@ describe("workflow task handlers (createHandler)", () => {
     // Assess
     expect(startPending).toHaveBeenCalledWith({});
     expect(result).toEqual({ started: 2 });
+  });
+});
+
+describe("a function's production handler", () => {
+  it("fails its first invocation with a ConfigError naming the missing variable (no silent empty ARN)", async () => {
+    // Prepare
+    const { handler } = await import("../../functions/receive-report.js");
+
+    // Act
+    const outcome = handler(httpEvent({ route: "POST /v1/reports", body: {} }), context);
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: "ConfigError" });
+    await expect(handler(httpEvent({ route: "POST /v1/reports", body: {} }), context)).rejects.toThrow(
+      /VIGIL_TIMER_STATE_MACHINE_ARN.*VIGIL_CASE_STATE_MACHINE_ARN/,
+    );
   });
 });

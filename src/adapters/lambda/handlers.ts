@@ -46,7 +46,7 @@ export function taskFunction<I, O>(parse: (event: unknown) => I, run: (input: I)
  */
 export function lazyHandler<E, R>(build: () => (event: E, context: Context) => Promise<R>) {
   let built: ((event: E, context: Context) => Promise<R>) | undefined;
-  return (event: E, context: Context): Promise<R> => {
+  return async (event: E, context: Context): Promise<R> => {
     built ??= build();
     return built(event, context);
   };
