@@ -4,6 +4,7 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { problemJson } from "../http/middleware.js";
 import type { HttpResponse } from "../http/problem.js";
+import { securityHeaders } from "../http/security-headers.js";
 import { scrubError } from "./scrub-error.js";
 
 /** One logger per function; it never logs events (they carry contact details). */
@@ -16,6 +17,22 @@ export function httpFunction(
 ) {
   const base = middy<APIGatewayProxyEventV2, HttpResponse>(handler)
     .use(injectLambdaContext(logger))
+    .use(problemJson(logger));
+  return middlewares.reduce((chain, middleware) => chain.use(middleware), base);
+}
+
+/**
+ * An HTTP function that serves HTML pages: as {@link httpFunction}, with the security headers
+ * (CSP, nosniff, no framing, no referrer, no-store) on every answer, errors included.
+ */
+export function htmlFunction(
+  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>,
+  ...middlewares: middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>[]
+) {
+  // Used before problemJson, so that its onError runs after the problem is made (middy: reverse order).
+  const base = middy<APIGatewayProxyEventV2, HttpResponse>(handler)
+    .use(injectLambdaContext(logger))
+    .use(securityHeaders())
     .use(problemJson(logger));
   return middlewares.reduce((chain, middleware) => chain.use(middleware), base);
 }
