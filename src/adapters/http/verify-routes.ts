@@ -62,10 +62,11 @@ export function makeVerifyRoutes(verify: VerifyReporter, site: PageSite): Record
         const result = await verify.resend(token);
         return wantsJson(event)
           ? json(202, ResendResultSchema.parse(result))
-          : renderResendAccepted(result.locale, token, site);
+          : // In the request's language: the page is the same whether the link is valid or not.
+            renderResendAccepted(requestLocale(event), token, site);
       } catch (error) {
         if (wantsJson(event) || !(error instanceof RateLimitedError)) throw error;
-        return renderResendLimited((await verify.view(token)).locale, error.retryAfterSeconds, token, site);
+        return renderResendLimited(requestLocale(event), error.retryAfterSeconds, token, site);
       }
     },
   };
