@@ -47,7 +47,8 @@ import * as z from "zod";
  * | `anchorRetentionDays` | `365` | Object Lock (compliance) retention of each audit anchor; cannot be shortened once written |
  *
  * The defaults synthesize anywhere; a real deployment must at least set `emailFrom`, `providerWebhookUrl` and
- * `oncallEmail`. Secrets are never configuration: they live in the Secrets Manager secret of the stateful stack.
+ * `oncallEmail`, and a production stage (`prod`, `production`, `prod-…`) fails synth while any of them is still
+ * at example.com. Secrets are never configuration: they live in the Secrets Manager secret of the stateful stack.
  */
 export interface VigilConfig {
   readonly stage: string;
@@ -219,6 +220,13 @@ const ConfigInputSchema = z.object({
   anchorRetentionDays: z.coerce.number().int().min(1).max(36500).default(365),
 });
 
+/** Stages that serve real reporters: `prod`, `production`, `prod-eu`… (the example.com defaults are refused). */
+export function isProductionStage(stage: string): boolean {
+  return /^prod(uction)?(-|$)/.test(stage);
+}
+
+const isExampleDomain = (host: string) => /(^|\.)example\.com$/i.test(host);
+
 /**
  * Validates raw configuration values and fills in the documented defaults.
  * @throws Error naming every invalid key, so a bad `-c` fails synth instead of a deployment.
@@ -250,6 +258,26 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     throw new Error(
       "Invalid Vigil configuration (CDK context):\n  activateReceiptRuleSet: cannot be combined with receiptRuleSetName (Vigil's rule goes into that set, which is already active)",
     );
+  }
+  // The example.com defaults let `cdk synth` run anywhere; a production stage must never ship with them (its
+  // reporters' mail would come from, and its lock webhooks and pages go to, a domain nobody there owns).
+  if (isProductionStage(c.stage)) {
+    const placeholders = (
+      [
+        ["emailFrom", fromAddress],
+        ["providerWebhookUrl", new URL(c.providerWebhookUrl).hostname],
+        ["oncallEmail", c.oncallEmail],
+      ] as const
+    ).filter(([, value]) => isExampleDomain(value.slice(value.lastIndexOf("@") + 1)));
+    if (placeholders.length) {
+      throw new Error(
+        `Invalid Vigil configuration (CDK context):\n  ${placeholders
+          .map(
+            ([key]) => `${key}: still the example.com placeholder; stage ${c.stage} needs the real value (-c ${key}=…)`,
+          )
+          .join("\n  ")}`,
+      );
+    }
   }
   for (const prefix of ["api", "intake", "verify"] as const) {
     if (c[`${prefix}BurstLimit`] < c[`${prefix}RateLimit`]) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { escapeHtml } from "../src/domain/messages/html.js";
 import type { Outbox, OutboxMessage } from "./outbox.js";
 
 /** The inbox page: no script at all; its own styles; emails in sandboxed frames served from this origin. */
@@ -11,9 +12,6 @@ const PAGE_CSP =
  */
 const EMAIL_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox";
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
 /** Text with its http(s) links made clickable; everything else escaped. */
 export function linkify(text: string): string {

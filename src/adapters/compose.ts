@@ -2,6 +2,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { PinpointSMSVoiceV2Client } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { SESClient } from "@aws-sdk/client-ses";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { assertFunctionNeeds, type FunctionName } from "../config/function-needs.js";
 import { type AppConfig, loadConfig, loadTimerWorkflowConfig } from "../config/index.js";
 import type { Deps } from "../use-cases/deps.js";
 import { DynamoDbAccountIndex, DynamoDbCaseStore } from "./dynamodb/case-store.js";
@@ -23,11 +24,16 @@ import { MeteredEmailSender, MeteredSmsSender } from "./system/metered-senders.j
 import { systemClock } from "./system/system-clock.js";
 
 /**
- * The composition root: real AWS adapters from the configuration. Each function calls it once at
- * module scope. SDK endpoints follow the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>` variables, which
- * is how the local runtime points the very same adapters at its emulators.
+ * The composition root: real AWS adapters from the configuration. Each function calls it once, when
+ * its handler is built, with its own name. SDK endpoints follow the SDK's standard
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables, which is how the local runtime points the very same adapters
+ * at its emulators.
+ *
+ * @throws ConfigError when a variable is invalid, or one the function needs (`FUNCTION_NEEDS`) is missing.
  */
-export function buildDeps(config: AppConfig = loadConfig()): Deps {
+export function buildDeps(name: FunctionName, env: Record<string, string | undefined> = process.env): Deps {
+  assertFunctionNeeds(name, env);
+  const config: AppConfig = loadConfig(env);
   const dynamo = createDynamoDbClient();
   const table = config.tableName;
   const metrics = new EmfMetrics();
@@ -58,12 +64,12 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
       metrics,
     ),
     workflow: new SfnWorkflowClient(new SFNClient({}), {
-      caseStateMachineArn: config.caseStateMachineArn ?? "",
-      timerStateMachineArn: config.timerStateMachineArn ?? "",
+      caseStateMachineArn: config.caseStateMachineArn,
+      timerStateMachineArn: config.timerStateMachineArn,
     }),
     events: config.eventBusName ? new EventBridgePublisher(new EventBridgeClient({}), config.eventBusName) : null,
     transport: new FetchWebhookTransport(),
-    secrets: new ConfiguredSecretSource({ env: process.env, clock: systemClock, metrics }),
+    secrets: new ConfiguredSecretSource({ env, clock: systemClock, metrics }),
     metrics,
   };
 }
@@ -71,10 +77,7 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
 /** What `hand-over-timer` needs: the timer workflow and metrics (it touches no table and sends nothing). */
 export function buildTimerWorkflowDeps(config = loadTimerWorkflowConfig()): Pick<Deps, "workflow" | "metrics"> {
   return {
-    workflow: new SfnWorkflowClient(new SFNClient({}), {
-      caseStateMachineArn: "",
-      timerStateMachineArn: config.timerStateMachineArn,
-    }),
+    workflow: new SfnWorkflowClient(new SFNClient({}), { timerStateMachineArn: config.timerStateMachineArn }),
     metrics: new EmfMetrics(),
   };
 }

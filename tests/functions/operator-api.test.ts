@@ -1,26 +1,28 @@
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import { beforeEach, describe, expect, it, vi } from "vitest";
-import { handler as actOnCase } from "../../functions/act-on-case.js";
-import { handler as getCase } from "../../functions/get-case.js";
-import { handler as getCaseAudit } from "../../functions/get-case-audit.js";
-import { handler as listCases } from "../../functions/list-cases.js";
-import { buildDeps } from "../../src/adapters/compose.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createHandler as createActOnCase } from "../../functions/act-on-case.js";
+import { createHandler as createGetCase } from "../../functions/get-case.js";
+import { createHandler as createGetCaseAudit } from "../../functions/get-case-audit.js";
+import { createHandler as createListCases } from "../../functions/list-cases.js";
 import type { HttpResponse } from "../../src/adapters/http/problem.js";
 import { openCase } from "../../src/domain/case.js";
 import type { Case } from "../../src/schemas/case.js";
+import { makeActOnCase } from "../../src/use-cases/act-on-case.js";
 import { makeCreateCase } from "../../src/use-cases/case-mutation.js";
 import { makeAwaitResolution } from "../../src/use-cases/case-steps.js";
-import type { TestDeps } from "../fixtures/deps.js";
+import { makeGetCase } from "../../src/use-cases/get-case.js";
+import { makeGetCaseAudit } from "../../src/use-cases/get-case-audit.js";
+import { makeListCases } from "../../src/use-cases/list-cases.js";
+import { makeTestDeps } from "../fixtures/deps.js";
+import { fakeContext, httpEvent } from "../helpers/lambda.js";
 
-// The functions build their adapters once at module scope: hand them in-memory fakes instead.
-vi.mock("../../src/adapters/compose.js", async () => {
-  const { makeTestDeps } = await import("../fixtures/deps.js");
-  const deps = makeTestDeps();
-  return { buildDeps: () => deps };
-});
-
-const deps = buildDeps() as unknown as TestDeps;
-const context = { functionName: "operator-api-test", awsRequestId: "req-1" } as unknown as Context;
+// Each function built from its use case over in-memory fakes.
+const deps = makeTestDeps();
+const actOnCase = createActOnCase({ actOnCase: makeActOnCase(deps) });
+const getCase = createGetCase({ getCase: makeGetCase(deps) });
+const getCaseAudit = createGetCaseAudit({ getCaseAudit: makeGetCaseAudit(deps) });
+const listCases = createListCases({ listCases: makeListCases(deps) });
+const context = fakeContext({ functionName: "operator-api-test" });
 const CLAIMS = { sub: "0b1c-agent", "cognito:username": "ana.agent", "cognito:groups": "[agents supervisors]" };
 
 function request(
@@ -33,25 +35,15 @@ function request(
     contentType?: string;
   } = {},
 ): APIGatewayProxyEventV2 {
-  const [method, path] = routeKey.split(" ") as [string, string];
   const claims = options.claims === undefined ? CLAIMS : options.claims;
-  return {
-    version: "2.0",
-    routeKey,
-    rawPath: path.replace("{caseId}", options.caseId ?? ""),
-    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
-    headers: options.body === undefined ? {} : { "content-type": options.contentType ?? "application/json" },
-    ...(options.query ? { queryStringParameters: options.query } : {}),
+  return httpEvent({
+    route: routeKey,
     ...(options.caseId !== undefined ? { pathParameters: { caseId: options.caseId } } : {}),
-    ...(options.body !== undefined
-      ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }
-      : {}),
-    isBase64Encoded: false,
-    requestContext: {
-      http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "vitest" },
-      ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
-    },
-  } as unknown as APIGatewayProxyEventV2;
+    ...(options.query ? { query: options.query } : {}),
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    ...(options.body !== undefined ? { headers: { "content-type": options.contentType ?? "application/json" } } : {}),
+    ...(claims ? { claims } : {}),
+  });
 }
 
 async function call(

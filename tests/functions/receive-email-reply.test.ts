@@ -1,22 +1,16 @@
-import type { Context, SNSEvent } from "aws-lambda";
-import { monotonicFactory } from "ulid";
+import type { SNSEvent } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createHandler } from "../../functions/receive-email-reply.js";
 import { logger } from "../../src/adapters/lambda/handlers.js";
-import { startVerification as startTestVerification, type TestDeps } from "../fixtures/deps.js";
+import { makeReceiveEmailReply } from "../../src/use-cases/receive-email-reply.js";
+import { makeTestDeps, startVerification as startTestVerification } from "../fixtures/deps.js";
+import { fakeContext, snsEvent as snsEventOf } from "../helpers/lambda.js";
 
-const holder = vi.hoisted(() => ({ deps: undefined as unknown as TestDeps }));
+const holder = { deps: makeTestDeps() };
+const handler = createHandler({ receiveEmailReply: makeReceiveEmailReply(holder.deps) });
 
-vi.mock("../../src/adapters/compose.js", async () => {
-  const { makeTestDeps } = await import("../fixtures/deps.js");
-  holder.deps = makeTestDeps();
-  return { buildDeps: () => holder.deps };
-});
-
-const { handler } = await import("../../functions/receive-email-reply.js");
-
-const _ulid = monotonicFactory();
 const EMAIL = "ana@example.com";
-const CONTEXT = { functionName: "receive-email-reply", awsRequestId: "req-1" } as Context;
+const CONTEXT = fakeContext({ functionName: "receive-email-reply" });
 
 const startVerification = async () =>
   (
@@ -67,22 +61,7 @@ function snsEvent(options: { content: string; encoding?: "UTF8" | "BASE64"; dmar
     },
     content: options.encoding === "BASE64" ? Buffer.from(options.content).toString("base64") : options.content,
   };
-  return {
-    Records: [
-      {
-        EventSource: "aws:sns",
-        EventVersion: "1.0",
-        EventSubscriptionArn: "arn:aws:sns:eu-west-1:123456789012:replies:sub",
-        Sns: {
-          Message: JSON.stringify(notification),
-          MessageId: "m-1",
-          Type: "Notification",
-          TopicArn: "arn",
-          Timestamp: "t",
-        },
-      },
-    ],
-  } as unknown as SNSEvent;
+  return snsEventOf(JSON.stringify(notification));
 }
 
 const emailState = async (caseId: string) => (await holder.deps.cases.get(caseId))?.case.verification.email;
@@ -148,7 +127,7 @@ describe("receive-email-reply handler", () => {
 
   it("skips an unreadable notification without throwing", async () => {
     // Prepare
-    const event = { Records: [{ Sns: { Message: "{not json" } }] } as unknown as SNSEvent;
+    const event = snsEventOf("{not json");
 
     // Act
     const result = await handler(event, CONTEXT);

@@ -13,6 +13,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { HttpResponse } from "../../src/adapters/http/problem.js";
 import { TEST_PROVIDER_SECRET, TEST_WEBHOOK_SECRET } from "../fixtures/deps.js";
+import { httpEvent as apiGatewayEvent, fakeContext } from "../helpers/lambda.js";
 
 const CASE_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:vigil-case";
 const ENV = {
@@ -31,20 +32,7 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<Http
 let handler: Handler;
 let logError: ReturnType<typeof vi.spyOn>;
 
-const context: Context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: "vigil-receive-report",
-  functionVersion: "$LATEST",
-  invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:vigil-receive-report",
-  memoryLimitInMB: "256",
-  awsRequestId: "req-1",
-  logGroupName: "/aws/lambda/vigil-receive-report",
-  logStreamName: "2026/11/25/[$LATEST]abc",
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+const context = fakeContext({ functionName: "vigil-receive-report" });
 
 function reportBody(data: Record<string, unknown> = {}): string {
   return JSON.stringify({
@@ -75,33 +63,7 @@ function httpEvent(body: string, options: { id?: string; signed?: boolean; heade
         }),
     ...options.headers,
   };
-  const event: APIGatewayProxyEventV2 = {
-    version: "2.0",
-    routeKey: "POST /v1/reports",
-    rawPath: "/v1/reports",
-    rawQueryString: "",
-    headers,
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "api",
-      domainName: "vigil.example.com",
-      domainPrefix: "vigil",
-      http: {
-        method: "POST",
-        path: "/v1/reports",
-        protocol: "HTTP/1.1",
-        sourceIp: "203.0.113.7",
-        userAgent: "wallet-backend",
-      },
-      requestId: "r-1",
-      routeKey: "POST /v1/reports",
-      stage: "$default",
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-  };
+  const event = apiGatewayEvent({ route: "POST /v1/reports", headers, body, sourceIp: "203.0.113.7" });
   return { event, id };
 }
 

@@ -16,6 +16,7 @@ import { openCase } from "../../src/domain/case.js";
 import { DEFAULT_POLICY } from "../../src/domain/policy.js";
 import type { Case } from "../../src/schemas/case.js";
 import { TEST_PROVIDER_SECRET, TEST_WEBHOOK_SECRET } from "../fixtures/deps.js";
+import { fakeContext } from "../helpers/lambda.js";
 
 const ENV = {
   VIGIL_TABLE_NAME: "vigil-test",
@@ -51,12 +52,7 @@ const table = new Map<string, Record<string, AttributeValue>>();
 const keyOf = (item: Record<string, AttributeValue> | undefined) => `${item?.pk?.S}|${item?.sk?.S}`;
 
 const handlers = {} as Record<Task, Handler>;
-const context = {
-  functionName: "vigil-task",
-  awsRequestId: "req-1",
-  invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:vigil-task",
-  getRemainingTimeInMillis: () => 10_000,
-} as Context;
+const context = fakeContext({ functionName: "vigil-task" });
 
 function storeCase(overrides: Partial<Case> = {}): Case {
   const item: Case = {

@@ -1,23 +1,17 @@
-import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import { monotonicFactory } from "ulid";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createHandler } from "../../functions/verify-reporter.js";
 import { logger } from "../../src/adapters/lambda/handlers.js";
 import type { Report } from "../../src/schemas/report.js";
-import { startVerification as startTestVerification, type TestDeps } from "../fixtures/deps.js";
+import { makeVerifyReporter } from "../../src/use-cases/verify-reporter.js";
+import { makeTestDeps, startVerification as startTestVerification } from "../fixtures/deps.js";
+import { fakeContext, httpEvent } from "../helpers/lambda.js";
 
-const holder = vi.hoisted(() => ({ deps: undefined as unknown as TestDeps }));
+const holder = { deps: makeTestDeps() };
+const SITE = { brand: "Acme Wallet", supportUrl: "https://help.acme.test/support" };
+const handler = createHandler({ verifyReporter: makeVerifyReporter(holder.deps), site: SITE });
 
-vi.mock("../../src/adapters/compose.js", async () => {
-  const { makeTestDeps } = await import("../fixtures/deps.js");
-  holder.deps = makeTestDeps();
-  return { buildDeps: () => holder.deps };
-});
-
-const { handler } = await import("../../functions/verify-reporter.js");
-
-const _ulid = monotonicFactory();
-const _EMAIL = "ana@example.com";
-const CONTEXT = { functionName: "verify-reporter", awsRequestId: "req-1" } as Context;
+const CONTEXT = fakeContext({ functionName: "verify-reporter" });
 const FORM = "application/x-www-form-urlencoded";
 
 let phones = 0;
@@ -37,24 +31,19 @@ function request(options: {
   body?: string;
   contentType?: string;
   accept?: string;
+  acceptLanguage?: string;
 }): APIGatewayProxyEventV2 {
-  const [method = "GET", path = "/"] = options.route.split(" ");
   const headers: Record<string, string> = {};
   if (options.contentType) headers["content-type"] = options.contentType;
   if (options.accept) headers.accept = options.accept;
-  return {
-    version: "2.0",
-    routeKey: options.route,
-    rawPath: path.replace("{token}", options.token ?? ""),
-    rawQueryString: "",
+  if (options.acceptLanguage) headers["accept-language"] = options.acceptLanguage;
+  return httpEvent({
+    route: options.route,
     headers,
-    pathParameters: options.token === undefined ? undefined : { token: options.token },
-    body: options.body,
-    isBase64Encoded: false,
-    requestContext: {
-      http: { method, path, protocol: "HTTP/1.1", sourceIp: "198.51.100.7", userAgent: "test" },
-    } as APIGatewayProxyEventV2["requestContext"],
-  } as APIGatewayProxyEventV2;
+    ...(options.token === undefined ? {} : { pathParameters: { token: options.token } }),
+    ...(options.body === undefined ? {} : { body: options.body }),
+    sourceIp: "198.51.100.7",
+  });
 }
 
 const get = (token: string) => handler(request({ route: "GET /v1/verify/{token}", token }), CONTEXT);
@@ -152,6 +141,52 @@ describe("verify-reporter handler", () => {
       expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200]);
       expect(new Set(responses.map((response) => response.body)).size).toBe(1);
       expect(responses[0]?.body).toContain("This link is no longer valid");
+    });
+
+    it("speaks the request's language on the invalid-link page, with the brand and the support link", async () => {
+      // Prepare
+      const spanishCase = await startVerification({ reporter: { email: "ana@example.com", locale: "es" } });
+      holder.deps.clock.advance(31 * 60);
+      const ask = (token: string, acceptLanguage?: string) =>
+        handler(
+          request({ route: "GET /v1/verify/{token}", token, ...(acceptLanguage ? { acceptLanguage } : {}) }),
+          CONTEXT,
+        );
+
+      // Act
+      const spanishBrowser = await ask("nope", "fr-CH, es-MX;q=0.9, en;q=0.8");
+      const spanishBrowserExpired = await ask(spanishCase.token, "fr-CH, es-MX;q=0.9, en;q=0.8");
+      const englishBrowserExpired = await ask(spanishCase.token, "de, en-GB;q=0.5");
+      const noHeader = await ask("nope");
+
+      // Assess
+      const body = spanishBrowser.body ?? "";
+      expect(body).toContain('<html lang="es">');
+      expect(body).toContain("<h1>Este enlace ya no es válido</h1>");
+      expect(body).toContain('<p class="brand">Acme Wallet</p>');
+      expect(body).toContain("el equipo de soporte de Acme Wallet");
+      expect(body).toContain('<a href="https://help.acme.test/support">Contactar con el soporte de Acme Wallet</a>');
+      // The same bytes whether or not a case exists: the case's own language is never used.
+      expect(spanishBrowserExpired.body).toBe(body);
+      expect(englishBrowserExpired.body).toContain("<h1>This link is no longer valid</h1>");
+      expect(englishBrowserExpired.body).toContain(">Contact Acme Wallet support</a>");
+      expect(noHeader.body).toBe(englishBrowserExpired.body);
+      expectSecurityHeaders(spanishBrowser.headers);
+    });
+
+    it("leaves the support link out when no support URL is configured", async () => {
+      // Prepare
+      const bare = createHandler({
+        verifyReporter: makeVerifyReporter(holder.deps),
+        site: { brand: "Wallet Security" },
+      });
+
+      // Act
+      const response = await bare(request({ route: "GET /v1/verify/{token}", token: "nope" }), CONTEXT);
+
+      // Assess
+      expect(response.body).toContain("contact the Wallet Security support team.");
+      expect(response.body).not.toContain("<a ");
     });
   });
 
@@ -328,6 +363,11 @@ describe("verify-reporter handler", () => {
       // Assess
       expect(unknown.statusCode).toBe(404);
       expect(missing.statusCode).toBe(400);
+      // Errors too carry the security headers (the middleware runs after the problem mapper).
+      expectSecurityHeaders(unknown.headers);
+      expectSecurityHeaders(missing.headers);
+      expect(missing.headers?.["x-content-type-options"]).toBe("nosniff");
+      expect(missing.headers?.["content-security-policy"]).toContain("frame-ancestors 'none'");
     });
 
     describe("with output captured", () => {

@@ -160,7 +160,13 @@ describe("loadConfig", () => {
   it("reads flat context keys of the app when they are set", () => {
     // Prepare
     const app = new App({
-      context: { stage: "prod", emailFrom: "sec@wallet.example", alarmEmail: "ops@wallet.example" },
+      context: {
+        stage: "prod",
+        emailFrom: "sec@wallet.example",
+        alarmEmail: "ops@wallet.example",
+        providerWebhookUrl: "https://api.wallet.example/vigil",
+        oncallEmail: "oncall@wallet.example",
+      },
     });
 
     // Act
@@ -174,5 +180,41 @@ describe("loadConfig", () => {
       alarmEmail: "ops@wallet.example",
       region: "eu-west-1",
     });
+  });
+});
+
+describe("parseConfig for a production stage", () => {
+  const REAL = {
+    emailFrom: "Wallet Security <security@wallet.example>",
+    providerWebhookUrl: "https://api.wallet.example/webhooks/vigil",
+    oncallEmail: "oncall@wallet.example",
+  };
+
+  it("refuses the example.com defaults, naming each key still at its placeholder", () => {
+    // Act
+    const parse = () => parseConfig({ stage: "prod", emailFrom: REAL.emailFrom });
+
+    // Assess
+    expect(parse).toThrow(/providerWebhookUrl: still the example.com placeholder; stage prod/);
+    expect(parse).toThrow(/oncallEmail: still the example.com placeholder/);
+    expect(parse).not.toThrow(/emailFrom/);
+  });
+
+  it.each(["production", "prod-eu"])("treats %s as production too", (stage) => {
+    // Act
+    const parse = () => parseConfig({ stage });
+
+    // Assess
+    expect(parse).toThrow(/emailFrom: still the example.com placeholder/);
+  });
+
+  it("accepts a production stage with real values, and other stages with the defaults", () => {
+    // Act
+    const prod = parseConfig({ stage: "prod", ...REAL });
+    const staging = parseConfig({ stage: "staging" });
+
+    // Assess
+    expect(prod.providerWebhookUrl).toBe(REAL.providerWebhookUrl);
+    expect(staging.oncallEmail).toBe("oncall@example.com");
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { SECRET_NEEDS } from "../../infra/constructs/app-function.js";
+import { assertFunctionNeeds, FUNCTION_NEEDS } from "../../src/config/function-needs.js";
 import { functionLogicalId, resourcesOf, type SynthesizedVigil, synthesizeVigil } from "./fixtures.js";
 
 /** Which functions hold which secret: only where it is used (PRODUCT.md security, issue 11). */
@@ -88,5 +89,21 @@ describe("Vigil secrets, by need", () => {
     expect(verifyReads).toHaveLength(1);
     expect(JSON.stringify(verifyReads)).toContain("PepperSecret");
     expect(replyReads).toEqual([]);
+  });
+
+  it.each(Object.keys(FUNCTION_NEEDS))("give %s every variable its handler checks at cold start", (name) => {
+    // Prepare
+    const variables = (
+      vigil.serviceTemplate.toJSON().Resources[functionLogicalId(vigil.service, name)] as {
+        Properties: { Environment?: { Variables: Record<string, unknown> } };
+      }
+    ).Properties.Environment?.Variables;
+    const env = Object.fromEntries(Object.keys(variables ?? {}).map((key) => [key, "set-by-cdk"]));
+
+    // Act
+    const check = () => assertFunctionNeeds(name as keyof typeof FUNCTION_NEEDS, env);
+
+    // Assess
+    expect(check).not.toThrow();
   });
 });

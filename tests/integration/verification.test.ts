@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, reportData, startHarness } from "./harness.js";
 
 const LINK = /\/v1\/verify\/([A-Za-z0-9_-]{40,})/;
+const SUPPORT_URL = "https://help.acme.test/support";
 
 describe("reporter verification on the local runtime", () => {
   let h: Harness;
@@ -20,7 +21,9 @@ describe("reporter verification on the local runtime", () => {
       logged.push(String(chunk));
       return originals.err(chunk, ...(rest as []));
     }) as typeof process.stderr.write;
-    h = await startHarness({ env: { POWERTOOLS_LOG_LEVEL: "DEBUG" } });
+    h = await startHarness({
+      env: { POWERTOOLS_LOG_LEVEL: "DEBUG", VIGIL_BRAND_NAME: "Acme Wallet", VIGIL_SUPPORT_URL: SUPPORT_URL },
+    });
   });
   afterAll(async () => {
     await h.stop();
@@ -93,6 +96,56 @@ describe("reporter verification on the local runtime", () => {
     const late = await submit(token, { decision: "confirm", code: code as string });
     // Assess
     expect(late.body.status).toBe("invalid");
+  });
+
+  it("shows an expired link's page in the browser's language, with the brand and the support contact", async () => {
+    // Prepare
+    const { token } = await openCase({
+      reporter: { email: `es-${Date.now()}@example.com`, phone: "+14155550100", locale: "es" },
+    });
+    await h.advance(31 * 60);
+    const ask = (path: string, language: string) =>
+      fetch(`${h.url}/v1/verify/${path}`, { headers: { "accept-language": language } });
+
+    // Act
+    const expired = await ask(token, "es-ES,es;q=0.9,en;q=0.5");
+    const unknown = await ask("A".repeat(43), "es-ES,es;q=0.9,en;q=0.5");
+    const english = await ask(token, "en-US,en;q=0.9");
+
+    // Assess
+    const page = await expired.text();
+    expect(expired.status).toBe(200);
+    expect(expired.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page).toContain("<h1>Este enlace ya no es válido</h1>");
+    expect(page).toContain('<p class="brand">Acme Wallet</p>');
+    expect(page).toContain(`<a href="${SUPPORT_URL}">Contactar con el soporte de Acme Wallet</a>`);
+    expect(await unknown.text()).toBe(page);
+    expect(await english.text()).toContain("<h1>This link is no longer valid</h1>");
+  });
+
+  it("keeps the verified page's promise for a Spanish P1 key compromise: the recovery steps are in a Spanish email", async () => {
+    // Prepare
+    const { token, code, reporter } = await openCase({
+      incidentType: "key_compromise",
+      reporter: { email: `lucia-${Date.now()}@example.com`, phone: "+14155550100", locale: "es" },
+    });
+
+    // Act
+    const response = await fetch(`${h.url}/v1/verify/${token}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ decision: "confirm", code: code as string }).toString(),
+    });
+    const page = await response.text();
+    await h.settle();
+
+    // Assess
+    expect(page).toContain("sigue los pasos de recuperación de nuestros correos");
+    const emails = await h.messages(reporter.email);
+    expect(emails.some((m) => /pasos de recuperación/.test(m.subject ?? "") && /frase semilla/.test(m.text))).toBe(
+      true,
+    );
+    expect(emails.every((m) => !/before we act|antes de actuar/i.test(m.text))).toBe(true);
   });
 
   it("kills the code after 5 wrong tries", async () => {

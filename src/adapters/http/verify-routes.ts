@@ -1,5 +1,6 @@
 import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { negotiateLocale } from "../../domain/messages/index.js";
 import { RateLimitedError } from "../../errors/index.js";
 import {
   MAX_VERIFY_BODY_BYTES,
@@ -12,7 +13,14 @@ import { parseJson, parseWith } from "../../use-cases/parse.js";
 import type { makeVerifyReporter } from "../../use-cases/verify-reporter.js";
 import { bodyGuard, header, rawBody } from "./middleware.js";
 import { type HttpResponse, json } from "./problem.js";
-import { noticeFor, renderOutcome, renderResendAccepted, renderResendLimited, renderView } from "./verify-page.js";
+import {
+  noticeFor,
+  type PageSite,
+  renderOutcome,
+  renderResendAccepted,
+  renderResendLimited,
+  renderView,
+} from "./verify-page.js";
 
 type VerifyReporter = ReturnType<typeof makeVerifyReporter>;
 
@@ -28,21 +36,25 @@ function submission(event: APIGatewayProxyEventV2) {
   return parseWith(VerifySubmissionSchema, form ? Object.fromEntries(new URLSearchParams(body)) : parseJson(body));
 }
 
+/** The language of a page that cannot show a case: the request's own (`Accept-Language`), never the case's. */
+const requestLocale = (event: APIGatewayProxyEventV2) => negotiateLocale(header(event, "accept-language"));
+
 /**
  * The reporter endpoints as HTTP: route by the API Gateway route key, read a form or JSON body,
  * answer HTML pages to browsers and JSON to API clients (`Accept: application/json`).
  */
-export function makeVerifyRoutes(verify: VerifyReporter): Record<string, Route> {
+export function makeVerifyRoutes(verify: VerifyReporter, site: PageSite): Record<string, Route> {
   return {
-    "GET /v1/verify/{token}": async (_event, token) => renderView(await verify.view(token), token),
+    "GET /v1/verify/{token}": async (event, token) =>
+      renderView(await verify.view(token), token, site, requestLocale(event)),
 
     "POST /v1/verify/{token}": async (event, token) => {
       const outcome = await verify.submit(token, submission(event));
       if (wantsJson(event)) return json(200, VerifyResultSchema.parse(outcome));
       const notice = noticeFor(outcome);
-      if (!notice) return renderOutcome(outcome);
+      if (!notice) return renderOutcome(outcome, site, requestLocale(event));
       // Back to the form with what went wrong; a link that cannot act gets the generic page instead.
-      return renderView(await verify.view(token), token, notice);
+      return renderView(await verify.view(token), token, site, requestLocale(event), notice);
     },
 
     "POST /v1/verify/{token}/resend": async (event, token) => {
@@ -50,10 +62,11 @@ export function makeVerifyRoutes(verify: VerifyReporter): Record<string, Route> 
         const result = await verify.resend(token);
         return wantsJson(event)
           ? json(202, ResendResultSchema.parse(result))
-          : renderResendAccepted(result.locale, token);
+          : // In the request's language: the page is the same whether the link is valid or not.
+            renderResendAccepted(requestLocale(event), token, site);
       } catch (error) {
         if (wantsJson(event) || !(error instanceof RateLimitedError)) throw error;
-        return renderResendLimited((await verify.view(token)).locale, error.retryAfterSeconds, token);
+        return renderResendLimited(requestLocale(event), error.retryAfterSeconds, token, site);
       }
     },
   };

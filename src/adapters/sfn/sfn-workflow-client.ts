@@ -5,7 +5,8 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { TransientError } from "../../errors/index.js";
+import { ENV } from "../../config/env-names.js";
+import { ConfigError, TransientError } from "../../errors/index.js";
 import type { TimerInput, WorkflowClient } from "../../ports/workflow-client.js";
 
 const GONE = new Set(["TaskDoesNotExist", "TaskTimedOut", "InvalidToken", "ExecutionDoesNotExist"]);
@@ -14,19 +15,26 @@ const GONE = new Set(["TaskDoesNotExist", "TaskTimedOut", "InvalidToken", "Execu
 export class SfnWorkflowClient implements WorkflowClient {
   constructor(
     private readonly client: SFNClient,
-    private readonly arns: { caseStateMachineArn: string; timerStateMachineArn: string },
+    private readonly arns: { caseStateMachineArn?: string; timerStateMachineArn?: string },
   ) {}
 
+  /** A function only has the ARNs of the workflows it drives (checked at its cold start, `FUNCTION_NEEDS`). */
+  private arn(which: "caseStateMachineArn" | "timerStateMachineArn"): string {
+    const arn = this.arns[which];
+    if (!arn) throw new ConfigError(`missing configuration ${ENV[which]}: this function does not drive that workflow`);
+    return arn;
+  }
+
   async startCase(name: string, input: { caseId: string; generation: number }): Promise<"started" | "existed"> {
-    return this.start(this.arns.caseStateMachineArn, name, input);
+    return this.start(this.arn("caseStateMachineArn"), name, input);
   }
 
   async startTimer(name: string, input: TimerInput): Promise<void> {
-    await this.start(this.arns.timerStateMachineArn, name, input);
+    await this.start(this.arn("timerStateMachineArn"), name, input);
   }
 
   async stopTimer(name: string): Promise<void> {
-    const executionArn = `${this.arns.timerStateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+    const executionArn = `${this.arn("timerStateMachineArn").replace(":stateMachine:", ":execution:")}:${name}`;
     try {
       await this.client.send(new StopExecutionCommand({ executionArn, cause: "superseded" }));
     } catch (error) {

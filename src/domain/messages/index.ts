@@ -6,7 +6,7 @@
 import { CATALOGS } from "./templates/index.js";
 import type { Locale } from "./types.js";
 
-export { resolveLocale } from "./locale.js";
+export { negotiateLocale, resolveLocale } from "./locale.js";
 export { renderMessage, SMS_SEGMENT_BUDGET } from "./render.js";
 export { foldToGsm7, measureSms, type SmsMeasure } from "./sms.js";
 export {

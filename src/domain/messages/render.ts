@@ -7,8 +7,8 @@
  * - Values are inserted, never parsed: Mustache does not re-render a value, views hold no
  *   functions (no lambdas), and no partials are registered, so a hostile `{{…}}` in a value
  *   comes out literally.
- * - HTML output escapes every value (`& < > " '`) with a local escaper, independent of the
- *   global `Mustache.escape`; text and SMS output is rendered unescaped but every value is
+ * - HTML output is built with the `html` tag of `./html.ts`, which escapes every value
+ *   (`& < > " '`) with the one escaper the reporter pages use too; text and SMS output is rendered unescaped but every value is
  *   stripped of control and bidi-override characters first, so it cannot forge lines or headers.
  * - Links only come from validated `https:` URLs (`http:` on loopback, for the local runtime) and
  *   are dropped with their link text when absent, so no `href` is ever empty or `javascript:`.
@@ -27,7 +27,7 @@ import {
 import { resolveLocale } from "./locale.js";
 import { foldToGsm7, measureSms } from "./sms.js";
 import { CATALOGS } from "./templates/index.js";
-import { HTML_LAYOUT, SMS_LAYOUT, TEXT_LAYOUT } from "./templates/layout.js";
+import { htmlEmail, SMS_LAYOUT, TEXT_LAYOUT } from "./templates/layout.js";
 import {
   type BlockTemplate,
   type HelpLinks,
@@ -55,21 +55,6 @@ export const SMS_SEGMENT_BUDGET: Readonly<Record<MessageKind, number>> = Object.
   MESSAGE_KINDS.map((kind) => [kind, kind === "verification_code" ? 2 : 1]),
 ) as Record<MessageKind, number>;
 
-/**
- * The five characters that matter in element text and in quoted attributes, which is everywhere
- * the layout puts a value. Mustache's default escaper also encodes `/`, `=` and `` ` `` (for
- * unquoted attributes, which the layout never uses); leaving them readable keeps URLs intact for
- * link scanners and click tracking, and a local escaper keeps HTML safe even if some other code
- * reassigns the global `Mustache.escape`.
- */
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-const HTML_OPTIONS = { escape: (value: unknown) => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c) };
 const PLAIN_OPTIONS = { escape: (value: unknown) => String(value) };
 
 /** Link-like text; scrubbed from SMS values so that no SMS ever carries something tappable. */
@@ -170,7 +155,7 @@ export function renderMessage(input: RenderInput): RenderedMessage {
     .replace(/[ \t]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-  const html = Mustache.render(HTML_LAYOUT, doc, undefined, HTML_OPTIONS).replace(/\n{2,}/g, "\n");
+  const html = htmlEmail(doc);
   const sms = renderSms(input, template, catalog, view, urls);
   return { locale, subject, text, html, sms };
 }

@@ -159,6 +159,48 @@ export interface GuidanceTemplate extends MessageTemplate {
   urgent: string;
 }
 
+/**
+ * The words of the reporter's confirmation pages (`GET|POST /v1/verify/{token}`). Mustache templates
+ * like the messages: `{{brand}}` is who "we" are, `{{caseRef}}`, `{{incident}}`, `{{email}}`,
+ * `{{digits}}`, `{{attemptsLeft}}` (with `{{#one}}` when it is 1), `{{wait}}` and `{{n}}` are filled
+ * where each sentence needs them. The page escapes every rendered string.
+ */
+export interface VerifyPageWords {
+  confirmTitle: string;
+  intro: string;
+  reported: string;
+  codeLabel: string;
+  codeHint: string;
+  confirm: string;
+  deny: string;
+  denyHint: string;
+  resendHint: string;
+  resend: string;
+  reopenTitle: string;
+  reopenIntro: string;
+  reopen: string;
+  codeRejected: string;
+  codeUsedUp: string;
+  codeExpired: string;
+  locked: string;
+  waitSeconds: string;
+  waitMinutes: string;
+  results: Readonly<
+    Record<"verified" | "email_verified" | "denied" | "reopened", { readonly title: string; readonly body: string }>
+  >;
+  resendTitle: string;
+  resendBody: string;
+  back: string;
+  rateLimitedTitle: string;
+  rateLimitedBody: string;
+  errorLabel: string;
+  /** The one page for every link that cannot act: it never tells whether a case exists. */
+  invalidTitle: string;
+  invalidBody: string;
+  /** The link to the provider's support contact (`VIGIL_SUPPORT_URL`), when one is configured. */
+  contactSupport: string;
+}
+
 /** Everything a locale must provide. The locale modules are plain data of this shape. */
 export interface MessageCatalog {
   locale: Locale;
@@ -182,4 +224,6 @@ export interface MessageCatalog {
   clocks: Readonly<Record<SlaClockName, string>>;
   messages: Readonly<Record<Exclude<MessageKind, "guidance">, MessageTemplate>>;
   guidance: Readonly<Record<IncidentType, GuidanceTemplate>>;
+  /** The reporter's confirmation pages. */
+  verifyPage: VerifyPageWords;
 }

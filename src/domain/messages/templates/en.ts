@@ -517,4 +517,56 @@ export const en: MessageCatalog = {
     },
   },
   guidance,
+  verifyPage: {
+    confirmTitle: "Confirm your report",
+    intro:
+      "We received a security report about your account. To go on with it, please confirm that it came from you. Any protective step we have already taken stays in place meanwhile.",
+    reported: "You reported {{incident}}. We wrote to {{email}}.",
+    codeLabel: "Code from the text message",
+    codeHint: "Enter the {{digits}}-digit code we sent to your phone. It expires 10 minutes after it was sent.",
+    confirm: "Confirm",
+    deny: "This wasn't me",
+    denyHint:
+      "If you did not make this report, choose “This wasn't me”. We will record it and our security team will contact you.",
+    resendHint: "No code, or it expired?",
+    resend: "Send a new code",
+    reopenTitle: "Reopen your case",
+    reopenIntro: "Case {{caseRef}} is closed. If you still need help, you can reopen it.",
+    reopen: "Reopen my case",
+    codeRejected:
+      "That code was not accepted. Check the text message and try again ({{attemptsLeft}} {{#one}}attempt{{/one}}{{^one}}attempts{{/one}} left).",
+    codeUsedUp: "That code was not accepted and can no longer be used. Ask for a new code below.",
+    codeExpired: "This code has expired or can no longer be used. Ask for a new code below.",
+    locked: "Too many failed attempts. For your safety, please wait {{wait}} before trying again.",
+    waitSeconds: "{{n}} seconds",
+    waitMinutes: "{{n}} minutes",
+    results: {
+      verified: {
+        title: "Thank you, you are verified",
+        body: "We confirmed that the report in case {{caseRef}} came from you. Our security team is on it: follow the recovery steps in our emails, and we will write again when there is news.",
+      },
+      email_verified: {
+        title: "Your email address is confirmed",
+        body: "Thank you. Before we continue with case {{caseRef}}, a member of our security team will contact you to confirm your identity.",
+      },
+      denied: {
+        title: "Thank you for telling us",
+        body: "We recorded that you did not make the report in case {{caseRef}}. A member of our security team will contact you.",
+      },
+      reopened: {
+        title: "Your case is open again",
+        body: "We reopened case {{caseRef}} and will email you the next steps.",
+      },
+    },
+    resendTitle: "Request received",
+    resendBody: "If this link is still valid and your case uses text messages, we have sent a new code to your phone.",
+    back: "Back to the confirmation page",
+    rateLimitedTitle: "Please wait before asking for another code",
+    rateLimitedBody: "We have already sent several codes. You can ask for a new one in about {{wait}}.",
+    errorLabel: "Problem",
+    invalidTitle: "This link is no longer valid",
+    invalidBody:
+      "The link may have expired, been used already, or been cut short. Use the link in our most recent email, or contact the {{brand}} support team.",
+    contactSupport: "Contact {{brand}} support",
+  },
 };

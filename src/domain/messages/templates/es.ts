@@ -516,4 +516,58 @@ export const es: MessageCatalog = {
     },
   },
   guidance,
+  verifyPage: {
+    confirmTitle: "Confirma tu reporte",
+    intro:
+      "Recibimos un reporte de seguridad sobre tu cuenta. Para seguir con él, confirma que lo enviaste tú. Las medidas de protección que ya tomamos siguen vigentes mientras tanto.",
+    reported: "Nos informaste de {{incident}}. Te escribimos a {{email}}.",
+    codeLabel: "Código del mensaje de texto",
+    codeHint:
+      "Escribe el código de {{digits}} dígitos que enviamos a tu teléfono. Caduca 10 minutos después de su envío.",
+    confirm: "Confirmar",
+    deny: "No fui yo",
+    denyHint:
+      "Si no enviaste este reporte, elige «No fui yo». Lo registraremos y nuestro equipo de seguridad se pondrá en contacto contigo.",
+    resendHint: "¿No te llegó el código o caducó?",
+    resend: "Enviar un código nuevo",
+    reopenTitle: "Reabre tu caso",
+    reopenIntro: "El caso {{caseRef}} está cerrado. Si todavía necesitas ayuda, puedes reabrirlo.",
+    reopen: "Reabrir mi caso",
+    codeRejected:
+      "No aceptamos ese código. Revisa el mensaje de texto y vuelve a intentarlo ({{attemptsLeft}} {{#one}}intento restante{{/one}}{{^one}}intentos restantes{{/one}}).",
+    codeUsedUp: "No aceptamos ese código y ya no se puede usar. Pide un código nuevo más abajo.",
+    codeExpired: "Este código caducó o ya no se puede usar. Pide un código nuevo más abajo.",
+    locked: "Demasiados intentos fallidos. Por tu seguridad, espera {{wait}} antes de volver a intentarlo.",
+    waitSeconds: "{{n}} segundos",
+    waitMinutes: "{{n}} minutos",
+    results: {
+      verified: {
+        title: "Gracias, ya confirmamos que eres tú",
+        body: "Confirmamos que el reporte del caso {{caseRef}} lo enviaste tú. Nuestro equipo de seguridad se ocupa de ello: sigue los pasos de recuperación de nuestros correos y te escribiremos cuando haya novedades.",
+      },
+      email_verified: {
+        title: "Tu correo electrónico está confirmado",
+        body: "Gracias. Antes de continuar con el caso {{caseRef}}, una persona de nuestro equipo de seguridad se pondrá en contacto contigo para confirmar tu identidad.",
+      },
+      denied: {
+        title: "Gracias por avisarnos",
+        body: "Registramos que no enviaste el reporte del caso {{caseRef}}. Una persona de nuestro equipo de seguridad se pondrá en contacto contigo.",
+      },
+      reopened: {
+        title: "Tu caso está abierto de nuevo",
+        body: "Reabrimos el caso {{caseRef}} y te enviaremos los siguientes pasos por correo.",
+      },
+    },
+    resendTitle: "Solicitud recibida",
+    resendBody:
+      "Si este enlace sigue siendo válido y tu caso usa mensajes de texto, te enviamos un código nuevo al teléfono.",
+    back: "Volver a la página de confirmación",
+    rateLimitedTitle: "Espera antes de pedir otro código",
+    rateLimitedBody: "Ya te enviamos varios códigos. Podrás pedir uno nuevo en unos {{wait}}.",
+    errorLabel: "Problema",
+    invalidTitle: "Este enlace ya no es válido",
+    invalidBody:
+      "Puede que el enlace haya caducado, que ya se haya usado o que esté incompleto. Usa el enlace de nuestro correo más reciente o ponte en contacto con el equipo de soporte de {{brand}}.",
+    contactSupport: "Contactar con el soporte de {{brand}}",
+  },
 };
