@@ -15,9 +15,10 @@ import { type CaseActionBody, CaseActionBodySchema, type CaseActionName } from "
 import { actingOnBehalfOf, makeMutateCase } from "./case-mutation.js";
 import type { CaseView } from "./case-view.js";
 import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
+import { makeDeliverCaseUpdate, makeReplayDelivery } from "./deliveries.js";
 import type { Deps } from "./deps.js";
 import { assertCaseId, makeGetCase } from "./get-case.js";
-import { makeDeliverCaseUpdate, makeReplayDelivery, makeRequestLock, makeRequestUnlock } from "./locks.js";
+import { makeRequestLock, makeRequestUnlock } from "./lock-requests.js";
 import { makeNotifyReporter, notifyOncall } from "./notify.js";
 import { parseJson, parseWith } from "./parse.js";
 import { makeReopenCase } from "./reopen-case.js";

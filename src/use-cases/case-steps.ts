@@ -10,9 +10,10 @@ import {
 import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
 import { countCodeSend, mintCode, mintLink, mintReplyAddress } from "./challenges.js";
+import { notifyLockApplied } from "./deliveries.js";
 import type { Deps } from "./deps.js";
 import { makeSendGuidanceFor } from "./guidance.js";
-import { lockRequestChange, makeFollowLockRequest, notifyLockApplied, notifyLockRequested } from "./locks.js";
+import { lockRequestChange, makeFollowLockRequest, notifyLockRequested } from "./lock-requests.js";
 import { MAX_SEND_ATTEMPTS, makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
 import { type CasePlan, planFor } from "./plan.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";

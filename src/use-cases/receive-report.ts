@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { isActive, lockDue, mergeReport, openCase, reportedTypes } from "../domain/case.js";
+import { caseExecutionName } from "../domain/execution-names.js";
 import { redactSeedPhrases } from "../domain/seed-phrase.js";
 import { verifyWebhook } from "../domain/standard-webhooks.js";
 import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors/index.js";
@@ -9,7 +10,7 @@ import { type Report, ReportWebhookSchema } from "../schemas/report.js";
 import { makeCreateCase, makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
 import { guidanceKey, makeSendGuidanceFor } from "./guidance.js";
-import { makeRequestLock } from "./locks.js";
+import { makeRequestLock } from "./lock-requests.js";
 import { wasSent } from "./notify.js";
 import { parseJson, parseWith } from "./parse.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
@@ -170,7 +171,7 @@ export function makeReceiveReport(deps: Deps) {
       },
     ]);
     try {
-      await deps.workflow.startCase(caseId, { caseId, generation: 1 });
+      await deps.workflow.startCase(caseExecutionName(caseId, 1), { caseId, generation: 1 });
     } catch {
       // The case is safe in the table and listed as pending; start-pending-workflows retries it.
       deps.metrics.count("WorkflowStartDeferred");

@@ -1,5 +1,6 @@
 import { consoleCaseUrl } from "../config/index.js";
 import { isActive } from "../domain/case.js";
+import { slaTimerName } from "../domain/execution-names.js";
 import { type OncallEvent, renderMessage } from "../domain/messages/index.js";
 import { raisePriority } from "../domain/priority.js";
 import { dueFires, nextFireAt, type SlaContext, type SlaFire } from "../domain/sla.js";
@@ -19,9 +20,6 @@ const DEAD_TIMER_MS = 10 * 60_000;
 function contextOf(item: Case, deps: Pick<Deps, "config">): SlaContext {
   return { priority: item.priority, acknowledgedAt: item.acknowledgedAt, policy: deps.config.policy };
 }
-
-/** The timer execution name of a case's SLA timer generation. */
-export const slaTimerName = (caseId: string, generation: number) => `${caseId}-sla-${generation}`;
 
 /** When a case's SLA timer must next wake, or null when nothing is left to watch. */
 export function nextSlaWake(item: Case, deps: Pick<Deps, "config">): number | null {
