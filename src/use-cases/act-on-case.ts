@@ -12,7 +12,7 @@ import {
 } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { type CaseActionBody, CaseActionBodySchema, type CaseActionName } from "../schemas/operator.js";
-import { actingOnBehalfOf, makeMutateCase } from "./case-mutation.js";
+import { actingOnBehalfOf, type CaseDecision, makeMutateCase } from "./case-mutation.js";
 import type { CaseView } from "./case-view.js";
 import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
 import { makeDeliverCaseUpdate, makeReplayDelivery } from "./deliveries.js";
@@ -300,9 +300,8 @@ export function makeActOnCase(
   }
 
   async function conclude({ caseId, note, agent }: ActionInput, outcome: "resolved" | "closed"): Promise<void> {
-    let waiting = null as Waiting | null;
-    await mutate(caseId, (current, now) => {
-      waiting = current.workflow.waiting;
+    const { result: token } = await mutate.deciding(caseId, (current, now): CaseDecision<Waiting | null> => {
+      const waiting = current.workflow.waiting;
       // A concluded case still holding a token is one whose resume failed: the retry resumes it.
       const done = outcome === "resolved" ? !isActive(current) : current.status === "closed";
       if (done && !waiting) {
@@ -312,28 +311,30 @@ export function makeActOnCase(
         throw new ActionNotAllowedError("a closed case cannot be resolved; reopen it first", "case_concluded");
       }
       return {
-        case: {
-          ...current,
-          status: outcome,
-          closeReason: outcome === "resolved" ? "resolved" : "closed_by_agent",
-          closedAt: current.closedAt && current.status === outcome ? current.closedAt : iso(now),
-          sla: {
-            ...current.sla,
-            firstResponse: meet(current.sla.firstResponse, now),
-            resolution: meet(current.sla.resolution, now),
+        change: {
+          case: {
+            ...current,
+            status: outcome,
+            closeReason: outcome === "resolved" ? "resolved" : "closed_by_agent",
+            closedAt: current.closedAt && current.status === outcome ? current.closedAt : iso(now),
+            sla: {
+              ...current.sla,
+              firstResponse: meet(current.sla.firstResponse, now),
+              resolution: meet(current.sla.resolution, now),
+            },
+            workflow: { ...current.workflow, waiting: null },
           },
-          workflow: { ...current.workflow, waiting: null },
+          events: [
+            {
+              type: `case.${outcome}`,
+              actor: agent,
+              detail: { closeReason: outcome === "resolved" ? "resolved" : "closed_by_agent", ...withNote(note) },
+            },
+          ],
         },
-        events: [
-          {
-            type: `case.${outcome}`,
-            actor: agent,
-            detail: { closeReason: outcome === "resolved" ? "resolved" : "closed_by_agent", ...withNote(note) },
-          },
-        ],
+        result: waiting,
       };
     });
-    const token = waiting;
     let resumed = false;
     if (token) {
       try {

@@ -190,23 +190,27 @@ export function makeRequestVerification(deps: Deps) {
     const verifyUrl = needed.includes("email") ? await mintLink(deps, item, "verify_reporter") : undefined;
     const replyTo = needed.includes("email") ? await mintReplyAddress(deps, item) : undefined;
     const sms = needed.includes("sms") ? await mintCode(deps, item, now) : null;
-    let claimed: Array<"email" | "sms"> = [];
-    const marked = await mutate(input.caseId, (current) => {
-      claimed = needed.filter((channel) => !current.sent.includes(keys[channel]));
-      if (!claimed.length) return null;
+    const { case: marked, result: claimed } = await mutate.deciding(input.caseId, (current) => {
+      const claimed = needed.filter((channel) => !current.sent.includes(keys[channel]));
+      if (!claimed.length) return { change: null, result: claimed };
       return {
-        case: {
-          ...current,
-          sent: [...current.sent, ...claimed.map((channel) => keys[channel])],
-          verification: {
-            ...current.verification,
-            challengeGeneration: input.generation,
-            ...(sms && claimed.includes("sms")
-              ? { code: sms.state, codeSends: [...current.verification.codeSends, now] }
-              : {}),
+        change: {
+          case: {
+            ...current,
+            sent: [...current.sent, ...claimed.map((channel) => keys[channel])],
+            verification: {
+              ...current.verification,
+              challengeGeneration: input.generation,
+              ...(sms && claimed.includes("sms")
+                ? { code: sms.state, codeSends: [...current.verification.codeSends, now] }
+                : {}),
+            },
           },
+          events: [
+            { type: "message.sent", actor: "vigil", detail: { kind: "verification_request", channels: claimed } },
+          ],
         },
-        events: [{ type: "message.sent", actor: "vigil", detail: { kind: "verification_request", channels: claimed } }],
+        result: claimed,
       };
     });
     // The first code counts toward its number's limit across cases (never refused: the workflow needs it).

@@ -1,5 +1,6 @@
 import { nextAttempt } from "../domain/delivery-schedule.js";
 import { deliveryTimerName } from "../domain/execution-names.js";
+import { uniform } from "../domain/random.js";
 import { meet } from "../domain/sla.js";
 import { signPayload } from "../domain/standard-webhooks.js";
 import { ActionNotAllowedError, ConflictError, NotFoundError } from "../errors/index.js";
@@ -422,10 +423,4 @@ function wants(item: Case, delivery: Delivery): boolean {
   if (delivery.type === "case.updated") return true;
   const from = delivery.type === "account.lock.requested" ? "requested" : "release_requested";
   return item.lock.state === from && lockDeliveryId(item, delivery.type) === delivery.deliveryId;
-}
-
-/** A uniform number in [0, 1) from 4 random bytes (the jitter source comes from the `IdGenerator` port). */
-function uniform(bytes: Uint8Array): number {
-  const [a = 0, b = 0, c = 0, d = 0] = bytes;
-  return (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) / 2 ** 32;
 }

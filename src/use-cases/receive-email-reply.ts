@@ -206,16 +206,18 @@ export function makeReceiveEmailReply(deps: Deps) {
       return ignore("not_bound_to_challenge", item.caseId, audited);
     if (firstLine(text).toLowerCase() !== "yes") return ignore("not_yes", item.caseId, audited);
 
-    let awaiting = true;
-    await mutate(item.caseId, (current, at) => {
-      awaiting = awaitingVerification(current) && challengeUsable(challenge.link, current, at);
-      if (!awaiting || current.verification.email === "verified") return null;
+    const { result: awaiting } = await mutate.deciding(item.caseId, (current, at) => {
+      const awaiting = awaitingVerification(current) && challengeUsable(challenge.link, current, at);
+      if (!awaiting || current.verification.email === "verified") return { change: null, result: awaiting };
       return {
-        case: {
-          ...current,
-          verification: { ...current.verification, email: "verified", emailVerifiedAt: new Date(at).toISOString() },
+        change: {
+          case: {
+            ...current,
+            verification: { ...current.verification, email: "verified", emailVerifiedAt: new Date(at).toISOString() },
+          },
+          events: [{ type: "verification.email_verified", actor: "reporter", detail: { channel: "email_reply" } }],
         },
-        events: [{ type: "verification.email_verified", actor: "reporter", detail: { channel: "email_reply" } }],
+        result: awaiting,
       };
     });
     if (!awaiting) return ignore("not_awaiting_verification", item.caseId, audited);

@@ -241,6 +241,13 @@ export class FakeClock implements Clock {
   advance(seconds: number) {
     this.current += seconds * 1000;
   }
+  /** The back-offs asked for, in order. */
+  readonly slept: number[] = [];
+  /** Records the wait and yields to other pending work once, without moving time. */
+  async sleep(ms: number) {
+    this.slept.push(ms);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 export function fakeIds(clock: Clock): IdGenerator {
