@@ -1,8 +1,7 @@
 import * as z from "zod";
 import { CASE_STATUSES, INCIDENT_TYPES, LOCK_SCOPES, PRIORITIES } from "../domain/types.js";
-import { AuditEventSchema } from "./case.js";
+import { AuditEventSchema, SignalsSchema } from "./case.js";
 import { CASE_ACTIONS } from "./operator.js";
-import { SignalsSchema } from "./report.js";
 
 /**
  * The HTTP API's answers, as zod schemas: `docs/openapi.json` is generated from them (`npm run openapi`) and the
