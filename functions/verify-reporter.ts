@@ -5,8 +5,8 @@ import { withSecurityHeaders } from "../src/adapters/http/verify-page.js";
 import { makeVerifyRoutes, verifyBodyGuard } from "../src/adapters/http/verify-routes.js";
 import { httpFunction } from "../src/adapters/lambda/handlers.js";
 import { NotFoundError } from "../src/errors/index.js";
+import { parseWith } from "../src/schemas/parse.js";
 import { VerifyPathSchema } from "../src/schemas/verify.js";
-import { parseWith } from "../src/use-cases/parse.js";
 import { makeVerifyReporter } from "../src/use-cases/verify-reporter.js";
 
 const routes = makeVerifyRoutes(makeVerifyReporter(buildDeps()));

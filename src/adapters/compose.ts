@@ -10,6 +10,7 @@ import { DynamoDbCodeSendLog } from "./dynamodb/code-send-log.js";
 import { DynamoDbDeliveryStore } from "./dynamodb/delivery-store.js";
 import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
+import { PostalMimeParser } from "./email/postal-mime-parser.js";
 import { EventBridgePublisher } from "./eventbridge/eventbridge-publisher.js";
 import { FetchWebhookTransport } from "./http/fetch-webhook-transport.js";
 import { ConfiguredSecretSource } from "./secrets/secret-sources.js";
@@ -57,6 +58,7 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
       }),
       metrics,
     ),
+    mail: new PostalMimeParser(),
     workflow: new SfnWorkflowClient(new SFNClient({}), {
       caseStateMachineArn: config.caseStateMachineArn ?? "",
       timerStateMachineArn: config.timerStateMachineArn ?? "",

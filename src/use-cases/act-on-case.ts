@@ -11,7 +11,7 @@ import {
   WORKFLOW_ERRORS,
 } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
-import { type CaseActionBody, CaseActionBodySchema, type CaseActionName } from "../schemas/operator.js";
+import type { CaseActionName } from "../schemas/operator.js";
 import { actingOnBehalfOf, type CaseDecision, makeMutateCase } from "./case-mutation.js";
 import type { CaseView } from "./case-view.js";
 import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
@@ -20,7 +20,6 @@ import type { Deps } from "./deps.js";
 import { assertCaseId, makeGetCase } from "./get-case.js";
 import { makeRequestLock, makeRequestUnlock } from "./lock-requests.js";
 import { makeNotifyReporter, notifyOncall } from "./notify.js";
-import { parseJson, parseWith } from "./parse.js";
 import { makeReopenCase } from "./reopen-case.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
@@ -46,15 +45,6 @@ export interface ActOnCaseInput {
 
 /** Resumes the workflow once the reporter's factors are satisfied (see verify-reporter). */
 export type CompleteVerificationIfSatisfied = (caseId: string, actor: string) => Promise<boolean>;
-
-/**
- * Validates the body of `POST /v1/cases/{caseId}/actions` (400 with `errors`).
- *
- * @throws ValidationError invalid JSON, unknown action, note over 2,000 or agent over 128 characters.
- */
-export function parseCaseAction(rawBody: string): CaseActionBody {
-  return parseWith(CaseActionBodySchema, parseJson(rawBody));
-}
 
 type Waiting = NonNullable<Case["workflow"]["waiting"]>;
 type ActionInput = {

@@ -5,6 +5,7 @@ import type { CodeSendLog } from "../ports/code-send-log.js";
 import type { DeliveryStore } from "../ports/delivery-store.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { IdempotencyStore, RateLimiter } from "../ports/idempotency-store.js";
+import type { MailParser } from "../ports/mail-parser.js";
 import type { EmailSender, SmsSender } from "../ports/messaging.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { EventPublisher, WebhookTransport } from "../ports/provider-gateway.js";
@@ -27,6 +28,8 @@ export interface Deps {
   deliveries: DeliveryStore;
   email: EmailSender;
   sms: SmsSender;
+  /** Decodes the MIME of received email (replies to the verification email). */
+  mail: MailParser;
   workflow: WorkflowClient;
   events: EventPublisher | null;
   transport: WebhookTransport;

@@ -1,55 +1,12 @@
 import { queueDue } from "../domain/case.js";
 import { emailSearchHash, emailSearchKey, searchKinds } from "../domain/search.js";
-import { ValidationError } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
-import {
-  ACTIVE_STATUSES,
-  CASE_ID_PATTERN,
-  DEFAULT_LIST_LIMIT,
-  type ListCasesQuery,
-  ListCasesQuerySchema,
-} from "../schemas/operator.js";
+import { ACTIVE_STATUSES, CASE_ID_PATTERN, DEFAULT_LIST_LIMIT, type ListCasesInput } from "../schemas/operator.js";
 import { type CaseSummary, toCaseSummary } from "./case-view.js";
 import type { Deps } from "./deps.js";
-import { parseWith } from "./parse.js";
-
-/** What the queue is filtered by. */
-export interface ListCasesInput {
-  /** Search instead of the queue: an exact case id, account id or reporter email (any status unless filtered). */
-  q?: string;
-  /** Default: every non-final status (open, awaiting_verification, verified); with `q`, every status. */
-  statuses?: Case["status"][];
-  priority?: Case["priority"];
-  /** 1–100, default 50. */
-  limit?: number;
-}
 
 export interface ListCasesOutput {
   cases: CaseSummary[];
-}
-
-/**
- * Validates the query string of `GET /v1/cases` (400 with `errors` for a bad value or an unknown
- * parameter).
- *
- * @throws ValidationError
- */
-export function parseListCasesQuery(query: Record<string, string | undefined> | null | undefined): ListCasesInput {
-  const present = Object.fromEntries(Object.entries(query ?? {}).filter(([, value]) => value !== undefined));
-  let parsed: ListCasesQuery;
-  try {
-    parsed = parseWith(ListCasesQuerySchema, present);
-  } catch (error) {
-    if (error instanceof ValidationError)
-      throw new ValidationError("the query parameters are invalid", error.errors, { cause: error });
-    throw error;
-  }
-  return {
-    ...(parsed.q ? { q: parsed.q } : {}),
-    ...(parsed.status ? { statuses: parsed.status } : {}),
-    ...(parsed.priority ? { priority: parsed.priority } : {}),
-    ...(parsed.limit !== undefined ? { limit: parsed.limit } : {}),
-  };
 }
 
 /** The queue order, as the status index sorts it: nearest SLA due first, cases with none last, then by id. */

@@ -6,13 +6,13 @@ import { verifyWebhook } from "../domain/standard-webhooks.js";
 import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors/index.js";
 import type { WebhookRecord } from "../ports/idempotency-store.js";
 import type { Case } from "../schemas/case.js";
+import { parseJson, parseWith } from "../schemas/parse.js";
 import { type Report, ReportWebhookSchema } from "../schemas/report.js";
 import { makeCreateCase, makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
 import { guidanceKey, makeSendGuidanceFor } from "./guidance.js";
 import { makeRequestLock } from "./lock-requests.js";
 import { wasSent } from "./notify.js";
-import { parseJson, parseWith } from "./parse.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
 export interface ReceiveReportInput {

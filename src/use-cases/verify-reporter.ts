@@ -1,7 +1,6 @@
 import { isActive } from "../domain/case.js";
 import { maskEmail } from "../domain/masking.js";
 import { type Locale, resolveLocale } from "../domain/messages/index.js";
-import type { IncidentType } from "../domain/types.js";
 import {
   type CodeState,
   canSendCode,
@@ -18,7 +17,14 @@ import {
 import { ActionNotAllowedError, RateLimitedError, WORKFLOW_ERRORS } from "../errors/index.js";
 import type { VerificationLink } from "../ports/verification-links.js";
 import type { Case } from "../schemas/case.js";
-import type { ResendResult, VerifyResult, VerifySubmission } from "../schemas/verify.js";
+import type {
+  ResendOutcome,
+  VerifyOutcome,
+  VerifyReporter,
+  VerifyResult,
+  VerifySubmission,
+  VerifyView,
+} from "../schemas/verify.js";
 import { type AuditEntry, type CaseDecision, makeMutateCase } from "./case-mutation.js";
 import { countCodeSend, mintCode } from "./challenges.js";
 import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
@@ -26,34 +32,8 @@ import type { Deps } from "./deps.js";
 import { makeNotifyReporter, sendToChannels } from "./notify.js";
 import { makeReopenCase } from "./reopen-case.js";
 
-/**
- * What `GET /v1/verify/{token}` shows. `invalid` is one answer for every link that cannot act
- * (unknown, used, expired, bound to something else, or its case moved on), so the page never tells
- * whether a token or case exists.
- */
-export type VerifyView =
-  | { kind: "invalid"; locale: Locale }
-  | {
-      kind: "verify";
-      locale: Locale;
-      caseRef: string;
-      maskedEmail: string;
-      incidentType: IncidentType;
-      /** The SMS code the page must ask for, or null when the case does not need one. */
-      code: { digits: number; canResend: boolean } | null;
-      /** Set while verification is locked after repeated failures. */
-      retryAfterSeconds?: number;
-    }
-  | { kind: "reopen"; locale: Locale; caseRef: string; maskedEmail: string; incidentType: IncidentType };
-
-/**
- * A submission's result, with what its HTML page needs (not part of the JSON answer): the locale
- * and the case reference (null for a link that cannot act).
- */
-export type VerifyOutcome = VerifyResult & { locale: Locale; caseRef: string | null };
-
-/** A resend's (deliberately uniform) result, with the locale of its page. */
-export type ResendOutcome = ResendResult & { locale: Locale };
+// The page's types belong to the boundary (src/schemas/verify.ts); named here too for the verify page.
+export type { ResendOutcome, VerifyOutcome, VerifyView } from "../schemas/verify.js";
 
 /**
  * Read for tokens that match no link, so that every request costs the same two store reads and
@@ -177,7 +157,7 @@ const lockedResult = (retryAfterMs: number | undefined): VerifyResult => ({
  * @throws RateLimitedError (resend) while locked out or over a send limit, with the seconds until allowed.
  * @throws TransientError when the store, Step Functions or a sender fail (the link stays usable).
  */
-export function makeVerifyReporter(deps: Deps) {
+export function makeVerifyReporter(deps: Deps): VerifyReporter {
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   const reopenCase = makeReopenCase(deps);
@@ -409,6 +389,3 @@ export function makeVerifyReporter(deps: Deps) {
 
   return { view, submit, resend };
 }
-
-/** The reporter endpoints' operations, as composed by {@link makeVerifyReporter}. */
-export type VerifyReporter = ReturnType<typeof makeVerifyReporter>;
