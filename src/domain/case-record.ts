@@ -7,7 +7,8 @@ import { CASE_STATUSES, INCIDENT_TYPES, LOCK_SCOPES, LOCK_STATES, PRIORITIES, VE
  * webhook (`src/schemas/report.ts`) takes its signals from here.
  */
 
-const Iso = z.string();
+/** Times are stored as `Date#toISOString()` writes them. */
+const Iso = z.iso.datetime();
 const VerificationStateSchema = z.enum(VERIFICATION_STATES);
 
 /** What a report says about the incident (all optional; they raise the priority). */
@@ -130,7 +131,7 @@ export const CaseSchema = z.object({
   assignee: z.string().nullable().optional(),
   /** Keyed hash (HMAC-SHA-256) of the reporter's normalised email: what `GET /v1/cases?q=` matches. */
   reporterEmailHash: z.string().optional(),
-  escalations: z.number(),
+  escalations: z.number().int().nonnegative(),
   workflow: z.object({
     generation: z.number(),
     started: z.boolean(),
