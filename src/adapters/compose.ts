@@ -12,6 +12,7 @@ import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
 import { PostalMimeParser } from "./email/postal-mime-parser.js";
 import { EventBridgePublisher } from "./eventbridge/eventbridge-publisher.js";
+import { operatorCaseViews } from "./http/case-view.js";
 import { FetchWebhookTransport } from "./http/fetch-webhook-transport.js";
 import { ConfiguredSecretSource } from "./secrets/secret-sources.js";
 import { SesEmailSender } from "./ses/ses-email-sender.js";
@@ -67,6 +68,7 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
     transport: new FetchWebhookTransport(),
     secrets: new ConfiguredSecretSource({ env: process.env, clock: systemClock, metrics }),
     metrics,
+    views: operatorCaseViews,
   };
 }
 

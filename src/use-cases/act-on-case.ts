@@ -10,10 +10,10 @@ import {
   ValidationError,
   WORKFLOW_ERRORS,
 } from "../errors/index.js";
+import type { CaseView } from "../ports/case-views.js";
 import type { Case } from "../schemas/case.js";
 import type { CaseActionName } from "../schemas/operator.js";
 import { actingOnBehalfOf, type CaseDecision, makeMutateCase } from "./case-mutation.js";
-import type { CaseView } from "./case-view.js";
 import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
 import { makeDeliverCaseUpdate, makeReplayDelivery } from "./deliveries.js";
 import type { Deps } from "./deps.js";

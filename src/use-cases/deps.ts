@@ -1,6 +1,7 @@
 import type { AppConfig } from "../config/index.js";
 import type { AccountIndex } from "../ports/account-index.js";
 import type { CaseStore } from "../ports/case-store.js";
+import type { CaseViews } from "../ports/case-views.js";
 import type { Clock } from "../ports/clock.js";
 import type { CodeSendLog } from "../ports/code-send-log.js";
 import type { DeliveryStore } from "../ports/delivery-store.js";
@@ -37,4 +38,6 @@ export interface Deps {
   transport: WebhookTransport;
   secrets: SecretSource;
   metrics: Metrics;
+  /** How the operator API presents a case (masked, scrubbed). */
+  views: CaseViews;
 }
