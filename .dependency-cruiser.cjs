@@ -13,13 +13,8 @@
 
 /** Known exceptions: from → to, each with why it is allowed today. */
 const KNOWN = {
-  // The domain should own the Case type; today it is inferred from the zod schema of the stored item.
-  domainToSchemas: "^src/domain/(case|operator)\\.ts$",
   // compose.ts is the composition root: it builds the use cases' `Deps` from adapters, so it names that type.
   composeToUseCases: "^src/adapters/compose\\.ts$",
-  // The verify page and routes render and parse for the verify-reporter use case; parsing (`use-cases/parse.ts`)
-  // and the outcome types are to move to adapters/http.
-  verifyHttpToUseCases: "^src/adapters/http/verify-(page|routes)\\.ts$",
 };
 
 module.exports = {
@@ -30,15 +25,8 @@ module.exports = {
         "src/domain holds pure rules: it imports only itself and src/errors (plus npm packages such as mustache), " +
         "never ports, adapters, use cases, schemas, config, functions or local.",
       severity: "error",
-      from: { path: "^src/domain/", pathNot: KNOWN.domainToSchemas },
+      from: { path: "^src/domain/" },
       to: { path: "^(src/(?!domain/|errors/)|functions/|local/|infra/)" },
-    },
-    {
-      name: "domain-case-only-schema-types",
-      comment: "The known exception for src/domain/case.ts: it may name the stored case's schemas, nothing else.",
-      severity: "error",
-      from: { path: KNOWN.domainToSchemas },
-      to: { path: "^(src/(?!domain/|errors/|schemas/)|functions/|local/|infra/)" },
     },
     {
       name: "use-cases-through-ports",
@@ -63,16 +51,16 @@ module.exports = {
       severity: "error",
       from: {
         path: "^src/adapters/",
-        pathNot: [KNOWN.composeToUseCases, KNOWN.verifyHttpToUseCases],
+        pathNot: [KNOWN.composeToUseCases],
       },
       to: { path: "^(src/use-cases/|functions/|local/|infra/)" },
     },
     {
       name: "known-adapter-exceptions-stay-narrow",
-      comment: "The known adapter → use-case exceptions name only the modules they need today.",
+      comment: "The composition root names only the use cases' Deps type.",
       severity: "error",
-      from: { path: [KNOWN.composeToUseCases, KNOWN.verifyHttpToUseCases] },
-      to: { path: "^src/use-cases/(?!deps\\.ts$|parse\\.ts$|verify-reporter\\.ts$)" },
+      from: { path: KNOWN.composeToUseCases },
+      to: { path: "^src/use-cases/(?!deps\\.ts$)" },
     },
     {
       name: "schemas-errors-config-are-leaves",

@@ -1,9 +1,10 @@
 import { buildDeps } from "../src/adapters/compose.js";
 import { bodyGuard, operatorOf, rawBody, requireOperator } from "../src/adapters/http/middleware.js";
 import { json } from "../src/adapters/http/problem.js";
+import { parseCaseAction } from "../src/adapters/http/requests.js";
 import { httpFunction, lazyHandler } from "../src/adapters/lambda/handlers.js";
 import { MAX_ACTION_BYTES } from "../src/schemas/operator.js";
-import { makeActOnCase, parseCaseAction } from "../src/use-cases/act-on-case.js";
+import { makeActOnCase } from "../src/use-cases/act-on-case.js";
 
 /**
  * `POST /v1/cases/{caseId}/actions`: an agent acknowledges, escalates, verifies, locks, unlocks,

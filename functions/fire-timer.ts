@@ -1,7 +1,7 @@
 import { buildDeps } from "../src/adapters/compose.js";
 import { lazyHandler, taskFunction } from "../src/adapters/lambda/handlers.js";
 import { TimerInputSchema, taskInput } from "../src/schemas/tasks.js";
-import { makeFireDelivery } from "../src/use-cases/locks.js";
+import { makeFireDelivery } from "../src/use-cases/deliveries.js";
 import { makeFireSlaTimer } from "../src/use-cases/sla-timer.js";
 import { countWake } from "../src/use-cases/timer-execution.js";
 

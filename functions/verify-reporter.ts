@@ -4,8 +4,8 @@ import { makeVerifyRoutes, verifyBodyGuard } from "../src/adapters/http/verify-r
 import { htmlFunction, lazyHandler } from "../src/adapters/lambda/handlers.js";
 import { DEFAULT_BRAND_NAME } from "../src/config/index.js";
 import { NotFoundError } from "../src/errors/index.js";
+import { parseWith } from "../src/schemas/parse.js";
 import { VerifyPathSchema } from "../src/schemas/verify.js";
-import { parseWith } from "../src/use-cases/parse.js";
 import { makeVerifyReporter } from "../src/use-cases/verify-reporter.js";
 
 /**

@@ -2,9 +2,9 @@ import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import type { HttpResponse } from "../src/adapters/http/problem.js";
+import { matchRoute } from "./api-routes.js";
 import { readBody } from "./http-body.js";
 import type { LocalOperator } from "./operators.js";
-import { matchRoute } from "./routes.js";
 
 /** API Gateway refuses bodies over 10 MB; the local gateway stops reading at 1 MiB. */
 const MAX_GATEWAY_BODY = 1024 * 1024;

@@ -7,12 +7,12 @@
 import { join } from "node:path";
 import type { VirtualClock } from "../clock.js";
 import { preloadEngine } from "./engine.js";
-import { type LambdaInvoker, type RuntimeOptions, type SfnLogger, SfnRuntime, type SfnStats } from "./runtime.js";
 import { createSfnServer } from "./server.js";
+import { type LambdaInvoker, type RuntimeOptions, type SfnLogger, SfnRuntime, type SfnStats } from "./sfn-runtime.js";
 import { ExecutionStore } from "./store.js";
 import { planStateMachine, type StateMachineSpec } from "./transform.js";
 
-export type { LambdaInvoker, SfnLogger, SfnStats } from "./runtime.js";
+export type { LambdaInvoker, SfnLogger, SfnStats } from "./sfn-runtime.js";
 export type { StateMachineSpec } from "./transform.js";
 
 /** Options of {@link createSfnEmulator}. */

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SfnApiError } from "./errors.js";
-import type { SfnLogger, SfnRuntime } from "./runtime.js";
+import type { SfnLogger, SfnRuntime } from "./sfn-runtime.js";
 import type { ExecutionRecord, ExecutionStatus } from "./store.js";
 
 /** Largest accepted request body; AWS caps execution input and task output at 256 KiB. */

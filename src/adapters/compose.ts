@@ -11,7 +11,9 @@ import { DynamoDbCodeSendLog } from "./dynamodb/code-send-log.js";
 import { DynamoDbDeliveryStore } from "./dynamodb/delivery-store.js";
 import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
+import { PostalMimeParser } from "./email/postal-mime-parser.js";
 import { EventBridgePublisher } from "./eventbridge/eventbridge-publisher.js";
+import { operatorCaseViews } from "./http/case-view.js";
 import { FetchWebhookTransport } from "./http/fetch-webhook-transport.js";
 import { ConfiguredSecretSource } from "./secrets/secret-sources.js";
 import { SesEmailSender } from "./ses/ses-email-sender.js";
@@ -63,6 +65,7 @@ export function buildDeps(name: FunctionName, env: Record<string, string | undef
       }),
       metrics,
     ),
+    mail: new PostalMimeParser(),
     workflow: new SfnWorkflowClient(new SFNClient({}), {
       caseStateMachineArn: config.caseStateMachineArn,
       timerStateMachineArn: config.timerStateMachineArn,
@@ -71,6 +74,7 @@ export function buildDeps(name: FunctionName, env: Record<string, string | undef
     transport: new FetchWebhookTransport(),
     secrets: new ConfiguredSecretSource({ env, clock: systemClock, metrics }),
     metrics,
+    views: operatorCaseViews,
   };
 }
 

@@ -1,12 +1,11 @@
-import type { Case } from "../schemas/case.js";
-import type { Report } from "../schemas/report.js";
 import { GENESIS_HASH } from "./audit-chain.js";
+import type { Case } from "./case-record.js";
 import { lockRequiredAtIntake, scopesFor } from "./lock-policy.js";
 import type { MessageFailureReason } from "./message-failure.js";
 import type { Policy } from "./policy.js";
 import { decidePriority, higherPriority, mergeSignals } from "./priority.js";
 import { nearestDue, retarget, startClocks, startContainment } from "./sla.js";
-import type { IncidentType, LockScope, Priority, Signals } from "./types.js";
+import type { IncidentReport, IncidentType, LockScope, Priority, Signals } from "./types.js";
 import { smsTrusted } from "./verification.js";
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
@@ -17,7 +16,7 @@ const MAX_REPORT_IDS = 50;
 export function openCase(input: {
   caseId: string;
   webhookId: string;
-  report: Report;
+  report: IncidentReport;
   now: number;
   policy: Policy;
 }): Case {
@@ -231,7 +230,7 @@ export interface MergeOutcome {
  */
 export function mergeReport(
   item: Case,
-  input: { webhookId: string; report: Report; now: number; policy: Policy },
+  input: { webhookId: string; report: IncidentReport; now: number; policy: Policy },
 ): MergeOutcome {
   const { policy, now } = input;
   const before = reportedTypes(item);

@@ -56,7 +56,7 @@ export function parseRetryAfter(header: string | undefined, now: number): number
  * schedules the first attempt. 2xx is delivered, 410 disables the endpoint, anything else retries
  * on the schedule with ±10 % jitter, never earlier than `Retry-After`, until the 10th attempt fails.
  *
- * @param random - a uniform source in [0, 1) (Math.random in production; fixed in tests).
+ * @param random - a uniform source in [0, 1) (from the `IdGenerator` port's random bytes; fixed in tests).
  * @throws RangeError when `attemptsMade` is not a non-negative integer.
  */
 export function nextAttempt(input: {

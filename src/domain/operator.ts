@@ -4,8 +4,9 @@
  * Roles are Cognito groups on AWS and `VIGIL_OPERATORS` locally: `agents` work cases,
  * `supervisors` may also unlock accounts (four eyes) and assign cases to anyone.
  */
-import type { Case } from "../schemas/case.js";
+
 import { isActive } from "./case.js";
+import type { Case } from "./case-record.js";
 import { nextLockState, unlockDecision } from "./lock-policy.js";
 
 export const OPERATOR_GROUPS = ["agents", "supervisors"] as const;

@@ -1,35 +1,8 @@
+import type { Sla, SlaClock } from "./case-record.js";
 import type { Policy } from "./policy.js";
 import type { Priority, SlaClockName } from "./types.js";
 
-/**
- * One SLA clock. Times are ISO strings (they are stored and shown as such); milestones are
- * computed, never stored, so re-targeting or pausing a clock moves every future milestone at once.
- */
-export interface SlaClock {
-  startedAt: string;
-  targetSeconds: number;
-  /** When the clock breaches, given the pauses so far (moved forward when a pause ends). */
-  dueAt: string;
-  metAt: string | null;
-  /** One entry per warning fraction reached, in order (50 %, 80 %). */
-  warnedAt: string[];
-  breachedAt: string | null;
-  /** Repeated escalations after the breach. */
-  escalatedAt: string[];
-  /**
-   * When the repeats ran out unanswered (`escalationRepeatLimit`, like PagerDuty's `num_loops`): the
-   * second contact was paged then and the clock repeats no more. It stays breached.
-   */
-  exhaustedAt: string | null;
-  pausedSeconds: number;
-  pausedAt: string | null;
-}
-
-export interface Sla {
-  containment: SlaClock | null;
-  firstResponse: SlaClock;
-  resolution: SlaClock;
-}
+export type { Sla, SlaClock } from "./case-record.js";
 
 /**
  * A milestone of a clock that is due: the timer records it and, for breaches and repeats, escalates;

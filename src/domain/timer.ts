@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /**
  * The bounds of one timer execution (`workflows/timer.asl.json`, which holds them as literals; a
  * workflow test checks that both agree). A Standard execution fails at 25,000 history events, and a
@@ -19,23 +17,3 @@ export const TIMER_LIMITS = {
   /** Step Functions' hard limit of history events per execution. */
   historyEventLimit: 25_000,
 } as const;
-
-/** Step Functions execution names are at most 80 characters. */
-const MAX_NAME = 80;
-
-/**
- * The name of the execution that takes over from the execution `name`, which is segment `segment`
- * of its timer (segment 0 is the execution the application started). Deterministic, so a retried
- * hand-over names the same successor and Step Functions refuses a second one; `<base>-s<n>` with the
- * base shortened and suffixed with a hash of itself when the name would exceed 80 characters. Adds
- * only `-`, digits, `s` and lowercase hex to a valid name, so the result stays valid.
- */
-export function successorTimerName(name: string, segment: number): string {
-  const suffix = `-s${segment}`;
-  const base = segment > 0 && name.endsWith(suffix) ? name.slice(0, -suffix.length) : name;
-  const next = `-s${segment + 1}`;
-  if (base.length + next.length <= MAX_NAME) return `${base}${next}`;
-  // Room for `-s` and six digits, so the shortened base stays the same for the rest of the chain.
-  const hash = createHash("sha256").update(base).digest("hex").slice(0, 8);
-  return `${base.slice(0, MAX_NAME - 8 - hash.length - 1)}-${hash}${next}`;
-}

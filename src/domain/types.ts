@@ -28,8 +28,20 @@ export type LockScope = (typeof LOCK_SCOPES)[number];
 export const CASE_STATUSES = ["open", "awaiting_verification", "verified", "resolved", "closed"] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export type VerificationState = "pending" | "verified" | "failed" | "not_used";
-export type LockState = "none" | "requested" | "applied" | "release_requested" | "released";
+export const VERIFICATION_STATES = ["pending", "verified", "failed", "not_used"] as const;
+export type VerificationState = (typeof VERIFICATION_STATES)[number];
+
+export const LOCK_STATES = ["none", "requested", "applied", "release_requested", "released"] as const;
+export type LockState = (typeof LOCK_STATES)[number];
+
+/** What a report tells the domain (the webhook's `data`, `src/schemas/report.ts`, is one). */
+export interface IncidentReport {
+  accountId: string;
+  incidentType: IncidentType;
+  reporter: { email: string; phone?: string; locale?: string };
+  description?: string;
+  signals?: Signals;
+}
 
 export const SLA_CLOCKS = ["containment", "firstResponse", "resolution"] as const;
 export type SlaClockName = (typeof SLA_CLOCKS)[number];

@@ -58,10 +58,10 @@ export class UnsupportedMediaTypeError extends AppError {
 
 /**
  * The base of refusals by a domain rule; `reason` is a stable machine-readable code (problem+json `reason`).
- * Thrown through its subclasses, which set the status (today `ActionNotAllowedError`, 409); 422 is only the
- * fallback status of a subclass that does not set one.
+ * Abstract: thrown only through its subclasses, which set the status (`ActionNotAllowedError` 409,
+ * `ForbiddenError` 403); 422 is only the fallback status of a subclass that does not set one.
  */
-export class BusinessRuleError extends AppError {
+export abstract class BusinessRuleError extends AppError {
   override readonly name: string = "BusinessRuleError";
   readonly status: number = 422;
   constructor(

@@ -2,4 +2,6 @@
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number;
+  /** Waits `ms` milliseconds (a retry's back-off); a fake returns at once, so tests need no timer mocking. */
+  sleep(ms: number): Promise<void>;
 }

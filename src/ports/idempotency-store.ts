@@ -22,13 +22,3 @@ export interface IdempotencyStore {
   /** Records what the claimed id resolved to (one write: the caller holds the claim it made). */
   complete(claim: WebhookRecord, result: NonNullable<WebhookRecord["result"]>, expiresAt: number): Promise<void>;
 }
-
-/** Fixed-window counters. */
-export interface RateLimiter {
-  hit(
-    key: string,
-    limit: number,
-    windowSeconds: number,
-    now: number,
-  ): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
-}

@@ -1,8 +1,7 @@
 import * as z from "zod";
-import { CASE_STATUSES, INCIDENT_TYPES, LOCK_SCOPES, PRIORITIES } from "../domain/types.js";
-import { AuditEventSchema } from "./case.js";
+import { CASE_STATUSES, PRIORITIES } from "../domain/types.js";
+import { AuditEventSchema, CaseSchema, SlaClockSchema } from "./case.js";
 import { CASE_ACTIONS } from "./operator.js";
-import { SignalsSchema } from "./report.js";
 
 /**
  * The HTTP API's answers, as zod schemas: `docs/openapi.json` is generated from them (`npm run openapi`) and the
@@ -17,9 +16,8 @@ import { SignalsSchema } from "./report.js";
 const Iso = z.iso.datetime();
 const Priority = z.enum(PRIORITIES);
 const Status = z.enum(CASE_STATUSES);
-const IncidentType = z.enum(INCIDENT_TYPES);
-const VerificationState = z.enum(["pending", "verified", "failed", "not_used"]);
-const LockState = z.enum(["none", "requested", "applied", "release_requested", "released"]);
+/** The stored case's fields (src/domain/case-record.ts): the answers below take theirs from it. */
+const Stored = CaseSchema.shape;
 /** Action names: today's plus the v1.1 additions, whichever module declares them. */
 const ActionName = z.enum([...new Set([...CASE_ACTIONS, "assign", "message_reporter", "clear_denial"])] as [
   string,
@@ -51,22 +49,25 @@ export const ReportAcceptedSchema = z.object({
   merged: z.boolean(),
 });
 
+const Clock = SlaClockSchema.shape;
+
 const ClockSummarySchema = z.object({
-  dueAt: Iso,
-  metAt: Iso.nullable(),
-  warnedAt: z.array(Iso),
-  breachedAt: Iso.nullable(),
+  dueAt: Clock.dueAt,
+  metAt: Clock.metAt,
+  warnedAt: Clock.warnedAt,
+  breachedAt: Clock.breachedAt,
 });
 
 const ClockViewSchema = z.object({
-  startedAt: Iso,
-  targetSeconds: z.number(),
-  dueAt: Iso,
-  metAt: Iso.nullable(),
-  warnedAt: z.array(Iso),
-  breachedAt: Iso.nullable(),
-  escalatedAt: z.array(Iso),
-  exhaustedAt: Iso.nullable(),
+  startedAt: Clock.startedAt,
+  targetSeconds: Clock.targetSeconds,
+  dueAt: Clock.dueAt,
+  metAt: Clock.metAt,
+  warnedAt: Clock.warnedAt,
+  breachedAt: Clock.breachedAt,
+  escalatedAt: Clock.escalatedAt,
+  /** Always present in an answer (the stored clock's default applies on read). */
+  exhaustedAt: Clock.exhaustedAt.unwrap(),
   /** v1.1 (console): the clock in one word. */
   state: z.enum(["running", "paused", "met", "breached"]).optional(),
   /** v1.1 (console): when the clock stopped, met or late. */
@@ -75,28 +76,23 @@ const ClockViewSchema = z.object({
 
 const ResolutionClockViewSchema = ClockViewSchema.extend({
   /** Seconds the clock waited on the reporter (capped at 24 h). */
-  pausedSeconds: z.number(),
-  pausedAt: Iso.nullable(),
+  pausedSeconds: Clock.pausedSeconds,
+  pausedAt: Clock.pausedAt,
 });
 
 /** A case in the operator queue (`GET /v1/cases`): no contact data. */
 export const CaseSummarySchema = z.object({
-  caseId: z.string(),
-  accountId: z.string(),
-  incidentType: IncidentType,
+  caseId: Stored.caseId,
+  accountId: Stored.accountId,
+  incidentType: Stored.incidentType,
   /** v1.1: every reported type, in order. */
-  incidentTypes: z.array(IncidentType).optional(),
+  incidentTypes: Stored.incidentTypes,
   /** v1.1: the agent working the case. */
-  assignee: z.string().nullable().optional(),
-  priority: Priority,
-  status: Status,
-  lock: z.object({ state: LockState, scopes: z.array(z.enum(LOCK_SCOPES)) }),
-  verification: z.object({
-    email: VerificationState,
-    sms: VerificationState,
-    identity: VerificationState,
-    denied: z.boolean(),
-  }),
+  assignee: Stored.assignee,
+  priority: Stored.priority,
+  status: Stored.status,
+  lock: Stored.lock.pick({ state: true, scopes: true }),
+  verification: Stored.verification.pick({ email: true, sms: true, identity: true, denied: true }),
   sla: z.object({
     containment: ClockSummarySchema.nullable(),
     firstResponse: ClockSummarySchema,
@@ -104,9 +100,9 @@ export const CaseSummarySchema = z.object({
   }),
   /** The nearest due time among running clocks: what the queue sorts by. */
   nearestDueAt: Iso.nullable(),
-  acknowledgedAt: Iso.nullable(),
-  openedAt: Iso,
-  escalations: z.number().int().nonnegative(),
+  acknowledgedAt: Stored.acknowledgedAt,
+  openedAt: Stored.openedAt,
+  escalations: Stored.escalations,
 });
 
 /** `200` of `GET /v1/cases`. */
@@ -114,16 +110,16 @@ export const CaseListSchema = z.object({ cases: z.array(CaseSummarySchema) });
 
 /** A case as `GET /v1/cases/{caseId}` (and every action) returns it: contacts masked, secrets left out. */
 export const CaseViewSchema = z.object({
-  caseId: z.string(),
-  accountId: z.string(),
+  caseId: Stored.caseId,
+  accountId: Stored.accountId,
   /** The gravest reported type: what the case acts on. */
-  incidentType: IncidentType,
-  /** Every reported type, in order. */
-  incidentTypes: z.array(IncidentType),
-  priority: Priority,
-  initialPriority: Priority,
-  status: Status,
-  closeReason: z.enum(["resolved", "closed_by_agent", "unverified"]).nullable(),
+  incidentType: Stored.incidentType,
+  /** Every reported type, in order (always present in an answer). */
+  incidentTypes: Stored.incidentTypes.unwrap(),
+  priority: Stored.priority,
+  initialPriority: Stored.initialPriority,
+  status: Stored.status,
+  closeReason: Stored.closeReason,
   reporter: z.object({
     email: z.string().meta({ description: "masked, e.g. a***@example.com" }),
     phone: z.string().meta({ description: "masked, e.g. +1415*****00" }).optional(),
@@ -132,44 +128,39 @@ export const CaseViewSchema = z.object({
   /** The reporter's words as text (never HTML), contacts masked; a seed phrase is removed before it is stored. */
   description: z.string().optional(),
   /** v1.1: a run of 12+ BIP-39 words was removed from the description. */
-  seedPhraseRedacted: z.boolean().optional(),
-  signals: SignalsSchema,
-  channels: z.object({ email: z.boolean(), sms: z.boolean() }),
-  verification: z.object({
-    email: VerificationState,
-    sms: VerificationState,
-    identity: VerificationState,
-    denied: z.boolean(),
-    emailVerifiedAt: Iso.nullable(),
-    smsVerifiedAt: Iso.nullable(),
-    identityVerifiedAt: Iso.nullable(),
-    /** While verification is locked after repeated failures: until when. */
-    lockedUntil: Iso.nullable(),
-  }),
-  lock: z.object({
-    state: LockState,
-    scopes: z.array(z.enum(LOCK_SCOPES)),
-    requestedAt: Iso.nullable(),
-    appliedAt: Iso.nullable(),
-    releaseRequestedAt: Iso.nullable(),
-    releasedAt: Iso.nullable(),
-    reason: z.string().nullable(),
-  }),
+  seedPhraseRedacted: Stored.seedPhraseRedacted,
+  signals: Stored.signals,
+  channels: Stored.channels,
+  verification: Stored.verification
+    .pick({
+      email: true,
+      sms: true,
+      identity: true,
+      denied: true,
+      emailVerifiedAt: true,
+      smsVerifiedAt: true,
+      identityVerifiedAt: true,
+    })
+    .extend({
+      /** While verification is locked after repeated failures: until when. */
+      lockedUntil: Iso.nullable(),
+    }),
+  lock: Stored.lock,
   sla: z.object({
     containment: ClockViewSchema.nullable(),
     firstResponse: ClockViewSchema,
     resolution: ResolutionClockViewSchema,
   }),
   nearestDueAt: Iso.nullable(),
-  acknowledgedAt: Iso.nullable(),
-  acknowledgedBy: z.string().nullable(),
+  acknowledgedAt: Stored.acknowledgedAt,
+  acknowledgedBy: Stored.acknowledgedBy,
   /** v1.1: the agent working the case. */
-  assignee: z.string().nullable().optional(),
-  escalations: z.number().int().nonnegative(),
+  assignee: Stored.assignee,
+  escalations: Stored.escalations,
   /** v1.1: the actions the case's state (and the caller's role) allows now. */
   allowedActions: z.array(ActionName).optional(),
   /** Steps and messages that failed, by class (never a provider's text). */
-  failures: z.array(z.object({ at: Iso, step: z.string(), error: z.string() })),
+  failures: Stored.failures,
   /** Where the workflow stands; the task token it waits on never leaves the backend. */
   workflow: z.object({
     generation: z.number().int(),
@@ -178,9 +169,9 @@ export const CaseViewSchema = z.object({
   }),
   /** Reports merged into the case. */
   reports: z.number().int().positive(),
-  openedAt: Iso,
-  updatedAt: Iso,
-  closedAt: Iso.nullable(),
+  openedAt: Stored.openedAt,
+  updatedAt: Stored.updatedAt,
+  closedAt: Stored.closedAt,
   /** The audit trail, scrubbed of contact data and secrets. */
   timeline: z.array(
     z.object({

@@ -40,6 +40,17 @@ export const ListCasesQuerySchema = z
   .strict();
 export type ListCasesQuery = z.infer<typeof ListCasesQuerySchema>;
 
+/** What the queue is filtered by (the parsed query of `GET /v1/cases`). */
+export interface ListCasesInput {
+  /** Search instead of the queue: an exact case id, account id or reporter email (any status unless filtered). */
+  q?: string;
+  /** Default: every non-final status (open, awaiting_verification, verified); with `q`, every status. */
+  statuses?: (typeof CASE_STATUSES)[number][];
+  priority?: (typeof PRIORITIES)[number];
+  /** 1–100, default 50. */
+  limit?: number;
+}
+
 export { CASE_ACTIONS, type CaseActionName } from "../domain/operator.js";
 
 /** Printable text: control characters (other than line breaks and tabs in notes) are refused. */

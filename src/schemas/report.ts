@@ -1,21 +1,11 @@
 import * as z from "zod";
+import { SignalsSchema } from "../domain/case-record.js";
 import { INCIDENT_TYPES } from "../domain/types.js";
 
 /** Largest accepted webhook body (docs/openapi.json: body ≤ 32 KiB). */
 export const MAX_REPORT_BYTES = 32 * 1024;
 
 const E164 = /^\+[1-9]\d{6,14}$/;
-
-export const SignalsSchema = z
-  .object({
-    fundsAtRisk: z.boolean().optional(),
-    assetsUsd: z.number().finite().nonnegative().max(1e15).optional(),
-    drainObserved: z.boolean().optional(),
-    simSwapDetected: z.boolean().optional(),
-    credentialsEntered: z.boolean().optional(),
-    seedPhraseEntered: z.boolean().optional(),
-  })
-  .strict();
 
 export const ReporterSchema = z
   .object({

@@ -1,4 +1,6 @@
 import * as z from "zod";
+import type { Locale } from "../domain/messages/index.js";
+import type { IncidentType } from "../domain/types.js";
 
 /** Largest accepted body of the reporter endpoints: a decision and a code fit in a few bytes. */
 export const MAX_VERIFY_BODY_BYTES = 4 * 1024;
@@ -64,3 +66,39 @@ export type VerifyResult = z.infer<typeof VerifyResultSchema>;
  */
 export const ResendResultSchema = z.object({ status: z.literal("accepted") });
 export type ResendResult = z.infer<typeof ResendResultSchema>;
+
+/**
+ * What `GET /v1/verify/{token}` shows. `invalid` is one answer for every link that cannot act
+ * (unknown, used, expired, bound to something else, or its case moved on), so the page never tells
+ * whether a token or case exists.
+ */
+export type VerifyView =
+  | { kind: "invalid"; locale: Locale }
+  | {
+      kind: "verify";
+      locale: Locale;
+      caseRef: string;
+      maskedEmail: string;
+      incidentType: IncidentType;
+      /** The SMS code the page must ask for, or null when the case does not need one. */
+      code: { digits: number; canResend: boolean } | null;
+      /** Set while verification is locked after repeated failures. */
+      retryAfterSeconds?: number;
+    }
+  | { kind: "reopen"; locale: Locale; caseRef: string; maskedEmail: string; incidentType: IncidentType };
+
+/**
+ * A submission's result, with what its HTML page needs (not part of the JSON answer): the locale
+ * and the case reference (null for a link that cannot act).
+ */
+export type VerifyOutcome = VerifyResult & { locale: Locale; caseRef: string | null };
+
+/** A resend's (deliberately uniform) result, with the locale of its page. */
+export type ResendOutcome = ResendResult & { locale: Locale };
+
+/** The reporter endpoints' operations (`makeVerifyReporter`), as the HTTP adapter calls them. */
+export interface VerifyReporter {
+  view(token: string): Promise<VerifyView>;
+  submit(token: string, input: VerifySubmission): Promise<VerifyOutcome>;
+  resend(token: string): Promise<ResendOutcome>;
+}

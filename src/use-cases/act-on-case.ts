@@ -10,16 +10,16 @@ import {
   ValidationError,
   WORKFLOW_ERRORS,
 } from "../errors/index.js";
+import type { CaseView } from "../ports/case-views.js";
 import type { Case } from "../schemas/case.js";
-import { type CaseActionBody, CaseActionBodySchema, type CaseActionName } from "../schemas/operator.js";
-import { actingOnBehalfOf, makeMutateCase } from "./case-mutation.js";
-import type { CaseView } from "./case-view.js";
+import type { CaseActionName } from "../schemas/operator.js";
+import { actingOnBehalfOf, type CaseDecision, makeMutateCase } from "./case-mutation.js";
 import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
+import { makeDeliverCaseUpdate, makeReplayDelivery } from "./deliveries.js";
 import type { Deps } from "./deps.js";
 import { assertCaseId, makeGetCase } from "./get-case.js";
-import { makeDeliverCaseUpdate, makeReplayDelivery, makeRequestLock, makeRequestUnlock } from "./locks.js";
+import { makeRequestLock, makeRequestUnlock } from "./lock-requests.js";
 import { makeNotifyReporter, notifyOncall } from "./notify.js";
-import { parseJson, parseWith } from "./parse.js";
 import { makeReopenCase } from "./reopen-case.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
@@ -45,15 +45,6 @@ export interface ActOnCaseInput {
 
 /** Resumes the workflow once the reporter's factors are satisfied (see verify-reporter). */
 export type CompleteVerificationIfSatisfied = (caseId: string, actor: string) => Promise<boolean>;
-
-/**
- * Validates the body of `POST /v1/cases/{caseId}/actions` (400 with `errors`).
- *
- * @throws ValidationError invalid JSON, unknown action, note over 2,000 or agent over 128 characters.
- */
-export function parseCaseAction(rawBody: string): CaseActionBody {
-  return parseWith(CaseActionBodySchema, parseJson(rawBody));
-}
 
 type Waiting = NonNullable<Case["workflow"]["waiting"]>;
 type ActionInput = {
@@ -299,9 +290,8 @@ export function makeActOnCase(
   }
 
   async function conclude({ caseId, note, agent }: ActionInput, outcome: "resolved" | "closed"): Promise<void> {
-    let waiting = null as Waiting | null;
-    await mutate(caseId, (current, now) => {
-      waiting = current.workflow.waiting;
+    const { result: token } = await mutate.deciding(caseId, (current, now): CaseDecision<Waiting | null> => {
+      const waiting = current.workflow.waiting;
       // A concluded case still holding a token is one whose resume failed: the retry resumes it.
       const done = outcome === "resolved" ? !isActive(current) : current.status === "closed";
       if (done && !waiting) {
@@ -311,28 +301,30 @@ export function makeActOnCase(
         throw new ActionNotAllowedError("a closed case cannot be resolved; reopen it first", "case_concluded");
       }
       return {
-        case: {
-          ...current,
-          status: outcome,
-          closeReason: outcome === "resolved" ? "resolved" : "closed_by_agent",
-          closedAt: current.closedAt && current.status === outcome ? current.closedAt : iso(now),
-          sla: {
-            ...current.sla,
-            firstResponse: meet(current.sla.firstResponse, now),
-            resolution: meet(current.sla.resolution, now),
+        change: {
+          case: {
+            ...current,
+            status: outcome,
+            closeReason: outcome === "resolved" ? "resolved" : "closed_by_agent",
+            closedAt: current.closedAt && current.status === outcome ? current.closedAt : iso(now),
+            sla: {
+              ...current.sla,
+              firstResponse: meet(current.sla.firstResponse, now),
+              resolution: meet(current.sla.resolution, now),
+            },
+            workflow: { ...current.workflow, waiting: null },
           },
-          workflow: { ...current.workflow, waiting: null },
+          events: [
+            {
+              type: `case.${outcome}`,
+              actor: agent,
+              detail: { closeReason: outcome === "resolved" ? "resolved" : "closed_by_agent", ...withNote(note) },
+            },
+          ],
         },
-        events: [
-          {
-            type: `case.${outcome}`,
-            actor: agent,
-            detail: { closeReason: outcome === "resolved" ? "resolved" : "closed_by_agent", ...withNote(note) },
-          },
-        ],
+        result: waiting,
       };
     });
-    const token = waiting;
     let resumed = false;
     if (token) {
       try {

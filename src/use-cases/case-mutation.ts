@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { GENESIS_HASH, sealEvent } from "../domain/audit-chain.js";
+import { uniform } from "../domain/random.js";
 import { emailSearchHash, emailSearchKey } from "../domain/search.js";
 import { ConflictError, NotFoundError } from "../errors/index.js";
 import type { CaseStore } from "../ports/case-store.js";
 import type { Clock } from "../ports/clock.js";
+import type { IdGenerator } from "../ports/id-generator.js";
 import type { SecretSource } from "../ports/secrets.js";
 import type { AuditEvent, Case } from "../schemas/case.js";
 
@@ -17,12 +19,29 @@ export interface AuditEntry {
 /** A change to a case: the new case and the audit entries that explain it. `null`: nothing to do. */
 export type CaseChange = { case: Case; events: AuditEntry[] } | null;
 
-export type MutateCase = (caseId: string, change: (current: Case, now: number) => CaseChange) => Promise<Case>;
+/** A change that also answers its caller (what it decided, refused or claimed), with or without a write. */
+export interface CaseDecision<R> {
+  change: CaseChange;
+  result: R;
+}
+
+/**
+ * Applies a change to a case (see {@link makeMutateCase}). Called directly, it returns the case as
+ * written; `deciding` also returns the `result` of the run of the change that settled (the one written,
+ * or the one that found nothing to do), so a caller needs no variable set from inside the change.
+ */
+export interface MutateCase {
+  (caseId: string, change: (current: Case, now: number) => CaseChange): Promise<Case>;
+  deciding<R>(
+    caseId: string,
+    decide: (current: Case, now: number) => CaseDecision<R>,
+  ): Promise<{ case: Case; result: R }>;
+}
 
 const MAX_ATTEMPTS = 10;
 
-/** Full-jitter backoff between attempts, so writers racing on one case spread out instead of colliding again. */
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+/** Full-jitter backoff (ms) before retry `attempt`, so writers racing on one case spread out instead of colliding again. */
+const backoffMs = (attempt: number, random: number) => random * 5 * 2 ** attempt;
 
 /** Who an agent acts for, while their request runs (see {@link actingOnBehalfOf}). */
 const behalf = new AsyncLocalStorage<{ agent: string; onBehalfOf: string }>();
@@ -103,34 +122,46 @@ export function makeCreateCase(deps: { cases: CaseStore; clock: Clock; secrets?:
  *
  * 1. Read the case (consistent); flush its outbox of audit events.
  * 2. Compute the change; `null` ends here (idempotent retries land here).
- * 3. Seal the audit entries onto the hash chain; write the case if its version is unchanged.
+ * 3. Seal the audit entries onto the hash chain; write the case if its version is unchanged. A lost
+ *    race waits a full-jitter back-off (`clock.sleep`, jitter from `ids.randomBytes`) and starts over
+ *    at step 1, up to 10 attempts.
  * 4. Write the new audit events under their deterministic keys.
  *
  * @throws NotFoundError when the case does not exist.
  */
-export function makeMutateCase(deps: { cases: CaseStore; clock: Clock }): MutateCase {
-  return async (caseId, change) => {
+export function makeMutateCase(deps: {
+  cases: CaseStore;
+  clock: Clock;
+  ids: Pick<IdGenerator, "randomBytes">;
+}): MutateCase {
+  const deciding = async <R>(
+    caseId: string,
+    decide: (current: Case, now: number) => CaseDecision<R>,
+  ): Promise<{ case: Case; result: R }> => {
     for (let attempt = 1; ; attempt++) {
       const current = await deps.cases.get(caseId);
       if (!current) throw new NotFoundError(`case ${caseId} not found`);
       await flushOutbox(deps.cases, current.case);
       const now = deps.clock.now();
-      const next = change(current.case, now);
-      if (!next) return current.case;
+      const { change: next, result } = decide(current.case, now);
+      if (!next) return { case: current.case, result };
       const sealed = seal(next.case, next.events, now);
       try {
         await deps.cases.update(sealed.case, current.version);
       } catch (error) {
         if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) {
-          await backoff(attempt);
+          await deps.clock.sleep(backoffMs(attempt, uniform(deps.ids.randomBytes(4))));
           continue;
         }
         throw error;
       }
       await deps.cases.appendAudit(sealed.events);
-      return sealed.case;
+      return { case: sealed.case, result };
     }
   };
+  const mutate = async (caseId: string, change: (current: Case, now: number) => CaseChange): Promise<Case> =>
+    (await deciding(caseId, (current, now) => ({ change: change(current, now), result: undefined }))).case;
+  return Object.assign(mutate, { deciding });
 }
 
 /**

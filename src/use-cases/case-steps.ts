@@ -10,9 +10,10 @@ import {
 import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
 import { countCodeSend, mintCode, mintLink, mintReplyAddress } from "./challenges.js";
+import { notifyLockApplied } from "./deliveries.js";
 import type { Deps } from "./deps.js";
 import { makeSendGuidanceFor } from "./guidance.js";
-import { lockRequestChange, makeFollowLockRequest, notifyLockApplied, notifyLockRequested } from "./locks.js";
+import { lockRequestChange, makeFollowLockRequest, notifyLockRequested } from "./lock-requests.js";
 import { MAX_SEND_ATTEMPTS, makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
 import { type CasePlan, planFor } from "./plan.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
@@ -189,23 +190,27 @@ export function makeRequestVerification(deps: Deps) {
     const verifyUrl = needed.includes("email") ? await mintLink(deps, item, "verify_reporter") : undefined;
     const replyTo = needed.includes("email") ? await mintReplyAddress(deps, item) : undefined;
     const sms = needed.includes("sms") ? await mintCode(deps, item, now) : null;
-    let claimed: Array<"email" | "sms"> = [];
-    const marked = await mutate(input.caseId, (current) => {
-      claimed = needed.filter((channel) => !current.sent.includes(keys[channel]));
-      if (!claimed.length) return null;
+    const { case: marked, result: claimed } = await mutate.deciding(input.caseId, (current) => {
+      const claimed = needed.filter((channel) => !current.sent.includes(keys[channel]));
+      if (!claimed.length) return { change: null, result: claimed };
       return {
-        case: {
-          ...current,
-          sent: [...current.sent, ...claimed.map((channel) => keys[channel])],
-          verification: {
-            ...current.verification,
-            challengeGeneration: input.generation,
-            ...(sms && claimed.includes("sms")
-              ? { code: sms.state, codeSends: [...current.verification.codeSends, now] }
-              : {}),
+        change: {
+          case: {
+            ...current,
+            sent: [...current.sent, ...claimed.map((channel) => keys[channel])],
+            verification: {
+              ...current.verification,
+              challengeGeneration: input.generation,
+              ...(sms && claimed.includes("sms")
+                ? { code: sms.state, codeSends: [...current.verification.codeSends, now] }
+                : {}),
+            },
           },
+          events: [
+            { type: "message.sent", actor: "vigil", detail: { kind: "verification_request", channels: claimed } },
+          ],
         },
-        events: [{ type: "message.sent", actor: "vigil", detail: { kind: "verification_request", channels: claimed } }],
+        result: claimed,
       };
     });
     // The first code counts toward its number's limit across cases (never refused: the workflow needs it).

@@ -1,13 +1,17 @@
 import type { AppConfig } from "../config/index.js";
-import type { AccountIndex, CaseStore } from "../ports/case-store.js";
+import type { AccountIndex } from "../ports/account-index.js";
+import type { CaseStore } from "../ports/case-store.js";
+import type { CaseViews } from "../ports/case-views.js";
 import type { Clock } from "../ports/clock.js";
 import type { CodeSendLog } from "../ports/code-send-log.js";
 import type { DeliveryStore } from "../ports/delivery-store.js";
 import type { IdGenerator } from "../ports/id-generator.js";
-import type { IdempotencyStore, RateLimiter } from "../ports/idempotency-store.js";
+import type { IdempotencyStore } from "../ports/idempotency-store.js";
+import type { MailParser } from "../ports/mail-parser.js";
 import type { EmailSender, SmsSender } from "../ports/messaging.js";
 import type { Metrics } from "../ports/metrics.js";
-import type { EventPublisher, WebhookTransport } from "../ports/provider-gateway.js";
+import type { EventPublisher, WebhookTransport } from "../ports/outbound-events.js";
+import type { RateLimiter } from "../ports/rate-limiter.js";
 import type { SecretSource } from "../ports/secrets.js";
 import type { VerificationLinks } from "../ports/verification-links.js";
 import type { WorkflowClient } from "../ports/workflow-client.js";
@@ -27,9 +31,13 @@ export interface Deps {
   deliveries: DeliveryStore;
   email: EmailSender;
   sms: SmsSender;
+  /** Decodes the MIME of received email (replies to the verification email). */
+  mail: MailParser;
   workflow: WorkflowClient;
   events: EventPublisher | null;
   transport: WebhookTransport;
   secrets: SecretSource;
   metrics: Metrics;
+  /** How the operator API presents a case (masked, scrubbed). */
+  views: CaseViews;
 }

@@ -2,7 +2,6 @@ import { verifyChain } from "../domain/audit-chain.js";
 import { NotFoundError } from "../errors/index.js";
 import type { AuditEvent } from "../schemas/case.js";
 import { storedAudit } from "./case-mutation.js";
-import { makeScrubber } from "./case-view.js";
 import type { Deps } from "./deps.js";
 import { assertCaseId } from "./get-case.js";
 
@@ -39,7 +38,7 @@ export interface CaseAudit {
  *
  * @throws NotFoundError unknown or malformed case id.
  */
-export function makeGetCaseAudit(deps: Pick<Deps, "cases">) {
+export function makeGetCaseAudit(deps: Pick<Deps, "cases" | "views">) {
   return async (caseId: string | undefined): Promise<CaseAudit> => {
     const id = assertCaseId(caseId);
     const found = await deps.cases.get(id);
@@ -53,7 +52,7 @@ export function makeGetCaseAudit(deps: Pick<Deps, "cases">) {
           head,
         )
       : chain;
-    const scrub = makeScrubber(found.case);
+    const scrub = deps.views.scrubber(found.case);
     return {
       caseId: id,
       events: events.map((event) => {

@@ -1,8 +1,8 @@
 import type { Operator } from "../domain/operator.js";
 import { NotFoundError } from "../errors/index.js";
+import type { CaseView } from "../ports/case-views.js";
 import { CASE_ID_PATTERN } from "../schemas/operator.js";
 import { auditOf } from "./case-mutation.js";
-import { type CaseView, toCaseView } from "./case-view.js";
 import type { Deps } from "./deps.js";
 
 /** Refuses ids Vigil never mints before any read: they name no case (404, not 400). */
@@ -23,12 +23,12 @@ export function assertCaseId(caseId: string | undefined): string {
  *
  * @throws NotFoundError unknown or malformed case id.
  */
-export function makeGetCase(deps: Pick<Deps, "cases" | "clock">) {
+export function makeGetCase(deps: Pick<Deps, "cases" | "clock" | "views">) {
   return async (caseId: string | undefined, operator?: Operator): Promise<CaseView> => {
     const id = assertCaseId(caseId);
     const found = await deps.cases.get(id);
     if (!found) throw new NotFoundError(`case ${id} not found`);
-    return toCaseView(found.case, await auditOf(deps.cases, found.case), {
+    return deps.views.caseView(found.case, await auditOf(deps.cases, found.case), {
       now: deps.clock.now(),
       ...(operator ? { operator } : {}),
     });

@@ -1,27 +1,7 @@
 import { computeSlaStats, type SlaStats } from "../domain/sla-stats.js";
-import { ValidationError } from "../errors/index.js";
-import { SlaStatsQuerySchema } from "../schemas/operator.js";
 import type { Deps } from "./deps.js";
-import { parseWith } from "./parse.js";
 
 const DAY_MS = 86_400_000;
-
-/**
- * Validates the query of `GET /v1/stats/sla` (`days` is 7 or 30, default 7).
- *
- * @throws ValidationError another value or an unknown parameter.
- */
-export function parseSlaStatsQuery(query: Record<string, string | undefined> | null | undefined): { days: 7 | 30 } {
-  const present = Object.fromEntries(Object.entries(query ?? {}).filter(([, value]) => value !== undefined));
-  try {
-    const parsed = parseWith(SlaStatsQuerySchema, present);
-    return { days: parsed.days === 30 ? 30 : 7 };
-  } catch (error) {
-    if (error instanceof ValidationError)
-      throw new ValidationError("the query parameters are invalid", error.errors, { cause: error });
-    throw error;
-  }
-}
 
 /**
  * `GET /v1/stats/sla?days=7|30`: SLA attainment at a glance.

@@ -1,55 +1,12 @@
 import { queueDue } from "../domain/case.js";
 import { emailSearchHash, emailSearchKey, searchKinds } from "../domain/search.js";
-import { ValidationError } from "../errors/index.js";
+import type { CaseSummary } from "../ports/case-views.js";
 import type { Case } from "../schemas/case.js";
-import {
-  ACTIVE_STATUSES,
-  CASE_ID_PATTERN,
-  DEFAULT_LIST_LIMIT,
-  type ListCasesQuery,
-  ListCasesQuerySchema,
-} from "../schemas/operator.js";
-import { type CaseSummary, toCaseSummary } from "./case-view.js";
+import { ACTIVE_STATUSES, CASE_ID_PATTERN, DEFAULT_LIST_LIMIT, type ListCasesInput } from "../schemas/operator.js";
 import type { Deps } from "./deps.js";
-import { parseWith } from "./parse.js";
-
-/** What the queue is filtered by. */
-export interface ListCasesInput {
-  /** Search instead of the queue: an exact case id, account id or reporter email (any status unless filtered). */
-  q?: string;
-  /** Default: every non-final status (open, awaiting_verification, verified); with `q`, every status. */
-  statuses?: Case["status"][];
-  priority?: Case["priority"];
-  /** 1–100, default 50. */
-  limit?: number;
-}
 
 export interface ListCasesOutput {
   cases: CaseSummary[];
-}
-
-/**
- * Validates the query string of `GET /v1/cases` (400 with `errors` for a bad value or an unknown
- * parameter).
- *
- * @throws ValidationError
- */
-export function parseListCasesQuery(query: Record<string, string | undefined> | null | undefined): ListCasesInput {
-  const present = Object.fromEntries(Object.entries(query ?? {}).filter(([, value]) => value !== undefined));
-  let parsed: ListCasesQuery;
-  try {
-    parsed = parseWith(ListCasesQuerySchema, present);
-  } catch (error) {
-    if (error instanceof ValidationError)
-      throw new ValidationError("the query parameters are invalid", error.errors, { cause: error });
-    throw error;
-  }
-  return {
-    ...(parsed.q ? { q: parsed.q } : {}),
-    ...(parsed.status ? { statuses: parsed.status } : {}),
-    ...(parsed.priority ? { priority: parsed.priority } : {}),
-    ...(parsed.limit !== undefined ? { limit: parsed.limit } : {}),
-  };
 }
 
 /** The queue order, as the status index sorts it: nearest SLA due first, cases with none last, then by id. */
@@ -67,7 +24,7 @@ function queueKey(item: Case): string {
  *    so the index holds no clear-text email. Never a scan, never a prefix or fuzzy match.
  * 3. Keep each case once, apply the filters, newest first, at most `limit`.
  */
-export function makeSearchCases(deps: Pick<Deps, "cases" | "secrets">) {
+export function makeSearchCases(deps: Pick<Deps, "cases" | "secrets" | "views">) {
   return async (input: ListCasesInput & { q: string }): Promise<ListCasesOutput> => {
     const limit = input.limit ?? DEFAULT_LIST_LIMIT;
     const query = input.q.trim();
@@ -90,7 +47,7 @@ export function makeSearchCases(deps: Pick<Deps, "cases" | "secrets">) {
       .filter((item) => !input.priority || item.priority === input.priority)
       .sort((a, b) => (a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : 0))
       .slice(0, limit);
-    return { cases: cases.map(toCaseSummary) };
+    return { cases: cases.map((item) => deps.views.caseSummary(item)) };
   };
 }
 
@@ -103,7 +60,7 @@ export function makeSearchCases(deps: Pick<Deps, "cases" | "secrets">) {
  * 2. Merge the lists in the index's order (a case seen twice, mid-change, once) and keep the first `limit`.
  * 3. Map each case to its queue entry (no contact data).
  */
-export function makeListCases(deps: Pick<Deps, "cases" | "secrets">) {
+export function makeListCases(deps: Pick<Deps, "cases" | "secrets" | "views">) {
   const search = makeSearchCases(deps);
   return async (input: ListCasesInput = {}): Promise<ListCasesOutput> => {
     if (input.q !== undefined) return search(input as ListCasesInput & { q: string });
@@ -126,6 +83,6 @@ export function makeListCases(deps: Pick<Deps, "cases" | "secrets">) {
       seen.add(item.caseId);
       queue.push(item);
     }
-    return { cases: queue.slice(0, limit).map(toCaseSummary) };
+    return { cases: queue.slice(0, limit).map((item) => deps.views.caseSummary(item)) };
   };
 }

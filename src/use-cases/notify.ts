@@ -23,18 +23,23 @@ export function makeNotifyReporter(deps: Pick<Deps, "email" | "sms" | "metrics" 
     kind: MessageKind,
     options: { vars?: MessageVars; key?: string; only?: Channel; incidentType?: IncidentType; locale?: string } = {},
   ): Promise<boolean> => {
-    let claimed: Channel[] = [];
-    let keys: Record<Channel, string> = { email: "", sms: "" };
-    const item = await mutate(caseId, (current) => {
+    const {
+      case: item,
+      result: { claimed, keys },
+    } = await mutate.deciding(caseId, (current) => {
       const base = options.key ?? `${kind}#${current.workflow.generation}`;
-      keys = { email: `${base}#email`, sms: `${base}#sms` };
-      claimed = channelsOf(current).filter(
+      const keys: Record<Channel, string> = { email: `${base}#email`, sms: `${base}#sms` };
+      const claimed = channelsOf(current).filter(
         (channel) => (!options.only || channel === options.only) && !current.sent.includes(keys[channel]),
       );
-      if (!claimed.length) return null;
       return {
-        case: { ...current, sent: [...current.sent, ...claimed.map((channel) => keys[channel])] },
-        events: [{ type: "message.sent", actor: "vigil", detail: { kind, channels: claimed } }],
+        change: claimed.length
+          ? {
+              case: { ...current, sent: [...current.sent, ...claimed.map((channel) => keys[channel])] },
+              events: [{ type: "message.sent", actor: "vigil", detail: { kind, channels: claimed } }],
+            }
+          : null,
+        result: { claimed, keys },
       };
     });
     if (!claimed.length) return false;
@@ -85,9 +90,8 @@ export async function sendClaimed(
     claimed.map((channel) => sends[channel]().catch((error: unknown) => failed.push({ channel, error }))),
   );
   if (!failed.length) return;
-  let retry: unknown;
-  await mutate(caseId, (current, now) => {
-    retry = undefined;
+  const { result: retry } = await mutate.deciding(caseId, (current, now) => {
+    let retry: unknown;
     let next: Case = current;
     const events: AuditEntry[] = [];
     const attempts = { ...(current.sendAttempts ?? {}) };
@@ -115,7 +119,7 @@ export async function sendClaimed(
         },
       });
     }
-    return { case: { ...next, sendAttempts: attempts }, events };
+    return { change: { case: { ...next, sendAttempts: attempts }, events }, result: retry };
   });
   if (retry !== undefined) throw retry;
 }

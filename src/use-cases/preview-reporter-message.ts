@@ -1,9 +1,9 @@
 import { ActionNotAllowedError, NotFoundError } from "../errors/index.js";
 import { type MessagePreviewBody, MessagePreviewBodySchema } from "../schemas/operator.js";
+import { parseJson, parseWith } from "../schemas/parse.js";
 import type { Deps } from "./deps.js";
 import { assertCaseId } from "./get-case.js";
 import { renderForReporter } from "./notify.js";
-import { parseJson, parseWith } from "./parse.js";
 
 /** What `message_reporter` would send, per channel, and where. */
 export interface MessagePreview {

@@ -1,6 +1,6 @@
-import PostalMime from "postal-mime";
 import { isActive } from "../domain/case.js";
 import { headerFields, htmlToText, parseAddrSpec, parseSingleMailbox, replyNonceOf } from "../domain/inbound-email.js";
+import type { ParsedEmail } from "../ports/mail-parser.js";
 import type { VerificationLink } from "../ports/verification-links.js";
 import type { Case } from "../schemas/case.js";
 import type { InboundEmail } from "../schemas/inbound-email.js";
@@ -64,19 +64,15 @@ const passed = (verdict: string) => verdict.trim().toUpperCase() === "PASS";
 /**
  * The one sender of a reply, lower-cased, or null when there is any doubt. Three readings must agree:
  * exactly one `From` field holding exactly one mailbox (strict: no list, group, route, `;` or text after
- * the address), postal-mime's parsed `from` (a single mailbox, not a group), and the receiving server's own
- * parse (SES `commonHeaders.from`: exactly one entry with the same address).
+ * the address), the MIME parser's reading of `From` (a single mailbox, not a group), and the receiving
+ * server's own parse (SES `commonHeaders.from`: exactly one entry with the same address).
  */
-function singleSender(
-  rawMime: string,
-  parsedFrom: Awaited<ReturnType<typeof PostalMime.parse>>["from"],
-  sesFrom: readonly string[],
-): string | null {
+function singleSender(rawMime: string, parsedFrom: string | null, sesFrom: readonly string[]): string | null {
   const fields = headerFields(rawMime, "from");
   if (fields.length !== 1) return null;
   const sender = parseSingleMailbox(fields[0] as string);
   if (sender === null) return null;
-  if (!parsedFrom || !("address" in parsedFrom) || parsedFrom.address?.toLowerCase() !== sender) return null;
+  if (parsedFrom?.toLowerCase() !== sender) return null;
   if (sesFrom.length !== 1) return null;
   const ses = sesFrom[0]?.trim() ?? "";
   const sesAddress = parseAddrSpec(ses.endsWith(">") ? ses.slice(ses.lastIndexOf("<") + 1, -1) : ses);
@@ -113,12 +109,12 @@ const MAX_AUDITED_IGNORED_REPLIES = 20;
  * envelope recipients (the SES notification via SNS on AWS, `/_local/inbound-email` locally). Output:
  * `confirmed` (and whether verification completed) or `ignored` with the reason.
  *
- * 1. Parse the MIME (postal-mime). The text is the text part, else the first 32 KB of the HTML part
+ * 1. Parse the MIME (the `MailParser` port: postal-mime). The text is the text part, else the first 32 KB of the HTML part
  *    converted in one linear pass.
  * 2. Find the challenge: the recipient `replies+<nonce>@…` (the verification email's `Reply-To`) names a
  *    stored nonce bound to case, reporter, generation. Without one, the `c_<ULID>` reference in the
  *    subject (else the text) finds the case only to audit the attempt: an unbound reply confirms nothing.
- * 3. The sender: exactly one `From` field with exactly one mailbox, the same address for postal-mime and
+ * 3. The sender: exactly one `From` field with exactly one mailbox, the same address for the MIME parser and
  *    for SES (see {@link singleSender}), equal to the case's reporter (case-insensitive).
  * 4. SPF, DKIM and DMARC must all be `PASS` (DMARC is what binds that `From` to the sending domain); the
  *    reply must be bound to a usable challenge; its first non-blank line must be `YES`.
@@ -176,9 +172,9 @@ export function makeReceiveEmailReply(deps: Deps) {
   }
 
   return async (input: InboundEmail): Promise<EmailReplyOutcome> => {
-    let email: Awaited<ReturnType<typeof PostalMime.parse>>;
+    let email: ParsedEmail;
     try {
-      email = await PostalMime.parse(input.rawMime);
+      email = await deps.mail.parse(input.rawMime);
     } catch {
       return ignore("unparseable");
     }
@@ -192,7 +188,7 @@ export function makeReceiveEmailReply(deps: Deps) {
       if (!item) return ignore("unknown_case");
     }
 
-    const sender = singleSender(input.rawMime, email.from, input.sesFrom);
+    const sender = singleSender(input.rawMime, email.fromAddress, input.sesFrom);
     if (sender === null) return ignore("ambiguous_sender", item.caseId);
     if (sender !== item.reporter.email.toLowerCase()) return ignore("sender_mismatch", item.caseId);
     // From here the sender is the reporter; DMARC passing is what makes that more than a claim.
@@ -206,16 +202,18 @@ export function makeReceiveEmailReply(deps: Deps) {
       return ignore("not_bound_to_challenge", item.caseId, audited);
     if (firstLine(text).toLowerCase() !== "yes") return ignore("not_yes", item.caseId, audited);
 
-    let awaiting = true;
-    await mutate(item.caseId, (current, at) => {
-      awaiting = awaitingVerification(current) && challengeUsable(challenge.link, current, at);
-      if (!awaiting || current.verification.email === "verified") return null;
+    const { result: awaiting } = await mutate.deciding(item.caseId, (current, at) => {
+      const awaiting = awaitingVerification(current) && challengeUsable(challenge.link, current, at);
+      if (!awaiting || current.verification.email === "verified") return { change: null, result: awaiting };
       return {
-        case: {
-          ...current,
-          verification: { ...current.verification, email: "verified", emailVerifiedAt: new Date(at).toISOString() },
+        change: {
+          case: {
+            ...current,
+            verification: { ...current.verification, email: "verified", emailVerifiedAt: new Date(at).toISOString() },
+          },
+          events: [{ type: "verification.email_verified", actor: "reporter", detail: { channel: "email_reply" } }],
         },
-        events: [{ type: "verification.email_verified", actor: "reporter", detail: { channel: "email_reply" } }],
+        result: awaiting,
       };
     });
     if (!awaiting) return ignore("not_awaiting_verification", item.caseId, audited);

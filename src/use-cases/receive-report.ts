@@ -1,17 +1,18 @@
 import { createHash } from "node:crypto";
 import { isActive, lockDue, mergeReport, openCase, reportedTypes } from "../domain/case.js";
+import { caseExecutionName } from "../domain/execution-names.js";
 import { redactSeedPhrases } from "../domain/seed-phrase.js";
 import { verifyWebhook } from "../domain/standard-webhooks.js";
 import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors/index.js";
 import type { WebhookRecord } from "../ports/idempotency-store.js";
 import type { Case } from "../schemas/case.js";
+import { parseJson, parseWith } from "../schemas/parse.js";
 import { type Report, ReportWebhookSchema } from "../schemas/report.js";
 import { makeCreateCase, makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
 import { guidanceKey, makeSendGuidanceFor } from "./guidance.js";
-import { makeRequestLock } from "./locks.js";
+import { makeRequestLock } from "./lock-requests.js";
 import { wasSent } from "./notify.js";
-import { parseJson, parseWith } from "./parse.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
 export interface ReceiveReportInput {
@@ -170,7 +171,7 @@ export function makeReceiveReport(deps: Deps) {
       },
     ]);
     try {
-      await deps.workflow.startCase(caseId, { caseId, generation: 1 });
+      await deps.workflow.startCase(caseExecutionName(caseId, 1), { caseId, generation: 1 });
     } catch {
       // The case is safe in the table and listed as pending; start-pending-workflows retries it.
       deps.metrics.count("WorkflowStartDeferred");
@@ -179,41 +180,42 @@ export function makeReceiveReport(deps: Deps) {
   }
 
   async function join(existingId: string, report: Report, webhookId: string, seedPhraseRedacted = false) {
-    let outcome: ReturnType<typeof mergeReport> | undefined;
-    let rateLimited = false;
     const found = await deps.cases.get(existingId);
     if (!found || !isActive(found.case)) return null;
-    let merged: Case;
+    type Joined = { outcome?: ReturnType<typeof mergeReport>; rateLimited: boolean };
+    let joined: { case: Case; result: Joined };
     try {
-      merged = await mutate(existingId, (current, at) => {
-        outcome = undefined;
-        rateLimited = false;
-        if (!isActive(current) || current.reportIds.includes(webhookId)) return null;
-        if (current.reportTimes.filter((t) => t > at - 3_600_000).length >= ACCOUNT_LIMIT_PER_HOUR) {
-          rateLimited = true;
-          return null;
+      joined = await mutate.deciding<Joined>(existingId, (current, at) => {
+        if (!isActive(current) || current.reportIds.includes(webhookId)) {
+          return { change: null, result: { rateLimited: false } };
         }
-        outcome = mergeReport(current, { webhookId, report, now: at, policy: deps.config.policy });
+        if (current.reportTimes.filter((t) => t > at - 3_600_000).length >= ACCOUNT_LIMIT_PER_HOUR) {
+          return { change: null, result: { rateLimited: true } };
+        }
+        const outcome = mergeReport(current, { webhookId, report, now: at, policy: deps.config.policy });
         return {
-          case: seedPhraseRedacted ? { ...outcome.case, seedPhraseRedacted } : outcome.case,
-          events: [
-            {
-              type: "report.merged",
-              actor: "wallet-app",
-              detail: {
-                webhookId,
-                reportedType: report.incidentType,
-                incidentType: outcome.case.incidentType,
-                incidentTypes: outcome.case.incidentTypes,
-                signals: outcome.case.signals,
-                priority: outcome.case.priority,
-                priorityRaised: outcome.priorityRaised,
-                lockScopes: outcome.case.lock.scopes,
-                lockNewlyRequired: outcome.lockNewlyRequired,
-                smsDropped: outcome.smsDropped,
+          change: {
+            case: seedPhraseRedacted ? { ...outcome.case, seedPhraseRedacted } : outcome.case,
+            events: [
+              {
+                type: "report.merged",
+                actor: "wallet-app",
+                detail: {
+                  webhookId,
+                  reportedType: report.incidentType,
+                  incidentType: outcome.case.incidentType,
+                  incidentTypes: outcome.case.incidentTypes,
+                  signals: outcome.case.signals,
+                  priority: outcome.case.priority,
+                  priorityRaised: outcome.priorityRaised,
+                  lockScopes: outcome.case.lock.scopes,
+                  lockNewlyRequired: outcome.lockNewlyRequired,
+                  smsDropped: outcome.smsDropped,
+                },
               },
-            },
-          ],
+            ],
+          },
+          result: { outcome, rateLimited: false },
         };
       });
     } catch (error) {
@@ -222,6 +224,10 @@ export function makeReceiveReport(deps: Deps) {
       if (error instanceof ConflictError) throw new RateLimitedError("the case is busy with other reports; retry", 1);
       throw error;
     }
+    const {
+      case: merged,
+      result: { outcome, rateLimited },
+    } = joined;
     if (rateLimited) throw new RateLimitedError("too many reports for this account", 3600);
     if (!isActive(merged)) return null;
     // Follow-ups come from the case's state, not from what this write changed: a sender's retry

@@ -1,13 +1,10 @@
 import { pendingVerification } from "../domain/case.js";
+import { caseExecutionName } from "../domain/execution-names.js";
 import { startClocks } from "../domain/sla.js";
 import { ActionNotAllowedError } from "../errors/index.js";
 import type { Case } from "../schemas/case.js";
 import { makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
-
-/** The case workflow's execution name: the case id, with the generation after a reopen. */
-export const caseExecutionName = (caseId: string, generation: number) =>
-  generation === 1 ? caseId : `${caseId}-g${generation}`;
 
 /**
  * Reopens a resolved or closed case (an agent, or the reporter through the reopen link).

@@ -1,11 +1,12 @@
 import { consoleCaseUrl } from "../config/index.js";
 import { isActive } from "../domain/case.js";
+import { slaTimerName } from "../domain/execution-names.js";
 import { type OncallEvent, renderMessage } from "../domain/messages/index.js";
 import { raisePriority } from "../domain/priority.js";
 import { dueFires, nextFireAt, type SlaContext, type SlaFire } from "../domain/sla.js";
 import type { TimerInput } from "../ports/workflow-client.js";
 import type { Case } from "../schemas/case.js";
-import { makeMutateCase } from "./case-mutation.js";
+import { type CaseDecision, makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
 import { notifyOncall } from "./notify.js";
 
@@ -19,9 +20,6 @@ const DEAD_TIMER_MS = 10 * 60_000;
 function contextOf(item: Case, deps: Pick<Deps, "config">): SlaContext {
   return { priority: item.priority, acknowledgedAt: item.acknowledgedAt, policy: deps.config.policy };
 }
-
-/** The timer execution name of a case's SLA timer generation. */
-export const slaTimerName = (caseId: string, generation: number) => `${caseId}-sla-${generation}`;
 
 /** When a case's SLA timer must next wake, or null when nothing is left to watch. */
 export function nextSlaWake(item: Case, deps: Pick<Deps, "config">): number | null {
@@ -105,17 +103,16 @@ export function makeFireSlaTimer(deps: Deps) {
     const stale = !found || !isActive(found.case) || found.case.workflow.timerGeneration !== timer.generation;
     if (stale) return { ...timer, done: true };
     const now = deps.clock.now();
-    let fires: SlaFire[] = [];
-    const updated = await mutate(timer.ref, (current) => {
-      fires = [];
-      if (current.workflow.timerGeneration !== timer.generation) return null;
+    const { case: updated, result: fires } = await mutate.deciding(timer.ref, (current): CaseDecision<SlaFire[]> => {
+      if (current.workflow.timerGeneration !== timer.generation) return { change: null, result: [] };
       const result = dueFires(current.sla, now, contextOf(current, deps));
-      fires = result.fires;
       const breaches = result.fires.filter((fire) => fire.kind === "breach").length;
       let priority = current.priority;
       for (let i = 0; i < breaches; i++) priority = raisePriority(priority);
       const next = nextFireAt(result.sla, { ...contextOf(current, deps), priority });
-      if (!result.fires.length && current.workflow.timerAt === (next === null ? null : iso(next))) return null;
+      if (!result.fires.length && current.workflow.timerAt === (next === null ? null : iso(next))) {
+        return { change: null, result: result.fires };
+      }
       const changed: Case = {
         ...current,
         sla: result.sla,
@@ -124,20 +121,23 @@ export function makeFireSlaTimer(deps: Deps) {
         workflow: { ...current.workflow, timerAt: next === null ? null : iso(next) },
       };
       return {
-        case: changed,
-        events: result.fires.map((fire) => ({
-          type: FIRE_EVENT[fire.kind],
-          actor: "sla-timer",
-          detail: {
-            clock: fire.clock,
-            dueAt: iso(fire.at),
-            ...(fire.fraction ? { percent: fire.fraction * 100 } : {}),
-            ...(fire.kind === "exhausted"
-              ? { repeats: result.sla[fire.clock]?.escalatedAt.length ?? 0, secondContact: secondContact(deps) }
-              : {}),
-            priority,
-          },
-        })),
+        change: {
+          case: changed,
+          events: result.fires.map((fire) => ({
+            type: FIRE_EVENT[fire.kind],
+            actor: "sla-timer",
+            detail: {
+              clock: fire.clock,
+              dueAt: iso(fire.at),
+              ...(fire.fraction ? { percent: fire.fraction * 100 } : {}),
+              ...(fire.kind === "exhausted"
+                ? { repeats: result.sla[fire.clock]?.escalatedAt.length ?? 0, secondContact: secondContact(deps) }
+                : {}),
+              priority,
+            },
+          })),
+        },
+        result: result.fires,
       };
     });
     for (const fire of fires) {

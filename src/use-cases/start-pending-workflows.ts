@@ -1,8 +1,8 @@
 import { isActive, lockDue } from "../domain/case.js";
+import { caseExecutionName } from "../domain/execution-names.js";
 import { makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
-import { makeRequestLock } from "./locks.js";
-import { caseExecutionName } from "./reopen-case.js";
+import { makeRequestLock } from "./lock-requests.js";
 
 /** A case younger than this may still be starting normally (the workflow locks within a second). */
 const GRACE_MS = 30_000;

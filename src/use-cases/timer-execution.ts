@@ -1,4 +1,4 @@
-import { successorTimerName } from "../domain/timer.js";
+import { successorTimerName } from "../domain/execution-names.js";
 import type { TimerInput } from "../ports/workflow-client.js";
 import type { Deps } from "./deps.js";
 

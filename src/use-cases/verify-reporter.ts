@@ -1,7 +1,6 @@
 import { isActive } from "../domain/case.js";
 import { maskEmail } from "../domain/masking.js";
 import { type Locale, resolveLocale } from "../domain/messages/index.js";
-import type { IncidentType } from "../domain/types.js";
 import {
   type CodeState,
   canSendCode,
@@ -18,42 +17,23 @@ import {
 import { ActionNotAllowedError, RateLimitedError, WORKFLOW_ERRORS } from "../errors/index.js";
 import type { VerificationLink } from "../ports/verification-links.js";
 import type { Case } from "../schemas/case.js";
-import type { ResendResult, VerifyResult, VerifySubmission } from "../schemas/verify.js";
-import { type AuditEntry, makeMutateCase } from "./case-mutation.js";
+import type {
+  ResendOutcome,
+  VerifyOutcome,
+  VerifyReporter,
+  VerifyResult,
+  VerifySubmission,
+  VerifyView,
+} from "../schemas/verify.js";
+import { type AuditEntry, type CaseDecision, makeMutateCase } from "./case-mutation.js";
 import { countCodeSend, mintCode } from "./challenges.js";
 import { makeCompleteVerificationIfSatisfied } from "./complete-verification.js";
 import type { Deps } from "./deps.js";
 import { makeNotifyReporter, sendToChannels } from "./notify.js";
 import { makeReopenCase } from "./reopen-case.js";
 
-/**
- * What `GET /v1/verify/{token}` shows. `invalid` is one answer for every link that cannot act
- * (unknown, used, expired, bound to something else, or its case moved on), so the page never tells
- * whether a token or case exists.
- */
-export type VerifyView =
-  | { kind: "invalid"; locale: Locale }
-  | {
-      kind: "verify";
-      locale: Locale;
-      caseRef: string;
-      maskedEmail: string;
-      incidentType: IncidentType;
-      /** The SMS code the page must ask for, or null when the case does not need one. */
-      code: { digits: number; canResend: boolean } | null;
-      /** Set while verification is locked after repeated failures. */
-      retryAfterSeconds?: number;
-    }
-  | { kind: "reopen"; locale: Locale; caseRef: string; maskedEmail: string; incidentType: IncidentType };
-
-/**
- * A submission's result, with what its HTML page needs (not part of the JSON answer): the locale
- * and the case reference (null for a link that cannot act).
- */
-export type VerifyOutcome = VerifyResult & { locale: Locale; caseRef: string | null };
-
-/** A resend's (deliberately uniform) result, with the locale of its page. */
-export type ResendOutcome = ResendResult & { locale: Locale };
+// The page's types belong to the boundary (src/schemas/verify.ts); named here too for the verify page.
+export type { ResendOutcome, VerifyOutcome, VerifyView } from "../schemas/verify.js";
 
 /**
  * Read for tokens that match no link, so that every request costs the same two store reads and
@@ -177,7 +157,7 @@ const lockedResult = (retryAfterMs: number | undefined): VerifyResult => ({
  * @throws RateLimitedError (resend) while locked out or over a send limit, with the seconds until allowed.
  * @throws TransientError when the store, Step Functions or a sender fail (the link stays usable).
  */
-export function makeVerifyReporter(deps: Deps) {
+export function makeVerifyReporter(deps: Deps): VerifyReporter {
   const mutate = makeMutateCase(deps);
   const notify = makeNotifyReporter(deps, mutate);
   const reopenCase = makeReopenCase(deps);
@@ -281,60 +261,57 @@ export function makeVerifyReporter(deps: Deps) {
     pepper: string,
   ): Promise<VerifyResult> {
     const readHash = found.case.verification.code?.hash;
-    let result: VerifyResult = INVALID;
-    await mutate(found.case.caseId, (current, now) => {
-      result = INVALID;
-      if (!linkUsable(found.link, current, now) || current.verification.denied) return null;
+    const { result } = await mutate.deciding(found.case.caseId, (current, now): CaseDecision<VerifyResult> => {
+      if (!linkUsable(found.link, current, now) || current.verification.denied)
+        return { change: null, result: INVALID };
       const lock = isLocked(current.verification.failures ?? undefined, now);
       if (lock.locked) {
-        result = lockedResult(lock.retryAfterMs);
-        return null;
+        return { change: null, result: lockedResult(lock.retryAfterMs) };
       }
       let verification = current.verification;
       const events: AuditEntry[] = [];
       if (needsCode(current)) {
         if (code === undefined) {
-          result = { status: "invalid", attemptsLeft: attemptsLeftOf(verification.code, now) };
-          return null;
+          return { change: null, result: { status: "invalid", attemptsLeft: attemptsLeftOf(verification.code, now) } };
         }
         if (!verification.code) {
-          result = EXPIRED;
-          return null;
+          return { change: null, result: EXPIRED };
         }
         const stored = verification.code.hash;
         const matches = stored === readHash ? matchesRead : codeMatches(pepper, current.caseId, code, stored);
         const check = checkCode(verification.code, matches, now);
         if (check.outcome === "expired" || check.outcome === "spent") {
-          result = EXPIRED;
-          return null;
+          return { change: null, result: EXPIRED };
         }
         if (check.outcome === "invalid") {
           const failures = recordFailure(verification.failures ?? undefined, now);
           const locked = isLocked(failures, now);
-          result = locked.locked
-            ? lockedResult(locked.retryAfterMs)
-            : { status: "invalid", attemptsLeft: check.attemptsLeft };
           return {
-            case: {
-              ...current,
-              verification: {
-                ...verification,
-                code: check.next,
-                failures,
-                sms: check.next.spent ? "failed" : verification.sms,
-              },
-            },
-            events: [
-              {
-                type: "verification.code_rejected",
-                actor: "reporter",
-                detail: {
-                  attemptsLeft: check.attemptsLeft,
-                  consecutiveFailures: failures.consecutive,
-                  locked: locked.locked,
+            change: {
+              case: {
+                ...current,
+                verification: {
+                  ...verification,
+                  code: check.next,
+                  failures,
+                  sms: check.next.spent ? "failed" : verification.sms,
                 },
               },
-            ],
+              events: [
+                {
+                  type: "verification.code_rejected",
+                  actor: "reporter",
+                  detail: {
+                    attemptsLeft: check.attemptsLeft,
+                    consecutiveFailures: failures.consecutive,
+                    locked: locked.locked,
+                  },
+                },
+              ],
+            },
+            result: locked.locked
+              ? lockedResult(locked.retryAfterMs)
+              : { status: "invalid", attemptsLeft: check.attemptsLeft },
           };
         }
         verification = { ...verification, code: check.next, sms: "verified", smsVerifiedAt: iso(now) };
@@ -344,13 +321,13 @@ export function makeVerifyReporter(deps: Deps) {
         verification = { ...verification, email: "verified", emailVerifiedAt: iso(now) };
         events.push({ type: "verification.email_verified", actor: "reporter", detail: { channel: "link" } });
       }
-      result = {
+      const result: VerifyResult = {
         status: factorsSatisfied(verification, current.channels.sms) ? "verified" : "email_verified",
         attemptsLeft: 0,
       };
       // Nothing new to record: a retry after a failure further on (the link is spent only at the end).
-      if (!events.length && verification.failures === null) return null;
-      return { case: { ...current, verification: { ...verification, failures: null } }, events };
+      if (!events.length && verification.failures === null) return { change: null, result };
+      return { change: { case: { ...current, verification: { ...verification, failures: null } }, events }, result };
     });
     if (result.status === "verified" || result.status === "email_verified") {
       await completeIfSatisfied(found.case.caseId, "reporter");
@@ -375,28 +352,34 @@ export function makeVerifyReporter(deps: Deps) {
       );
     }
     const minted = await mintCode(deps, found.case, now);
-    let refused: RateLimitedError | null = null;
-    let issued = false;
-    const item = await mutate(found.case.caseId, (current, at) => {
-      refused = null;
-      issued = false;
-      if (!linkUsable(found.link, current, at) || !codeResendable(found.link, current)) return null;
-      refused = resendRefusal(current, at);
-      if (refused) return null;
-      issued = true;
-      return {
-        case: {
-          ...current,
-          verification: {
-            ...current.verification,
-            code: minted.state,
-            codeSends: [...canSendCode(current.verification.codeSends, at).recentSends, at],
-            sms: current.verification.sms === "failed" ? "pending" : current.verification.sms,
+    const {
+      case: item,
+      result: { refused, issued },
+    } = await mutate.deciding<{ refused: RateLimitedError | null; issued: boolean }>(
+      found.case.caseId,
+      (current, at) => {
+        if (!linkUsable(found.link, current, at) || !codeResendable(found.link, current)) {
+          return { change: null, result: { refused: null, issued: false } };
+        }
+        const refused = resendRefusal(current, at);
+        if (refused) return { change: null, result: { refused, issued: false } };
+        return {
+          change: {
+            case: {
+              ...current,
+              verification: {
+                ...current.verification,
+                code: minted.state,
+                codeSends: [...canSendCode(current.verification.codeSends, at).recentSends, at],
+                sms: current.verification.sms === "failed" ? "pending" : current.verification.sms,
+              },
+            },
+            events: [{ type: "verification.code_sent", actor: "reporter", detail: { reason: "resend" } }],
           },
-        },
-        events: [{ type: "verification.code_sent", actor: "reporter", detail: { reason: "resend" } }],
-      };
-    });
+          result: { refused: null, issued: true },
+        };
+      },
+    );
     if (refused) throw refused;
     if (issued) {
       await sendToChannels(deps, item, "verification_code", { code: minted.code, expiresMinutes: 10 }, "sms");
@@ -406,6 +389,3 @@ export function makeVerifyReporter(deps: Deps) {
 
   return { view, submit, resend };
 }
-
-/** The reporter endpoints' operations, as composed by {@link makeVerifyReporter}. */
-export type VerifyReporter = ReturnType<typeof makeVerifyReporter>;

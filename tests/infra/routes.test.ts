@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ROUTES as INFRA_ROUTES } from "../../infra/stacks/service-stack.js";
-import { ROUTES as LOCAL_ROUTES } from "../../local/routes.js";
+import { ROUTES as LOCAL_ROUTES } from "../../local/api-routes.js";
 
 describe("the HTTP API routes", () => {
   it("are the same on AWS and in the local gateway, with the same functions and authorizers", () => {

@@ -1,6 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { TransientError } from "../../errors/index.js";
-import type { EventPublisher } from "../../ports/provider-gateway.js";
+import type { EventPublisher } from "../../ports/outbound-events.js";
 
 /** `EventPublisher` on an EventBridge bus, source `vigil`. */
 export class EventBridgePublisher implements EventPublisher {

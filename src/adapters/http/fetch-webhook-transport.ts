@@ -1,4 +1,4 @@
-import type { WebhookTransport } from "../../ports/provider-gateway.js";
+import type { WebhookTransport } from "../../ports/outbound-events.js";
 
 /** `WebhookTransport` over `fetch`, with a hard timeout so a slow provider cannot hold a Lambda. */
 export class FetchWebhookTransport implements WebhookTransport {

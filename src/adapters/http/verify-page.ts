@@ -9,8 +9,7 @@ import { html, type SafeHtml, trustedHtml } from "../../domain/messages/html.js"
 import { ANTI_PHISHING_LINE, type Locale } from "../../domain/messages/index.js";
 import { CATALOGS } from "../../domain/messages/templates/index.js";
 import type { VerifyPageWords } from "../../domain/messages/types.js";
-import type { VerifyResult } from "../../schemas/verify.js";
-import type { VerifyOutcome, VerifyView } from "../../use-cases/verify-reporter.js";
+import type { VerifyOutcome, VerifyResult, VerifyView } from "../../schemas/verify.js";
 import type { HttpResponse } from "./problem.js";
 
 /** Who "we" are on the pages, and where the reporter reaches the provider's support. */

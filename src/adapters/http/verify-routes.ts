@@ -2,15 +2,15 @@ import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { negotiateLocale } from "../../domain/messages/index.js";
 import { RateLimitedError } from "../../errors/index.js";
+import { parseJson, parseWith } from "../../schemas/parse.js";
 import {
   MAX_VERIFY_BODY_BYTES,
   ResendResultSchema,
   VERIFY_CONTENT_TYPES,
+  type VerifyReporter,
   VerifyResultSchema,
   VerifySubmissionSchema,
 } from "../../schemas/verify.js";
-import { parseJson, parseWith } from "../../use-cases/parse.js";
-import type { makeVerifyReporter } from "../../use-cases/verify-reporter.js";
 import { bodyGuard, header, rawBody } from "./middleware.js";
 import { type HttpResponse, json } from "./problem.js";
 import {
@@ -21,8 +21,6 @@ import {
   renderResendLimited,
   renderView,
 } from "./verify-page.js";
-
-type VerifyReporter = ReturnType<typeof makeVerifyReporter>;
 
 export type Route = (event: APIGatewayProxyEventV2, token: string) => Promise<HttpResponse>;
 

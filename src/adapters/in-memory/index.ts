@@ -2,7 +2,8 @@ import { monotonicFactory } from "ulid";
 import { queueDue, unsettled } from "../../domain/case.js";
 import type { MessageFailureReason } from "../../domain/message-failure.js";
 import { ConflictError, MessageUndeliverableError } from "../../errors/index.js";
-import type { AccountIndex, CaseStore, VersionedCase } from "../../ports/case-store.js";
+import type { AccountIndex } from "../../ports/account-index.js";
+import type { CaseStore, VersionedCase } from "../../ports/case-store.js";
 import type { Clock } from "../../ports/clock.js";
 import type { CodeSendLog } from "../../ports/code-send-log.js";
 import type { Delivery, DeliveryStore } from "../../ports/delivery-store.js";
@@ -10,7 +11,7 @@ import type { IdGenerator } from "../../ports/id-generator.js";
 import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-store.js";
 import type { Email, EmailSender, SmsSender } from "../../ports/messaging.js";
 import type { Metrics } from "../../ports/metrics.js";
-import type { EventPublisher, WebhookTransport } from "../../ports/provider-gateway.js";
+import type { EventPublisher, WebhookTransport } from "../../ports/outbound-events.js";
 import type { VerificationLink, VerificationLinks } from "../../ports/verification-links.js";
 import type { TimerInput, WorkflowClient } from "../../ports/workflow-client.js";
 import type { AuditEvent, Case } from "../../schemas/case.js";
@@ -240,6 +241,13 @@ export class FakeClock implements Clock {
   }
   advance(seconds: number) {
     this.current += seconds * 1000;
+  }
+  /** The back-offs asked for, in order. */
+  readonly slept: number[] = [];
+  /** Records the wait and yields to other pending work once, without moving time. */
+  async sleep(ms: number) {
+    this.slept.push(ms);
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

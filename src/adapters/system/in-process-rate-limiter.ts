@@ -1,4 +1,4 @@
-import type { RateLimiter } from "../../ports/idempotency-store.js";
+import type { RateLimiter } from "../../ports/rate-limiter.js";
 
 /**
  * Per-process fixed-window limiter for senders. On AWS the HTTP API stage throttle is the shared

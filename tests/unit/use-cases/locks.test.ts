@@ -1,19 +1,14 @@
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { deliveryTimerName } from "../../../src/domain/execution-names.js";
 import { ActionNotAllowedError, TransientError } from "../../../src/errors/index.js";
 import type { Delivery } from "../../../src/ports/delivery-store.js";
 import type { TimerInput } from "../../../src/ports/workflow-client.js";
 import type { Case } from "../../../src/schemas/case.js";
 import type { Report } from "../../../src/schemas/report.js";
 import { makeMutateCase } from "../../../src/use-cases/case-mutation.js";
-import {
-  deliveryTimerName,
-  makeDeliverCaseUpdate,
-  makeFireDelivery,
-  makeReplayDelivery,
-  makeRequestLock,
-  makeRequestUnlock,
-} from "../../../src/use-cases/locks.js";
+import { makeDeliverCaseUpdate, makeFireDelivery, makeReplayDelivery } from "../../../src/use-cases/deliveries.js";
+import { makeRequestLock, makeRequestUnlock } from "../../../src/use-cases/lock-requests.js";
 import { makeTestDeps, seedCase as seedTestCase, TEST_PROVIDER_SECRET, type TestDeps } from "../../fixtures/deps.js";
 
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");

@@ -1,12 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
+import { parseCaseAction } from "../../../src/adapters/http/requests.js";
+import { slaTimerName } from "../../../src/domain/execution-names.js";
 import type { Operator } from "../../../src/domain/operator.js";
 import { ActionNotAllowedError, NotFoundError, TransientError, ValidationError } from "../../../src/errors/index.js";
 import type { TimerInput } from "../../../src/ports/workflow-client.js";
 import type { Case } from "../../../src/schemas/case.js";
-import { makeActOnCase, parseCaseAction } from "../../../src/use-cases/act-on-case.js";
+import { makeActOnCase } from "../../../src/use-cases/act-on-case.js";
 import { makeMutateCase } from "../../../src/use-cases/case-mutation.js";
 import { makeAwaitResolution, makeRequestVerification } from "../../../src/use-cases/case-steps.js";
-import { makeFireSlaTimer, makeRearmSlaTimer, slaTimerName } from "../../../src/use-cases/sla-timer.js";
+import { makeFireSlaTimer, makeRearmSlaTimer } from "../../../src/use-cases/sla-timer.js";
 import { makeTestDeps, seedCase, type TestDeps } from "../../fixtures/deps.js";
 
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");

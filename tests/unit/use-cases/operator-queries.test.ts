@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
+import { parseListCasesQuery } from "../../../src/adapters/http/requests.js";
 import { NotFoundError, ValidationError } from "../../../src/errors/index.js";
 import type { Case } from "../../../src/schemas/case.js";
 import { type AuditEntry, makeMutateCase } from "../../../src/use-cases/case-mutation.js";
 import { makeRequestVerification } from "../../../src/use-cases/case-steps.js";
 import { makeGetCase } from "../../../src/use-cases/get-case.js";
 import { makeGetCaseAudit } from "../../../src/use-cases/get-case-audit.js";
-import { makeListCases, parseListCasesQuery } from "../../../src/use-cases/list-cases.js";
+import { makeListCases } from "../../../src/use-cases/list-cases.js";
 import { makeTestDeps, seedCase, type TestDeps } from "../../fixtures/deps.js";
 
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { NotFoundError } from "../../../src/errors/index.js";
 import { makeActOnCase } from "../../../src/use-cases/act-on-case.js";
-import { makeFireDelivery, makeRequestLock } from "../../../src/use-cases/locks.js";
+import { makeFireDelivery } from "../../../src/use-cases/deliveries.js";
+import { makeRequestLock } from "../../../src/use-cases/lock-requests.js";
 import { makeTestDeps, seedCase, type TestDeps } from "../../fixtures/deps.js";
 
 describe("makeActOnCase replay_delivery", () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { openCase } from "../../../src/domain/case.js";
+import { slaTimerName } from "../../../src/domain/execution-names.js";
 import { meet, retarget } from "../../../src/domain/sla.js";
 import type { TimerInput } from "../../../src/ports/workflow-client.js";
 import type { Case } from "../../../src/schemas/case.js";
 import type { Report } from "../../../src/schemas/report.js";
 import { makeCreateCase, makeMutateCase } from "../../../src/use-cases/case-mutation.js";
-import { makeFireSlaTimer, makeRearmSlaTimer, nextSlaWake, slaTimerName } from "../../../src/use-cases/sla-timer.js";
+import { makeFireSlaTimer, makeRearmSlaTimer, nextSlaWake } from "../../../src/use-cases/sla-timer.js";
 import { makeTestDeps, type TestDeps } from "../../fixtures/deps.js";
 
 const T0 = Date.parse("2026-11-25T08:00:00.000Z");

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { StaticSecretSource } from "../../../src/adapters/in-memory/index.js";
+import { deliveryTimerName, slaTimerName } from "../../../src/domain/execution-names.js";
 import { formatSecret } from "../../../src/domain/standard-webhooks.js";
 import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../../../src/errors/index.js";
 import type { Case } from "../../../src/schemas/case.js";
@@ -350,8 +351,8 @@ describe("receiveReport", () => {
       expect(deliveries).toHaveLength(1);
       expect(deliveries[0]).toMatchObject({ caseId: first.caseId, type: "account.lock.requested", status: "pending" });
       const timers = deps.workflow.started.filter((start) => start.kind === "timer").map((start) => start.name);
-      expect(timers).toContain(`d-${deliveries[0]?.deliveryId}`);
-      expect(timers).toContain(`${first.caseId}-sla-1`);
+      expect(timers).toContain(deliveryTimerName(deliveries[0]?.deliveryId ?? ""));
+      expect(timers).toContain(slaTimerName(first.caseId, 1));
       expect(deps.events.events.map((event) => event.type)).toEqual(["account.lock.requested"]);
     });
 
@@ -626,7 +627,7 @@ describe("receiveReport", () => {
       await expect(startPending()).resolves.toEqual({ attempted: 1, started: 1, locked: 1 });
       // Protection first: the lock goes to the provider (inline) before the case workflow starts.
       expect(deps.transport.requests).toHaveLength(1);
-      expect(deps.workflow.started.map((start) => start.name)).toEqual([`${result.caseId}-sla-1`, result.caseId]);
+      expect(deps.workflow.started.map((start) => start.name)).toEqual([slaTimerName(result.caseId, 1), result.caseId]);
       expect(deps.metrics.counts.LockSwept).toBe(1);
     });
 

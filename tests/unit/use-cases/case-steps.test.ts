@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { verifyChain } from "../../../src/domain/audit-chain.js";
 import { openCase } from "../../../src/domain/case.js";
+import { slaTimerName } from "../../../src/domain/execution-names.js";
 import { DEFAULT_POLICY } from "../../../src/domain/policy.js";
 import type { IncidentType, Signals } from "../../../src/domain/types.js";
 import { hashCode } from "../../../src/domain/verification.js";
@@ -106,7 +107,7 @@ describe("makeContainIncident", () => {
     expect(plan).toMatchObject({ lockRequired: false, urgentGuidance: true });
     expect(stored(deps).lock.state).toBe("applied");
     expect(stored(deps).sla.containment?.metAt).not.toBeNull();
-    expect(deps.workflow.started.map((start) => start.name)).toContain(`${CASE_ID}-sla-1`);
+    expect(deps.workflow.started.map((start) => start.name)).toContain(slaTimerName(CASE_ID, 1));
     expect(deps.email.sent).toEqual([]);
   });
 
@@ -139,7 +140,7 @@ describe("makeContainIncident", () => {
     expect(deps.workflow.started).toEqual([
       {
         kind: "timer",
-        name: `${CASE_ID}-sla-1`,
+        name: slaTimerName(CASE_ID, 1),
         input: { kind: "sla", ref: CASE_ID, generation: 1, at: firstWarning },
       },
     ]);
@@ -580,7 +581,7 @@ describe("makeCompleteCase", () => {
     expect(link).toMatchObject({ caseId: CASE_ID, purpose: "reopen_case" });
     expect(link?.expiresAt).toBe(deps.clock.now() + 30 * 24 * HOUR * 1000);
     expect(deps.accounts.open.has("acct_1")).toBe(false);
-    expect(deps.workflow.stopped).toEqual([`${CASE_ID}-sla-1`]);
+    expect(deps.workflow.stopped).toEqual([slaTimerName(CASE_ID, 1)]);
     expect(auditTypes(deps)).toContain("case.resolved");
     // Contained at intake (ContainIncident in beforeEach): the lock is still on, and the email says how it lifts.
     expect(item.lock.state).toBe("applied");
@@ -662,7 +663,7 @@ describe("makeCloseUnverified", () => {
     expect(message?.subject).toBe(`We closed your case ${CASE_ID}: we could not confirm it was you`);
     expect(message?.text).toMatch(/https:\/\/vigil\.test\/v1\/verify\/[A-Za-z0-9_-]{43}/);
     expect(deps.accounts.open.has("acct_1")).toBe(false);
-    expect(deps.workflow.stopped).toContain(`${CASE_ID}-sla-1`);
+    expect(deps.workflow.stopped).toContain(slaTimerName(CASE_ID, 1));
     expect(auditTypes(deps)).toContain("case.unverified_closed");
   });
 });

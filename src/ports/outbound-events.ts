@@ -1,4 +1,4 @@
-/** The provider's side of a lock: a signed HTTP webhook and an EventBridge event. */
+/** How outbound events reach the provider: a signed HTTP webhook (Standard Webhooks) and an EventBridge event. */
 export interface WebhookTransport {
   post(request: {
     url: string;
@@ -7,6 +7,7 @@ export interface WebhookTransport {
   }): Promise<{ status: number; retryAfter?: string }>;
 }
 
+/** Publishes an event's data on the event bus (EventBridge). */
 export interface EventPublisher {
   publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
 }

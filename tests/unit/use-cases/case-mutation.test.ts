@@ -172,6 +172,39 @@ describe("makeMutateCase", () => {
     await expect(attempt).rejects.toBeInstanceOf(ConflictError);
     expect(change).toHaveBeenCalledTimes(10);
     expect(deps.cases.audit.get(CASE_ID)).toHaveLength(1);
+    // Nine back-offs on the clock, each a full jitter below 5 ms × 2^attempt.
+    expect(deps.clock.slept).toHaveLength(9);
+    deps.clock.slept.forEach((ms, i) => {
+      expect(ms).toBeGreaterThanOrEqual(0);
+      expect(ms).toBeLessThan(5 * 2 ** (i + 1));
+    });
+  });
+
+  it("returns the result of the run that was written when a change answers its caller (deciding)", async () => {
+    // Prepare: the first run loses a race, the second is written.
+    let runs = 0;
+
+    // Act
+    const { case: written, result } = await mutate.deciding(CASE_ID, (current) => {
+      runs += 1;
+      const stored = deps.cases.items.get(CASE_ID);
+      if (runs === 1 && stored) deps.cases.items.set(CASE_ID, { ...stored, version: stored.version + 1 });
+      return { change: escalate(current), result: `run ${runs}` };
+    });
+
+    // Assess
+    expect(result).toBe("run 2");
+    expect(written.escalations).toBe(1);
+    expect(deps.clock.slept).toHaveLength(1);
+  });
+
+  it("returns the result with the case unchanged when the decision changes nothing (deciding)", async () => {
+    // Act
+    const { case: current, result } = await mutate.deciding(CASE_ID, () => ({ change: null, result: 42 }));
+
+    // Assess
+    expect(result).toBe(42);
+    expect(current).toEqual(deps.cases.items.get(CASE_ID)?.case);
   });
 
   it("writes the outbox events on the next change when the audit write of a change was lost", async () => {
