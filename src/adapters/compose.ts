@@ -9,6 +9,7 @@ import { createDynamoDbClient } from "./dynamodb/client.js";
 import { DynamoDbCodeSendLog } from "./dynamodb/code-send-log.js";
 import { DynamoDbDeliveryStore } from "./dynamodb/delivery-store.js";
 import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
+import { DynamoDbOutboundQueue } from "./dynamodb/outbound-queue.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
 import { EventBridgePublisher } from "./eventbridge/eventbridge-publisher.js";
 import { FetchWebhookTransport } from "./http/fetch-webhook-transport.js";
@@ -57,6 +58,7 @@ export function buildDeps(config: AppConfig = loadConfig()): Deps {
       }),
       metrics,
     ),
+    outbound: new DynamoDbOutboundQueue(dynamo, table, systemClock),
     workflow: new SfnWorkflowClient(new SFNClient({}), {
       caseStateMachineArn: config.caseStateMachineArn ?? "",
       timerStateMachineArn: config.timerStateMachineArn ?? "",

@@ -7,6 +7,7 @@ import type { IdGenerator } from "../ports/id-generator.js";
 import type { IdempotencyStore, RateLimiter } from "../ports/idempotency-store.js";
 import type { EmailSender, SmsSender } from "../ports/messaging.js";
 import type { Metrics } from "../ports/metrics.js";
+import type { OutboundQueue } from "../ports/outbound-queue.js";
 import type { EventPublisher, WebhookTransport } from "../ports/provider-gateway.js";
 import type { SecretSource } from "../ports/secrets.js";
 import type { VerificationLinks } from "../ports/verification-links.js";
@@ -27,6 +28,8 @@ export interface Deps {
   deliveries: DeliveryStore;
   email: EmailSender;
   sms: SmsSender;
+  /** Reporter messages waiting for their channel's rate (ADR 0014). */
+  outbound: OutboundQueue;
   workflow: WorkflowClient;
   events: EventPublisher | null;
   transport: WebhookTransport;
