@@ -31,6 +31,8 @@ export const TABLE_NAME = "vigil";
 const SWEEP_MS = 5 * 60_000;
 const LOCAL_PROTECT_CONFIGURATION_ID = "protect-local";
 const ANCHOR_MS = 5 * 60_000;
+/** A pass of the pacing drain runs this long after a message is queued (virtual time). */
+const DRAIN_STEP_MS = 1000;
 
 /** Development defaults: they work out of the box and are printed at start. Never use them in production. */
 export const DEV_DEFAULTS = {
@@ -204,6 +206,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     clock,
     faults,
+    onOutboundWrite: () => scheduleDrain(),
     port: options.ports?.front ?? 0,
   });
 
@@ -245,6 +248,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const value = env[name];
     if (value) handlerEnv[name] = value;
   }
+  // The pacing drain sends at the local SES's rate when one is set (VIGIL_LOCAL_SES_RATE), as a deployment
+  // sets sesMaxSendRate to its account's; either can be given explicitly.
+  const sesRate = env.VIGIL_SES_MAX_SEND_RATE ?? strictness.sesRatePerSecond?.toString();
+  if (sesRate) handlerEnv[ENV.sesMaxSendRate] = sesRate;
+  if (env.VIGIL_SMS_MAX_MPS) handlerEnv[ENV.smsMaxMps] = env.VIGIL_SMS_MAX_MPS;
   if (env.VIGIL_ONCALL_PHONE) handlerEnv[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
   if (env.VIGIL_ONCALL_ESCALATION_PHONE) handlerEnv[ENV.oncallEscalationPhone] = env.VIGIL_ONCALL_ESCALATION_PHONE;
   if (env.VIGIL_POLICY) handlerEnv[ENV.policyOverrides] = env.VIGIL_POLICY;
@@ -371,6 +379,34 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
   }
   scheduleAnchor();
+
+  // 11. Message pacing (ADR 0014; an EventBridge schedule every minute on AWS, each run sending for 50 s). Here
+  // one pass of the drain runs a virtual second after a message is queued, and again when it says the next
+  // token or back-off is due, while messages wait: an advance of the clock drains on virtual time, at the
+  // configured rates, and an idle runtime runs no drain at all.
+  let drainer: ScheduledItem | undefined;
+  // A message queued while a pass runs may have come after the pass read the queue: look again.
+  let queuedMeanwhile = false;
+  function scheduleDrain(atMs = clock.now() + DRAIN_STEP_MS): void {
+    if (drainer) queuedMeanwhile = true;
+    if (drainer || !functions) return;
+    drainer = clock.schedule(
+      atMs,
+      async () => {
+        const result = (await runtimeFunctions.invoke("drain-outbound", { runForMs: 0 }).catch((error: unknown) => {
+          log(`drain-outbound failed: ${(error as Error).name}`);
+          return { nextAt: clock.now() + DRAIN_STEP_MS };
+        })) as { nextAt?: number | null } | undefined;
+        drainer = undefined;
+        const again = queuedMeanwhile;
+        queuedMeanwhile = false;
+        if (typeof result?.nextAt === "number") scheduleDrain(Math.max(result.nextAt, clock.now() + 1));
+        else if (again) scheduleDrain();
+      },
+      { label: "drain-outbound" },
+    );
+  }
+  scheduleDrain();
 
   // Where tools such as `npm run audit -- verify` find the running runtime's table.
   writeFileSync(join(dataDir, "local-endpoints.json"), `${JSON.stringify({ api: url, dynamodb: dynamoUrl })}\n`);
