@@ -40,7 +40,8 @@ describe("message pacing on the local runtime", () => {
     // Act: the burst, then virtual time until the queues drained.
     const answers = await Promise.all(reports.map((data) => h.report(data)));
     await h.settle();
-    const emailOf = (i: number) => (reports[i]?.reporter as { email: string }).email;
+    const emails = reports.map((data) => (data.reporter as { email: string }).email);
+    const emailOf = (i: number) => emails[i] ?? "";
     const acked = async () => {
       const inboxes = await Promise.all(reports.map((_, i) => h.messages(emailOf(i))));
       return inboxes.every((inbox) => inbox.some((m) => m.subject?.startsWith(ACK)));
