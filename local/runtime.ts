@@ -63,6 +63,11 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** Test seam: edits the synthesized role policies before they are enforced (to remove one grant, say). */
   iamPolicies?: (synthesized: SynthesizedPolicies) => SynthesizedPolicies;
+  /**
+   * Benchmark seam: puts a proxy between the functions (through the AWS front) and DynamoDB; gets the
+   * emulator's URL, returns the proxy's (the mass-incident scenario counts units per partition key there).
+   */
+  dynamoProxy?: (dynamoUrl: string) => Promise<string>;
 }
 
 export interface LocalRuntime {
@@ -196,7 +201,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const synthesized = strictness.iam ? loadRolePolicies(ROOT, log) : undefined;
   const policies = synthesized && options.iamPolicies ? options.iamPolicies(synthesized) : synthesized;
   const front = await startAwsFront({
-    upstreams: { dynamodb: dynamoUrl, ses: ses.url, "sms-voice": sinks.url, events: sinks.url, states: sfnUrl },
+    upstreams: {
+      dynamodb: options.dynamoProxy ? await options.dynamoProxy(dynamoUrl) : dynamoUrl,
+      ses: ses.url,
+      "sms-voice": sinks.url,
+      events: sinks.url,
+      states: sfnUrl,
+    },
     policies,
     stateMachineOfToken: (token) => sfn.stateMachineOfToken(token),
     ses: {

@@ -442,7 +442,8 @@ function addAt(
  * A queue drained at `rate` messages per second, P1 first (message pacing, ADR 0014: drain-outbound
  * sends the outbound queue in rank order at the configured rate): the largest backlog (queue depth),
  * when the last message leaves, and per class (P1, the rest) the deepest backlog, the longest wait and
- * when its queue empties for good (drain time, from the wave's start). `lost` is what arrived and was
+ * when its backlog is gone for good (drain time, from the wave's start; messages keep arriving at
+ * their own pace after that, sent at once). `lost` is what arrived and was
  * never sent: pacing keeps every message until it goes (or waits past the 24 h maximum age, which no
  * message here reaches unless `longestWaitHours` says so).
  */
@@ -457,8 +458,8 @@ function queue(demand: Array<{ p1: number; other: number }>, rate: number) {
     otherMaxWaitMinutes: round(waits.other / 60, 1),
     p1MaxBacklog: Math.round(waits.p1MaxBacklog),
     otherMaxBacklog: Math.round(waits.otherMaxBacklog),
-    p1DrainedAfterMinutes: round(waits.p1DrainedSecond / 60, 1),
-    otherDrainedAfterMinutes: round(waits.otherDrainedSecond / 60, 1),
+    p1BacklogClearedAfterMinutes: round(waits.p1DrainedSecond / 60, 1),
+    otherBacklogClearedAfterMinutes: round(waits.otherDrainedSecond / 60, 1),
     longestWaitHours: round(Math.max(waits.p1, waits.other) / 3600, 2),
     lost: Math.round(waits.lost),
   };
@@ -500,8 +501,9 @@ function fifoWaits(demand: Array<{ p1: number; other: number }>, rate: number) {
     if (s2 > 0) wait2 = Math.max(wait2, t - i2);
     p1MaxBacklog = Math.max(p1MaxBacklog, in1 - sent1);
     otherMaxBacklog = Math.max(otherMaxBacklog, in2 - sent2);
-    if (s1 > 1e-9) p1DrainedSecond = t;
-    if (s2 > 1e-9) otherDrainedSecond = t;
+    // The class's queue is empty for good from the second after its last backlog (of a whole message).
+    if (in1 - sent1 > 0.5) p1DrainedSecond = t + 1;
+    if (in2 - sent2 > 0.5) otherDrainedSecond = t + 1;
     if (t >= demand.length && in1 - sent1 < 1e-9 && in2 - sent2 < 1e-9) break;
   }
   const lost = a1 + a2 - sent1 - sent2;

@@ -187,7 +187,7 @@ describe("makeDrainOutbound", () => {
     expect(deps.outbound.items.size).toBe(0);
   });
 
-  it("runs passes until its time is up, sleeping until the next token", async () => {
+  it("runs passes until its time is up, sleeping until the next token, then polling while idle", async () => {
     // Prepare: five messages at 2/s.
     for (let i = 0; i < 5; i++) await queuedAcknowledgement(deps, emailOnly);
     const sleeps: number[] = [];
@@ -201,6 +201,8 @@ describe("makeDrainOutbound", () => {
 
     // Assess
     expect(result).toEqual({ sent: 5, waiting: { email: 0, sms: 0 }, nextAt: null });
-    expect(sleeps).toEqual([500, 500, 500]);
+    expect(deps.clock.now()).toBeGreaterThan(Date.parse("2026-11-25T08:00:08.000Z"));
+    expect(sleeps.slice(0, 3)).toEqual([500, 500, 500]);
+    expect(sleeps.slice(3).every((ms) => ms === 2000)).toBe(true);
   });
 });
