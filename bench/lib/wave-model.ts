@@ -136,6 +136,7 @@ const shardGroup = (partition: string) => partition.replace(/#\d+$/, "#*");
 function shardsOf(group: string): number {
   if (group.startsWith("gsi1 STATUS#")) return CASE_QUEUE_SHARDS;
   if (group.startsWith("gsi5 AUDITED#")) return AUDIT_HEAD_SHARDS;
+  if (group.startsWith("table OUTBOUND#")) return OUTBOUND_SHARDS;
   return 1;
 }
 
@@ -225,6 +226,10 @@ export function modelWave(usages: StageUsage[], wave: Wave) {
     .map(([partition, units]) => ({ partition, wcuPerSecond: round(units.wcu), rcuPerSecond: round(units.rcu) }))
     .sort((a, b) => b.wcuPerSecond - a.wcuPerSecond)
     .slice(0, 8);
+  const hottestRead = [...shared.entries()]
+    .map(([partition, units]) => ({ partition, rcuPerSecond: round(units.rcu) }))
+    .sort((a, b) => b.rcuPerSecond - a.rcuPerSecond)
+    .slice(0, 3);
   const sharedGroups = [...groups.entries()]
     .filter(([, entry]) => entry.shards > 1)
     .map(([group, entry]) => ({
@@ -341,6 +346,7 @@ export function modelWave(usages: StageUsage[], wave: Wave) {
     },
     dynamo: {
       hottestSharedPartitions: hottest,
+      hottestReadPartitions: hottestRead,
       shardedGroups: sharedGroups,
       worstSingleEntityPartitions: perEntity,
       tableWcuPerSecond: round(tableWcu),
