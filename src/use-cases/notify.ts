@@ -92,12 +92,15 @@ export async function sendClaimed(
   keys: Record<Channel, string>,
   messages: Record<Channel, ChannelMessage>,
 ): Promise<void> {
-  const outcomes: Array<{ channel: Channel; reason: MessageFailureReason | "queued" | "lost"; error?: unknown }> = [];
-  let paced: "throttled" | "backlog" = "throttled";
+  const outcomes: Array<{
+    channel: Channel;
+    reason: MessageFailureReason | "queued" | "lost";
+    error?: unknown;
+    behind?: boolean;
+  }> = [];
   await Promise.all(
     claimed.map(async (channel) => {
       const behind = await deps.outbound.hasBacklog(channel);
-      if (behind) paced = "backlog";
       const error = behind
         ? undefined
         : await messages[channel].send().then(
@@ -119,7 +122,7 @@ export async function sendClaimed(
           },
         );
       if (!queued) return;
-      outcomes.push({ channel, reason: "queued" });
+      outcomes.push({ channel, reason: "queued", behind });
       deps.metrics.count("MessageQueued", 1, { Channel: channel });
     }),
   );
@@ -130,9 +133,10 @@ export async function sendClaimed(
     retry = undefined;
     let next: Case = current;
     const events: AuditEntry[] = [];
-    for (const { channel, reason, error } of outcomes) {
+    for (const { channel, reason, error, behind } of outcomes) {
       if (reason === "queued") {
-        events.push({ type: "message.queued", actor: "vigil", detail: { kind, channel, reason: paced } });
+        const why = behind ? "backlog" : "throttled";
+        events.push({ type: "message.queued", actor: "vigil", detail: { kind, channel, reason: why } });
       } else if (reason === "lost") {
         // The queue could not take it: give the key back so the step's retry sends this channel again.
         next = { ...next, sent: next.sent.filter((sent) => sent !== keys[channel]) };
