@@ -3,9 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateTableCommand,
+} from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { functionTimeoutSeconds } from "../infra/function-settings.js";
+import { keys } from "../src/adapters/dynamodb/keys.js";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
 import { type AwsFront, startAwsFront } from "./aws-front.js";
@@ -417,7 +424,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       { label: "drain-outbound" },
     );
   }
-  scheduleDrain();
+  // A previous run may have left messages waiting: its backlog flags say so.
+  if (await backlogLeft(dynamoUrl)) scheduleDrain();
 
   // Where tools such as `npm run audit -- verify` find the running runtime's table.
   writeFileSync(join(dataDir, "local-endpoints.json"), `${JSON.stringify({ api: url, dynamodb: dynamoUrl })}\n`);
@@ -493,6 +501,30 @@ async function loadInProcess(): Promise<Map<string, (event: unknown, context: un
  * Creates the single table with its GSIs if it is not there yet (a second start reuses it, adding the
  * indexes a data dir made before them lacks).
  */
+/** Whether a pacing queue's backlog flag is up in the table (messages a previous run left waiting). */
+async function backlogLeft(endpoint: string): Promise<boolean> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  try {
+    const flags = await Promise.all(
+      ["email", "sms"].map((channel) =>
+        client.send(
+          new GetItemCommand({
+            TableName: TABLE_NAME,
+            Key: Object.fromEntries(Object.entries(keys.outboundBacklog(channel)).map(([k, v]) => [k, { S: v }])),
+          }),
+        ),
+      ),
+    );
+    return flags.some((found) => found.Item !== undefined);
+  } finally {
+    client.destroy();
+  }
+}
+
 async function ensureTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
