@@ -35,6 +35,8 @@ import * as z from "zod";
  * | `eventBusName` | `vigil-<stage>-events` | custom EventBridge bus for provider integrations (unique per account and region) |
  * | `eventConsumerAccounts` | — | AWS account ids allowed to manage their own rules on the bus (cross-account subscription) |
  * | `emailHourlyLimit` | `500` | expected emails per hour at most; the email volume alarm fires above it |
+ * | `sesMaxSendRate` | `14` | emails per second the pacing drain sends queued messages at: the account's SES maximum send rate (`aws sesv2 get-account` → `SendQuota.MaxSendRate`; 14/s is what a new production account is commonly granted) |
+ * | `smsMaxMps` | `3` | SMS per second the pacing drain sends at: the origination identity's MPS (a US toll-free number: 3; a US short code: 100) |
  * | `apiRateLimit` | `50` | HTTP API steady-state requests per second (stage default: the operator routes) |
  * | `apiBurstLimit` | `100` | HTTP API burst (stage default) |
  * | `intakeRateLimit` | `50` | `POST /v1/reports` requests per second (its own route throttle) |
@@ -84,6 +86,10 @@ export interface VigilConfig {
   readonly eventBusName: string;
   readonly eventConsumerAccounts: readonly string[];
   readonly emailHourlyLimit: number;
+  /** Emails per second the pacing drain sends at (ADR 0014). */
+  readonly sesMaxSendRate: number;
+  /** SMS message parts per second the pacing drain sends at (ADR 0014). */
+  readonly smsMaxMps: number;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
   readonly intakeRateLimit: number;
@@ -124,6 +130,8 @@ export const CONFIG_KEYS = [
   "eventBusName",
   "eventConsumerAccounts",
   "emailHourlyLimit",
+  "sesMaxSendRate",
+  "smsMaxMps",
   "apiRateLimit",
   "apiBurstLimit",
   "intakeRateLimit",
@@ -208,6 +216,8 @@ const ConfigInputSchema = z.object({
     .optional(),
   eventConsumerAccounts: list(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")).default([]),
   emailHourlyLimit: z.coerce.number().int().positive().default(500),
+  sesMaxSendRate: z.coerce.number().positive().max(10_000).default(14),
+  smsMaxMps: z.coerce.number().positive().max(10_000).default(3),
   apiRateLimit: z.coerce.number().positive().default(50),
   apiBurstLimit: z.coerce.number().int().positive().default(100),
   intakeRateLimit: z.coerce.number().positive().default(50),
@@ -315,6 +325,8 @@ export function parseConfig(input: ConfigInput, env: { region?: string; account?
     eventBusName: c.eventBusName ?? `vigil-${c.stage}-events`,
     eventConsumerAccounts: [...new Set(c.eventConsumerAccounts)],
     emailHourlyLimit: c.emailHourlyLimit,
+    sesMaxSendRate: c.sesMaxSendRate,
+    smsMaxMps: c.smsMaxMps,
     apiRateLimit: c.apiRateLimit,
     apiBurstLimit: c.apiBurstLimit,
     intakeRateLimit: c.intakeRateLimit,

@@ -9,10 +9,11 @@ export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
 /**
  * Lambda timeouts (seconds) by entry name (`functions/<name>.ts`). Workflow tasks get 30 s (their Retry covers
  * `Sandbox.Timedout`), the SES inbound handler 30 s (MIME parsing), the once-a-minute sweep 55 s (it must end
- * before the next run), the audit anchor 60 s, the audit verifier 29 s (under API Gateway's limit); HTTP handlers keep the default, well under API Gateway's 30 s integration limit.
+ * before the next run), the pacing drain 60 s (it sends for 50 s), the audit anchor 60 s, the audit verifier 29 s (under API Gateway's limit); HTTP handlers keep the default, well under API Gateway's 30 s integration limit.
  */
 export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<string, number>> = {
   "start-pending-workflows": 55,
+  "drain-outbound": 60,
   "receive-email-reply": 30,
   "anchor-audit": 60,
   "verify-audit": 29,

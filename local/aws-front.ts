@@ -54,6 +54,11 @@ export interface AwsFrontOptions {
   clock: VirtualClock;
   /** Channel faults; those with a `to` are applied here, where the recipient is known. */
   faults?: Faults;
+  /**
+   * Called when a function writes to a pacing queue (`OUTBOUND#…`, ADR 0014): the runtime then runs the
+   * drain on the virtual clock, as the schedule does on AWS.
+   */
+  onOutboundWrite?: () => void;
   port?: number;
 }
 
@@ -94,6 +99,12 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
         return protocol === "query"
           ? refuse(response, protocol, 403, "AccessDenied", message)
           : refuse(response, protocol, 400, "AccessDeniedException", message);
+      }
+    }
+    if (service === "dynamodb" && call?.action === "dynamodb:PutItem") {
+      const leading = call.context?.["dynamodb:LeadingKeys"];
+      if (Array.isArray(leading) && leading.some((key) => String(key).startsWith("OUTBOUND#"))) {
+        options.onOutboundWrite?.();
       }
     }
     const targeted = targetedFault(service, call, text, options.faults);

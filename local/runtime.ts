@@ -3,9 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateTableCommand,
+} from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { functionTimeoutSeconds } from "../infra/function-settings.js";
+import { keys } from "../src/adapters/dynamodb/keys.js";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
 import { ENV } from "../src/config/env-names.js";
 import { type AwsFront, startAwsFront } from "./aws-front.js";
@@ -31,6 +38,8 @@ export const TABLE_NAME = "vigil";
 const SWEEP_MS = 5 * 60_000;
 const LOCAL_PROTECT_CONFIGURATION_ID = "protect-local";
 const ANCHOR_MS = 5 * 60_000;
+/** A pass of the pacing drain runs this long after a message is queued (virtual time). */
+const DRAIN_STEP_MS = 1000;
 
 /** Development defaults: they work out of the box and are printed at start. Never use them in production. */
 export const DEV_DEFAULTS = {
@@ -61,6 +70,11 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** Test seam: edits the synthesized role policies before they are enforced (to remove one grant, say). */
   iamPolicies?: (synthesized: SynthesizedPolicies) => SynthesizedPolicies;
+  /**
+   * Benchmark seam: puts a proxy between the functions (through the AWS front) and DynamoDB; gets the
+   * emulator's URL, returns the proxy's (the mass-incident scenario counts units per partition key there).
+   */
+  dynamoProxy?: (dynamoUrl: string) => Promise<string>;
 }
 
 export interface LocalRuntime {
@@ -194,7 +208,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const synthesized = strictness.iam ? loadRolePolicies(ROOT, log) : undefined;
   const policies = synthesized && options.iamPolicies ? options.iamPolicies(synthesized) : synthesized;
   const front = await startAwsFront({
-    upstreams: { dynamodb: dynamoUrl, ses: ses.url, "sms-voice": sinks.url, events: sinks.url, states: sfnUrl },
+    upstreams: {
+      dynamodb: options.dynamoProxy ? await options.dynamoProxy(dynamoUrl) : dynamoUrl,
+      ses: ses.url,
+      "sms-voice": sinks.url,
+      events: sinks.url,
+      states: sfnUrl,
+    },
     policies,
     stateMachineOfToken: (token) => sfn.stateMachineOfToken(token),
     ses: {
@@ -204,6 +224,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     clock,
     faults,
+    onOutboundWrite: () => scheduleDrain(),
     port: options.ports?.front ?? 0,
   });
 
@@ -245,6 +266,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const value = env[name];
     if (value) handlerEnv[name] = value;
   }
+  // The pacing drain sends at the local SES's rate when one is set (VIGIL_LOCAL_SES_RATE), as a deployment
+  // sets sesMaxSendRate to its account's; either can be given explicitly.
+  const sesRate = env.VIGIL_SES_MAX_SEND_RATE ?? strictness.sesRatePerSecond?.toString();
+  if (sesRate) handlerEnv[ENV.sesMaxSendRate] = sesRate;
+  if (env.VIGIL_SMS_MAX_MPS) handlerEnv[ENV.smsMaxMps] = env.VIGIL_SMS_MAX_MPS;
   if (env.VIGIL_ONCALL_PHONE) handlerEnv[ENV.oncallPhone] = env.VIGIL_ONCALL_PHONE;
   if (env.VIGIL_ONCALL_ESCALATION_PHONE) handlerEnv[ENV.oncallEscalationPhone] = env.VIGIL_ONCALL_ESCALATION_PHONE;
   if (env.VIGIL_POLICY) handlerEnv[ENV.policyOverrides] = env.VIGIL_POLICY;
@@ -372,6 +398,35 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   scheduleAnchor();
 
+  // 11. Message pacing (ADR 0014; an EventBridge schedule every minute on AWS, each run sending for 50 s). Here
+  // one pass of the drain runs a virtual second after a message is queued, and again when it says the next
+  // token or back-off is due, while messages wait: an advance of the clock drains on virtual time, at the
+  // configured rates, and an idle runtime runs no drain at all.
+  let drainer: ScheduledItem | undefined;
+  // A message queued while a pass runs may have come after the pass read the queue: look again.
+  let queuedMeanwhile = false;
+  function scheduleDrain(atMs = clock.now() + DRAIN_STEP_MS): void {
+    if (drainer) queuedMeanwhile = true;
+    if (drainer || !functions) return;
+    drainer = clock.schedule(
+      atMs,
+      async () => {
+        const result = (await runtimeFunctions.invoke("drain-outbound", { runForMs: 0 }).catch((error: unknown) => {
+          log(`drain-outbound failed: ${(error as Error).name}`);
+          return { nextAt: clock.now() + DRAIN_STEP_MS };
+        })) as { nextAt?: number | null } | undefined;
+        drainer = undefined;
+        const again = queuedMeanwhile;
+        queuedMeanwhile = false;
+        if (typeof result?.nextAt === "number") scheduleDrain(Math.max(result.nextAt, clock.now() + 1));
+        else if (again) scheduleDrain();
+      },
+      { label: "drain-outbound" },
+    );
+  }
+  // A previous run may have left messages waiting: its backlog flags say so.
+  if (await backlogLeft(dynamoUrl)) scheduleDrain();
+
   // Where tools such as `npm run audit -- verify` find the running runtime's table.
   writeFileSync(join(dataDir, "local-endpoints.json"), `${JSON.stringify({ api: url, dynamodb: dynamoUrl })}\n`);
 
@@ -446,6 +501,30 @@ async function loadInProcess(): Promise<Map<string, (event: unknown, context: un
  * Creates the single table with its GSIs if it is not there yet (a second start reuses it, adding the
  * indexes a data dir made before them lacks).
  */
+/** Whether a pacing queue's backlog flag is up in the table (messages a previous run left waiting). */
+async function backlogLeft(endpoint: string): Promise<boolean> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  try {
+    const flags = await Promise.all(
+      ["email", "sms"].map((channel) =>
+        client.send(
+          new GetItemCommand({
+            TableName: TABLE_NAME,
+            Key: Object.fromEntries(Object.entries(keys.outboundBacklog(channel)).map(([k, v]) => [k, { S: v }])),
+          }),
+        ),
+      ),
+    );
+    return flags.some((found) => found.Item !== undefined);
+  } finally {
+    client.destroy();
+  }
+}
+
 async function ensureTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,

@@ -13,6 +13,8 @@ export interface PhaseOptions {
    * leaves executions held on purpose (closing would wait for them).
    */
   end?: "close" | "exit";
+  /** Puts a proxy in front of DynamoDB (see `LocalRuntimeOptions.dynamoProxy`). */
+  dynamoProxy?: (dynamoUrl: string) => Promise<string>;
   /** Extra runtime settings (e.g. `IN_PROCESS_FUNCTIONS` for a phase that holds tasks with a TaskGate). */
   env?: Record<string, string>;
 }
@@ -34,6 +36,7 @@ export async function runPhase<T>(
     port: 0,
     dataDir,
     env: { POWERTOOLS_LOG_LEVEL: "ERROR", ...options.env },
+    ...(options.dynamoProxy && { dynamoProxy: options.dynamoProxy }),
   });
   let result: T;
   try {

@@ -1,4 +1,4 @@
-import { AUDIT_HEAD_SHARDS, CASE_QUEUE_SHARDS } from "../../src/adapters/dynamodb/keys.js";
+import { AUDIT_HEAD_SHARDS, CASE_QUEUE_SHARDS, OUTBOUND_SHARDS } from "../../src/adapters/dynamodb/keys.js";
 
 /**
  * The mass-incident model: per-stage usage recorded from real cases on the local runtime
@@ -136,6 +136,7 @@ const shardGroup = (partition: string) => partition.replace(/#\d+$/, "#*");
 function shardsOf(group: string): number {
   if (group.startsWith("gsi1 STATUS#")) return CASE_QUEUE_SHARDS;
   if (group.startsWith("gsi5 AUDITED#")) return AUDIT_HEAD_SHARDS;
+  if (group.startsWith("table OUTBOUND#")) return OUTBOUND_SHARDS;
   return 1;
 }
 
@@ -225,6 +226,10 @@ export function modelWave(usages: StageUsage[], wave: Wave) {
     .map(([partition, units]) => ({ partition, wcuPerSecond: round(units.wcu), rcuPerSecond: round(units.rcu) }))
     .sort((a, b) => b.wcuPerSecond - a.wcuPerSecond)
     .slice(0, 8);
+  const hottestRead = [...shared.entries()]
+    .map(([partition, units]) => ({ partition, rcuPerSecond: round(units.rcu) }))
+    .sort((a, b) => b.rcuPerSecond - a.rcuPerSecond)
+    .slice(0, 3);
   const sharedGroups = [...groups.entries()]
     .filter(([, entry]) => entry.shards > 1)
     .map(([group, entry]) => ({
@@ -300,6 +305,11 @@ export function modelWave(usages: StageUsage[], wave: Wave) {
   const timeline = messageTimeline(wave, { emails: emailsPer, sms: smsPer, p1Share });
   const emailQueue = queue(timeline.emails, QUOTAS.sesRate.limit);
   const smsQueue = queue(timeline.sms, QUOTAS.smsTollFreeMps.limit);
+  // The pacing queue's own writes: a message over the rate is put and later deleted (≤ 1 KB: 1 WCU each),
+  // spread over OUTBOUND_SHARDS keys per channel.
+  const emailsQueuedPerSecond = Math.max(0, atPeak(rates, emailsPer) - QUOTAS.sesRate.limit);
+  const smsQueuedPerSecond = Math.max(0, atPeak(rates, smsPer) - QUOTAS.smsTollFreeMps.limit);
+  const queuedPerSecond = emailsQueuedPerSecond + smsQueuedPerSecond;
 
   const demand: Record<QuotaName, number> = {
     dynamoPartitionWcu: busiest((units) => units.wcu),
@@ -336,6 +346,7 @@ export function modelWave(usages: StageUsage[], wave: Wave) {
     },
     dynamo: {
       hottestSharedPartitions: hottest,
+      hottestReadPartitions: hottestRead,
       shardedGroups: sharedGroups,
       worstSingleEntityPartitions: perEntity,
       tableWcuPerSecond: round(tableWcu),
@@ -352,6 +363,13 @@ export function modelWave(usages: StageUsage[], wave: Wave) {
       toStaffPerCase: Object.fromEntries(STAGES.map((stage) => [stage, round(toStaffPer[stage], 2)])),
       email: emailQueue,
       sms: smsQueue,
+      /** The outbound queue's table writes at the peak (puts now, deletes as it drains). */
+      pacingQueue: {
+        queuedPerSecondAtPeak: round(queuedPerSecond),
+        wcuPerSecondAtPeak: round(2 * queuedPerSecond),
+        shardsPerChannel: OUTBOUND_SHARDS,
+        wcuPerShardAtPeak: round((2 * Math.max(emailsQueuedPerSecond, smsQueuedPerSecond)) / OUTBOUND_SHARDS),
+      },
       /** The same queues at raised rates: an SES quota increase, a short code (100 MPS). */
       raised: {
         email: EMAIL_RATES.map((rate) => queue(timeline.emails, rate)),
@@ -427,8 +445,13 @@ function addAt(
 }
 
 /**
- * A queue drained at `rate` messages per second, P1 first (what message pacing would do): the
- * largest backlog, when the last message leaves, and the longest wait of a P1 and of another message.
+ * A queue drained at `rate` messages per second, P1 first (message pacing, ADR 0014: drain-outbound
+ * sends the outbound queue in rank order at the configured rate): the largest backlog (queue depth),
+ * when the last message leaves, and per class (P1, the rest) the deepest backlog, the longest wait and
+ * when its backlog is gone for good (drain time, from the wave's start; messages keep arriving at
+ * their own pace after that, sent at once). `lost` is what arrived and was
+ * never sent: pacing keeps every message until it goes (or waits past the 24 h maximum age, which no
+ * message here reaches unless `longestWaitHours` says so).
  */
 function queue(demand: Array<{ p1: number; other: number }>, rate: number) {
   const result = drain(demand, rate);
@@ -439,6 +462,12 @@ function queue(demand: Array<{ p1: number; other: number }>, rate: number) {
     lastSentAfterHours: round(result.lastSentSecond / 3600, 2),
     p1MaxWaitMinutes: round(waits.p1 / 60, 1),
     otherMaxWaitMinutes: round(waits.other / 60, 1),
+    p1MaxBacklog: Math.round(waits.p1MaxBacklog),
+    otherMaxBacklog: Math.round(waits.otherMaxBacklog),
+    p1BacklogClearedAfterMinutes: round(waits.p1DrainedSecond / 60, 1),
+    otherBacklogClearedAfterMinutes: round(waits.otherDrainedSecond / 60, 1),
+    longestWaitHours: round(Math.max(waits.p1, waits.other) / 3600, 2),
+    lost: Math.round(waits.lost),
   };
 }
 
@@ -460,6 +489,10 @@ function fifoWaits(demand: Array<{ p1: number; other: number }>, rate: number) {
   let wait2 = 0;
   let i1 = 0;
   let i2 = 0;
+  let p1MaxBacklog = 0;
+  let otherMaxBacklog = 0;
+  let p1DrainedSecond = 0;
+  let otherDrainedSecond = 0;
   for (let t = 0; t < 14 * 24 * 3600; t++) {
     const in1 = arrivedP1[Math.min(t, arrivedP1.length - 1)] ?? 0;
     const in2 = arrivedOther[Math.min(t, arrivedOther.length - 1)] ?? 0;
@@ -472,7 +505,13 @@ function fifoWaits(demand: Array<{ p1: number; other: number }>, rate: number) {
     while (i2 < arrivedOther.length - 1 && (arrivedOther[i2] ?? 0) < sent2 - 1e-9) i2++;
     if (s1 > 0) wait1 = Math.max(wait1, t - i1);
     if (s2 > 0) wait2 = Math.max(wait2, t - i2);
+    p1MaxBacklog = Math.max(p1MaxBacklog, in1 - sent1);
+    otherMaxBacklog = Math.max(otherMaxBacklog, in2 - sent2);
+    // The class's queue is empty for good from the second after its last backlog (of a whole message).
+    if (in1 - sent1 > 0.5) p1DrainedSecond = t + 1;
+    if (in2 - sent2 > 0.5) otherDrainedSecond = t + 1;
     if (t >= demand.length && in1 - sent1 < 1e-9 && in2 - sent2 < 1e-9) break;
   }
-  return { p1: wait1, other: wait2 };
+  const lost = a1 + a2 - sent1 - sent2;
+  return { p1: wait1, other: wait2, p1MaxBacklog, otherMaxBacklog, p1DrainedSecond, otherDrainedSecond, lost };
 }

@@ -178,15 +178,15 @@ await runPhase(
     return { samplesPerScenario: SAMPLES, waitSeconds: WAIT_SECONDS, usages, model: modelWave(usages, DEFAULT_WAVE) };
   },
   {
-    beforeFirstRequest: async () => {
-      const target = process.env.AWS_ENDPOINT_URL_DYNAMODB as string;
-      // The scheduled pending-start sweep (gsi2) and audit anchor (gsi5) query once per run per
-      // deployment, not per case: excluded (as in the cost phase).
+    // The functions reach DynamoDB through the local AWS front: the meter sits between the front and the
+    // emulator. The scheduled pending-start sweep (gsi2) and audit anchor (gsi5) query once per run per
+    // deployment, not per case: excluded (as in the cost phase).
+    dynamoProxy: async (target) => {
       meter = new DynamoMeter(
         target,
         (operation, input) => operation === "Query" && (input.IndexName === "gsi2" || input.IndexName === "gsi5"),
       );
-      process.env.AWS_ENDPOINT_URL_DYNAMODB = await meter.listen();
+      return meter.listen();
     },
   },
 );

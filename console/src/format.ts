@@ -89,6 +89,7 @@ const EVENT_LABELS: Record<string, string> = {
   "verification.reply_ignored": "Email reply ignored",
   "message.sent": "Message sent",
   "message.failed": "Message could not be delivered",
+  "message.queued": "Message waiting for the sending rate (sent in priority order)",
   "sla.warning": "SLA warning",
   "sla.breached": "SLA breached",
   "sla.escalated": "SLA breach escalated to on-call",

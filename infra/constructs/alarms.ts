@@ -83,6 +83,32 @@ function metricAlarmSpecs(props: AlarmsProps): Record<MetricName, MetricAlarmSpe
       statistic: "Sum",
       threshold: MESSAGE_FAILURES_PER_HOUR,
     },
+    MessageQueued: {
+      description: `More than ${MESSAGES_QUEUED_PER_5_MIN} reporter messages queued for pacing in 5 minutes: sends outrun SES's rate or the SMS MPS (a wave); the drain holds them, P1 first. Watch MessageQueueAge; ask AWS for a higher SES send rate or a faster origination identity, and set sesMaxSendRate / smsMaxMps to match.`,
+      period: Duration.minutes(5),
+      statistic: "Sum",
+      threshold: MESSAGES_QUEUED_PER_5_MIN,
+    },
+    MessageQueueAge: {
+      description:
+        "The oldest P1 reporter message has waited in the pacing queue for more than 15 minutes (the P1 first-response target): the send rate is too low for the wave, or drain-outbound is failing (its errors and the PacedSendThrottled metric).",
+      period: Duration.minutes(5),
+      statistic: "Maximum",
+      threshold: 15 * 60_000,
+    },
+    MessageExpired: {
+      description:
+        "A reporter message waited 24 h in the pacing queue and was given up (throttled_out on its case): the send rate is far too low, or the drain has been failing for a day.",
+      period: Duration.minutes(5),
+      statistic: "Sum",
+      threshold: 0,
+    },
+    PacedSendThrottled: {
+      description: `More than ${PACED_THROTTLES_PER_15_MIN} sends of the pacing drain throttled in 15 minutes: sesMaxSendRate or smsMaxMps is above what the account gets (SES GetSendQuota MaxSendRate; the origination identity's MPS). Lower it.`,
+      period: Duration.minutes(15),
+      statistic: "Sum",
+      threshold: PACED_THROTTLES_PER_15_MIN,
+    },
     DeliveryRetryScheduled: {
       description: `More than ${DELIVERY_RETRIES_PER_15_MIN} provider webhook attempts failed in 15 minutes: the provider endpoint is failing; locks are pending until it answers 2xx.`,
       period: Duration.minutes(15),
@@ -149,6 +175,10 @@ function metricAlarmSpecs(props: AlarmsProps): Record<MetricName, MetricAlarmSpe
 
 /** Thresholds that do not depend on configuration; each alarm's description says what crossing it means. */
 const REPORT_SURGE_PER_5_MIN = 100;
+/** Messages queued for pacing in 5 minutes before the alarm: a few throttles pass unnoticed, a wave does not. */
+const MESSAGES_QUEUED_PER_5_MIN = 50;
+/** Drain sends throttled in 15 minutes: the drain backs off, but a steady stream means the configured rate is too high. */
+const PACED_THROTTLES_PER_15_MIN = 20;
 const SLA_WARNINGS_PER_HOUR = 20;
 const MESSAGE_FAILURES_PER_HOUR = 10;
 const DELIVERY_RETRIES_PER_15_MIN = 20;

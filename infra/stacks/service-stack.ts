@@ -82,7 +82,7 @@ export const ROUTES = [
  * (and their audit events, which share the partition), verification links, account claims (a reopen) and
  * lock deliveries (an unlock after verification). Not webhook idempotency records; nothing may be deleted.
  */
-export const PUBLIC_WRITER_PARTITIONS = ["CASE#", "LINK#", "ACCOUNT#", "DELIVERY#", "SMSDEST#"] as const;
+export const PUBLIC_WRITER_PARTITIONS = ["CASE#", "LINK#", "ACCOUNT#", "DELIVERY#", "SMSDEST#", "OUTBOUND#"] as const;
 
 /** Why each public route may go without an API Gateway authorizer (the cdk-nag APIG4 acknowledgement). */
 const PUBLIC_ROUTE_REASONS: Record<string, string> = {
@@ -223,6 +223,16 @@ export class ServiceStack extends Stack {
         .bindTable(table, "RW")
         .bindStateMachine(caseRef, "start"),
     );
+    // Message pacing (ADR 0014): one drain at a time (the rates are the account's, not per instance). It mints
+    // the codes and links of queued verification messages, hence the pepper.
+    messaging(
+      define("drain-outbound", "Every minute, for 50 s: send queued reporter messages at the SES/SMS rates, P1 first", {
+        reservedConcurrency: 1,
+      })
+        .bindTable(table, "RW")
+        .setEnv(ENV.sesMaxSendRate, String(config.sesMaxSendRate))
+        .setEnv(ENV.smsMaxMps, String(config.smsMaxMps)),
+    ).bindSecret(props.secrets.pepper, "pepper");
     // Search by email hashes the query with a key derived from the verification pepper.
     define("list-cases", "GET /v1/cases[?q=]: the queue, or a search")
       .bindTable(table, "R")
@@ -401,6 +411,13 @@ export class ServiceStack extends Stack {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       // No retries: the next run is a minute away and does the same work.
       targets: [new targets.LambdaFunction(fn("start-pending-workflows"), { retryAttempts: 0 })],
+    });
+
+    new events.Rule(this, "DrainOutboundSchedule", {
+      description: "Sends the reporter messages waiting for the SES / SMS rates (message pacing, ADR 0014)",
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      // No retries: the next run is a minute away and drains the same queue.
+      targets: [new targets.LambdaFunction(fn("drain-outbound"), { retryAttempts: 0 })],
     });
 
     const topicKey = new kms.Key(this, "TopicKey", {

@@ -10,6 +10,7 @@ import { createDynamoDbClient } from "./dynamodb/client.js";
 import { DynamoDbCodeSendLog } from "./dynamodb/code-send-log.js";
 import { DynamoDbDeliveryStore } from "./dynamodb/delivery-store.js";
 import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
+import { DynamoDbOutboundQueue } from "./dynamodb/outbound-queue.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
 import { PostalMimeParser } from "./email/postal-mime-parser.js";
 import { EventBridgePublisher } from "./eventbridge/eventbridge-publisher.js";
@@ -66,6 +67,7 @@ export function buildDeps(name: FunctionName, env: Record<string, string | undef
       metrics,
     ),
     mail: new PostalMimeParser(),
+    outbound: new DynamoDbOutboundQueue(dynamo, table, systemClock),
     workflow: new SfnWorkflowClient(new SFNClient({}), {
       caseStateMachineArn: config.caseStateMachineArn,
       timerStateMachineArn: config.timerStateMachineArn,

@@ -27,6 +27,10 @@ export const ENV = {
   sesConfigurationSet: "VIGIL_SES_CONFIGURATION_SET",
   smsOriginationIdentity: "VIGIL_SMS_ORIGINATION_IDENTITY",
   smsProtectConfigurationId: "VIGIL_SMS_PROTECT_CONFIGURATION_ID",
+  /** Emails per second the pacing drain sends at (the account's SES maximum send rate; default 14). */
+  sesMaxSendRate: "VIGIL_SES_MAX_SEND_RATE",
+  /** SMS per second the pacing drain sends at (the origination identity's MPS; default 3, a US toll-free number). */
+  smsMaxMps: "VIGIL_SMS_MAX_MPS",
   oncallEmail: "VIGIL_ONCALL_EMAIL",
   oncallPhone: "VIGIL_ONCALL_PHONE",
   /** Optional second contact, paged when a breached clock's escalation repeats run out unanswered. */

@@ -38,6 +38,7 @@ export const FUNCTION_NEEDS = {
   "close-unverified": [...MESSAGING],
   "escalate-case": [...MESSAGING],
   "fire-timer": [...MESSAGING, "providerSecret"],
+  "drain-outbound": [...MESSAGING, "pepperSecret"],
   "list-cases": ["pepperSecret"],
   "get-case": [],
   "get-case-audit": [],

@@ -9,6 +9,11 @@ const optional = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/** SES maximum send rate of a new production account (GetSendQuota `MaxSendRate`; raise it with AWS). */
+export const DEFAULT_SES_MAX_SEND_RATE = 14;
+/** End User Messaging MPS of a US toll-free number. */
+export const DEFAULT_SMS_MAX_MPS = 3;
+
 const ConfigSchema = z.object({
   tableName: z.string().min(3),
   caseStateMachineArn: optional,
@@ -19,6 +24,8 @@ const ConfigSchema = z.object({
   sesConfigurationSet: optional,
   smsOriginationIdentity: optional,
   smsProtectConfigurationId: optional,
+  sesMaxSendRate: z.coerce.number().positive().max(10_000).default(DEFAULT_SES_MAX_SEND_RATE),
+  smsMaxMps: z.coerce.number().positive().max(10_000).default(DEFAULT_SMS_MAX_MPS),
   oncallEmail: z.email().default("oncall@vigil.example"),
   oncallPhone: optional,
   oncallEscalationEmail: optional.pipe(z.email().optional()),
@@ -52,6 +59,10 @@ export interface AppConfig {
   sesConfigurationSet?: string;
   smsOriginationIdentity?: string;
   smsProtectConfigurationId?: string;
+  /** Emails per second the pacing drain sends at (`VIGIL_SES_MAX_SEND_RATE`, ADR 0014). */
+  sesMaxSendRate: number;
+  /** SMS per second the pacing drain sends at (`VIGIL_SMS_MAX_MPS`, ADR 0014). */
+  smsMaxMps: number;
   oncallEmail: string;
   oncallPhone?: string;
   /** The second contact, paged when a breached clock's repeats run out (`Policy.escalationRepeatLimit`). */

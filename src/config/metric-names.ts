@@ -22,6 +22,14 @@ export const METRIC_NAMES = {
   SmsSent: { unit: "Count", dimensions: [] },
   /** A send to a reporter or agent failed (Channel: email | sms; Class: transient or the provider's error name). */
   MessageFailed: { unit: "Count", dimensions: ["Channel", "Class"] },
+  /** A reporter message waits in the pacing queue: throttled, or behind messages already waiting (ADR 0014). */
+  MessageQueued: { unit: "Count", dimensions: ["Channel"] },
+  /** Age of the oldest P1 message waiting in a pacing queue, sampled by each drain pass (ADR 0014). */
+  MessageQueueAge: { unit: "Milliseconds", dimensions: ["Channel"] },
+  /** A queued message waited past the maximum age (24 h) unsent: given up, shown on its case as `throttled_out`. */
+  MessageExpired: { unit: "Count", dimensions: ["Channel"] },
+  /** The provider throttled a send of the pacing drain: the configured rate is above the account's. */
+  PacedSendThrottled: { unit: "Count", dimensions: ["Channel"] },
   /** A provider webhook attempt failed and another is scheduled: the delivery is still pending. */
   DeliveryRetryScheduled: { unit: "Count", dimensions: [] },
   /** A provider webhook delivery used its last retry (or got 410) and was kept with status "exhausted". */

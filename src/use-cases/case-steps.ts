@@ -14,7 +14,7 @@ import { notifyLockApplied } from "./deliveries.js";
 import type { Deps } from "./deps.js";
 import { makeSendGuidanceFor } from "./guidance.js";
 import { lockRequestChange, makeFollowLockRequest, notifyLockRequested } from "./lock-requests.js";
-import { MAX_SEND_ATTEMPTS, makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
+import { makeNotifyReporter, notifyOncall, sendClaimed, sendToChannels, wasSent } from "./notify.js";
 import { type CasePlan, planFor } from "./plan.js";
 import { makeRearmSlaTimer } from "./sla-timer.js";
 
@@ -215,24 +215,38 @@ export function makeRequestVerification(deps: Deps) {
     });
     // The first code counts toward its number's limit across cases (never refused: the workflow needs it).
     if (sms && claimed.includes("sms")) await countCodeSend(deps, marked.reporter.phone as string, now, false);
-    const sends = {
-      email: () =>
-        sendToChannels(
-          deps,
-          marked,
-          "verification_request",
-          { verifyUrl, expiresMinutes: 30, smsCodeSent: smsPlanned },
-          "email",
-          { replyTo },
-        ),
-      sms: () => sendToChannels(deps, marked, "verification_code", { code: sms?.code, expiresMinutes: 10 }, "sms"),
+    // Queued (throttled or behind a backlog), the link and the code are minted again when they go out:
+    // the queue never holds a secret, and the reporter never gets a stale code.
+    const messages = {
+      email: {
+        send: () =>
+          sendToChannels(
+            deps,
+            marked,
+            "verification_request",
+            { verifyUrl, expiresMinutes: 30, smsCodeSent: smsPlanned },
+            "email",
+            { replyTo },
+          ),
+        queued: {
+          kind: "verification_request" as const,
+          vars: { expiresMinutes: 30, smsCodeSent: smsPlanned },
+          mint: "verification_link" as const,
+        },
+      },
+      sms: {
+        send: () => sendToChannels(deps, marked, "verification_code", { code: sms?.code, expiresMinutes: 10 }, "sms"),
+        queued: {
+          kind: "verification_code" as const,
+          vars: { expiresMinutes: 10 },
+          mint: "verification_code" as const,
+        },
+      },
     };
-    await sendClaimed(deps, mutate, input.caseId, claimed, keys, sends, "verification_request");
-    // Without the emailed link (email refused for good, or still failing after every attempt) the
-    // reporter cannot verify: an agent takes over at once.
+    await sendClaimed(deps, mutate, marked, claimed, keys, messages);
+    // Without the emailed link (email refused for good) the reporter cannot verify: an agent takes over at once.
     const after = (await deps.cases.get(input.caseId))?.case;
-    const linkLost = (after?.sendAttempts?.[keys.email] ?? 0) >= MAX_SEND_ATTEMPTS;
-    if (after && isActive(after) && (!after.channels.email || linkLost)) {
+    if (after && isActive(after) && !after.channels.email) {
       throw new ReporterUnreachableError("the verification link cannot reach the reporter");
     }
   };

@@ -11,6 +11,7 @@ import type { MailParser } from "../ports/mail-parser.js";
 import type { EmailSender, SmsSender } from "../ports/messaging.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { EventPublisher, WebhookTransport } from "../ports/outbound-events.js";
+import type { OutboundQueue } from "../ports/outbound-queue.js";
 import type { RateLimiter } from "../ports/rate-limiter.js";
 import type { SecretSource } from "../ports/secrets.js";
 import type { VerificationLinks } from "../ports/verification-links.js";
@@ -33,6 +34,8 @@ export interface Deps {
   sms: SmsSender;
   /** Decodes the MIME of received email (replies to the verification email). */
   mail: MailParser;
+  /** Reporter messages waiting for their channel's rate (ADR 0014). */
+  outbound: OutboundQueue;
   workflow: WorkflowClient;
   events: EventPublisher | null;
   transport: WebhookTransport;

@@ -2,8 +2,10 @@ import { consoleCaseUrl, DEFAULT_BRAND_NAME } from "../config/index.js";
 import { distrustChannel } from "../domain/case.js";
 import type { MessageFailureReason } from "../domain/message-failure.js";
 import { type MessageKind, type OncallEvent, type RenderedMessage, renderMessage } from "../domain/messages/index.js";
+import { pacingRank } from "../domain/pacing.js";
 import type { IncidentType } from "../domain/types.js";
 import { MessageUndeliverableError } from "../errors/index.js";
+import type { QueuedMessage } from "../ports/outbound-queue.js";
 import type { Case } from "../schemas/case.js";
 import type { AuditEntry, MutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
@@ -14,10 +16,14 @@ export type MessageVars = Record<string, string | number | boolean | string[] | 
  * Sends a message to every channel the case still trusts, at most once per `key` (default
  * `<kind>#<workflow generation>`) and channel: a retried step finds `<key>#<channel>` in
  * `case.sent` and sends nothing there. A key is recorded before its send (at most once: a crash
- * in between loses that message rather than doubling it); a send that failed and is worth retrying
- * gives its key back. Never fatal to the case: see {@link sendClaimed}.
+ * in between loses that message rather than doubling it). A message the provider throttles, or one
+ * behind a backlog, is queued for the pacing drain (ADR 0014). Never fatal to the case: see
+ * {@link sendClaimed}.
  */
-export function makeNotifyReporter(deps: Pick<Deps, "email" | "sms" | "metrics" | "config">, mutate: MutateCase) {
+export function makeNotifyReporter(
+  deps: Pick<Deps, "email" | "sms" | "metrics" | "config" | "outbound" | "clock">,
+  mutate: MutateCase,
+) {
   return async (
     caseId: string,
     kind: MessageKind,
@@ -43,17 +49,26 @@ export function makeNotifyReporter(deps: Pick<Deps, "email" | "sms" | "metrics" 
       };
     });
     if (!claimed.length) return false;
-    const send = (channel: Channel) => () =>
-      sendToChannels(deps, item, kind, options.vars ?? {}, channel, {
-        incidentType: options.incidentType,
-        locale: options.locale,
-      });
-    await sendClaimed(deps, mutate, caseId, claimed, keys, { email: send("email"), sms: send("sms") }, kind);
+    const { vars = {}, incidentType, locale } = options;
+    // A closure's reopen link is a secret: the queue keeps the recipe and mints the link when it sends.
+    const mint = typeof vars.reopenUrl === "string" ? ("reopen_link" as const) : undefined;
+    const queuedVars = mint ? { ...vars, reopenUrl: undefined } : vars;
+    const message = (channel: Channel): ChannelMessage => ({
+      send: () => sendToChannels(deps, item, kind, vars, channel, { incidentType, locale }),
+      queued: { kind, vars: queuedVars, mint, incidentType, locale },
+    });
+    await sendClaimed(deps, mutate, item, claimed, keys, { email: message("email"), sms: message("sms") });
     return true;
   };
 }
 
 type Channel = "email" | "sms";
+
+/** One claimed channel's message: how to send it now, and the recipe the pacing queue keeps (no secret). */
+export interface ChannelMessage {
+  send: () => Promise<void>;
+  queued: Pick<QueuedMessage, "kind" | "vars" | "mint" | "incidentType" | "locale">;
+}
 
 /** Whether a message keyed `key` went out on some channel of the case. */
 export function wasSent(item: Case, key: string): boolean {
@@ -61,71 +76,110 @@ export function wasSent(item: Case, key: string): boolean {
 }
 
 /**
- * Failed attempts of one message on one channel before the step gives up on it (`throttled_out`).
- * Fewer than the workflow's `TransientError` retries (5), so a message that keeps failing never
- * fails its step: the step records it and the workflow goes on.
- */
-export const MAX_SEND_ATTEMPTS = 4;
-
-/**
- * Sends each claimed channel. A message is never fatal to the case:
+ * Sends each claimed channel, or queues it for the pacing drain (`drain-outbound`, ADR 0014). A
+ * message is never fatal to the case and never lost:
  *
+ * - behind a backlog (messages already wait on the channel), it is queued without a try, so it
+ *   cannot overtake a graver case's message;
+ * - throttled or failing (anything but a permanent refusal), it is queued: the drain sends it at the
+ *   channel's configured rate, P1 first, retrying with back-off; the key stays claimed, so a retried
+ *   step does not send it again; `message.queued` is on the timeline;
  * - a permanent failure (rejected, blocked, opted out…) makes the case stop trusting that channel
  *   (`distrustChannel`), records `message.failed` with the reason class and keeps the key (no resend);
- * - a failure worth retrying gives the key back and is rethrown for the workflow's retry, up to
- *   {@link MAX_SEND_ATTEMPTS} per message and channel; then it is recorded as `throttled_out` and the
- *   step goes on.
+ * - only when the queue itself cannot be written is the key given back and the error rethrown for
+ *   the workflow's retry.
  */
 export async function sendClaimed(
-  _deps: Pick<Deps, "metrics">,
+  deps: Pick<Deps, "metrics" | "outbound" | "clock">,
   mutate: MutateCase,
-  caseId: string,
-  claimed: Array<"email" | "sms">,
-  keys: Record<"email" | "sms", string>,
-  sends: Record<"email" | "sms", () => Promise<void>>,
-  kind: string,
+  item: Case,
+  claimed: Channel[],
+  keys: Record<Channel, string>,
+  messages: Record<Channel, ChannelMessage>,
 ): Promise<void> {
-  const failed: Array<{ channel: "email" | "sms"; error: unknown }> = [];
+  const outcomes: Array<{
+    channel: Channel;
+    reason: MessageFailureReason | "queued" | "lost";
+    error?: unknown;
+    behind?: boolean;
+  }> = [];
   await Promise.all(
-    claimed.map((channel) => sends[channel]().catch((error: unknown) => failed.push({ channel, error }))),
+    claimed.map(async (channel) => {
+      const behind = await deps.outbound.hasBacklog(channel);
+      const error = behind
+        ? undefined
+        : await messages[channel].send().then(
+            () => null,
+            (failure: unknown) => failure ?? new Error("send failed"),
+          );
+      if (error === null) return;
+      if (error instanceof MessageUndeliverableError) {
+        outcomes.push({ channel, reason: error.reason });
+        return;
+      }
+      const queued = await deps.outbound
+        .enqueue(queuedMessage(item, channel, keys[channel], messages[channel], deps.clock.now()))
+        .then(
+          () => true,
+          (failure: unknown) => {
+            outcomes.push({ channel, reason: "lost", error: failure });
+            return false;
+          },
+        );
+      if (!queued) return;
+      outcomes.push({ channel, reason: "queued", behind });
+      deps.metrics.count("MessageQueued", 1, { Channel: channel });
+    }),
   );
-  if (!failed.length) return;
-  const { result: retry } = await mutate.deciding(caseId, (current, now) => {
+  if (!outcomes.length) return;
+  const kind = messages[claimed[0] as Channel].queued.kind;
+  const { result: retry } = await mutate.deciding(item.caseId, (current, now) => {
     let retry: unknown;
     let next: Case = current;
     const events: AuditEntry[] = [];
-    const attempts = { ...(current.sendAttempts ?? {}) };
-    for (const { channel, error } of failed) {
-      const key = keys[channel];
-      const reason = error instanceof MessageUndeliverableError ? error.reason : undefined;
-      attempts[key] = (attempts[key] ?? 0) + 1;
-      if (reason) {
-        next = distrustChannel(next, { channel, reason, kind }, now);
-      } else if (attempts[key] >= MAX_SEND_ATTEMPTS) {
-        next = { ...next, failures: [...next.failures.slice(-9), failureEntry(kind, channel, "throttled_out", now)] };
-      } else {
-        // Worth another try: give the key back so the step's retry sends this channel again.
-        next = { ...next, sent: next.sent.filter((sent) => sent !== key) };
+    for (const { channel, reason, error, behind } of outcomes) {
+      if (reason === "queued") {
+        const why = behind ? "backlog" : "throttled";
+        events.push({ type: "message.queued", actor: "vigil", detail: { kind, channel, reason: why } });
+      } else if (reason === "lost") {
+        // The queue could not take it: give the key back so the step's retry sends this channel again.
+        next = { ...next, sent: next.sent.filter((sent) => sent !== keys[channel]) };
         retry ??= error;
+        events.push({
+          type: "message.failed",
+          actor: "vigil",
+          detail: { kind, channel, reason: "throttled", retried: true },
+        });
+      } else {
+        next = distrustChannel(next, { channel, reason, kind }, now);
+        events.push({ type: "message.failed", actor: "vigil", detail: { kind, channel, reason, retried: false } });
       }
-      events.push({
-        type: "message.failed",
-        actor: "vigil",
-        detail: {
-          kind,
-          channel,
-          reason: reason ?? (retry === error ? "throttled" : "throttled_out"),
-          retried: retry === error,
-        },
-      });
     }
-    return { change: { case: { ...next, sendAttempts: attempts }, events }, result: retry };
+    return { change: { case: next, events }, result: retry };
   });
   if (retry !== undefined) throw retry;
 }
 
-function failureEntry(kind: string, channel: Channel, reason: MessageFailureReason, now: number) {
-  return { at: new Date(now).toISOString(), step: `message.${kind}.${channel}`, error: reason };
+/** The queue entry of one claimed channel's message (ADR 0014). */
+export function queuedMessage(
+  item: Case,
+  channel: Channel,
+  key: string,
+  message: ChannelMessage,
+  now: number,
+): QueuedMessage {
+  return {
+    ...message.queued,
+    id: `${item.caseId}#${key}`,
+    channel,
+    caseId: item.caseId,
+    key,
+    priority: item.priority,
+    rank: pacingRank(item.priority, message.queued.kind),
+    enqueuedAt: now,
+    attempts: 0,
+    notBefore: now,
+  };
 }
 
 function channelsOf(item: Case): Channel[] {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createHandler as createAcknowledgeReport } from "../../functions/acknowledge-report.js";
+import { createHandler as createDrainOutbound } from "../../functions/drain-outbound.js";
 import { createHandler as createRequestVerification } from "../../functions/request-verification.js";
 import { createHandler as createStartPending } from "../../functions/start-pending-workflows.js";
 import { logger } from "../../src/adapters/lambda/handlers.js";
@@ -79,6 +80,21 @@ describe("workflow task handlers (createHandler)", () => {
     // Assess
     expect(startPending).toHaveBeenCalledWith({});
     expect(result).toEqual({ started: 2 });
+  });
+
+  it("runs the pacing drain for 50 s from the schedule's event, and never longer than that", async () => {
+    // Prepare
+    const drain = vi.fn(async () => ({ sent: 0 }) as never);
+    const handler = createDrainOutbound(drain);
+
+    // Act
+    await handler(scheduledEvent(), context);
+    const tooLong = handler({ runForMs: 120_000 }, context);
+
+    // Assess
+    expect(drain).toHaveBeenCalledWith(expect.objectContaining({ runForMs: 50_000 }));
+    await expect(tooLong).rejects.toBeDefined();
+    expect(drain).toHaveBeenCalledTimes(1);
   });
 });
 

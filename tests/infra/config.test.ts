@@ -34,6 +34,8 @@ describe("parseConfig", () => {
       eventBusName: "vigil-dev-events",
       eventConsumerAccounts: [],
       emailHourlyLimit: 500,
+      sesMaxSendRate: 14,
+      smsMaxMps: 3,
       apiRateLimit: 50,
       apiBurstLimit: 100,
       intakeRateLimit: 50,

@@ -8,8 +8,9 @@ const HOLDERS = {
   intake: ["receive-report"],
   // The signing secret where deliveries are signed: the timer, and containment's inline first lock attempt.
   providerSigning: ["fire-timer", "contain-incident", "start-pending-workflows"],
-  // The pepper where codes are issued or checked, and where the keyed email-search hash is made or matched.
-  pepper: ["request-verification", "verify-reporter", "receive-report", "list-cases"],
+  // The pepper where codes are issued or checked (the pacing drain re-issues a queued code), and where the keyed
+  // email-search hash is made or matched.
+  pepper: ["request-verification", "verify-reporter", "receive-report", "list-cases", "drain-outbound"],
 } as const;
 
 describe("Vigil secrets, by need", () => {

@@ -348,7 +348,7 @@ describe("ServiceStack", () => {
         expect([writes[0]?.Action].flat().sort()).toEqual(["dynamodb:PutItem", "dynamodb:UpdateItem"]);
         expect(writes[0]?.Condition).toEqual({
           "ForAllValues:StringLike": {
-            "dynamodb:LeadingKeys": ["CASE#*", "LINK#*", "ACCOUNT#*", "DELIVERY#*", "SMSDEST#*"],
+            "dynamodb:LeadingKeys": ["CASE#*", "LINK#*", "ACCOUNT#*", "DELIVERY#*", "SMSDEST#*", "OUTBOUND#*"],
           },
         });
         expect(actionsOfFunction(vigil.service, template, name)).not.toContain("dynamodb:DeleteItem");

@@ -52,7 +52,23 @@ export const keys = {
   auditHeadShard: (caseId: string) => `AUDITED#${shardOf(caseId, AUDIT_HEAD_SHARDS)}`,
   auditHeadShards: () => Array.from({ length: AUDIT_HEAD_SHARDS }, (_, shard) => `AUDITED#${shard}`),
   auditHeadOrder: (updatedAt: string, caseId: string) => `${updatedAt}#${caseId}`,
+  /**
+   * A reporter message waiting for its channel's rate (ADR 0014). A queue is one key per channel in a
+   * wave's busiest minutes (≈ 320 emails/s put and deleted): sharded by case id over
+   * {@link OUTBOUND_SHARDS} keys; the drain queries each shard and merges by `sk` (rank, then case).
+   */
+  outbound: (channel: string, caseId: string, rank: string, id: string) => ({
+    pk: `OUTBOUND#${channel}#${shardOf(caseId, OUTBOUND_SHARDS)}`,
+    sk: `${rank}#${id}`,
+  }),
+  outboundShards: (channel: string) =>
+    Array.from({ length: OUTBOUND_SHARDS }, (_, shard) => `OUTBOUND#${channel}#${shard}`),
+  /** The channel's backlog flag: one small item, read through a one-second cache by each sender. */
+  outboundBacklog: (channel: string) => ({ pk: `OUTBOUND#${channel}`, sk: "BACKLOG" }),
 } as const;
+
+/** Shards of each outbound queue: ≈ 80 WCU/s per shard at a wave's peak (BENCHMARKS.md, "Mass incident"). */
+export const OUTBOUND_SHARDS = 8;
 
 /** TTL attribute (epoch seconds); expired items are also filtered on read, TTL deletion lags. */
 export const TTL_ATTRIBUTE = "expiresAt";

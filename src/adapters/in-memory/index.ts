@@ -1,6 +1,7 @@
 import { monotonicFactory } from "ulid";
 import { queueDue, unsettled } from "../../domain/case.js";
 import type { MessageFailureReason } from "../../domain/message-failure.js";
+import { compareOutbound, type OutboundChannel } from "../../domain/pacing.js";
 import { ConflictError, MessageUndeliverableError } from "../../errors/index.js";
 import type { AccountIndex } from "../../ports/account-index.js";
 import type { CaseStore, VersionedCase } from "../../ports/case-store.js";
@@ -12,6 +13,7 @@ import type { IdempotencyStore, WebhookRecord } from "../../ports/idempotency-st
 import type { Email, EmailSender, SmsSender } from "../../ports/messaging.js";
 import type { Metrics } from "../../ports/metrics.js";
 import type { EventPublisher, WebhookTransport } from "../../ports/outbound-events.js";
+import type { OutboundQueue, QueuedMessage } from "../../ports/outbound-queue.js";
 import type { VerificationLink, VerificationLinks } from "../../ports/verification-links.js";
 import type { TimerInput, WorkflowClient } from "../../ports/workflow-client.js";
 import type { AuditEvent, Case } from "../../schemas/case.js";
@@ -290,5 +292,35 @@ export class CountingMetrics implements Metrics {
   }
   duration(name: string, milliseconds: number, dimensions: Record<string, string | undefined> = {}) {
     this.points.push({ name, value: milliseconds, dimensions: { ...dimensions } });
+  }
+}
+
+/** The outbound queue in a map, ordered like the table's (rank, enqueue time, id). */
+export class InMemoryOutboundQueue implements OutboundQueue {
+  readonly items = new Map<string, QueuedMessage>();
+  readonly backlog = new Set<OutboundChannel>();
+  private id = (message: QueuedMessage) => `${message.channel}|${message.id}`;
+  async enqueue(message: QueuedMessage) {
+    this.items.set(this.id(message), copy(message));
+    this.backlog.add(message.channel);
+  }
+  async peek(channel: OutboundChannel, limit: number) {
+    return [...this.items.values()]
+      .filter((message) => message.channel === channel)
+      .sort(compareOutbound)
+      .slice(0, limit)
+      .map(copy);
+  }
+  async update(message: QueuedMessage) {
+    if (this.items.has(this.id(message))) this.items.set(this.id(message), copy(message));
+  }
+  async remove(message: QueuedMessage) {
+    this.items.delete(this.id(message));
+  }
+  async hasBacklog(channel: OutboundChannel) {
+    return this.backlog.has(channel);
+  }
+  async clearBacklog(channel: OutboundChannel) {
+    this.backlog.delete(channel);
   }
 }

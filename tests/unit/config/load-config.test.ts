@@ -27,8 +27,20 @@ describe("loadConfig", () => {
       emailFrom: "Vigil Security <security@vigil.example>",
       oncallEmail: "oncall@vigil.example",
       brandName: "Wallet Security",
+      sesMaxSendRate: 14,
+      smsMaxMps: 3,
       policy: DEFAULT_POLICY,
     });
+  });
+
+  it("reads the pacing rates and refuses one that is not a positive number", () => {
+    // Act
+    const config = loadConfig({ ...minimal, VIGIL_SES_MAX_SEND_RATE: "200", VIGIL_SMS_MAX_MPS: "100" });
+    const invalid = () => loadConfig({ ...minimal, VIGIL_SES_MAX_SEND_RATE: "0" });
+
+    // Assess
+    expect(config).toMatchObject({ sesMaxSendRate: 200, smsMaxMps: 100 });
+    expect(invalid).toThrow(/VIGIL_SES_MAX_SEND_RATE/);
   });
 
   it("reads the brand, the support contact and the console, and refuses a console that is not a URL", () => {

@@ -20,7 +20,6 @@ import {
   makeRequestVerification,
   makeSendGuidance,
 } from "../../../src/use-cases/case-steps.js";
-import { MAX_SEND_ATTEMPTS } from "../../../src/use-cases/notify.js";
 import { makeTestDeps, type TestDeps } from "../../fixtures/deps.js";
 
 const CASE_ID = "c_steps";
@@ -231,41 +230,46 @@ describe("makeAcknowledgeReport", () => {
     ]);
   });
 
-  it("sends the acknowledgement on a retry when the first send failed", async () => {
+  it("queues the acknowledgement for the pacing drain when the send fails, and a retry sends nothing more", async () => {
     // Prepare
     await openTestCase(deps, { phone: null, incidentType: "phishing" });
     const acknowledge = makeAcknowledgeReport(deps);
     deps.email.failNext = 1;
-    await expect(acknowledge(step)).rejects.toMatchObject({ name: "TransientError" });
-    expect(stored(deps).sent).toEqual([]);
-    expect(auditTypes(deps)).toContain("message.failed");
-
-    // Act
-    await acknowledge(step);
-
-    // Assess
-    expect(subjects(deps)).toEqual([`We received your report (case ${CASE_ID})`]);
-    expect(stored(deps).sent).toEqual(["acknowledgement#1#email"]);
-  });
-
-  it(`gives up on a message after ${MAX_SEND_ATTEMPTS} failed attempts, records throttled_out and goes on`, async () => {
-    // Prepare
-    await openTestCase(deps, { phone: null, incidentType: "phishing" });
-    const acknowledge = makeAcknowledgeReport(deps);
-    deps.email.failNext = 100;
-    for (let attempt = 1; attempt < MAX_SEND_ATTEMPTS; attempt++) {
-      await expect(acknowledge(step)).rejects.toMatchObject({ name: "TransientError" });
-    }
 
     // Act
     const plan = await acknowledge(step);
+    await acknowledge(step);
 
     // Assess
     expect(plan).toMatchObject({ concluded: false });
-    expect(stored(deps).channels.email).toBe(true);
-    expect(stored(deps).failures).toEqual([
-      expect.objectContaining({ step: "message.acknowledgement.email", error: "throttled_out" }),
+    expect(subjects(deps)).toEqual([]);
+    expect(stored(deps).sent).toEqual(["acknowledgement#1#email"]);
+    expect([...deps.outbound.items.values()]).toEqual([
+      expect.objectContaining({
+        id: `${CASE_ID}#acknowledgement#1#email`,
+        channel: "email",
+        kind: "acknowledgement",
+        rank: "P3#0",
+      }),
     ]);
+    expect(auditTypes(deps)).toContain("message.queued");
+    expect(stored(deps).failures).toEqual([]);
+    expect(deps.metrics.counts.MessageQueued).toBe(1);
+  });
+
+  it("queues without trying while the channel has a backlog, so it cannot overtake waiting messages", async () => {
+    // Prepare
+    await openTestCase(deps, { phone: null, incidentType: "phishing" });
+    deps.outbound.backlog.add("email");
+
+    // Act
+    await makeAcknowledgeReport(deps)(step);
+
+    // Assess
+    expect(subjects(deps)).toEqual([]);
+    expect(deps.outbound.items.size).toBe(1);
+    const queued = (deps.cases.audit.get(CASE_ID) ?? []).find((event) => event.type === "message.queued");
+    expect(queued?.detail).toEqual({ kind: "acknowledgement", channel: "email", reason: "backlog" });
   });
 
   it("stops trusting SMS when the number opted out, moves the second factor to an agent, and goes on", async () => {
@@ -454,21 +458,25 @@ describe("makeRequestVerification", () => {
     expect(stored(deps).sent).toEqual(["verification_request#1#email", "verification_request#1#sms"]);
   });
 
-  it("sends the request on a retry when the first send failed", async () => {
+  it("queues the emailed link without its token when the send fails, and goes on waiting", async () => {
     // Prepare
     await openTestCase(deps);
     const request = makeRequestVerification(deps);
     deps.email.failNext = 1;
-    await expect(request({ ...step, taskToken: "token-1" })).rejects.toMatchObject({ name: "TransientError" });
 
     // Act
     await request({ ...step, taskToken: "token-1" });
+    await request({ ...step, taskToken: "token-1" });
 
     // Assess
-    expect(deps.email.sent).toHaveLength(1);
-    expect(auditTypes(deps)).toContain("message.failed");
-    const code = codeOf(deps.sms.sent.at(-1)?.text ?? "");
-    expect(stored(deps).verification.code?.hash).toBe(hashCode(PEPPER, CASE_ID, code));
+    expect(deps.email.sent).toHaveLength(0);
+    expect(deps.sms.sent).toHaveLength(1);
+    const queued = [...deps.outbound.items.values()];
+    expect(queued).toEqual([
+      expect.objectContaining({ kind: "verification_request", mint: "verification_link", channel: "email" }),
+    ]);
+    expect(JSON.stringify(queued)).not.toContain("/v1/verify/");
+    expect(auditTypes(deps)).toContain("message.queued");
     expect([...stored(deps).sent].sort()).toEqual(["verification_request#1#email", "verification_request#1#sms"]);
   });
 

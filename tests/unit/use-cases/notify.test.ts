@@ -9,22 +9,51 @@ describe("makeNotifyReporter", () => {
     deps = makeTestDeps();
   });
 
-  it("re-sends only the channel that failed when the step is retried", async () => {
+  it("queues only the channel that failed, and a retried step sends nothing more", async () => {
     // Prepare
     const item = await seedCase(deps);
     const notify = makeNotifyReporter(deps, makeMutateCase(deps));
     deps.sms.failNext = 1;
     // Act
-    await expect(notify(item.caseId, "acknowledgement")).rejects.toThrow("SMS down");
-    const retried = await notify(item.caseId, "acknowledgement");
+    const first = await notify(item.caseId, "acknowledgement");
     const again = await notify(item.caseId, "acknowledgement");
     // Assess
-    expect(retried).toBe(true);
+    expect(first).toBe(true);
     expect(again).toBe(false);
     expect(deps.email.sent).toHaveLength(1);
-    expect(deps.sms.sent).toHaveLength(1);
+    expect(deps.sms.sent).toHaveLength(0);
+    expect([...deps.outbound.items.values()].map((message) => message.key)).toEqual(["acknowledgement#1#sms"]);
     const events = (await deps.cases.listAudit(item.caseId)).map((event) => event.type);
-    expect(events).toContain("message.failed");
+    expect(events).toContain("message.queued");
+  });
+
+  it("gives the key back and fails the step when the queue cannot take a failed message", async () => {
+    // Prepare
+    const item = await seedCase(deps);
+    const notify = makeNotifyReporter(deps, makeMutateCase(deps));
+    deps.sms.failNext = 1;
+    deps.outbound.enqueue = async () => {
+      throw new Error("table unavailable");
+    };
+    // Act
+    const sent = notify(item.caseId, "acknowledgement");
+    // Assess
+    await expect(sent).rejects.toThrow("table unavailable");
+    const stored = await deps.cases.get(item.caseId);
+    expect(stored?.case.sent).toEqual(["acknowledgement#1#email"]);
+  });
+
+  it("keeps no reopen link in the queue: it is minted when the closure goes out", async () => {
+    // Prepare
+    const item = await seedCase(deps, { reporter: { email: "ana@example.com", locale: "en" } });
+    const notify = makeNotifyReporter(deps, makeMutateCase(deps));
+    deps.email.failNext = 1;
+    // Act
+    await notify(item.caseId, "resolved", { vars: { reopenUrl: "https://vigil.test/v1/verify/secret-token" } });
+    // Assess
+    const [queued] = [...deps.outbound.items.values()];
+    expect(queued).toMatchObject({ kind: "resolved", mint: "reopen_link" });
+    expect(JSON.stringify(queued)).not.toContain("secret-token");
   });
 
   it("sends nothing by SMS when the case does not trust it", async () => {

@@ -121,7 +121,7 @@ describe("makeActOnCase", () => {
       expect(deps.sms.sent).toHaveLength(1);
     });
 
-    it("succeeds when the reporter cannot be told, leaving the failure on the timeline", async () => {
+    it("succeeds when the reporter cannot be told at once, leaving the queued message on the timeline", async () => {
       // Prepare
       const deps = makeTestDeps();
       const item = await seedCase(deps);
@@ -132,7 +132,7 @@ describe("makeActOnCase", () => {
 
       // Assess
       expect(view.acknowledgedBy).toBe(AGENT);
-      expect(view.timeline.at(-1)).toMatchObject({ type: "message.failed", detail: { kind: "status_changed" } });
+      expect(view.timeline.at(-1)).toMatchObject({ type: "message.queued", detail: { kind: "status_changed" } });
     });
 
     it("stops the repeat escalations when it comes after a breach", async () => {

@@ -1,0 +1,228 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
+import { distrustChannel } from "../domain/case.js";
+import {
+  fullBucket,
+  OUTBOUND_MAX_AGE_MS,
+  type OutboundChannel,
+  outboundExpired,
+  pacingBackoffMs,
+  type TokenBucket,
+  takeToken,
+} from "../domain/pacing.js";
+import { MessageUndeliverableError } from "../errors/index.js";
+import type { QueuedMessage } from "../ports/outbound-queue.js";
+import type { Case } from "../schemas/case.js";
+import { makeMutateCase } from "./case-mutation.js";
+import { mintCode, mintLink, mintReplyAddress } from "./challenges.js";
+import type { Deps } from "./deps.js";
+import type { MessageVars } from "./notify.js";
+import { sendToChannels } from "./notify.js";
+
+/** What one drain run did, and when the next pass is due (`null`: both queues are empty). */
+export interface DrainResult {
+  sent: number;
+  /** Messages seen waiting at the end of the run, per channel (at most one peek's worth). */
+  waiting: Record<OutboundChannel, number>;
+  nextAt: number | null;
+}
+
+const CHANNELS: OutboundChannel[] = ["email", "sms"];
+/** How often a run looks at empty queues (16 small queries a poll: ≈ 0.7 M read units a day). */
+const IDLE_POLL_MS = 2000;
+/** Messages read per channel and pass: more than one second's worth at any sane rate. */
+const PEEK_LIMIT = 100;
+
+type Outcome = "sent" | "obsolete" | "permanent" | "throttled" | "failed";
+
+/**
+ * `drain-outbound` (ADR 0014): sends the reporter messages that wait in the pacing queues, at each
+ * channel's configured rate (`VIGIL_SES_MAX_SEND_RATE`, `VIGIL_SMS_MAX_MPS`), P1 first and the
+ * acknowledgement before guidance (the queue's order). On AWS a schedule starts it every minute and it
+ * runs about 55 s (reserved concurrency 1: the rate is the account's); the local runtime runs one pass
+ * at a time on the virtual clock.
+ *
+ * Input: `runForMs` (0: one pass). Output: {@link DrainResult}.
+ *
+ * 1. Per channel, peek the head of the queue; an empty queue lowers the channel's backlog flag.
+ * 2. For each message due (past its back-off), in order, take a token of the channel's bucket (none
+ *    left: stop until the next one). A message older than 24 h is given up: `throttled_out` on its case,
+ *    `MessageExpired` counted and alarmed.
+ * 3. Render and send it; a code or link it carries is minted now (the queue holds no secret). Sent or
+ *    obsolete (the case or its channel is gone, the verification it asks for is over): removed.
+ *    Refused for good: the case stops trusting the channel, as for a direct send. Throttled: back off
+ *    (1 s doubling to 5 min) the message and the channel. Any other failure: back off the message.
+ * 4. Report the age of the oldest P1 waiting (`MessageQueueAge`); lower the backlog flag of a channel
+ *    left empty; sleep until the next token (every 2 s when idle) and repeat until the run's time is up.
+ */
+export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unknown> = sleepFor) {
+  const mutate = makeMutateCase(deps);
+  const buckets: Partial<Record<OutboundChannel, TokenBucket>> = {};
+  const blockedUntil: Record<OutboundChannel, number> = { email: 0, sms: 0 };
+  const rateOf = (channel: OutboundChannel) =>
+    channel === "email" ? deps.config.sesMaxSendRate : deps.config.smsMaxMps;
+
+  async function deliver(message: QueuedMessage, now: number): Promise<Outcome> {
+    const found = await deps.cases.get(message.caseId);
+    if (!found) return "obsolete";
+    let item = found.case;
+    if (!item.channels[message.channel] || (message.channel === "sms" && !item.reporter.phone)) return "obsolete";
+    const vars: MessageVars = { ...message.vars };
+    let replyTo: string | undefined;
+    if (message.mint === "reopen_link") vars.reopenUrl = await mintLink(deps, item, "reopen_case");
+    if (message.mint === "verification_link" || message.mint === "verification_code") {
+      if (!awaitsChallenge(item, message)) return "obsolete";
+      if (message.mint === "verification_link") {
+        vars.verifyUrl = await mintLink(deps, item, "verify_reporter");
+        replyTo = await mintReplyAddress(deps, item);
+      } else {
+        const minted = await mintCode(deps, item, now);
+        let current = true;
+        item = await mutate(item.caseId, (latest) => {
+          current = awaitsChallenge(latest, message);
+          return current
+            ? { case: { ...latest, verification: { ...latest.verification, code: minted.state } }, events: [] }
+            : null;
+        });
+        if (!current) return "obsolete";
+        vars.code = minted.code;
+      }
+    }
+    try {
+      await sendToChannels(deps, item, message.kind, vars, message.channel, {
+        incidentType: message.incidentType,
+        locale: message.locale,
+        replyTo,
+      });
+      return "sent";
+    } catch (error) {
+      if (error instanceof MessageUndeliverableError) {
+        await mutate(item.caseId, (latest, at) => ({
+          case: distrustChannel(latest, { channel: message.channel, reason: error.reason, kind: message.kind }, at),
+          events: [
+            {
+              type: "message.failed",
+              actor: "vigil",
+              detail: { kind: message.kind, channel: message.channel, reason: error.reason, retried: false },
+            },
+          ],
+        }));
+        return "permanent";
+      }
+      return /throttl/i.test((error as Error)?.message ?? "") ? "throttled" : "failed";
+    }
+  }
+
+  async function expire(message: QueuedMessage): Promise<void> {
+    const found = await deps.cases.get(message.caseId);
+    if (found) {
+      await mutate(message.caseId, (latest, at) => ({
+        case: {
+          ...latest,
+          failures: [
+            ...latest.failures.slice(-9),
+            {
+              at: new Date(at).toISOString(),
+              step: `message.${message.kind}.${message.channel}`,
+              error: "throttled_out",
+            },
+          ],
+        },
+        events: [
+          {
+            type: "message.failed",
+            actor: "vigil",
+            detail: { kind: message.kind, channel: message.channel, reason: "throttled_out", retried: false },
+          },
+        ],
+      }));
+    }
+    deps.metrics.count("MessageExpired", 1, { Channel: message.channel });
+    await deps.outbound.remove(message);
+  }
+
+  /** One pass over a channel: returns how many were sent, how many still wait, and when to look again. */
+  async function drainChannel(channel: OutboundChannel): Promise<{ sent: number; waiting: number; nextAt: number }> {
+    const rate = rateOf(channel);
+    const start = deps.clock.now();
+    if (blockedUntil[channel] > start) return { sent: 0, waiting: 1, nextAt: blockedUntil[channel] };
+    const batch = await deps.outbound.peek(channel, PEEK_LIMIT);
+    if (!batch.length) {
+      await deps.outbound.clearBacklog(channel);
+      return { sent: 0, waiting: 0, nextAt: Number.POSITIVE_INFINITY };
+    }
+    const oldestP1 = Math.min(...batch.filter((m) => m.priority === "P1").map((m) => m.enqueuedAt));
+    if (Number.isFinite(oldestP1)) deps.metrics.duration("MessageQueueAge", start - oldestP1, { Channel: channel });
+    let sent = 0;
+    let done = 0;
+    let nextAt = Number.POSITIVE_INFINITY;
+    for (const message of batch) {
+      const now = deps.clock.now();
+      if (message.notBefore > now) {
+        nextAt = Math.min(nextAt, message.notBefore);
+        continue;
+      }
+      if (outboundExpired(message.enqueuedAt, now, OUTBOUND_MAX_AGE_MS)) {
+        await expire(message);
+        done += 1;
+        continue;
+      }
+      const token = takeToken(buckets[channel] ?? fullBucket(rate, now), now, rate);
+      buckets[channel] = token.bucket;
+      if (!token.granted) {
+        nextAt = Math.min(nextAt, now + token.waitMs);
+        break;
+      }
+      const outcome = await deliver(message, now);
+      if (outcome === "sent" || outcome === "obsolete" || outcome === "permanent") {
+        await deps.outbound.remove(message);
+        done += 1;
+        if (outcome === "sent") sent += 1;
+        continue;
+      }
+      const attempts = message.attempts + 1;
+      const retryAt = now + pacingBackoffMs(attempts);
+      await deps.outbound.update({ ...message, attempts, notBefore: retryAt });
+      nextAt = Math.min(nextAt, retryAt);
+      if (outcome === "throttled") {
+        // The provider's rate is lower than the configured one: the whole channel backs off.
+        deps.metrics.count("PacedSendThrottled", 1, { Channel: channel });
+        blockedUntil[channel] = retryAt;
+        break;
+      }
+    }
+    const waiting = batch.length - done;
+    // Emptied: senders may send at once again. A message queued since the peek is left without the flag
+    // for at most one pass (the next pass peeks whatever the flag says).
+    if (waiting === 0) await deps.outbound.clearBacklog(channel);
+    // More wait than this pass could see: look again at the next token.
+    if (waiting > 0 && !Number.isFinite(nextAt)) nextAt = deps.clock.now() + Math.ceil(1000 / rate);
+    return { sent, waiting, nextAt };
+  }
+
+  return async (input: { runForMs?: number } = {}): Promise<DrainResult> => {
+    const until = deps.clock.now() + (input.runForMs ?? 0);
+    let sent = 0;
+    for (;;) {
+      const passes = await Promise.all(CHANNELS.map((channel) => drainChannel(channel)));
+      sent += passes.reduce((sum, pass) => sum + pass.sent, 0);
+      const waiting = { email: passes[0]?.waiting ?? 0, sms: passes[1]?.waiting ?? 0 };
+      const next = Math.min(...passes.map((pass) => pass.nextAt));
+      const nextAt = Number.isFinite(next) ? next : null;
+      const now = deps.clock.now();
+      // Idle within a run: poll, so a message queued meanwhile waits seconds, not the next run.
+      const wake = nextAt ?? now + IDLE_POLL_MS;
+      if (wake >= until) return { sent, waiting, nextAt };
+      await sleep(Math.max(10, wake - now));
+    }
+  };
+}
+
+/** The verification challenge a queued link or code belongs to is still the one the case waits on. */
+function awaitsChallenge(item: Case, message: QueuedMessage): boolean {
+  const generation = Number(message.key.split("#")[1]);
+  return (
+    item.status === "awaiting_verification" &&
+    item.workflow.generation === generation &&
+    item.workflow.waiting?.kind === "verification"
+  );
+}
