@@ -158,6 +158,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     region: REGION,
     accountId: ACCOUNT,
     limits: strictness.sfnLimits,
+    retryTiming: strictness.sfnRetryTiming,
     stateMachines: workflows.map((file) => ({
       name: `vigil-${file.replace(".asl.json", "")}`,
       definition: readFileSync(join(ROOT, "workflows", file), "utf8").replace(

@@ -84,13 +84,15 @@ await runPhase(
         let taskInvocations = 0;
         let taskMs = 0;
         let stillRunning = 0;
-        const arns = Object.keys(runtime.sfn.stats().transitions).filter((arn) => arn.includes(result.caseId));
+        // Billed transitions: state entries plus Task retries (the emulator counts both, as AWS bills them).
+        const counted = Object.entries(runtime.sfn.stats().transitions).filter(([arn]) => arn.includes(result.caseId));
+        const arns = counted.map(([arn]) => arn);
+        transitions = counted.reduce((sum, [, count]) => sum + count, 0);
         for (const arn of arns) {
           const events = await history(arn);
           const started = new Map<number, number>();
           for (const event of events) {
             const at = event.timestamp?.getTime() ?? 0;
-            if (event.type?.endsWith("StateEntered")) transitions += 1;
             if (event.type === "LambdaFunctionScheduled" || event.type === "TaskScheduled") {
               taskInvocations += 1;
               started.set(event.id ?? 0, at);
