@@ -1,7 +1,8 @@
 /**
  * Phase 3: cost per case from real executions. Each case runs alone through its whole life
  * (bench/lib/lifecycle.ts) while everything it causes is counted:
- * - state transitions and Lambda task invocations (with their durations) from GetExecutionHistory
+ * - state transitions (state entries plus Task retries, the emulator's counters) and Lambda task
+ *   invocations (with their durations) from GetExecutionHistory
  *   of every execution the case started (case workflow, SLA timer, deliveries);
  * - HTTP API requests (each one API Gateway request and one Lambda invocation);
  * - DynamoDB request units through a counting proxy in front of dynalite (bench/lib/dynamo-meter.ts);
