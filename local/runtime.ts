@@ -104,6 +104,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // VIGIL_LOCAL_STARTUP_TIMING=1 prints what each step of the start took (stderr), to see where a start goes.
   const timing = /^(1|true|on|yes)$/i.test(env.VIGIL_LOCAL_STARTUP_TIMING ?? "");
   let lastMark = performance.now();
+  if (timing) log(`startup: process start to runtime code (node, tsx, imports) ${Math.round(lastMark)} ms`);
   const mark = (step: string): void => {
     if (!timing) return;
     const now = performance.now();

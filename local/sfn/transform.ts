@@ -7,7 +7,11 @@
  * reach. A Task's `Retry` is taken out of the engine's definition and run by the Task's handler, so its
  * intervals also run on the virtual clock (`retry.ts`). Data flow stays identical to the original state (see docs in local-engines.md, Part 2).
  */
-import { StateMachine, type StateMachineDefinition } from "./engine.js";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ENGINE_VERSION, StateMachine, type StateMachineDefinition } from "./engine.js";
 import { parseRetriers, type Retrier } from "./retry.js";
 
 /** A state machine definition known to the emulator. */
@@ -81,8 +85,36 @@ interface SubMachine {
   [key: string]: Json | Record<string, JsonObject>;
 }
 
-/** Definitions already validated by the engine (validation costs ~100-200 ms per machine). */
+/** Definitions already validated by the engine in this process (validation costs up to a second per machine). */
 const validatedDefinitions = new Set<string>();
+
+/**
+ * Definitions the engine validated in an earlier process: one empty file per definition, named by a hash of
+ * the definition and the engine's version, so a warm start skips validation and a changed definition is
+ * validated again. A definition that fails validation is never recorded.
+ */
+const VALIDATED_CACHE = fileURLToPath(new URL("../../node_modules/.cache/vigil/sfn-validated/", import.meta.url));
+
+function validationKey(definition: string): string {
+  return createHash("sha256").update(ENGINE_VERSION).update("\0").update(definition).digest("hex").slice(0, 32);
+}
+
+function wasValidated(definition: string): boolean {
+  if (validatedDefinitions.has(definition)) return true;
+  if (!existsSync(join(VALIDATED_CACHE, validationKey(definition)))) return false;
+  validatedDefinitions.add(definition);
+  return true;
+}
+
+function recordValidated(definition: string): void {
+  validatedDefinitions.add(definition);
+  try {
+    mkdirSync(VALIDATED_CACHE, { recursive: true });
+    writeFileSync(join(VALIDATED_CACHE, validationKey(definition)), "");
+  } catch {
+    // A read-only or missing node_modules only costs the next start a validation.
+  }
+}
 
 /**
  * Validates a definition and builds its plan. Fails fast, naming the state machine and state, when
@@ -102,13 +134,13 @@ export function planStateMachine(spec: StateMachineSpec): MachinePlan {
   if (spec.definition.includes('"JSONata"')) {
     throw new Error(`${where}: JSONata is not supported locally (the engine ignores it); use JSONPath`);
   }
-  if (!validatedDefinitions.has(spec.definition)) {
+  if (!wasValidated(spec.definition)) {
     try {
       new StateMachine(parsed as unknown as StateMachineDefinition);
     } catch (error) {
       throw new Error(`${where}: ${(error as Error).message}`);
     }
-    validatedDefinitions.add(spec.definition);
+    recordValidated(spec.definition);
   }
 
   const plan = {
