@@ -27,6 +27,9 @@ interface CaseView {
  * each case ends in a defined state, and every failure that is not recovered shows on the case
  * (`failures`, timeline) and is escalated (on-call paged).
  */
+/** The step's first retry (TransientError retrier: IntervalSeconds 2, FULL jitter) waits at most this on the virtual clock. */
+const STEP_RETRY_SECONDS = 2;
+
 describe("the local runtime under injected faults", () => {
   let h: Harness;
   const post = async (path: string, body: Record<string, unknown>) => {
@@ -89,6 +92,7 @@ describe("the local runtime under injected faults", () => {
     const email = (data.reporter as { email: string }).email;
     // Act
     const { body } = await h.report(data);
+    await h.advance(STEP_RETRY_SECONDS);
     // Assess
     const item = await view(body.caseId);
     expect(item.status).toBe("awaiting_verification");
@@ -105,6 +109,7 @@ describe("the local runtime under injected faults", () => {
     const phone = (data.reporter as { phone: string }).phone;
     // Act
     const { body } = await h.report(data);
+    await h.advance(STEP_RETRY_SECONDS);
     // Assess
     const item = await view(body.caseId);
     const texts = await h.messages(phone);
@@ -288,6 +293,7 @@ describe("the local runtime under injected faults", () => {
     const reporter = data.reporter as { email: string; phone: string };
     await fault("sms", SDK_ATTEMPTS);
     const { body } = await h.report(data);
+    await h.advance(STEP_RETRY_SECONDS);
     const token = (await h.messages(reporter.email)).map((m) => VERIFY_LINK.exec(m.text)?.[1]).find(Boolean);
     const code = (await h.messages(reporter.phone)).map((m) => SMS_CODE.exec(m.text)?.[1]).find(Boolean);
     // Act
