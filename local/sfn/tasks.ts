@@ -7,7 +7,7 @@ import { type RunOptions, statesTimeoutError } from "./engine.js";
 import { lambdaError, runtimeError, taskError } from "./errors.js";
 import type { LiveExecution } from "./execution.js";
 import { toJsonText } from "./history.js";
-import { nextRetry, type RandomSource, retryDelayMs, type TaskFailure } from "./retry.js";
+import { nextRetry, type RandomSource, type Retrier, retryDelayMs, type TaskFailure } from "./retry.js";
 import type { Checkpoint } from "./store.js";
 import { type TokenOutcome, TokenRegistry } from "./tokens.js";
 import { type TaskSpec, TOKEN_PLACEHOLDER } from "./transform.js";
@@ -112,7 +112,7 @@ async function runTask(
       if (!retry || !live.isActive) throw error;
       attempts[retry.index] = retry.retry;
       const delayMs = services.retryTiming
-        ? retryDelayMs(spec.retriers[retry.index] as TaskSpec["retriers"][number], retry.retry, services.random)
+        ? retryDelayMs(spec.retriers[retry.index] as Retrier, retry.retry, services.random)
         : 0;
       dueMs = services.clock.now() + delayMs;
       callback = undefined;
