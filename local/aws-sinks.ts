@@ -31,8 +31,10 @@ function send(response: ServerResponse, status: number, body: unknown, type = "a
 }
 
 /**
- * Starts aws-ses-v2-local (the SES API, in-process) and records every email it accepts in the
+ * Serves the SES API with aws-ses-v2-local (in-process) and records every email it accepts in the
  * outbox with the virtual time. A fault makes the next sends fail as SES would (HTTP 400/500).
+ * The port is bound at once; aws-ses-v2-local (express, mailparser, nodemailer: over a second of module
+ * loading) is loaded at the first request, so it costs a start nothing.
  */
 export async function startSes(
   clock: VirtualClock,
@@ -40,15 +42,6 @@ export async function startSes(
   faults: Faults,
   port = 0,
 ): Promise<{ url: string; server: Server }> {
-  const store = require("aws-ses-v2-local/dist/store.js") as { saveEmail: (email: SesEmail) => void };
-  if (!storePatched) {
-    const saveEmail = store.saveEmail;
-    store.saveEmail = (email: SesEmail) => {
-      saveEmail(email);
-      sesSink?.(email);
-    };
-    storePatched = true;
-  }
   sesSink = (email: SesEmail) => {
     for (const to of email.destination?.to ?? []) {
       outbox.add({
@@ -62,14 +55,8 @@ export async function startSes(
       });
     }
   };
-  const module = require("aws-ses-v2-local") as {
-    default: (config: { host: string; port: number }) => Promise<Server>;
-  };
-  const server = await module.default({ host: "127.0.0.1", port });
-  // Fault injection runs before the SES handlers see the request.
-  const listeners = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
-  server.removeAllListeners("request");
-  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+  let handlers: Promise<RequestListener[]> | undefined;
+  const server = createServer((request, response) => {
     if (request.method === "POST" && faults.email.count > 0 && faults.email.to === undefined) {
       faults.email.count -= 1;
       // As SES answers: 5xx only for its own faults, 400 for throttling and rejections.
@@ -80,9 +67,46 @@ export async function startSes(
       );
       return;
     }
-    for (const listener of listeners) listener(request, response);
+    handlers ??= loadSesHandlers();
+    handlers.then(
+      (listeners) => {
+        for (const listener of listeners) listener(request, response);
+      },
+      (error: unknown) => {
+        response.writeHead(500, { "content-type": "text/xml" });
+        response.end(
+          `<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>${String(error)}</Message></Error></ErrorResponse>`,
+        );
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
   });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** aws-ses-v2-local's request handler (its express app), taken from a server it starts and that is closed at once. */
+async function loadSesHandlers(): Promise<RequestListener[]> {
+  const store = require("aws-ses-v2-local/dist/store.js") as { saveEmail: (email: SesEmail) => void };
+  if (!storePatched) {
+    const saveEmail = store.saveEmail;
+    store.saveEmail = (email: SesEmail) => {
+      saveEmail(email);
+      sesSink?.(email);
+    };
+    storePatched = true;
+  }
+  const module = require("aws-ses-v2-local") as {
+    default: (config: { host: string; port: number }) => Promise<Server>;
+  };
+  const own = await module.default({ host: "127.0.0.1", port: 0 });
+  const listeners = own.listeners("request") as RequestListener[];
+  own.close();
+  return listeners;
 }
 
 interface SesEmail {

@@ -115,6 +115,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const env = options.env ?? process.env;
   const strictness = localStrictness({ ...process.env, ...env });
   const log = options.log ?? (() => undefined);
+  // VIGIL_LOCAL_STARTUP_TIMING=1 prints what each step of the start took (stderr), to see where a start goes.
+  const timing = /^(1|true|on|yes)$/i.test(env.VIGIL_LOCAL_STARTUP_TIMING ?? "");
+  let lastMark = performance.now();
+  if (timing) log(`startup: process start to runtime code (node, tsx, imports) ${Math.round(lastMark)} ms`);
+  const mark = (step: string): void => {
+    if (!timing) return;
+    const now = performance.now();
+    log(`startup: ${step} ${Math.round(now - lastMark)} ms`);
+    lastMark = now;
+  };
   const dataDir = options.dataDir ?? env.VIGIL_DATA_DIR ?? join(ROOT, ".vigil");
   mkdirSync(dataDir, { recursive: true });
   const clock = new VirtualClock({ offsetFile: join(dataDir, "clock.json") });
@@ -130,11 +140,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const operatorToken =
     operators.find((entry) => entry.agent === SHORTHAND_AGENT)?.token ?? (operators[0]?.token as string);
 
+  mark("settings");
   // 1. DynamoDB (dynalite, LevelDB under the data dir so a second start reuses the data).
   const dynamo = dynalite({ path: join(dataDir, "dynamodb"), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamo.listen(options.ports?.dynamodb ?? 0, "127.0.0.1", resolve));
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
 
+  mark("dynalite");
   // 2. Email, SMS, EventBridge.
   const outbox = new Outbox(join(dataDir, "messages.jsonl"));
   const faults: Faults = { email: { count: 0, error: "Throttling" }, sms: { count: 0, error: "ThrottlingException" } };
@@ -147,6 +159,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     optOuts: strictness.smsOptOut ? optOuts : undefined,
   });
 
+  mark("ses and sinks");
   // 3. The API server: bound first so its URL can go into the handlers' configuration.
   // Until every part is up the API answers 503, so an early request never hangs.
   const starting = (_: IncomingMessage, response: ServerResponse) => {
@@ -163,6 +176,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
+  mark("api server");
   // 4. Step Functions: the same ASL files, placeholders mapped to the local functions.
   let functions: FunctionRuntime | undefined;
   const workflows = readdirSync(join(ROOT, "workflows")).filter((file) => file.endsWith(".asl.json"));
@@ -172,6 +186,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     region: REGION,
     accountId: ACCOUNT,
     limits: strictness.sfnLimits,
+    retryTiming: strictness.sfnRetryTiming,
     stateMachines: workflows.map((file) => ({
       name: `vigil-${file.replace(".asl.json", "")}`,
       definition: readFileSync(join(ROOT, "workflows", file), "utf8").replace(
@@ -191,6 +206,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
 
+  mark("step functions");
   // The audit anchor (`functions/anchor-audit.ts`), run on the schedule and at case closure.
   // Resolves whether it anchored anything (a run that found no changed head anchors nothing).
   const runAnchor = (): Promise<boolean> => {
@@ -228,6 +244,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     port: options.ports?.front ?? 0,
   });
 
+  mark("iam policies and aws front");
   // 6. The handlers' environment, exactly the variables CDK sets on AWS (plus SDK endpoints).
   const handlerEnv: Record<string, string> = {
     AWS_REGION: REGION,
@@ -281,6 +298,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   Object.assign(process.env, handlerEnv);
   await ensureTable(dynamoUrl);
 
+  mark("ensure table");
   // 7. The functions: each in execution environments of its own (cold start on first use), or all in this
   // thread when isolation is switched off.
   const lambdaLogs = createWriteStream(join(dataDir, "lambda.log"), { flags: "a" });
@@ -306,8 +324,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     : new InProcessFunctions(await loadInProcess(), REGION, ACCOUNT);
   const runtimeFunctions = functions;
 
+  mark("functions (bundles)");
   // 8. Continue the executions a previous run left in flight, before serving any request.
   await sfn.resumeAll();
+  mark("resume executions");
   const sink = new ProviderSink(providerWebhookSecret, () => clock.now(), join(dataDir, "provider-webhooks.jsonl"));
   const gateway = createGateway({
     invoke: (name, event) => runtimeFunctions.invoke(name, event) as ReturnType<HttpLambda>,
@@ -332,6 +352,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return operator ? { agent: operator.agent, groups: [...operator.groups] } : null;
     },
   });
+  mark("routes");
   api.off("request", starting);
   api.on("request", (request, response) => {
     const requestUrl = new URL(request.url ?? "/", url);

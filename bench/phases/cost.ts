@@ -1,7 +1,8 @@
 /**
  * Phase 3: cost per case from real executions. Each case runs alone through its whole life
  * (bench/lib/lifecycle.ts) while everything it causes is counted:
- * - state transitions and Lambda task invocations (with their durations) from GetExecutionHistory
+ * - state transitions (state entries plus Task retries, the emulator's counters) and Lambda task
+ *   invocations (with their durations) from GetExecutionHistory
  *   of every execution the case started (case workflow, SLA timer, deliveries);
  * - HTTP API requests (each one API Gateway request and one Lambda invocation);
  * - DynamoDB request units through a counting proxy in front of dynalite (bench/lib/dynamo-meter.ts);
@@ -84,13 +85,15 @@ await runPhase(
         let taskInvocations = 0;
         let taskMs = 0;
         let stillRunning = 0;
-        const arns = Object.keys(runtime.sfn.stats().transitions).filter((arn) => arn.includes(result.caseId));
+        // Billed transitions: state entries plus Task retries (the emulator counts both, as AWS bills them).
+        const counted = Object.entries(runtime.sfn.stats().transitions).filter(([arn]) => arn.includes(result.caseId));
+        const arns = counted.map(([arn]) => arn);
+        transitions = counted.reduce((sum, [, count]) => sum + count, 0);
         for (const arn of arns) {
           const events = await history(arn);
           const started = new Map<number, number>();
           for (const event of events) {
             const at = event.timestamp?.getTime() ?? 0;
-            if (event.type?.endsWith("StateEntered")) transitions += 1;
             if (event.type === "LambdaFunctionScheduled" || event.type === "TaskScheduled") {
               taskInvocations += 1;
               started.set(event.id ?? 0, at);

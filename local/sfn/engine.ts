@@ -3,10 +3,18 @@
  * imports in order) and recovers the engine's private timeout error class.
  */
 import "./polyfill.js";
+import { readFileSync } from "node:fs";
 import { StateMachine } from "aws-local-stepfunctions";
 
 export type { RunOptions, StateMachineDefinition } from "aws-local-stepfunctions";
 export { ExecutionAbortedError, ExecutionError, StateMachine } from "aws-local-stepfunctions";
+
+/** The installed engine's version (definitions validated by one version are not trusted to another). */
+export const ENGINE_VERSION: string = (
+  JSON.parse(
+    readFileSync(new URL("../../node_modules/aws-local-stepfunctions/package.json", import.meta.url), "utf8"),
+  ) as { version: string }
+).version;
 
 /** The engine's event log entry type (not exported by name from the package). */
 export type EngineEvent = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;

@@ -132,6 +132,22 @@ export class LiveExecution {
     this.host.persist(this.record);
   }
 
+  /**
+   * Records a decided retry of Task `state`: one billed state transition (AWS bills each retry), and for a
+   * top-level state a checkpoint of its due time and attempt counters (replacing the failed attempt's
+   * callback), so a restart resumes the wait rather than the failed attempt.
+   */
+  retrying(state: string, retry: { dueMs: number; attempts: number[] }): void {
+    if (!this.isActive) return;
+    this.record.transitions++;
+    const checkpoint = this.record.checkpoint;
+    if (checkpoint?.state === state) {
+      delete checkpoint.callback;
+      checkpoint.retry = { dueMs: retry.dueMs, attempts: [...retry.attempts] };
+    }
+    this.host.persist(this.record);
+  }
+
   /** Turns the engine's event log into history and checkpoints until the log closes. */
   async consume(events: AsyncGenerator<EngineEvent>): Promise<void> {
     try {

@@ -31,6 +31,10 @@ export interface SfnEmulatorOptions {
   logger?: SfnLogger;
   /** Enforce AWS's quotas (25,000 history events, 256 KiB payloads); default true. */
   limits?: boolean;
+  /** Task retries wait their `Retry` intervals on the virtual clock (default true; false retries at once). */
+  retryTiming?: boolean;
+  /** Random source of `JitterStrategy: FULL`, in [0, 1) (default `Math.random`; tests inject one). */
+  random?: () => number;
   /** Called when an execution ends (what AWS publishes as an EventBridge execution status change). */
   onExecutionEnd?: RuntimeOptions["onExecutionEnd"];
 }
@@ -77,6 +81,8 @@ export function createSfnEmulator(options: SfnEmulatorOptions): SfnEmulator {
     accountId: options.accountId ?? "000000000000",
     logger,
     limits: options.limits ?? true,
+    retryTiming: options.retryTiming ?? true,
+    ...(options.random && { random: options.random }),
     onExecutionEnd: options.onExecutionEnd,
   });
   const server = createSfnServer(runtime, logger);

@@ -29,7 +29,7 @@ export interface SfnStats {
   running: number;
   /** Callback tasks waiting for SendTaskSuccess/Failure. */
   pendingTokens: number;
-  /** `*StateEntered` events (billed state transitions, retries excluded) per execution ARN. */
+  /** Billed state transitions (`*StateEntered` events plus Task retries) per execution ARN. */
   transitions: Record<string, number>;
 }
 
@@ -44,6 +44,13 @@ export interface RuntimeOptions {
   logger: SfnLogger;
   /** Enforce AWS's quotas: 25,000 history events per execution, 256 KiB payloads (default true). */
   limits?: boolean;
+  /**
+   * Wait `IntervalSeconds`/`BackoffRate`/`MaxDelaySeconds`/`JitterStrategy` on the virtual clock before a
+   * Task retry (default true); false retries at once.
+   */
+  retryTiming?: boolean;
+  /** Random source of `JitterStrategy: FULL`, in [0, 1) (default `Math.random`). */
+  random?: () => number;
   /**
    * Called when an execution ends, as AWS emits "Step Functions Execution Status Change" to EventBridge. A
    * returned promise is the rule's target at work: the emulator is not idle until it settles.
@@ -81,7 +88,14 @@ export class SfnRuntime {
       this.plans.set(plan.name, plan);
     }
     this.tokens = new TokenRegistry((token, executionArn, outcome) => this.onTokenClosed(token, executionArn, outcome));
-    this.services = { clock: options.clock, invoke: options.invoke, tokens: this.tokens, region: options.region };
+    this.services = {
+      clock: options.clock,
+      invoke: options.invoke,
+      tokens: this.tokens,
+      region: options.region,
+      retryTiming: options.retryTiming !== false,
+      random: options.random ?? Math.random,
+    };
     this.host = {
       clock: options.clock,
       isClosing: () => this.closing,

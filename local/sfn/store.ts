@@ -27,6 +27,11 @@ export interface Checkpoint {
   enteredAtMs?: number;
   /** Virtual due time of the pending Wait in `state`. */
   wait?: { dueMs: number };
+  /**
+   * The Task `state` failed and waits to be retried until `dueMs`; `attempts` are the retries each retrier
+   * has made in this entry of the state. A `callback` present as well belongs to the retry under way.
+   */
+  retry?: { dueMs: number; attempts: number[] };
   /** The pending callback of `state`: its token and virtual deadlines. */
   callback?: {
     token: string;
@@ -55,7 +60,7 @@ export interface ExecutionRecord {
   error?: string;
   cause?: string;
   history: HistoryEvent[];
-  /** Number of `*StateEntered` events, i.e. billed state transitions (retries are not counted). */
+  /** Billed state transitions: `*StateEntered` events plus Task retries (AWS bills each retry as a transition). */
   transitions: number;
   /** Present while RUNNING. */
   checkpoint?: Checkpoint;

@@ -7,6 +7,7 @@ import { type RunOptions, statesTimeoutError } from "./engine.js";
 import { lambdaError, runtimeError, taskError } from "./errors.js";
 import type { LiveExecution } from "./execution.js";
 import { toJsonText } from "./history.js";
+import { nextRetry, type RandomSource, type Retrier, retryDelayMs, type TaskFailure } from "./retry.js";
 import type { Checkpoint } from "./store.js";
 import { type TokenOutcome, TokenRegistry } from "./tokens.js";
 import { type TaskSpec, TOKEN_PLACEHOLDER } from "./transform.js";
@@ -29,6 +30,10 @@ export interface TaskServices {
   region: string;
   /** Largest task result in bytes (AWS: 256 KiB); `undefined` = no limit. */
   maxPayloadBytes?: number | undefined;
+  /** Task retries wait their Retry intervals on the virtual clock; false retries at once. */
+  retryTiming: boolean;
+  /** Random source of `JitterStrategy: FULL`. */
+  random: RandomSource;
 }
 
 /** The engine's `taskResourceLocalHandlers` option. */
@@ -69,11 +74,51 @@ export function createTaskHandlers(live: LiveExecution, services: TaskServices):
       // event consumer runs on microtasks: yield once so history keeps StateEntered first.
       await nextMacrotask();
       if (spec.kind === "wait") return runWait(live, services, name, input as WaitInput);
-      if (spec.kind === "callback") return runCallback(live, services, name, spec, input as TaskInput);
-      return runLambda(live, services, name, spec, input as TaskInput);
+      return runTask(live, services, name, spec, input as TaskInput);
     };
   }
   return handlers as unknown as TaskHandlers;
+}
+
+/**
+ * Runs a Task with its `Retry` (`retry.ts`): after a failure a matching retrier waits its interval on the
+ * virtual clock (parked, so `advance()` moves to it) and the task runs again, with new Scheduled/Started
+ * events but no new StateEntered, as on AWS. A resumed execution continues a pending retry wait with its
+ * counters, or the callback of the attempt under way.
+ */
+async function runTask(
+  live: LiveExecution,
+  services: TaskServices,
+  name: string,
+  spec: TaskSpec,
+  input: TaskInput,
+): Promise<unknown> {
+  const resumed = live.takeResume(name);
+  const attempts = resumed?.retry?.attempts.slice() ?? spec.retriers.map(() => 0);
+  let callback = resumed?.callback;
+  let dueMs = callback ? undefined : resumed?.retry?.dueMs;
+  for (;;) {
+    if (dueMs !== undefined && dueMs > services.clock.now()) {
+      const until = dueMs;
+      const label = `${live.record.name}: ${name} (retry)`;
+      await live.park(() => services.clock.sleepUntil(until, live.stop.signal, label));
+    }
+    try {
+      return spec.kind === "callback"
+        ? await runCallback(live, services, name, spec, input, callback)
+        : await runLambda(live, services, name, spec, input);
+    } catch (error) {
+      const retry = nextRetry(spec.retriers, attempts, error as TaskFailure);
+      if (!retry || !live.isActive) throw error;
+      attempts[retry.index] = retry.retry;
+      const delayMs = services.retryTiming
+        ? retryDelayMs(spec.retriers[retry.index] as Retrier, retry.retry, services.random)
+        : 0;
+      dueMs = services.clock.now() + delayMs;
+      callback = undefined;
+      live.retrying(name, { dueMs, attempts });
+    }
+  }
 }
 
 /**
@@ -162,8 +207,8 @@ async function runCallback(
   name: string,
   spec: TaskSpec,
   input: TaskInput,
+  resumed: Checkpoint["callback"],
 ): Promise<unknown> {
-  const resumed = live.takeResume(name)?.callback;
   // Ended before the restart but the next state was not reached: continue with that outcome.
   if (resumed?.settled) return replaySettled(resumed.settled);
   const now = services.clock.now();

@@ -4,9 +4,15 @@
  * The engine uses real timers (Wait, Task timeouts), a 60 s default Task timeout, overflows timers
  * above 24.8 days and has no callback tasks. So every Task and Wait becomes a Task served by a local
  * handler that runs its timing on the virtual clock, and the engine's own timeout is pushed out of
- * reach. Data flow stays identical to the original state (see docs in local-engines.md, Part 2).
+ * reach. A Task's `Retry` is taken out of the engine's definition and run by the Task's handler, so its
+ * intervals also run on the virtual clock (`retry.ts`). Data flow stays identical to the original state (see docs in local-engines.md, Part 2).
  */
-import { StateMachine, type StateMachineDefinition } from "./engine.js";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ENGINE_VERSION, StateMachine, type StateMachineDefinition } from "./engine.js";
+import { parseRetriers, type Retrier } from "./retry.js";
 
 /** A state machine definition known to the emulator. */
 export interface StateMachineSpec {
@@ -26,6 +32,8 @@ export interface TaskSpec {
   resource: string;
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
+  /** The Task's `Retry`, run by the task handler on the virtual clock (the engine gets the Task without it). */
+  retriers: Retrier[];
 }
 
 /** Everything the runtime needs to run one state machine. */
@@ -42,7 +50,10 @@ export interface MachinePlan {
   stateTypes: Map<string, string>;
   /** States of the top level: the only ones checkpointed for resume. */
   topLevel: Set<string>;
-  /** `retryIntervalOverrides`: 0 ms for every state with a Retry (deviation: retries are immediate locally). */
+  /**
+   * `retryIntervalOverrides`: 0 ms for every Parallel or Map state with a Retry (deviation: those retries are
+   * immediate locally; a Task's Retry is run by its handler instead, see `retry.ts`).
+   */
   retryOverrides: Record<string, number>;
   /** Top-level `TimeoutSeconds`, enforced by the runtime on the virtual clock. */
   timeoutSeconds: number | undefined;
@@ -74,8 +85,36 @@ interface SubMachine {
   [key: string]: Json | Record<string, JsonObject>;
 }
 
-/** Definitions already validated by the engine (validation costs ~100-200 ms per machine). */
+/** Definitions already validated by the engine in this process (validation costs up to a second per machine). */
 const validatedDefinitions = new Set<string>();
+
+/**
+ * Definitions the engine validated in an earlier process: one empty file per definition, named by a hash of
+ * the definition and the engine's version, so a warm start skips validation and a changed definition is
+ * validated again. A definition that fails validation is never recorded.
+ */
+const VALIDATED_CACHE = fileURLToPath(new URL("../../node_modules/.cache/vigil/sfn-validated/", import.meta.url));
+
+function validationKey(definition: string): string {
+  return createHash("sha256").update(ENGINE_VERSION).update("\0").update(definition).digest("hex").slice(0, 32);
+}
+
+function wasValidated(definition: string): boolean {
+  if (validatedDefinitions.has(definition)) return true;
+  if (!existsSync(join(VALIDATED_CACHE, validationKey(definition)))) return false;
+  validatedDefinitions.add(definition);
+  return true;
+}
+
+function recordValidated(definition: string): void {
+  validatedDefinitions.add(definition);
+  try {
+    mkdirSync(VALIDATED_CACHE, { recursive: true });
+    writeFileSync(join(VALIDATED_CACHE, validationKey(definition)), "");
+  } catch {
+    // A read-only or missing node_modules only costs the next start a validation.
+  }
+}
 
 /**
  * Validates a definition and builds its plan. Fails fast, naming the state machine and state, when
@@ -95,13 +134,13 @@ export function planStateMachine(spec: StateMachineSpec): MachinePlan {
   if (spec.definition.includes('"JSONata"')) {
     throw new Error(`${where}: JSONata is not supported locally (the engine ignores it); use JSONPath`);
   }
-  if (!validatedDefinitions.has(spec.definition)) {
+  if (!wasValidated(spec.definition)) {
     try {
       new StateMachine(parsed as unknown as StateMachineDefinition);
     } catch (error) {
       throw new Error(`${where}: ${(error as Error).message}`);
     }
-    validatedDefinitions.add(spec.definition);
+    recordValidated(spec.definition);
   }
 
   const plan = {
@@ -146,7 +185,7 @@ function transformMachine(machine: SubMachine, plan: PlanParts, where: string): 
   const states: Record<string, JsonObject> = {};
   for (const [name, state] of Object.entries(machine.States)) {
     plan.stateTypes.set(name, String(state.Type));
-    if (Array.isArray(state.Retry)) plan.retryOverrides[name] = 0;
+    if (Array.isArray(state.Retry) && state.Type !== "Task") plan.retryOverrides[name] = 0;
     const transformed = transformState(name, fixRootResultPath(state), plan, `${where}, state "${name}"`);
     states[name] = rewriteStartTime(transformed) as JsonObject;
   }
@@ -198,7 +237,8 @@ function transformState(name: string, state: JsonObject, plan: PlanParts, where:
 }
 
 function transformTask(name: string, state: JsonObject, plan: PlanParts, where: string): JsonObject {
-  const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath, Parameters, ...rest } = state;
+  const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath, Parameters, Retry, ...rest } =
+    state;
   const resource = String(state.Resource);
   const kind = classifyResource(resource, where);
   if (kind !== "lambda") {
@@ -212,6 +252,7 @@ function transformTask(name: string, state: JsonObject, plan: PlanParts, where: 
     resource,
     ...(typeof TimeoutSeconds === "number" && { timeoutSeconds: TimeoutSeconds }),
     ...(typeof HeartbeatSeconds === "number" && { heartbeatSeconds: HeartbeatSeconds }),
+    retriers: parseRetriers(Retry),
   });
   // The handler receives { p: <the original effective parameters>, timeout?, heartbeat? }, so the
   // *Path values are resolved by the engine's own JSONPath against the same input as Parameters.
@@ -222,7 +263,6 @@ function transformTask(name: string, state: JsonObject, plan: PlanParts, where: 
     ...rest,
     Parameters: parameters,
     TimeoutSeconds: ENGINE_TIMEOUT_SECONDS,
-    ...(Array.isArray(rest.Retry) && { Retry: rest.Retry.map(widenTimeoutMatch) }),
     ...(Array.isArray(rest.Catch) && { Catch: rest.Catch.map(widenTimeoutMatch) }),
   };
 }
@@ -234,7 +274,7 @@ function transformTask(name: string, state: JsonObject, plan: PlanParts, where: 
  */
 function transformWait(name: string, state: JsonObject, plan: PlanParts): JsonObject {
   const { Seconds, SecondsPath, Timestamp, TimestampPath, Type, ...rest } = state;
-  plan.tasks.set(name, { kind: "wait", resource: "" });
+  plan.tasks.set(name, { kind: "wait", resource: "", retriers: [] });
   const parameters: JsonObject = { "in.$": "$" };
   if (Seconds !== undefined) parameters.seconds = Seconds;
   else if (SecondsPath !== undefined) parameters["seconds.$"] = SecondsPath;

@@ -2,6 +2,12 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand }
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, loadWorkflow, namedError, removeStateDir, startHarness } from "../unit/local/sfn-harness.js";
 
+/**
+ * The longest the TransientError retrier (IntervalSeconds 2, BackoffRate 2, MaxAttempts 5, FULL jitter) can wait in
+ * all: FULL jitter draws each wait in [0, 2 × 2^(n-1)] s.
+ */
+const TRANSIENT_RETRY_SECONDS = 2 + 4 + 8 + 16 + 32;
+
 const HOUR = 3600;
 const DAY = 24 * HOUR;
 
@@ -198,6 +204,7 @@ describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
       }
       return planned(plans.p2Lock)(call);
     });
+    await h?.clock.advance(TRANSIENT_RETRY_SECONDS);
     // Assess
     expect(attempts).toBe(6);
     expect(calls.map((call) => call.fn).slice(attempts)).toEqual(["ReadCasePlan", "EscalateCase", "AwaitResolution"]);
@@ -214,6 +221,7 @@ describe("workflows/case.asl.json in aws-local-stepfunctions", () => {
       if (call.fn === "AcknowledgeReport") throw namedError("TransientError", "SES throttled");
       return planned(plans.p1LockUrgent)(call);
     });
+    await h?.clock.advance(TRANSIENT_RETRY_SECONDS);
     // Assess
     const order = calls.map((call) => call.fn);
     expect(order[0]).toBe("ContainIncident");

@@ -33,6 +33,12 @@ function scaledDefinition(): string {
   return JSON.stringify(definition);
 }
 
+/**
+ * The longest the retriers can wait in one entry of a task (FULL jitter draws retry n's wait in
+ * [0, IntervalSeconds × 2^(n-1)]): 5 TransientError retries from 2 s, then 3 Lambda service retries from 1 s.
+ */
+const EVERY_RETRY_SECONDS = 2 + 4 + 8 + 16 + 32 + (1 + 2 + 4);
+
 /** Errors that use every retry of both retriers (5 TransientError, then 3 Lambda.Unknown) before the Catch: 9 attempts. */
 const EVERY_RETRY = [...Array(5).fill("TransientError"), ...Array(4).fill("Lambda.Unknown")] as string[];
 
@@ -175,18 +181,24 @@ describe("workflows/timer.asl.json in aws-local-stepfunctions", () => {
     expect(fires[12]?.input).toMatchObject({ failures: 0, wakes: 12 });
   });
 
-  it("retries Lambda.Unknown, Lambda.ClientExecutionTimeoutException and Sandbox.Timedout within one fire", async () => {
+  it("retries Lambda.Unknown, Lambda.ClientExecutionTimeoutException and Sandbox.Timedout within one fire, each after its interval", async () => {
     // Prepare
     const errors = ["Lambda.Unknown", "Lambda.ClientExecutionTimeoutException", "Sandbox.Timedout"];
     const { harness, executionArn } = await run((timer, call) => {
       if (call <= errors.length) throw namedError(errors[call - 1] as string, "lambda trouble");
       return countWake(timer, { ...timer, done: true });
     });
-    // Act
+    // Act: the due minute, then the retries' longest waits (1 + 2 + 4 s with FULL jitter).
     await harness.clock.advance(MINUTE);
+    await harness.clock.advance(1 + 2 + 4);
     // Assess
     expect((await harness.describe(executionArn)).status).toBe("SUCCEEDED");
-    expect(fires.map(({ at }) => at)).toEqual(Array(4).fill(fires[0]?.at));
+    const gaps = fires.slice(1).map(({ at }, index) => at - (fires[index]?.at ?? 0));
+    expect(gaps).toHaveLength(3);
+    gaps.forEach((gap, index) => {
+      expect(gap).toBeGreaterThanOrEqual(0);
+      expect(gap).toBeLessThanOrEqual(1000 * 2 ** index);
+    });
     expect(entered(await harness.history(executionArn))).toEqual([
       "WaitUntilDue",
       "FireTimer",
@@ -250,7 +262,7 @@ describe("workflows/timer.asl.json in aws-local-stepfunctions", () => {
     const failingFires = await run((_, call) => {
       throw namedError(EVERY_RETRY[(call - 1) % EVERY_RETRY.length] as string, "down");
     });
-    await failingFires.harness.clock.advance(MINUTE + 2 * TIMER_LIMITS.backOffSeconds);
+    await failingFires.harness.clock.advance(MINUTE + 2 * (EVERY_RETRY_SECONDS + TIMER_LIMITS.backOffSeconds));
     const fireEvents = await failingFires.harness.history(failingFires.executionArn);
     const normal = await run(everyMinute, {
       definition: scaledDefinition(),
@@ -258,7 +270,7 @@ describe("workflows/timer.asl.json in aws-local-stepfunctions", () => {
         throw namedError(EVERY_RETRY[(call - 1) % EVERY_RETRY.length] as string, "down");
       },
     });
-    await normal.harness.clock.advance(12 * MINUTE);
+    await normal.harness.clock.advance(12 * MINUTE + EVERY_RETRY_SECONDS);
     const wakeEvents = await normal.harness.history(normal.executionArn);
 
     // Act: events from one entry of a state to the next entry of another (or the same) state.

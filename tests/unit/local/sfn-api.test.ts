@@ -66,7 +66,7 @@ describe("SFN emulator API", () => {
     await expect(describeMissing).rejects.toBeInstanceOf(ExecutionDoesNotExist);
   });
 
-  it("invokes Lambda tasks, retries them immediately and routes a final failure to Catch", async () => {
+  it("invokes Lambda tasks, retries them after their intervals and routes a final failure to Catch", async () => {
     // Prepare: the first function fails twice with a retried error; the second always fails.
     const calls: string[] = [];
     let attempts = 0;
@@ -118,6 +118,8 @@ describe("SFN emulator API", () => {
       new StartExecutionCommand({ stateMachineArn: harness.arn("tasks"), input: '{"caseId":"c9"}' }),
     );
     await harness.emulator.waitIdle();
+    await harness.clock.advance(2); // first retry after IntervalSeconds
+    await harness.clock.advance(4); // second after IntervalSeconds × BackoffRate
     const result = await harness.describe(executionArn as string);
 
     // Assess

@@ -43,6 +43,10 @@ export async function startHarness(options: {
   machines: Record<string, object | string>;
   invoke?: LambdaInvoker;
   stateDir?: string;
+  /** Random source of `JitterStrategy: FULL` (default `Math.random`). */
+  random?: () => number;
+  /** Task retries wait their intervals (default true). */
+  retryTiming?: boolean;
 }): Promise<Harness> {
   const stateDir = options.stateDir ?? makeStateDir();
   const clock = new VirtualClock({ offsetFile: join(stateDir, "clock.json") });
@@ -52,6 +56,8 @@ export async function startHarness(options: {
       clock,
       stateDir,
       invoke: options.invoke ?? (async () => ({})),
+      ...(options.random && { random: options.random }),
+      ...(options.retryTiming !== undefined && { retryTiming: options.retryTiming }),
       stateMachines: Object.entries(options.machines).map(([name, definition]) => ({
         name,
         definition: typeof definition === "string" ? definition : JSON.stringify(definition),

@@ -105,6 +105,8 @@ describe("SFN emulator with the project workflows", () => {
       }),
     );
     await current.emulator.waitIdle();
+    // The lock's TransientError retrier waits up to IntervalSeconds (2 s, FULL jitter) before retrying.
+    await current.clock.advance(2);
 
     // Act
     const verificationToken = calls.at(-1)?.payload.taskToken as string;
