@@ -8,11 +8,13 @@
  * so the figure is the console's, not the API's. Each repeat is a fresh page load in a fresh browser
  * context, signed in. What is timed is what the agent waits for, from the browser's own records:
  * - `navigation → queue painted`: from the start of the navigation to the paint of the queue's
- *   first row, as Chromium's Element Timing records it (`elementtiming` on that row; the paint
- *   timestamp, not a script's guess). All N rows are in the table then (one render puts them there;
- *   the bench checks);
+ *   first row, as Chromium's Element Timing records it (`elementtiming` on that row's cell; the
+ *   paint timestamp, not a script's guess). The console paints the first screen of rows first
+ *   (`FIRST_FRAME_ROWS`) and the rest right after, so this is the top of the queue on screen;
+ * - `navigation → all N rows in the table`: when the last of the N rows is in the document (checked
+ *   every animation frame), the whole queue for the keyboard, search-in-page and screen readers;
  * - `API answer → queue painted`: from the end of the `/v1/cases` response (Resource Timing) to
- *   that paint: parse, render, style, layout, paint;
+ *   the first paint above: parse, render, style, layout, paint;
  * and, in the same context right after, a baseline: the console's own page as the first load left
  * it (same DOM, same stylesheet, same CSP) served as static HTML without its script, timed the
  * same way. The ratio is what the script, the API call and the render cost over the browser
@@ -113,10 +115,16 @@ const QUEUE_PAINTED = `new Promise((resolve, reject) => {
   }).observe({ type: "element", buffered: true });
 })`;
 /** In the page: when the `/v1/cases` answer ended (Resource Timing). */
+/** In the page: the time the table holds `rows` rows (checked every animation frame). */
+const allRowsAt = (rows: number) => `new Promise((resolve) => {
+  const check = () => document.querySelectorAll("table.queue tbody tr").length >= ${rows} ? resolve(performance.now()) : requestAnimationFrame(check);
+  check();
+})`;
 const API_ANSWERED = `performance.getEntriesByType("resource").find((entry) => new URL(entry.name).pathname === "/v1/cases")?.responseEnd ?? NaN`;
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 const total: number[] = [];
+const whole: number[] = [];
 const render: number[] = [];
 const baseline: number[] = [];
 try {
@@ -128,12 +136,15 @@ try {
     await context.addInitScript(`sessionStorage.setItem("vigil.token", ${JSON.stringify(TOKEN)})`);
     const page = await context.newPage();
     await page.goto(`${base}/console/`);
-    const queue = (await page.evaluate(QUEUE_PAINTED)) as { paintedAt: number; rows: number };
-    if (queue.rows !== CASES) throw new Error(`expected ${CASES} rows when the queue was painted, saw ${queue.rows}`);
+    const queue = (await page.evaluate(QUEUE_PAINTED)) as { paintedAt: number };
+    const wholeAt = (await page.evaluate(allRowsAt(CASES))) as number;
     const answeredAt = (await page.evaluate(API_ANSWERED)) as number;
     total.push(queue.paintedAt);
+    whole.push(wholeAt);
     render.push(queue.paintedAt - answeredAt);
-    if (!baselineHtml) baselineHtml = (await page.content()).replace(/<script\b[^>]*><\/script>/g, "");
+    if (!baselineHtml)
+      // After `allRowsAt`: the whole table.
+      baselineHtml = (await page.content()).replace(/<script\b[^>]*><\/script>/g, "");
     // The baseline in the same conditions, right after: the same page as static HTML.
     const plain = await context.newPage();
     await plain.goto(`${base}/baseline`);
@@ -152,6 +163,7 @@ const fmt = (values: number[]) =>
 process.stdout.write(
   `first render of a ${CASES}-case queue, ${REPEATS} fresh page loads, Chromium ${browser.version()}:\n` +
     `  navigation → queue painted   ${fmt(total)}   target ≤ 300 ms: ${median(total) <= 300 ? "met" : "not met"}\n` +
+    `  navigation → all ${CASES} rows in the table   ${fmt(whole)}\n` +
     `  API answer → queue painted   ${fmt(render)}   (answer: ${(body.length / 1024).toFixed(0)} KB of JSON)\n` +
     `  baseline: the same page as static HTML, no script, navigation → queue painted   ${fmt(baseline)}\n` +
     `  console ÷ baseline (medians)   ${(median(total) / median(baseline)).toFixed(1)}×   (load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs)\n`,
