@@ -11,8 +11,9 @@
  *   first row, as Chromium's Element Timing records it (`elementtiming` on that row's cell; the
  *   paint timestamp, not a script's guess). The console paints the first screen of rows first
  *   (`FIRST_FRAME_ROWS`) and the rest right after, so this is the top of the queue on screen;
- * - `navigation → all N rows in the table`: when the last of the N rows is in the document (checked
- *   every animation frame), the whole queue for the keyboard, search-in-page and screen readers;
+ * - `navigation → all N rows in the table`: when the N rows are in the document (a MutationObserver
+ *   installed before the page's script), the whole queue for the keyboard, search-in-page and screen
+ *   readers;
  * - `API answer → queue painted`: from the end of the `/v1/cases` response (Resource Timing) to
  *   the first paint above: parse, render, style, layout, paint;
  * and, in the same context right after, a baseline: the console's own page as the first load left
@@ -115,11 +116,17 @@ const QUEUE_PAINTED = `new Promise((resolve, reject) => {
   }).observe({ type: "element", buffered: true });
 })`;
 /** In the page: when the `/v1/cases` answer ended (Resource Timing). */
-/** In the page: the time the table holds `rows` rows (checked every animation frame). */
-const allRowsAt = (rows: number) => `new Promise((resolve) => {
-  const check = () => document.querySelectorAll("table.queue tbody tr").length >= ${rows} ? resolve(performance.now()) : requestAnimationFrame(check);
-  check();
-})`;
+/**
+ * Before the console's script (an init script): records the moment the table first holds `rows` rows,
+ * from a MutationObserver (called right after the render that inserted them).
+ */
+const watchRows = (rows: number) => `if (location.pathname.startsWith("/console/")) {
+  new MutationObserver((_, observer) => {
+    if (document.querySelectorAll("table.queue tbody tr").length < ${rows}) return;
+    window.vigilAllRowsAt = performance.now();
+    observer.disconnect();
+  }).observe(document, { childList: true, subtree: true });
+}`;
 const API_ANSWERED = `performance.getEntriesByType("resource").find((entry) => new URL(entry.name).pathname === "/v1/cases")?.responseEnd ?? NaN`;
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -134,16 +141,17 @@ try {
     const context = await browser.newContext();
     // Signed in before the first script runs (an init script runs outside the page's CSP).
     await context.addInitScript(`sessionStorage.setItem("vigil.token", ${JSON.stringify(TOKEN)})`);
+    await context.addInitScript(watchRows(CASES));
     const page = await context.newPage();
     await page.goto(`${base}/console/`);
     const queue = (await page.evaluate(QUEUE_PAINTED)) as { paintedAt: number };
-    const wholeAt = (await page.evaluate(allRowsAt(CASES))) as number;
+    const wholeAt = (await (await page.waitForFunction("window.vigilAllRowsAt")).jsonValue()) as number;
     const answeredAt = (await page.evaluate(API_ANSWERED)) as number;
     total.push(queue.paintedAt);
     whole.push(wholeAt);
     render.push(queue.paintedAt - answeredAt);
     if (!baselineHtml)
-      // After `allRowsAt`: the whole table.
+      // The whole table by now.
       baselineHtml = (await page.content()).replace(/<script\b[^>]*><\/script>/g, "");
     // The baseline in the same conditions, right after: the same page as static HTML.
     const plain = await context.newPage();
