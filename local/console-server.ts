@@ -20,7 +20,20 @@ export type IdentifyOperator = (token: string) => { agent: string; groups: reado
  *
  * The console is built on the first request (esbuild, in memory), so `npm start` stays fast.
  */
-export function createConsoleServer(options: { identify: IdentifyOperator }) {
+export function createConsoleServer(options: {
+  identify: IdentifyOperator;
+  /**
+   * What `/console/config.json` says (default `{ mode: "token" }`). The Chromium test of the Cognito
+   * sign-in points it at a fake hosted UI on 127.0.0.1, as `cdk deploy` points it at Cognito's.
+   */
+  config?: Readonly<Record<string, unknown>>;
+  /** Origins added to the CSP's `connect-src` (on AWS: the Cognito domain's token endpoint). */
+  connectSrc?: readonly string[];
+}) {
+  const headers = options.connectSrc?.length
+    ? { ...CONSOLE_SECURITY_HEADERS, "content-security-policy": consoleCsp(options.connectSrc) }
+    : CONSOLE_SECURITY_HEADERS;
+  const config = JSON.stringify(options.config ?? { mode: "token" });
   let built: Promise<ConsoleBuild> | undefined;
   const files = () => {
     built ??= buildConsole().catch((error: unknown) => {
@@ -31,7 +44,7 @@ export function createConsoleServer(options: { identify: IdentifyOperator }) {
   };
 
   const send = (response: ServerResponse, status: number, type: string, body: string | Buffer, cache = "no-cache") => {
-    response.writeHead(status, { ...CONSOLE_SECURITY_HEADERS, "content-type": type, "cache-control": cache });
+    response.writeHead(status, { ...headers, "content-type": type, "cache-control": cache });
     response.end(body);
   };
 
@@ -45,7 +58,7 @@ export function createConsoleServer(options: { identify: IdentifyOperator }) {
       return void response.end();
     }
     const path = url.pathname.slice("/console/".length);
-    if (path === "config.json") return send(response, 200, "application/json", JSON.stringify({ mode: "token" }));
+    if (path === "config.json") return send(response, 200, "application/json", config);
     if (path === "session") {
       const auth = String(request.headers.authorization ?? "");
       const token = auth.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : "";

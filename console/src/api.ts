@@ -65,8 +65,33 @@ async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Pr
   return parsed as T;
 }
 
+/**
+ * One GET started before the page that wants it is rendered (the queue's first load starts with the
+ * script, beside `config.json`, instead of after the first paint of an empty page). Taken once.
+ */
+let early: { path: string; answer: Promise<unknown> } | null = null;
+
+/** Starts `GET path` now; the next `api.get(path)` takes its answer. */
+export function prefetch(path: string): void {
+  const answer = call<unknown>("GET", path);
+  // Not awaited until a page asks: keep an early failure from being reported as unhandled.
+  answer.catch(() => undefined);
+  early = { path, answer };
+}
+
+function take<T>(path: string): Promise<T> | null {
+  if (early?.path !== path) return null;
+  const { answer } = early;
+  early = null;
+  // A 401 before the console listened for it: tell the listener now.
+  return (answer as Promise<T>).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 401) onUnauthorized();
+    throw error;
+  });
+}
+
 export const api = {
-  get: <T>(path: string) => call<T>("GET", path),
+  get: <T>(path: string) => take<T>(path) ?? call<T>("GET", path),
   post: <T>(path: string, body: unknown) => call<T>("POST", path, body),
 };
 

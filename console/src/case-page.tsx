@@ -1,4 +1,4 @@
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, Ref } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, describeError } from "./api.js";
 import { agentName } from "./auth.js";
@@ -157,6 +157,41 @@ function deliveriesOf(timeline: TimelineEntry[]): Delivery[] {
     });
   }
   return [...byId.values()];
+}
+
+/**
+ * A labelled text area with its hint and what acts on it: the internal note and the message to the
+ * reporter are both this one (2,000 characters at most, as the API accepts).
+ */
+function TextField(props: {
+  class: string;
+  id: string;
+  label: string;
+  hint: string;
+  rows: number;
+  value: string;
+  onInput: (value: string) => void;
+  fieldRef: Ref<HTMLTextAreaElement>;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class={props.class}>
+      <label for={props.id}>{props.label}</label>
+      <textarea
+        id={props.id}
+        ref={props.fieldRef}
+        rows={props.rows}
+        maxLength={2000}
+        value={props.value}
+        onInput={(event) => props.onInput((event.target as HTMLTextAreaElement).value)}
+        aria-describedby={`${props.id}-hint`}
+      />
+      <span id={`${props.id}-hint`} class="hint">
+        {props.hint}
+      </span>
+      {props.children}
+    </div>
+  );
 }
 
 const isMessageToReporter = (entry: TimelineEntry) =>
@@ -407,41 +442,32 @@ export function CasePage(props: { caseId: string }) {
           </p>
         )}
         {allowed.has("note") && (
-          <div class="note">
-            <label for="note">Internal note</label>
-            <textarea
-              id="note"
-              ref={noteField}
-              rows={3}
-              maxLength={2000}
-              value={note}
-              onInput={(event) => setNote((event.target as HTMLTextAreaElement).value)}
-              aria-describedby="note-hint"
-            />
-            <span id="note-hint" class="hint">
-              Seen by agents only. It is also attached to the next action you take.
-            </span>
+          <TextField
+            class="note"
+            id="note"
+            label="Internal note"
+            hint="Seen by agents only. It is also attached to the next action you take."
+            rows={3}
+            value={note}
+            onInput={setNote}
+            fieldRef={noteField}
+          >
             <button type="button" disabled={busy} onClick={() => start("note")}>
               Add note
             </button>
-          </div>
+          </TextField>
         )}
         {composing && (
-          <div class="composer">
-            <label for="reporter-message">Message to the reporter</label>
-            <textarea
-              id="reporter-message"
-              ref={messageField}
-              rows={5}
-              maxLength={2000}
-              value={message}
-              onInput={(event) => setMessage((event.target as HTMLTextAreaElement).value)}
-              aria-describedby="message-hint"
-            />
-            <span id="message-hint" class="hint">
-              Sent in the branded template, in the reporter's language, on every channel the case still trusts (SMS gets
-              a short notice). Preview it before sending.
-            </span>
+          <TextField
+            class="composer"
+            id="reporter-message"
+            label="Message to the reporter"
+            hint="Sent in the branded template, in the reporter's language, on every channel the case still trusts (SMS gets a short notice). Preview it before sending."
+            rows={5}
+            value={message}
+            onInput={setMessage}
+            fieldRef={messageField}
+          >
             <div class="actions">
               <button type="button" disabled={busy} onClick={() => void showPreview()}>
                 Preview
@@ -469,7 +495,7 @@ export function CasePage(props: { caseId: string }) {
                 <pre>{preview.text}</pre>
               </section>
             )}
-          </div>
+          </TextField>
         )}
       </Section>
 

@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { whenUnauthorized } from "./api.js";
+import { prefetch, whenUnauthorized } from "./api.js";
 import {
   agentName,
   authMode,
@@ -15,7 +15,7 @@ import {
 } from "./auth.js";
 import { CasePage } from "./case-page.js";
 import { useFocusHeading } from "./hooks.js";
-import { QueuePage } from "./queue-page.js";
+import { QueuePage, queueApiPath } from "./queue-page.js";
 import { casePath, interceptLinks, navigate, parseRoute, useLocation } from "./router.js";
 import { installShortcuts, nextCaseAfter, SHORTCUTS, useShortcut } from "./shortcuts.js";
 import { SlaPage } from "./sla-page.js";
@@ -201,6 +201,8 @@ function App() {
 }
 
 async function start() {
+  // The queue's first answer is asked for now, beside the config, not after the first paint.
+  if (parseRoute(location.pathname).page === "queue" && token() !== null) prefetch(queueApiPath(location.search));
   await loadConfig();
   interceptLinks();
   installShortcuts();

@@ -62,115 +62,141 @@ export function normalizeStats(answer: unknown): PriorityStats[] {
 
 const seconds = (value: number | null) => (value === null ? "—" : formatDuration(value * 1000));
 
-/** Met vs breached per priority and clock, as horizontal stacked bars (SVG, no external asset). */
-function AttainmentChart(props: { stats: PriorityStats[]; days: number }) {
-  const rows = props.stats.flatMap((entry) =>
-    entry.clocks.map((clock) => ({ label: `${entry.priority} ${CLOCK_NAMES[clock.clock]}`, ...clock })),
-  );
-  const rowHeight = 22;
-  const labelWidth = 170;
-  const barWidth = 360;
-  const height = rows.length * rowHeight + 30;
+/** One bar segment, from and to as fractions of the bar's length; `thin` draws it inside the row's band. */
+interface Segment {
+  from: number;
+  to: number;
+  class: string;
+  thin?: boolean;
+}
+
+/** One row of a chart: its label, its segments, the figure written after the bar. */
+interface ChartRow {
+  label: string;
+  segments: Segment[];
+  figure: string;
+}
+
+const ROW_HEIGHT = 22;
+const LABEL_WIDTH = 170;
+const BAR_WIDTH = 360;
+
+/**
+ * A horizontal bar chart in SVG (no external asset): one row per label, a legend below. Both charts of
+ * the page are this one; screen readers get the numbers from the table under them.
+ */
+function BarChart(props: {
+  id: string;
+  title: string;
+  rows: ChartRow[];
+  legend: Array<{ label: string; class: string }>;
+  figureWidth: number;
+}) {
+  const { rows } = props;
   return (
     <svg
       role="img"
-      aria-labelledby={`chart-${props.days}-title`}
-      viewBox={`0 0 ${labelWidth + barWidth + 90} ${height}`}
+      aria-labelledby={props.id}
+      viewBox={`0 0 ${LABEL_WIDTH + BAR_WIDTH + props.figureWidth} ${rows.length * ROW_HEIGHT + 30}`}
       class="chart"
     >
-      <title id={`chart-${props.days}-title`}>
-        SLA met and breached per priority and clock, last {props.days} days (numbers in the table below)
-      </title>
+      <title id={props.id}>{props.title}</title>
       {rows.map((row, index) => {
-        const total = row.met + row.breached;
-        const metWidth = total ? (row.met / total) * barWidth : 0;
-        const y = index * rowHeight + 4;
+        const y = index * ROW_HEIGHT + 4;
         return (
           <g key={row.label}>
             <text x={0} y={y + 14} class="chart-label">
               {row.label}
             </text>
-            <rect x={labelWidth} y={y} width={barWidth} height={16} class="bar-empty" />
-            <rect x={labelWidth} y={y} width={metWidth} height={16} class="bar-met" />
-            <rect
-              x={labelWidth + metWidth}
-              y={y}
-              width={total ? barWidth - metWidth : 0}
-              height={16}
-              class="bar-breached"
-            />
-            <text x={labelWidth + barWidth + 6} y={y + 14} class="chart-label">
-              {total ? `${Math.round((row.met / total) * 100)} % met` : "no case"}
+            {row.segments.map((segment) => (
+              <rect
+                key={segment.class}
+                x={LABEL_WIDTH + segment.from * BAR_WIDTH}
+                y={segment.thin ? y + 4 : y}
+                width={Math.max(0, segment.to - segment.from) * BAR_WIDTH}
+                height={segment.thin ? 8 : 16}
+                class={segment.class}
+              />
+            ))}
+            <text x={LABEL_WIDTH + BAR_WIDTH + 6} y={y + 14} class="chart-label">
+              {row.figure}
             </text>
           </g>
         );
       })}
-      <g transform={`translate(${labelWidth}, ${rows.length * rowHeight + 12})`}>
-        <rect width={12} height={12} class="bar-met" />
-        <text x={16} y={11} class="chart-label">
-          met
-        </text>
-        <rect x={70} width={12} height={12} class="bar-breached" />
-        <text x={86} y={11} class="chart-label">
-          breached
-        </text>
+      <g transform={`translate(${LABEL_WIDTH}, ${rows.length * ROW_HEIGHT + 12})`}>
+        {props.legend.map((item, index) => (
+          <g key={item.class} transform={`translate(${index * 80}, 0)`}>
+            <rect width={12} height={12} class={item.class} />
+            <text x={16} y={11} class="chart-label">
+              {item.label}
+            </text>
+          </g>
+        ))}
       </g>
     </svg>
   );
 }
 
+/** Met vs breached per priority and clock, as stacked bars. */
+function AttainmentChart(props: { stats: PriorityStats[]; days: number }) {
+  const rows = props.stats.flatMap((entry) =>
+    entry.clocks.map((clock): ChartRow => {
+      const total = clock.met + clock.breached;
+      const met = total ? clock.met / total : 0;
+      return {
+        label: `${entry.priority} ${CLOCK_NAMES[clock.clock]}`,
+        segments: [
+          { from: 0, to: 1, class: "bar-empty" },
+          { from: 0, to: met, class: "bar-met" },
+          { from: met, to: total ? 1 : met, class: "bar-breached" },
+        ],
+        figure: total ? `${Math.round(met * 100)} % met` : "no case",
+      };
+    }),
+  );
+  return (
+    <BarChart
+      id={`chart-${props.days}-title`}
+      title={`SLA met and breached per priority and clock, last ${props.days} days (numbers in the table below)`}
+      rows={rows}
+      legend={[
+        { label: "met", class: "bar-met" },
+        { label: "breached", class: "bar-breached" },
+      ]}
+      figureWidth={90}
+    />
+  );
+}
+
 /** Median and p90 time to first response and to resolution per priority (bars on a shared scale). */
 function TimesChart(props: { stats: PriorityStats[]; days: number }) {
-  const rows = props.stats.flatMap((entry) => [
+  const times = props.stats.flatMap((entry) => [
     { label: `${entry.priority} first response`, ...entry.firstResponse },
     { label: `${entry.priority} resolution`, ...entry.resolution },
   ]);
-  const max = Math.max(1, ...rows.map((row) => row.p90Seconds ?? row.medianSeconds ?? 0));
-  const rowHeight = 22;
-  const labelWidth = 170;
-  const barWidth = 360;
+  const max = Math.max(1, ...times.map((row) => row.p90Seconds ?? row.medianSeconds ?? 0));
+  const rows = times.map(
+    (row): ChartRow => ({
+      label: row.label,
+      segments: [
+        { from: 0, to: (row.p90Seconds ?? 0) / max, class: "bar-p90" },
+        { from: 0, to: (row.medianSeconds ?? 0) / max, class: "bar-median", thin: true },
+      ],
+      figure: `${seconds(row.medianSeconds)} / ${seconds(row.p90Seconds)}`,
+    }),
+  );
   return (
-    <svg
-      role="img"
-      aria-labelledby={`times-${props.days}-title`}
-      viewBox={`0 0 ${labelWidth + barWidth + 150} ${rows.length * rowHeight + 30}`}
-      class="chart"
-    >
-      <title id={`times-${props.days}-title`}>
-        Median and p90 times per priority, last {props.days} days (numbers in the table below)
-      </title>
-      {rows.map((row, index) => {
-        const y = index * rowHeight + 4;
-        return (
-          <g key={row.label}>
-            <text x={0} y={y + 14} class="chart-label">
-              {row.label}
-            </text>
-            <rect x={labelWidth} y={y} width={((row.p90Seconds ?? 0) / max) * barWidth} height={16} class="bar-p90" />
-            <rect
-              x={labelWidth}
-              y={y + 4}
-              width={((row.medianSeconds ?? 0) / max) * barWidth}
-              height={8}
-              class="bar-median"
-            />
-            <text x={labelWidth + barWidth + 6} y={y + 14} class="chart-label">
-              {`${seconds(row.medianSeconds)} / ${seconds(row.p90Seconds)}`}
-            </text>
-          </g>
-        );
-      })}
-      <g transform={`translate(${labelWidth}, ${rows.length * rowHeight + 12})`}>
-        <rect width={12} height={12} class="bar-median" />
-        <text x={16} y={11} class="chart-label">
-          median
-        </text>
-        <rect x={80} width={12} height={12} class="bar-p90" />
-        <text x={96} y={11} class="chart-label">
-          p90
-        </text>
-      </g>
-    </svg>
+    <BarChart
+      id={`times-${props.days}-title`}
+      title={`Median and p90 times per priority, last ${props.days} days (numbers in the table below)`}
+      rows={rows}
+      legend={[
+        { label: "median", class: "bar-median" },
+        { label: "p90", class: "bar-p90" },
+      ]}
+      figureWidth={150}
+    />
   );
 }
 

@@ -108,6 +108,8 @@ describe("operator console (service stack)", () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain("unsafe-inline");
     expect(csp).not.toContain("unsafe-eval");
+    // Beyond itself, the page reaches only Cognito's hosted-UI domains (the token endpoint).
+    expect(csp).toMatch(/connect-src 'self' https:\/\/\*\.auth\.[a-z0-9-]+\.amazoncognito\.com;/);
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe("redirect-to-https");
     // The managed CachingDisabled policy.
     expect(api?.CachePolicyId).toBe("4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
