@@ -518,10 +518,6 @@ async function loadInProcess(): Promise<Map<string, (event: unknown, context: un
   return handlers;
 }
 
-/**
- * Creates the single table with its GSIs if it is not there yet (a second start reuses it, adding the
- * indexes a data dir made before them lacks).
- */
 /** Whether a pacing queue's backlog flag is up in the table (messages a previous run left waiting). */
 async function backlogLeft(endpoint: string): Promise<boolean> {
   const client = new DynamoDBClient({
@@ -546,6 +542,10 @@ async function backlogLeft(endpoint: string): Promise<boolean> {
   }
 }
 
+/**
+ * Creates the single table with its GSIs if it is not there yet (a second start reuses it, adding the
+ * indexes a data dir made before them lacks).
+ */
 async function ensureTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,

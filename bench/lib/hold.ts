@@ -1,19 +1,4 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-interface MiddyLike {
-  use(middleware: {
-    before?: (request: { event: unknown }) => Promise<void>;
-    after?: () => Promise<void>;
-    onError?: () => Promise<void>;
-  }): unknown;
-}
-
-const loadHandler = async (name: string) =>
-  ((await import(pathToFileURL(join(ROOT, "functions", `${name}.ts`)).href)) as { handler: MiddyLike }).handler;
+import { type FunctionRuntime, InProcessFunctions } from "../../local/lambda/service.js";
 
 /** The runtime setting that loads every function in the runtime's own thread, where a TaskGate can reach it. */
 export const IN_PROCESS_FUNCTIONS = { VIGIL_LOCAL_LAMBDA_ISOLATION: "0" } as const;
@@ -25,8 +10,8 @@ export const IN_PROCESS_FUNCTIONS = { VIGIL_LOCAL_LAMBDA_ISOLATION: "0" } as con
  * started — StartExecution is part of intake — and their first task waits at the gate until it is
  * opened, or until its case is released.
  *
- * It adds a middy `before` middleware to the very handler instance the runtime loaded (the same
- * ES module), so it must be installed after `startLocalRuntime`; `passes` proves it took effect.
+ * It wraps the handlers of the runtime's in-thread function runtime, so it must be installed after
+ * `startLocalRuntime`; `passes` proves it took effect.
  * It also counts the invocations of every function in flight, so a caller can wait until nothing
  * but the held tasks is running ({@link TaskGate.quiesce}) — `waitIdle()` would wait for those too.
  */
@@ -41,36 +26,24 @@ export class TaskGate {
   /**
    * `held`: by default the case workflow's first task (`ContainIncident`, workflows/case.asl.json). The runtime
    * must run its functions in this thread (`VIGIL_LOCAL_LAMBDA_ISOLATION=0`, {@link IN_PROCESS_FUNCTIONS}): a
-   * function in a worker thread of its own never sees the middleware added here.
+   * function in a worker thread of its own cannot be wrapped from here.
    */
   static async install(
-    runtime: { strictness: { lambdaIsolation: boolean } },
+    runtime: { functions: FunctionRuntime },
     held: string[] = ["contain-incident"],
   ): Promise<TaskGate> {
-    if (runtime.strictness.lambdaIsolation)
+    if (!(runtime.functions instanceof InProcessFunctions))
       throw new Error("TaskGate needs the functions in this thread: start the runtime with IN_PROCESS_FUNCTIONS");
     const gate = new TaskGate();
-    const names = readdirSync(join(ROOT, "functions"))
-      .filter((file) => file.endsWith(".ts"))
-      .map((file) => file.replace(/\.ts$/, ""));
-    for (const name of names) {
-      const handler = await loadHandler(name);
-      // A handler that is not a middy instance (verify-reporter wraps one) cannot be tracked; it is
-      // an HTTP function, and the callers await their own HTTP requests.
-      if (typeof handler.use !== "function") continue;
-      handler.use({
-        before: async () => {
-          gate.inFlight += 1;
-        },
-        after: async () => {
-          gate.inFlight -= 1;
-        },
-        onError: async () => {
-          gate.inFlight -= 1;
-        },
-      });
-      if (held.includes(name)) handler.use({ before: (request) => gate.pass(request.event) });
-    }
+    runtime.functions.intercept((name, handler) => async (event, context) => {
+      gate.inFlight += 1;
+      try {
+        if (held.includes(name)) await gate.pass(event);
+        return await handler(event, context);
+      } finally {
+        gate.inFlight -= 1;
+      }
+    });
     return gate;
   }
 

@@ -314,6 +314,9 @@ function entryOf<V>(map: Map<string, V>, key: string, create: () => V): V {
   return created;
 }
 
+/** A function's handler as the in-thread runtime calls it. */
+export type InProcessHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
 /**
  * Every function in the runtime's own thread (VIGIL_LOCAL_LAMBDA_ISOLATION=0): shared `process.env`, one
  * module instance, no timeouts, no per-function identity (so no IAM checks). The pre-isolation behaviour,
@@ -324,13 +327,21 @@ export class InProcessFunctions implements FunctionRuntime {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly handlers: Map<string, (event: unknown, context: unknown) => Promise<unknown>>,
+    private readonly handlers: Map<string, InProcessHandler>,
     private readonly region: string,
     private readonly account: string,
   ) {}
 
   get names(): readonly string[] {
     return [...this.handlers.keys()];
+  }
+
+  /**
+   * Replaces every handler with `wrap(name, handler)`: how the benchmarks' TaskGate holds a workflow's first task
+   * and counts the invocations in flight (bench/lib/hold.ts). Only this in-thread runtime can be wrapped.
+   */
+  intercept(wrap: (name: string, handler: InProcessHandler) => InProcessHandler): void {
+    for (const [name, handler] of this.handlers) this.handlers.set(name, wrap(name, handler));
   }
 
   async invoke(name: string, event: unknown): Promise<unknown> {
