@@ -1,3 +1,4 @@
+import { decodeTime } from "ulid";
 import { GENESIS_HASH } from "./audit-chain.js";
 import type { Case } from "./case-record.js";
 import { lockRequiredAtIntake, scopesFor } from "./lock-policy.js";
@@ -94,6 +95,15 @@ export function queueDue(item: Case): string | null {
 }
 
 /** True while agents still work the case (a new report for the account joins it). */
+/** When a case id was minted (`c_<ULID>`: the ULID carries its time), or null for an id that is not one. */
+export function caseIdTime(caseId: string): number | null {
+  try {
+    return decodeTime(caseId.replace(/^c_/, ""));
+  } catch {
+    return null;
+  }
+}
+
 export function isActive(item: Case): boolean {
   return item.status !== "closed" && item.status !== "resolved";
 }

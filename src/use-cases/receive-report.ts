@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { isActive, lockDue, mergeReport, openCase, reportedTypes } from "../domain/case.js";
+import { caseIdTime, isActive, lockDue, mergeReport, openCase, reportedTypes } from "../domain/case.js";
 import { caseExecutionName } from "../domain/execution-names.js";
 import { redactSeedPhrases } from "../domain/seed-phrase.js";
 import { verifyWebhook } from "../domain/standard-webhooks.js";
@@ -37,6 +37,11 @@ const STALE_CLAIM_MS = 30_000;
 const SENDER_LIMIT = { requests: 600, windowSeconds: 60 };
 const MAX_WEBHOOK_ID_LENGTH = 256;
 const ACCOUNT_LIMIT_PER_HOUR = 20;
+/**
+ * Pauses, in ms, while a report waits for the case that holds its account to be written: a report
+ * that came a moment earlier has claimed the account and is writing its case. About 3 s in all.
+ */
+const OPENING_PAUSES_MS = [25, 50, 100, 200, 400, 800, 1_600];
 
 /**
  * Accepts a signed incident report: the first step of every case.
@@ -179,8 +184,25 @@ export function makeReceiveReport(deps: Deps) {
     return { caseId, status: item.status, priority: item.priority, merged: false };
   }
 
+  /**
+   * The case that holds the account, once written. A case minted less than {@link STALE_CLAIM_MS} ago
+   * is being opened by the report that claimed the account: wait for it (handing the account to a new
+   * case here would open two for one account), and past the pauses ask the sender to retry. An older
+   * one that is missing was never written (its request crashed): null, and the account is handed on.
+   */
+  async function holderOf(caseId: string) {
+    for (const pause of [0, ...OPENING_PAUSES_MS]) {
+      if (pause) await deps.clock.sleep(pause);
+      const found = await deps.cases.get(caseId);
+      if (found) return found;
+      const minted = caseIdTime(caseId);
+      if (minted === null || deps.clock.now() - minted > STALE_CLAIM_MS) return null;
+    }
+    throw new RateLimitedError("the account's case is still being opened; retry", 1);
+  }
+
   async function join(existingId: string, report: Report, webhookId: string, seedPhraseRedacted = false) {
-    const found = await deps.cases.get(existingId);
+    const found = await holderOf(existingId);
     if (!found || !isActive(found.case)) return null;
     type Joined = { outcome?: ReturnType<typeof mergeReport>; rateLimited: boolean };
     let joined: { case: Case; result: Joined };

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
+import { ulid } from "ulid";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { StaticSecretSource } from "../../../src/adapters/in-memory/index.js";
 import { deliveryTimerName, slaTimerName } from "../../../src/domain/execution-names.js";
@@ -397,6 +398,50 @@ describe("receiveReport", () => {
 
       // Assess
       expect(result.caseId).not.toBe("c_vanished");
+      expect(deps.accounts.open.get("acct_123")).toBe(result.caseId);
+    });
+
+    it("joins the case that holds the account when that case is still being written", async () => {
+      // Prepare: a first report claimed the account; its case is not readable yet when the second looks.
+      const first = await receive(signedReport(deps));
+      const get = deps.cases.get.bind(deps.cases);
+      vi.spyOn(deps.cases, "get")
+        .mockResolvedValueOnce(null)
+        .mockImplementation((caseId) => get(caseId));
+
+      // Act
+      const second = await receive(signedReport(deps));
+
+      // Assess: one case for the account, and the account still points at it.
+      expect(second).toMatchObject({ caseId: first.caseId, merged: true });
+      expect(deps.cases.items.size).toBe(1);
+      expect(deps.accounts.open.get("acct_123")).toBe(first.caseId);
+      expect(deps.clock.slept.length).toBeGreaterThan(0);
+    });
+
+    it("asks the sender to retry when the account's fresh case is still not written after the pauses", async () => {
+      // Prepare: the account is claimed by a case minted a moment ago that never appears.
+      const opening = `c_${ulid(deps.clock.now() - 1_000)}`;
+      deps.accounts.open.set("acct_123", opening);
+
+      // Act
+      const attempt = receive(signedReport(deps));
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ name: "RateLimitedError", retryAfterSeconds: 1 });
+      expect(deps.accounts.open.get("acct_123")).toBe(opening);
+      expect(deps.cases.items.size).toBe(0);
+    });
+
+    it("opens a new case when the account points at a case minted long ago that was never written", async () => {
+      // Prepare: the request that claimed the account a minute ago crashed before writing its case.
+      deps.accounts.open.set("acct_123", `c_${ulid(deps.clock.now() - 60_000)}`);
+
+      // Act
+      const result = await receive(signedReport(deps));
+
+      // Assess
+      expect(result).toMatchObject({ merged: false });
       expect(deps.accounts.open.get("acct_123")).toBe(result.caseId);
     });
 
