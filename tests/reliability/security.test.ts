@@ -12,6 +12,9 @@ import { freePort, httpApi, SMS_CODE, startChildRuntime, TABLE, tableClient, VER
 const secret = () => `whsec_${randomBytes(32).toString("base64")}`;
 const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/** A stranger who writes to a case's reply address. */
+const STRANGER = "mallory@example.net";
+
 describe("the logs of a full run of the local runtime", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "vigil-logs-"));
   afterAll(() => {
@@ -57,7 +60,7 @@ describe("the logs of a full run of the local runtime", () => {
 
     // Act: every flow, with the failure paths that log.
     await client.send(signReport(secret(), { data: reportData(), at: await api.clockNow() })); // bad signature
-    // The first case's first SMS fails past the SDK's 3 attempts (a logged task failure, then a retry).
+    // The first case's first SMS fails past the SDK's 3 attempts: it is queued for the pacing drain.
     await api.post("/_local/faults", { channel: "sms", count: 3 });
     const verifiedCase = await report(reporters.verified, seeded.webhookSecrets[1] as string);
     await api.advance(1);
@@ -73,6 +76,15 @@ describe("the logs of a full run of the local runtime", () => {
     await api.post(`/v1/verify/${resentToken}/resend`, {}, { accept: "application/json" });
     await api.advance(1);
     await submit(resentToken, { decision: "confirm", code: await latest(contact("resent").phone, SMS_CODE) });
+    // Replies to the verification email: a forged one from the reporter's address (DKIM fails), and a
+    // stranger's; both are logged as handled, with the outcome only.
+    const replyTo = (await api.messages(contact("denied").email)).find((m) => m.replyTo)?.replyTo;
+    for (const from of [contact("denied").email, STRANGER]) {
+      await api.post("/_local/inbound-email", {
+        rawMime: [`From: ${from}`, `To: ${replyTo}`, "Subject: Re: your report", "", "YES"].join("\r\n"),
+        verdicts: { spf: "PASS", dkim: from === STRANGER ? "PASS" : "FAIL", dmarc: "PASS" },
+      });
+    }
     await api.operator("/v1/cases?status=open");
     for (const caseId of [verifiedCase, deniedCase, resentCase]) {
       await api.operator(`/v1/cases/${caseId}`);
@@ -97,7 +109,7 @@ describe("the logs of a full run of the local runtime", () => {
     const codes = messages
       .filter((m) => m.channel === "sms")
       .flatMap((m) => [...m.text.matchAll(/\b(\d{6,8})\b/g)].map((match) => match[1] as string));
-    const emails = names.map((name) => contact(name).email);
+    const emails = [...names.map((name) => contact(name).email), STRANGER];
     const phones = names.flatMap((name) => [contact(name).phone, contact(name).phone.slice(1)]);
     const secrets = [
       ...seeded.webhookSecrets.flatMap((s) => [s, s.slice("whsec_".length)]),
@@ -111,7 +123,9 @@ describe("the logs of a full run of the local runtime", () => {
       ...codes.filter((code) => new RegExp(`(?<![0-9A-Za-z])${escapeRegExp(code)}(?![0-9A-Za-z])`).test(output)),
     ];
     expect(output).toContain("Vigil is running");
-    expect(output).toContain('"message":"task failed"');
+    expect(output).toContain('"message":"inbound email handled"');
+    expect(output).toContain('"MessageQueued"');
+    expect(replyTo).toBeDefined();
     expect(tokens.length).toBeGreaterThanOrEqual(3);
     expect(codes.length).toBeGreaterThanOrEqual(3);
     expect(leaks).toEqual([]);

@@ -123,7 +123,7 @@ export function httpApi(url: string, operatorToken: string) {
     messages: async (to: string) =>
       (
         (await (await fetch(`${url}/_local/messages?to=${encodeURIComponent(to)}`)).json()) as {
-          messages: Array<{ channel: string; to: string; subject?: string; text: string }>;
+          messages: Array<{ channel: string; to: string; subject?: string; text: string; replyTo?: string }>;
         }
       ).messages,
     advance: async (seconds: number) => {
