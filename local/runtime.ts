@@ -583,6 +583,7 @@ async function ensureTable(endpoint: string): Promise<void> {
         }),
       );
     }
+    await untilActive(client);
     client.destroy();
     return;
   } catch (error) {
@@ -604,5 +605,17 @@ async function ensureTable(endpoint: string): Promise<void> {
       GlobalSecondaryIndexes: Object.keys(projections).map(index),
     }),
   );
+  // dynalite makes the table ACTIVE on a later tick: the first read must not find it CREATING (not found).
+  await untilActive(client);
   client.destroy();
+}
+
+/** Waits until the table and every index are ACTIVE (dynalite switches them after a timer, even at 0 ms). */
+async function untilActive(client: DynamoDBClient): Promise<void> {
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    const indexes = Table?.GlobalSecondaryIndexes ?? [];
+    if (Table?.TableStatus === "ACTIVE" && indexes.every((gsi) => gsi.IndexStatus === "ACTIVE")) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
