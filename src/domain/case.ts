@@ -93,6 +93,14 @@ export function queueDue(item: Case): string | null {
   return isActive(item) ? nearestDue(item.sla) : null;
 }
 
+/**
+ * Where a case stands in the operator queue: `<nearest due>#<caseId>`, cases with no running clock
+ * (`9999`) last. The status index sorts by exactly this string (`keys.byDue`), and a queue cursor is one.
+ */
+export function queueKey(item: Case): string {
+  return `${queueDue(item) ?? "9999"}#${item.caseId}`;
+}
+
 /** True while agents still work the case (a new report for the account joins it). */
 export function isActive(item: Case): boolean {
   return item.status !== "closed" && item.status !== "resolved";
