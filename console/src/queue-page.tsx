@@ -1,3 +1,4 @@
+import { Component } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api, describeError } from "./api.js";
 import { agentName } from "./auth.js";
@@ -93,7 +94,28 @@ function nextClock(item: CaseSummary): { name: string; clock: SlaClock } | null 
   return best;
 }
 
-function Row(props: { item: CaseSummary; now: number; first: boolean }) {
+interface RowProps {
+  item: CaseSummary;
+  now: number;
+  first: boolean;
+}
+
+/**
+ * A row re-renders only when its case, the clock's second or its place at the top changed: when the
+ * rest of the queue arrives, or the table grows by a page, the rows already there are not diffed again.
+ */
+class Row extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps): boolean {
+    return next.item !== this.props.item || next.now !== this.props.now || next.first !== this.props.first;
+  }
+
+  override render() {
+    return rowCells(this.props);
+  }
+}
+
+/** The row's markup (a plain function, not a component: no extra level per row). */
+function rowCells(props: RowProps) {
   const { item, now } = props;
   const mark = caseSlaMark(item);
   const next = nextClock(item);
@@ -195,9 +217,11 @@ export function QueuePage(props: { search: string }) {
 
   usePolling(
     async (current) => {
-      // The first read of these filters shows each page as it comes (the top of the queue first);
-      // a refresh reads every page, then swaps the table once, so rows never vanish mid-read.
-      const progressive = shown.current !== path;
+      // The first read of these filters shows its first page as soon as it comes (the top of the
+      // queue), then the whole queue once every page is read: one more render and layout of the
+      // table, not one per page. A refresh reads every page, then swaps the table once, so rows never
+      // vanish mid-read.
+      let first = shown.current !== path;
       const seen = new Set<string>();
       const read: CaseSummary[] = [];
       let cursor: string | undefined;
@@ -208,10 +232,11 @@ export function QueuePage(props: { search: string }) {
           // A case whose due time moved between two pages can be on both: keep it once.
           for (const item of answer.cases) if (!seen.has(item.caseId) && seen.add(item.caseId)) read.push(item);
           cursor = answer.nextCursor;
-          if (progressive) {
+          if (first && cursor) {
             setCases([...read].sort(byNearestDue));
             shown.current = path;
           }
+          first = false;
         } while (cursor && read.length < wanted);
         setCases(read.sort(byNearestDue));
         shown.current = path;
