@@ -278,10 +278,17 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         parameters: queryParameters(listQuery, {
           status: "One status or a comma-separated list (default: every non-final status).",
           limit: "1–100, default 50.",
+          cursor:
+            "The `nextCursor` of the previous page, as given: the queue continues after it in the same order. Only with " +
+            "the same `status` and `priority` as that page, never with `q`; an altered cursor or one given for other " +
+            "filters is a 400.",
           q: "v1.1: an exact case id, account id or reporter email (matched through a keyed hash).",
         }),
         responses: {
-          "200": jsonBody(ref("CaseList"), "The cases, as queue entries (no contact data)."),
+          "200": jsonBody(
+            ref("CaseList"),
+            "The cases, as queue entries (no contact data); `nextCursor` when more of the queue follows.",
+          ),
           "400": problem("A bad value or an unknown parameter."),
           ...operatorErrors,
         },

@@ -22,15 +22,17 @@ export function useNow(): number {
 
 /**
  * Runs `load` now and then every `everyMs` (the queue refreshes itself), skipping a round while the
- * previous one is still running. `deps` restart it.
+ * previous one is still running. `deps` restart it; `load` gets `current()`, false once they did (or
+ * the page left), so a round still reading the old filters' pages stops and shows none of them.
  */
-export function usePolling(load: () => Promise<void>, everyMs: number, deps: unknown[]): void {
+export function usePolling(load: (current: () => boolean) => Promise<void>, everyMs: number, deps: unknown[]): void {
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const current = () => !stopped;
     const round = async () => {
       try {
-        await load();
+        await load(current);
       } finally {
         if (!stopped) timer = setTimeout(round, everyMs);
       }

@@ -1,3 +1,4 @@
+import { Component } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api, describeError } from "./api.js";
 import { agentName } from "./auth.js";
@@ -49,17 +50,33 @@ function searchOf(filters: Filters): string {
   return text ? `?${text}` : "";
 }
 
+/** Cases per `GET /v1/cases` page: the API's largest. */
+export const QUEUE_PAGE_SIZE = 100;
+
+/**
+ * Cases the queue reads before it asks the agent ("Load more"): every refresh re-reads them all, page
+ * by page, so this bounds a refresh in a mass incident to 10 requests; a queue that long is worked
+ * with the priority and status filters.
+ */
+export const QUEUE_MAX_CASES = 1000;
+
 /**
  * The `GET /v1/cases` path for the queue's filters (the same path whether the script prefetches it
- * at start or the page polls it).
+ * at start or the page polls it); with `cursor`, the page after the one that gave it.
  */
-export function queueApiPath(search: string): string {
+export function queueApiPath(search: string, cursor?: string): string {
   const filters = filtersFrom(search);
-  const apiQuery = new URLSearchParams({ limit: "100" });
+  const apiQuery = new URLSearchParams({ limit: String(QUEUE_PAGE_SIZE) });
   if (filters.status) apiQuery.set("status", filters.status);
   if (filters.priority) apiQuery.set("priority", filters.priority);
   if (filters.q) apiQuery.set("q", filters.q);
+  if (cursor) apiQuery.set("cursor", cursor);
   return `/v1/cases?${apiQuery.toString()}`;
+}
+
+interface QueuePage {
+  cases: CaseSummary[];
+  nextCursor?: string;
 }
 
 const CLOCK_NAMES = Object.keys(CLOCK_LABELS) as Array<keyof typeof CLOCK_LABELS>;
@@ -77,7 +94,28 @@ function nextClock(item: CaseSummary): { name: string; clock: SlaClock } | null 
   return best;
 }
 
-function Row(props: { item: CaseSummary; now: number; first: boolean }) {
+interface RowProps {
+  item: CaseSummary;
+  now: number;
+  first: boolean;
+}
+
+/**
+ * A row re-renders only when its case, the clock's second or its place at the top changed: when the
+ * rest of the queue arrives, or the table grows by a page, the rows already there are not diffed again.
+ */
+class Row extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps): boolean {
+    return next.item !== this.props.item || next.now !== this.props.now || next.first !== this.props.first;
+  }
+
+  override render() {
+    return rowCells(this.props);
+  }
+}
+
+/** The row's markup (a plain function, not a component: no extra level per row). */
+function rowCells(props: RowProps) {
   const { item, now } = props;
   const mark = caseSlaMark(item);
   const next = nextClock(item);
@@ -170,20 +208,47 @@ export function QueuePage(props: { search: string }) {
   useEffect(() => setQuery(filters.q), [filters.q]);
 
   const path = queueApiPath(props.search);
+  /** How many cases to read (raised by "Load more"), and whether the queue went on past them. */
+  const [wanted, setWanted] = useState(QUEUE_MAX_CASES);
+  const [more, setMore] = useState(false);
+  /** The API path whose queue the table shows (a refresh of it replaces it whole, once read). */
+  const shown = useRef<string | null>(null);
+  useEffect(() => setWanted(QUEUE_MAX_CASES), [path]);
 
   usePolling(
-    async () => {
+    async (current) => {
+      // The first read of these filters shows its first page as soon as it comes (the top of the
+      // queue), then the whole queue once every page is read: one more render and layout of the
+      // table, not one per page. A refresh reads every page, then swaps the table once, so rows never
+      // vanish mid-read.
+      let first = shown.current !== path;
+      const seen = new Set<string>();
+      const read: CaseSummary[] = [];
+      let cursor: string | undefined;
       try {
-        const answer = await api.get<{ cases: CaseSummary[] }>(path);
-        setCases([...answer.cases].sort(byNearestDue));
+        do {
+          const answer = await api.get<QueuePage>(queueApiPath(props.search, cursor));
+          if (!current()) return;
+          // A case whose due time moved between two pages can be on both: keep it once.
+          for (const item of answer.cases) if (!seen.has(item.caseId) && seen.add(item.caseId)) read.push(item);
+          cursor = answer.nextCursor;
+          if (first && cursor) {
+            setCases([...read].sort(byNearestDue));
+            shown.current = path;
+          }
+          first = false;
+        } while (cursor && read.length < wanted);
+        setCases(read.sort(byNearestDue));
+        shown.current = path;
+        setMore(cursor !== undefined);
         setError(null);
         setUpdatedAt(Date.now());
       } catch (failure) {
-        setError(describeError(failure));
+        if (current()) setError(describeError(failure));
       }
     },
     QUEUE_REFRESH_MS,
-    [path],
+    [path, wanted],
   );
 
   const visible = (cases ?? []).filter((item) => {
@@ -287,8 +352,16 @@ export function QueuePage(props: { search: string }) {
         <QueueTable
           cases={visible}
           now={now}
-          caption={`${visible.length} ${visible.length === 1 ? "case" : "cases"}${filters.q ? ` matching “${filters.q}”` : ""}, nearest SLA due first`}
+          caption={`${visible.length} ${visible.length === 1 ? "case" : "cases"}${filters.q ? ` matching “${filters.q}”` : ""}${more ? ` (the ${cases.length} due first; more follow)` : ""}, nearest SLA due first`}
         />
+      )}
+      {more && (
+        <p class="hint">
+          The queue goes on past these {cases?.length} cases.{" "}
+          <button type="button" onClick={() => setWanted(wanted + QUEUE_MAX_CASES)}>
+            Load {QUEUE_MAX_CASES} more
+          </button>
+        </p>
       )}
       <p class="hint" aria-live="off">
         {updatedAt

@@ -94,6 +94,14 @@ export function queueDue(item: Case): string | null {
   return isActive(item) ? nearestDue(item.sla) : null;
 }
 
+/**
+ * Where a case stands in the operator queue: `<nearest due>#<caseId>`, cases with no running clock
+ * (`9999`) last. The status index sorts by exactly this string (`keys.byDue`), and a queue cursor is one.
+ */
+export function queueKey(item: Case): string {
+  return `${queueDue(item) ?? "9999"}#${item.caseId}`;
+}
+
 /** True while agents still work the case (a new report for the account joins it). */
 /** When a case id was minted (`c_<ULID>`: the ULID carries its time), or null for an id that is not one. */
 export function caseIdTime(caseId: string): number | null {

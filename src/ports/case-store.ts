@@ -6,6 +6,15 @@ export interface VersionedCase {
   version: number;
 }
 
+/** What a read of one status queue asks for. */
+export interface ListByStatusOptions {
+  priority?: Case["priority"];
+  /** Default 100. */
+  limit?: number;
+  /** Exclusive start: a queue key (`queueKey` in domain/case.ts). */
+  after?: string;
+}
+
 /** Persistence of cases and their append-only audit events. */
 export interface CaseStore {
   get(caseId: string): Promise<VersionedCase | null>;
@@ -18,8 +27,11 @@ export interface CaseStore {
   listAudit(caseId: string): Promise<AuditEvent[]>;
   /** Whether the audit event `seq` of a case is stored (a cheap read before re-writing an outbox). */
   hasAuditEvent(caseId: string, seq: number): Promise<boolean>;
-  /** Cases in a status, nearest SLA due first (a GSI query, never a scan). */
-  listByStatus(status: Case["status"], options?: { priority?: Case["priority"]; limit?: number }): Promise<Case[]>;
+  /**
+   * Cases in a status, nearest SLA due first (a GSI query, never a scan); with `after` (a queue key,
+   * `<nearest due or 9999>#<caseId>`), only those that sort strictly after it.
+   */
+  listByStatus(status: Case["status"], options?: ListByStatusOptions): Promise<Case[]>;
   /**
    * Ids of the cases the sweep must settle (see `unsettled`: a workflow not started, or a lock due
    * and not requested), opened before `openedBefore` (ISO), oldest first.

@@ -106,7 +106,11 @@ export const CaseSummarySchema = z.object({
 });
 
 /** `200` of `GET /v1/cases`. */
-export const CaseListSchema = z.object({ cases: z.array(CaseSummarySchema) });
+export const CaseListSchema = z.object({
+  cases: z.array(CaseSummarySchema),
+  /** The queue only, when more cases follow: an opaque cursor to pass back as `?cursor=` (same filters). */
+  nextCursor: z.string().optional(),
+});
 
 /** A case as `GET /v1/cases/{caseId}` (and every action) returns it: contacts masked, secrets left out. */
 export const CaseViewSchema = z.object({

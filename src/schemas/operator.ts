@@ -16,9 +16,55 @@ export const MAX_LIST_LIMIT = 100;
 export const DEFAULT_LIST_LIMIT = 50;
 
 /**
+ * A place in the queue: the sort key (`<nearest due or 9999>#<caseId>`, as the status index sorts)
+ * of the last case a page returned. The next page starts strictly after it.
+ */
+const QUEUE_KEY_PATTERN = /^(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z|9999)#c_[A-Za-z0-9_-]{1,80}$/;
+
+/** What a queue cursor holds: where the page ended and the filters it was read with (`s`: statuses, `p`: priority). */
+const QueueCursorSchema = z
+  .object({
+    v: z.literal(1),
+    after: z.string().regex(QUEUE_KEY_PATTERN),
+    s: z.array(z.enum(CASE_STATUSES)).max(CASE_STATUSES.length),
+    p: z.enum(PRIORITIES).nullable(),
+  })
+  .strict();
+export type QueueCursor = z.infer<typeof QueueCursorSchema>;
+
+/**
+ * The `nextCursor` of a queue page: base64url of a small JSON object. Opaque to clients; it holds no
+ * secret (a case id and a due time the page itself shows), so it is encoded and validated, not signed:
+ * a forged cursor that passes validation can only name another place in a queue the caller may read.
+ */
+export function encodeQueueCursor(cursor: Omit<QueueCursor, "v">): string {
+  return Buffer.from(JSON.stringify({ v: 1, ...cursor }), "utf8").toString("base64url");
+}
+
+/** Decodes a cursor; `null` for anything that is not one this API wrote (bad base64url, JSON or shape). */
+export function decodeQueueCursor(text: string): QueueCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,512}$/.test(text)) return null;
+  try {
+    const parsed = QueueCursorSchema.safeParse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The filters a cursor is bound to, in a canonical form (the statuses as asked, sorted, once each). */
+export function cursorFilters(
+  statuses: readonly QueueCursor["s"][number][] | undefined,
+  priority: QueueCursor["p"] | undefined,
+): Pick<QueueCursor, "s" | "p"> {
+  return { s: [...new Set(statuses ?? [])].sort(), p: priority ?? null };
+}
+
+/**
  * The query of `GET /v1/cases`. `status` takes one status or a comma-separated list (API Gateway
  * also joins repeated parameters with commas); unknown parameters are refused so that a typo such
- * as `priorty=P1` cannot silently return the unfiltered queue.
+ * as `priorty=P1` cannot silently return the unfiltered queue. `cursor` continues the queue after a
+ * page's `nextCursor`, with the same filters (a cursor read with other filters, or altered, is a 400).
  */
 export const ListCasesQuerySchema = z
   .object({
@@ -36,8 +82,33 @@ export const ListCasesQuerySchema = z
       .transform(Number)
       .pipe(z.number().int().min(1).max(MAX_LIST_LIMIT))
       .optional(),
+    /** The `nextCursor` of the previous page (the queue only, not a search). */
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,512}$/, "must be a page's nextCursor (base64url)")
+      .transform((text, context) => {
+        const cursor = decodeQueueCursor(text);
+        if (cursor) return cursor;
+        context.addIssue({ code: "custom", message: "is not a cursor this API gave (use a page's nextCursor as is)" });
+        return z.NEVER;
+      })
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((query, context) => {
+    if (!query.cursor) return;
+    if (query.q !== undefined) {
+      context.addIssue({ code: "custom", path: ["cursor"], message: "a search has one page: no cursor with q" });
+      return;
+    }
+    const filters = cursorFilters(query.status, query.priority);
+    if (filters.p !== query.cursor.p || filters.s.join(",") !== query.cursor.s.join(","))
+      context.addIssue({
+        code: "custom",
+        path: ["cursor"],
+        message: "was given for other filters (keep status and priority as they were for the first page)",
+      });
+  });
 export type ListCasesQuery = z.infer<typeof ListCasesQuerySchema>;
 
 /** What the queue is filtered by (the parsed query of `GET /v1/cases`). */
@@ -49,6 +120,8 @@ export interface ListCasesInput {
   priority?: (typeof PRIORITIES)[number];
   /** 1–100, default 50. */
   limit?: number;
+  /** The queue only: continue strictly after this queue key (decoded from `cursor`). */
+  after?: string;
 }
 
 export { CASE_ACTIONS, type CaseActionName } from "../domain/operator.js";

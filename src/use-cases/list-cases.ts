@@ -1,17 +1,21 @@
-import { queueDue } from "../domain/case.js";
+import { queueKey } from "../domain/case.js";
 import { emailSearchHash, emailSearchKey, searchKinds } from "../domain/search.js";
 import type { CaseSummary } from "../ports/case-views.js";
 import type { Case } from "../schemas/case.js";
-import { ACTIVE_STATUSES, CASE_ID_PATTERN, DEFAULT_LIST_LIMIT, type ListCasesInput } from "../schemas/operator.js";
+import {
+  ACTIVE_STATUSES,
+  CASE_ID_PATTERN,
+  cursorFilters,
+  DEFAULT_LIST_LIMIT,
+  encodeQueueCursor,
+  type ListCasesInput,
+} from "../schemas/operator.js";
 import type { Deps } from "./deps.js";
 
 export interface ListCasesOutput {
   cases: CaseSummary[];
-}
-
-/** The queue order, as the status index sorts it: nearest SLA due first, cases with none last, then by id. */
-function queueKey(item: Case): string {
-  return `${queueDue(item) ?? "9999"}#${item.caseId}`;
+  /** The queue only, when more cases follow: pass it back as `cursor` for the next page. */
+  nextCursor?: string;
 }
 
 /**
@@ -52,13 +56,19 @@ export function makeSearchCases(deps: Pick<Deps, "cases" | "secrets" | "views">)
 }
 
 /**
- * `GET /v1/cases`: the operator queue.
+ * `GET /v1/cases`: the operator queue, page by page.
  *
- * Input: {@link ListCasesInput}. Output: `{ cases }`, nearest SLA due first.
- * 1. For each requested status, query the status index (sorted by nearest due; the priority is
- *    filtered there) for at most `limit` cases. Never a scan.
+ * Input: {@link ListCasesInput} (`after`: where the previous page ended, from its cursor). Output:
+ * `{ cases, nextCursor? }`, nearest SLA due first; `nextCursor` only when more cases follow.
+ * 1. For each requested status, query the status index (sorted by nearest due, strictly after
+ *    `after`; the priority is filtered there) for at most `limit + 1` cases. Never a scan.
  * 2. Merge the lists in the index's order (a case seen twice, mid-change, once) and keep the first `limit`.
- * 3. Map each case to its queue entry (no contact data).
+ * 3. When a list had more than `limit` (so did the queue), the cursor names the last case kept and
+ *    the filters it was read with: the next page starts right after it, in the same order.
+ * 4. Map each case to its queue entry (no contact data).
+ *
+ * A case whose nearest due changes between two pages moves in the queue: it can show on both pages or
+ * on neither (the next refresh of the first page shows it). A client keeps each case id once.
  */
 export function makeListCases(deps: Pick<Deps, "cases" | "secrets" | "views">) {
   const search = makeSearchCases(deps);
@@ -68,7 +78,11 @@ export function makeListCases(deps: Pick<Deps, "cases" | "secrets" | "views">) {
     const limit = input.limit ?? DEFAULT_LIST_LIMIT;
     const lists = await Promise.all(
       statuses.map((status) =>
-        deps.cases.listByStatus(status, { ...(input.priority ? { priority: input.priority } : {}), limit }),
+        deps.cases.listByStatus(status, {
+          ...(input.priority ? { priority: input.priority } : {}),
+          ...(input.after !== undefined ? { after: input.after } : {}),
+          limit: limit + 1,
+        }),
       ),
     );
     // A case that changed status between two queries can show up in both lists: keep it once.
@@ -77,12 +91,20 @@ export function makeListCases(deps: Pick<Deps, "cases" | "secrets" | "views">) {
       .map((item) => ({ key: queueKey(item), item }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const seen = new Set<string>();
-    const queue: Case[] = [];
-    for (const { item } of ordered) {
-      if (seen.has(item.caseId)) continue;
-      seen.add(item.caseId);
-      queue.push(item);
+    const queue: Array<{ key: string; item: Case }> = [];
+    for (const entry of ordered) {
+      if (seen.has(entry.item.caseId)) continue;
+      seen.add(entry.item.caseId);
+      queue.push(entry);
     }
-    return { cases: queue.slice(0, limit).map((item) => deps.views.caseSummary(item)) };
+    const page = queue.slice(0, limit);
+    const last = page.at(-1);
+    const more = queue.length > limit || lists.some((list) => list.length > limit);
+    return {
+      cases: page.map(({ item }) => deps.views.caseSummary(item)),
+      ...(more && last
+        ? { nextCursor: encodeQueueCursor({ after: last.key, ...cursorFilters(input.statuses, input.priority) }) }
+        : {}),
+    };
   };
 }

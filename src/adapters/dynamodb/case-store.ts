@@ -12,7 +12,7 @@ import { queueDue, unsettled } from "../../domain/case.js";
 import { CASE_STATUSES } from "../../domain/types.js";
 import { ConflictError } from "../../errors/index.js";
 import type { AccountIndex } from "../../ports/account-index.js";
-import type { CaseStore, VersionedCase } from "../../ports/case-store.js";
+import type { CaseStore, ListByStatusOptions, VersionedCase } from "../../ports/case-store.js";
 import { type AuditEvent, AuditEventSchema, type Case, CaseSchema } from "../../schemas/case.js";
 import { n, s, stringAttributes } from "./attributes.js";
 import { isConditionFailure, rethrow } from "./client.js";
@@ -156,12 +156,10 @@ export class DynamoDbCaseStore implements CaseStore {
   /**
    * The queue of one status, nearest due first: the status is sharded over several `gsi1` keys
    * (see `keys.byStatus`), each sorted by `gsi1sk`; the shards are read page by page and merged, so
-   * a reader reads about `limit` entries in all, not `limit` per shard.
+   * a reader reads about `limit` entries in all, not `limit` per shard. With `after` (a queue key),
+   * every shard starts strictly after it (`gsi1sk > :after`): the next page of the merged queue.
    */
-  async listByStatus(
-    status: Case["status"],
-    options: { priority?: Case["priority"]; limit?: number } = {},
-  ): Promise<Case[]> {
+  async listByStatus(status: Case["status"], options: ListByStatusOptions = {}): Promise<Case[]> {
     const limit = options.limit ?? 100;
     const shards = keys.byStatusShards(status);
     const pageSize = Math.max(4, Math.ceil((2 * limit) / shards.length));
@@ -170,14 +168,14 @@ export class DynamoDbCaseStore implements CaseStore {
         {
           TableName: this.tableName,
           IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :pk",
+          KeyConditionExpression: options.after === undefined ? "gsi1pk = :pk" : "gsi1pk = :pk AND gsi1sk > :after",
           Limit: pageSize,
-          ...(options.priority
-            ? {
-                FilterExpression: "priority = :priority",
-                ExpressionAttributeValues: { ":pk": s(shard), ":priority": s(options.priority) },
-              }
-            : { ExpressionAttributeValues: { ":pk": s(shard) } }),
+          ...(options.priority ? { FilterExpression: "priority = :priority" } : {}),
+          ExpressionAttributeValues: {
+            ":pk": s(shard),
+            ...(options.after === undefined ? {} : { ":after": s(options.after) }),
+            ...(options.priority ? { ":priority": s(options.priority) } : {}),
+          },
         },
         "Query cases",
       ),

@@ -36,8 +36,8 @@ export function parseCaseAction(rawBody: string): CaseActionBody {
 }
 
 /**
- * Validates the query string of `GET /v1/cases` (400 with `errors` for a bad value or an unknown
- * parameter).
+ * Validates the query string of `GET /v1/cases` (400 with `errors` for a bad value, an unknown
+ * parameter, or a cursor that is altered or was given for other filters).
  *
  * @throws ValidationError
  */
@@ -48,6 +48,7 @@ export function parseListCasesQuery(query: Record<string, string | undefined> | 
     ...(parsed.status ? { statuses: parsed.status } : {}),
     ...(parsed.priority ? { priority: parsed.priority } : {}),
     ...(parsed.limit !== undefined ? { limit: parsed.limit } : {}),
+    ...(parsed.cursor ? { after: parsed.cursor.after } : {}),
   };
 }
 

@@ -1,10 +1,10 @@
 import { monotonicFactory } from "ulid";
-import { queueDue, unsettled } from "../../domain/case.js";
+import { queueKey, unsettled } from "../../domain/case.js";
 import type { MessageFailureReason } from "../../domain/message-failure.js";
 import { compareOutbound, type OutboundChannel } from "../../domain/pacing.js";
 import { ConflictError, MessageUndeliverableError } from "../../errors/index.js";
 import type { AccountIndex } from "../../ports/account-index.js";
-import type { CaseStore, VersionedCase } from "../../ports/case-store.js";
+import type { CaseStore, ListByStatusOptions, VersionedCase } from "../../ports/case-store.js";
 import type { Clock } from "../../ports/clock.js";
 import type { CodeSendLog } from "../../ports/code-send-log.js";
 import type { Delivery, DeliveryStore } from "../../ports/delivery-store.js";
@@ -53,15 +53,20 @@ export class InMemoryCaseStore implements CaseStore {
   async listAudit(caseId: string) {
     return copy(this.audit.get(caseId) ?? []);
   }
-  async listByStatus(status: Case["status"], options: { priority?: Case["priority"]; limit?: number } = {}) {
+  async listByStatus(status: Case["status"], options: ListByStatusOptions = {}) {
     return (
       [...this.items.values()]
-        .map((entry) => entry.case)
-        .filter((item) => item.status === status && (!options.priority || item.priority === options.priority))
+        .map((entry) => ({ item: entry.case, key: queueKey(entry.case) }))
+        .filter(
+          ({ item, key }) =>
+            item.status === status &&
+            (!options.priority || item.priority === options.priority) &&
+            (options.after === undefined || key > options.after),
+        )
         // As the DynamoDB queue's sort key (`<due>#<caseId>`): nearest due first, then case id.
-        .sort((a, b) => `${queueDue(a) ?? "9999"}#${a.caseId}`.localeCompare(`${queueDue(b) ?? "9999"}#${b.caseId}`))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
         .slice(0, options.limit ?? 100)
-        .map(copy)
+        .map(({ item }) => copy(item))
     );
   }
   async listUnsettled(openedBefore: string) {

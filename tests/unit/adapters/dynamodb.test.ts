@@ -211,7 +211,10 @@ describe("DynamoDbCaseStore", () => {
         .map(({ item, due }) => ({ item, sk: keys.byDue(due, item.caseId) }))
         .filter(({ item }) => keys.byStatus(item.status, item.caseId) === pk)
         .sort((a, b) => a.sk.localeCompare(b.sk));
-      const after = input.ExclusiveStartKey?.gsi1sk?.S ?? "";
+      // The key condition's lower bound (`gsi1sk > :after`, a queue cursor), then the page's own start key.
+      const from = input.ExpressionAttributeValues?.[":after"]?.S ?? "";
+      const start = input.ExclusiveStartKey?.gsi1sk?.S ?? "";
+      const after = [from, start].sort()[1] ?? "";
       const page = rows.filter((row) => row.sk > after).slice(0, input.Limit ?? rows.length);
       const last = page.at(-1);
       const more = last !== undefined && rows.some((row) => row.sk > last.sk);
@@ -280,6 +283,30 @@ describe("DynamoDbCaseStore", () => {
     expect(asked.every((input) => input.FilterExpression === undefined)).toBe(true);
     const read = asked.reduce((sum, input) => sum + (input.Limit ?? 0), 0);
     expect(read).toBeLessThan(entries.length + CASE_QUEUE_SHARDS * 4);
+  });
+
+  it("starts every shard strictly after a queue key, so the next page continues the merged order", async () => {
+    // Prepare: the same 60 cases; the first page ended at c_024.
+    const entries = Array.from({ length: 60 }, (_, i) => ({
+      item: sampleCase({ caseId: `c_${String((i * 37) % 60).padStart(3, "0")}` }),
+      due: new Date(NOW + ((i * 37) % 60) * 60_000).toISOString(),
+    }));
+    fakeQueue(entries);
+    const after = keys.byDue(new Date(NOW + 24 * 60_000).toISOString(), "c_024");
+
+    // Act
+    const cases = await store.listByStatus("open", { limit: 25, after });
+
+    // Assess
+    expect(cases.map((item) => item.caseId)).toEqual(
+      Array.from({ length: 25 }, (_, i) => `c_${String(i + 25).padStart(3, "0")}`),
+    );
+    for (const call of ddb.commandCalls(QueryCommand)) {
+      expect(call.args[0].input).toMatchObject({
+        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk > :after",
+        ExpressionAttributeValues: { ":after": { S: after } },
+      });
+    }
   });
 
   it("throws TransientError when the listing is throttled", async () => {

@@ -54,10 +54,11 @@ describe("makeListCases", () => {
     await makeListCases(deps)({ priority: "P1", limit: 10 });
 
     // Assess
+    // Assess: one more than the page, to know whether another page follows.
     expect(spy.mock.calls).toEqual([
-      ["open", { priority: "P1", limit: 10 }],
-      ["awaiting_verification", { priority: "P1", limit: 10 }],
-      ["verified", { priority: "P1", limit: 10 }],
+      ["open", { priority: "P1", limit: 11 }],
+      ["awaiting_verification", { priority: "P1", limit: 11 }],
+      ["verified", { priority: "P1", limit: 11 }],
     ]);
   });
 
@@ -89,6 +90,74 @@ describe("makeListCases", () => {
 
     // Assess
     expect(cases.map((item) => item.caseId)).toEqual([p1.caseId, p2.caseId]);
+  });
+
+  it("pages the whole queue in order through each page's cursor, each case once, the last page without one", async () => {
+    // Prepare: 9 active cases over three statuses and four priorities (ties in due time broken by case id).
+    const deps = makeTestDeps();
+    await queue(deps);
+    for (const incidentType of ["phishing", "key_compromise", "malware", "other", "sim_swap"] as const) {
+      const item = await seedCase(deps, { incidentType });
+      if (incidentType === "malware") await change(deps, item.caseId, { status: "verified" });
+    }
+    const list = makeListCases(deps);
+    const whole = (await list({ limit: 100 })).cases.map((item) => item.caseId);
+
+    // Act: pages of 2, each cursor passed back through the HTTP query parser.
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await list(parseListCasesQuery({ limit: "2", ...(cursor ? { cursor } : {}) }));
+      pages.push(page.cases.map((item) => item.caseId));
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < 20);
+
+    // Assess
+    expect(whole).toHaveLength(9);
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 2, 2, 1]);
+    expect(pages.flat()).toEqual(whole);
+  });
+
+  it("gives a cursor only when more cases follow", async () => {
+    // Prepare: four active cases.
+    const deps = makeTestDeps();
+    await queue(deps);
+    const list = makeListCases(deps);
+
+    // Act
+    const exact = await list({ limit: 4 });
+    const short = await list({ limit: 3 });
+    const found = await list({ q: (await seedCase(deps, { incidentType: "other" })).caseId, limit: 1 });
+
+    // Assess
+    expect(exact.cases).toHaveLength(4);
+    expect(exact.nextCursor).toBeUndefined();
+    expect(short.nextCursor).toEqual(expect.any(String));
+    expect(found.cases).toHaveLength(1);
+    expect(found.nextCursor).toBeUndefined();
+  });
+
+  it("keeps the filters in the cursor and the raw key out of sight", async () => {
+    // Prepare
+    const deps = makeTestDeps();
+    const { p2 } = await queue(deps);
+    await seedCase(deps, { incidentType: "unauthorized_access" }).then((item) =>
+      change(deps, item.caseId, { status: "awaiting_verification" }),
+    );
+
+    // Act
+    const first = await makeListCases(deps)({ statuses: ["awaiting_verification"], priority: "P2", limit: 1 });
+    const cursor = first.nextCursor ?? "";
+
+    // Assess: opaque (base64url), names neither the case nor its due time in clear text.
+    expect(first.cases.map((item) => item.caseId)).toEqual([p2.caseId]);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(cursor).not.toContain(p2.caseId);
+    expect(parseListCasesQuery({ status: "awaiting_verification", priority: "P2", cursor })).toEqual({
+      statuses: ["awaiting_verification"],
+      priority: "P2",
+      after: `${at(900)}#${p2.caseId}`,
+    });
   });
 
   it("summarises each case without contact data", async () => {
@@ -124,7 +193,19 @@ describe("makeListCases", () => {
   });
 });
 
+/** A cursor as the API writes it (the queue with no filters, after case `c_1` due at 08:00). */
+const CURSOR = { v: 1, after: "2026-11-25T08:00:00.000Z#c_1", s: [], p: null };
+const b64 = (text: string) => Buffer.from(text).toString("base64url");
+
 describe("parseListCasesQuery", () => {
+  it("decodes a cursor into the place the queue continues after", () => {
+    // Prepare / Act
+    const input = parseListCasesQuery({ cursor: b64(JSON.stringify(CURSOR)), limit: "50" });
+
+    // Assess
+    expect(input).toEqual({ limit: 50, after: "2026-11-25T08:00:00.000Z#c_1" });
+  });
+
   it("accepts a status list, a priority and a limit", () => {
     // Prepare / Act
     const input = parseListCasesQuery({ status: "open, verified,open", priority: "P1", limit: "100" });
@@ -147,6 +228,13 @@ describe("parseListCasesQuery", () => {
     ["a fractional limit", { limit: "1.5" }, "/limit"],
     ["a word as limit", { limit: "ten" }, "/limit"],
     ["an unknown parameter", { priorty: "P1" }, ""],
+    ["a cursor that is not base64url", { cursor: "not a cursor!" }, "/cursor"],
+    ["a cursor that is not JSON", { cursor: b64("2026-11-25T08:00:00.000Z#c_1") }, "/cursor"],
+    ["a cursor of another shape", { cursor: b64(JSON.stringify({ v: 1, after: "c_1", s: [], p: null })) }, "/cursor"],
+    ["a cursor with an extra field", { cursor: b64(JSON.stringify({ ...CURSOR, pk: "CASE#c_1" })) }, "/cursor"],
+    ["a cursor of another version", { cursor: b64(JSON.stringify({ ...CURSOR, v: 2 })) }, "/cursor"],
+    ["a cursor given for other filters", { priority: "P1", cursor: b64(JSON.stringify(CURSOR)) }, "/cursor"],
+    ["a cursor with a search", { q: "c_1", cursor: b64(JSON.stringify(CURSOR)) }, "/cursor"],
   ])("refuses %s with a 400 naming the parameter", (_label, query, path) => {
     // Prepare / Act
     const act = () => parseListCasesQuery(query);
