@@ -90,12 +90,14 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
     const protocol = service === "ses" ? "query" : "json";
     const call = describeCall(service, request, text, options.stateMachineOfToken);
     const role = options.policies?.functions[caller];
-    if (role && call) {
-      for (const resource of call.resources) {
-        if (isAllowed(role.statements, call.action, resource, call.context)) continue;
-        denials.push({ function: caller, action: call.action, resource, at: options.clock.nowDate().toISOString() });
+    // A transaction is authorized action by action, as IAM does (there is no dynamodb:TransactWriteItems action).
+    const authorized = call?.action === "dynamodb:TransactWriteItems" ? transactionCalls(text) : call ? [call] : [];
+    for (const each of role ? authorized : []) {
+      for (const resource of each.resources) {
+        if (!role || isAllowed(role.statements, each.action, resource, each.context)) continue;
+        denials.push({ function: caller, action: each.action, resource, at: options.clock.nowDate().toISOString() });
         if (denials.length > 200) denials.shift();
-        const message = `User: arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${role.roleLogicalId}/vigil-${caller} is not authorized to perform: ${call.action} on resource: ${resource} because no identity-based policy allows the ${call.action} action`;
+        const message = `User: arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${role.roleLogicalId}/vigil-${caller} is not authorized to perform: ${each.action} on resource: ${resource} because no identity-based policy allows the ${each.action} action`;
         return protocol === "query"
           ? refuse(response, protocol, 403, "AccessDenied", message)
           : refuse(response, protocol, 400, "AccessDeniedException", message);
@@ -293,6 +295,38 @@ export function describeCall(
 }
 
 type AttributeMap = Record<string, { S?: string; N?: string; B?: string } | undefined>;
+
+/**
+ * The calls one `TransactWriteItems` stands for, as IAM authorizes it: each action needs its own permission
+ * (`dynamodb:PutItem`, `DeleteItem`, `UpdateItem`, `ConditionCheckItem`) on its table, with its partition key as
+ * `dynamodb:LeadingKeys`.
+ */
+export function transactionCalls(text: string): AwsCall[] {
+  const ACTIONS: Record<string, string> = {
+    Put: "PutItem",
+    Delete: "DeleteItem",
+    Update: "UpdateItem",
+    ConditionCheck: "ConditionCheckItem",
+  };
+  let body: { TransactItems?: Array<Record<string, Record<string, unknown>>> };
+  try {
+    body = JSON.parse(text || "{}");
+  } catch {
+    return [];
+  }
+  return (body.TransactItems ?? []).flatMap((entry) =>
+    Object.entries(entry ?? {}).map(([kind, action]) => {
+      const operation = ACTIONS[kind] ?? kind;
+      return {
+        action: `dynamodb:${operation}`,
+        resources: [arn("dynamodb", `table/${String(action.TableName)}`)],
+        context: {
+          "dynamodb:LeadingKeys": dynamoLeadingKeys(operation === "PutItem" ? "PutItem" : "DeleteItem", action),
+        },
+      };
+    }),
+  );
+}
 
 /**
  * `dynamodb:LeadingKeys` of a request: the partition key values of every item it reads or writes, or

@@ -10,7 +10,6 @@ import {
   GetItemCommand,
   UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
-import dynalite from "dynalite";
 import { functionTimeoutSeconds } from "../infra/function-settings.js";
 import { keys } from "../src/adapters/dynamodb/keys.js";
 import { setTimeSource } from "../src/adapters/system/system-clock.js";
@@ -19,6 +18,7 @@ import { type AwsFront, startAwsFront } from "./aws-front.js";
 import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
 import { type ScheduledItem, VirtualClock } from "./clock.js";
 import { createConsoleServer } from "./console-server.js";
+import { createDynalite } from "./dynamo-transactions.js";
 import { createGateway, type HttpLambda, keepConnections } from "./gateway.js";
 import { loadRolePolicies, type SynthesizedPolicies } from "./iam/policies.js";
 import { bundleFunctions } from "./lambda/bundle.js";
@@ -142,7 +142,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   mark("settings");
   // 1. DynamoDB (dynalite, LevelDB under the data dir so a second start reuses the data).
-  const dynamo = dynalite({ path: join(dataDir, "dynamodb"), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo = createDynalite({
+    path: join(dataDir, "dynamodb"),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve) => dynamo.listen(options.ports?.dynamodb ?? 0, "127.0.0.1", resolve));
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
 

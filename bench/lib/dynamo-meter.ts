@@ -142,6 +142,10 @@ export class DynamoMeter {
     } catch {
       return;
     }
+    if (operation === "TransactWriteItems") {
+      this.transaction(input, status);
+      return;
+    }
     if (status >= 400) {
       if (String(output.__type ?? "").endsWith("ConditionalCheckFailedException")) {
         usage.conditionalFailures += 1;
@@ -187,6 +191,29 @@ export class DynamoMeter {
           if (request.PutRequest?.Item) this.trackWrite(request.PutRequest.Item);
           if (request.DeleteRequest?.Key) this.trackDelete(request.DeleteRequest.Key);
         }
+      }
+    }
+  }
+
+  /**
+   * A `TransactWriteItems` (ADR 0015): each action's item costs twice its write units on the table (the
+   * transaction's prepare and commit); index entries are booked as for a single write. A cancelled
+   * transaction is booked at the same units (conservatively, as a failed conditional write is).
+   */
+  private transaction(input: Record<string, unknown>, status: number): void {
+    const actions = (input.TransactItems ?? []) as Array<Record<string, { Item?: Item; Key?: Item }>>;
+    if (status >= 400) this.usage.conditionalFailures += 1;
+    for (const entry of actions) {
+      for (const [kind, action] of Object.entries(entry)) {
+        const item = action.Item;
+        const keyItem = item ?? action.Key ?? {};
+        const size = item ? itemSize(item) : (this.items.get(keyOf(keyItem))?.size ?? 1);
+        const units = 2 * writeUnits(size);
+        this.usage.tableWru += units;
+        this.book(`table ${pkOf(keyItem)}`, units, 0);
+        if (status >= 400) continue;
+        if (kind === "Put" && item) this.trackWrite(item);
+        if (kind === "Delete" && action.Key) this.trackDelete(action.Key);
       }
     }
   }

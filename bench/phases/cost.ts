@@ -157,7 +157,7 @@ await runPhase(
           usdPer1000WithMeasuredDuration: 1000 * (fixedPart + gbSeconds(lambdaMsMeasured)),
           smsUsdPer1000Indicative: 1000 * sms * PRICES.smsIndicative,
         });
-        if ((dynamo.requests.PutItem ?? 0) < 3)
+        if ((dynamo.requests.PutItem ?? 0) + (dynamo.requests.TransactWriteItems ?? 0) < 3)
           throw new Error(`the DynamoDB meter saw no case writes for ${result.caseId}`);
         process.stderr.write(
           `cost ${scenario.label}: ${transitions} transitions, ${lambdaInvocations} invocations, ${dynamo.tableWru + dynamo.indexWru} WRU, ${dynamo.rru} RRU, ${emails} emails\n`,

@@ -5,6 +5,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { assertFunctionNeeds, type FunctionName } from "../config/function-needs.js";
 import { type AppConfig, loadConfig, loadTimerWorkflowConfig } from "../config/index.js";
 import type { Deps } from "../use-cases/deps.js";
+import { DynamoDbCaseIntake } from "./dynamodb/case-intake.js";
 import { DynamoDbAccountIndex, DynamoDbCaseStore } from "./dynamodb/case-store.js";
 import { createDynamoDbClient } from "./dynamodb/client.js";
 import { DynamoDbCodeSendLog } from "./dynamodb/code-send-log.js";
@@ -47,6 +48,7 @@ export function buildDeps(name: FunctionName, env: Record<string, string | undef
     cases: new DynamoDbCaseStore(dynamo, table),
     accounts: new DynamoDbAccountIndex(dynamo, table),
     idempotency: new DynamoDbIdempotencyStore(dynamo, table),
+    intake: new DynamoDbCaseIntake(dynamo, table),
     senderLimiter: new InProcessRateLimiter(),
     links: new DynamoDbVerificationLinks(dynamo, table),
     codeSends: new DynamoDbCodeSendLog(dynamo, table),

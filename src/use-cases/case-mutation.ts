@@ -84,12 +84,12 @@ function seal(item: Case, entries: AuditEntry[], now: number): { case: Case; eve
 }
 
 /**
- * Opens a case with its first audit event. The case item carries its new events as an outbox
- * (`pendingEvents`) so the audit trail survives a crash between the two writes without
+ * A new case with its first audit event, sealed and ready to write. The case item carries its new events
+ * as an outbox (`pendingEvents`) so the audit trail survives a crash between the two writes without
  * transactions: the next change of the case (or a read of its audit) writes them first. With the
  * secrets at hand, the case also records the keyed hash its reporter's email is searched by.
  */
-export function makeCreateCase(deps: { cases: CaseStore; clock: Clock; secrets?: SecretSource }) {
+export function makePrepareCase(deps: { clock: Clock; secrets?: SecretSource }) {
   return async (item: Case, opening: AuditEntry[]): Promise<Case> => {
     // Search is a convenience; the report is not: a pepper that cannot be read leaves the case unsearchable
     // by email (still by id and account) rather than refusing it.
@@ -100,7 +100,7 @@ export function makeCreateCase(deps: { cases: CaseStore; clock: Clock; secrets?:
           .catch(() => undefined)
       : undefined;
     const now = deps.clock.now();
-    const sealed = seal(
+    return seal(
       {
         ...item,
         ...(reporterEmailHash ? { reporterEmailHash } : {}),
@@ -109,10 +109,20 @@ export function makeCreateCase(deps: { cases: CaseStore; clock: Clock; secrets?:
       },
       opening,
       now,
-    );
-    // One write: the opening events stay in the item's outbox until its first change (or audit read).
-    await deps.cases.create(sealed.case);
-    return sealed.case;
+    ).case;
+  };
+}
+
+/**
+ * Opens a case with its first audit event (see {@link makePrepareCase}) in one write: the opening events
+ * stay in the item's outbox until its first change (or audit read).
+ */
+export function makeCreateCase(deps: { cases: CaseStore; clock: Clock; secrets?: SecretSource }) {
+  const prepare = makePrepareCase(deps);
+  return async (item: Case, opening: AuditEntry[]): Promise<Case> => {
+    const sealed = await prepare(item, opening);
+    await deps.cases.create(sealed);
+    return sealed;
   };
 }
 

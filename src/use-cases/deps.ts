@@ -1,5 +1,6 @@
 import type { AppConfig } from "../config/index.js";
 import type { AccountIndex } from "../ports/account-index.js";
+import type { CaseIntake } from "../ports/case-intake.js";
 import type { CaseStore } from "../ports/case-store.js";
 import type { CaseViews } from "../ports/case-views.js";
 import type { Clock } from "../ports/clock.js";
@@ -25,6 +26,8 @@ export interface Deps {
   cases: CaseStore;
   accounts: AccountIndex;
   idempotency: IdempotencyStore;
+  /** A new report's webhook claim, account claim and case in one all-or-nothing write (ADR 0015). */
+  intake: CaseIntake;
   senderLimiter: RateLimiter;
   links: VerificationLinks;
   /** SMS code sends per destination number, across cases. */

@@ -8,7 +8,7 @@ import type { WebhookRecord } from "../ports/idempotency-store.js";
 import type { Case } from "../schemas/case.js";
 import { parseJson, parseWith } from "../schemas/parse.js";
 import { type Report, ReportWebhookSchema } from "../schemas/report.js";
-import { makeCreateCase, makeMutateCase } from "./case-mutation.js";
+import { makeMutateCase, makePrepareCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
 import { guidanceKey, makeSendGuidanceFor } from "./guidance.js";
 import { makeRequestLock } from "./lock-requests.js";
@@ -52,17 +52,21 @@ const OPENING_PAUSES_MS = [25, 50, 100, 200, 400, 800, 1_600];
  *    is one IP for every report, so the IP alone would pool unrelated senders).
  * 2. Parse and validate the body (nothing has been written yet); redact any seed phrase in the
  *    description, so it never reaches the table, the audit trail, a message or a log.
- * 3. Claim the webhook id: a repeat with the same body answers the same case (`duplicate`).
- * 4. Claim the account: the first open case holds it; a new report for it joins that case (`merged`).
- * 5. Write the case (its opening audit event rides in the item) and start its workflow, named
- *    after the case. If the start fails the case stays listed as pending and is started later.
+ * 3. Build the new case (its opening audit event rides in the item) and write it with its webhook claim
+ *    and its account claim, all or nothing (ADR 0015); then start its workflow, named after the case. If
+ *    the start fails the case stays listed as pending and is started later.
+ * 4. When that write finds the webhook id held: a repeat with the same body answers the same case
+ *    (`duplicate`); a claim abandoned by a crashed request is taken over and the report goes on as in 5.
+ * 5. When it finds the account held (or raced): claim the webhook id alone, then the account as before:
+ *    the open case that holds it takes the report (`merged`); a closed or vanished holder hands the
+ *    account to the new case, which is then written alone.
  *
  * @throws UnauthorizedError bad or missing signature, or a timestamp out of tolerance.
  * @throws ValidationError invalid JSON or schema. @throws ConflictError same id, different body.
  * @throws RateLimitedError sender or account over its limit, or the same id still in progress.
  */
 export function makeReceiveReport(deps: Deps) {
-  const createCase = makeCreateCase(deps);
+  const prepareCase = makePrepareCase(deps);
   const mutate = makeMutateCase(deps);
   const requestLock = makeRequestLock(deps);
   const rearmSlaTimer = makeRearmSlaTimer(deps);
@@ -102,9 +106,24 @@ export function makeReceiveReport(deps: Deps) {
     const claim: WebhookRecord = { webhookId, bodyHash, state: "claimed", claimedAt: now, caseId };
     const expiresAt = now + WEBHOOK_ID_RETENTION_MS;
 
-    const claimed = await deps.idempotency.claim(claim, expiresAt);
-    if (!claimed.claimed) {
-      const existing = claimed.existing;
+    const item = await newCase(report, seedPhraseRedacted, webhookId, caseId, now);
+
+    // The fast path: a new report for an account with no open case, in one write.
+    const opened = await deps.intake.open({ claim, expiresAt, item });
+    if (opened.opened) {
+      await startWorkflow(caseId);
+      deps.metrics.count("ReportReceived", 1, { Priority: item.priority });
+      return { caseId, status: item.status, priority: item.priority, duplicate: false, merged: false };
+    }
+
+    // Otherwise item by item: the webhook id first (unless the write above found it held), then the account.
+    let existing: WebhookRecord | undefined;
+    if (opened.reason === "duplicate") existing = opened.existing;
+    else {
+      const claimed = await deps.idempotency.claim(claim, expiresAt);
+      if (!claimed.claimed) existing = claimed.existing;
+    }
+    if (existing) {
       if (existing.bodyHash !== bodyHash)
         throw new ConflictError("this webhook-id was already used with a different body");
       const answered = await answerDuplicate(existing);
@@ -117,7 +136,8 @@ export function makeReceiveReport(deps: Deps) {
 
     let result: Awaited<ReturnType<typeof openOrJoin>>;
     try {
-      result = await openOrJoin(report, seedPhraseRedacted, webhookId, caseId, now);
+      const holder = opened.reason === "account" ? opened.caseId : undefined;
+      result = await openOrJoin(report, seedPhraseRedacted, webhookId, item, holder);
     } catch (error) {
       // Nothing was opened or joined: free the id so the sender's retry is processed afresh.
       await deps.idempotency.release(webhookId, now).catch(() => undefined);
@@ -129,6 +149,41 @@ export function makeReceiveReport(deps: Deps) {
     deps.metrics.count("ReportReceived", 1, { Priority: result.priority });
     return { ...result, duplicate: false };
   };
+
+  /** The case a report opens, sealed with its opening event (written by the caller). */
+  async function newCase(
+    report: Report,
+    seedPhraseRedacted: boolean,
+    webhookId: string,
+    caseId: string,
+    now: number,
+  ): Promise<Case> {
+    const opened: Case = {
+      ...openCase({ caseId, webhookId, report, now, policy: deps.config.policy }),
+      ...(seedPhraseRedacted ? { seedPhraseRedacted } : {}),
+    };
+    return prepareCase(opened, [
+      {
+        type: "case.opened",
+        actor: "wallet-app",
+        detail: {
+          webhookId,
+          incidentType: opened.incidentType,
+          priority: opened.priority,
+          lockRequired: opened.lock.scopes.length > 0,
+        },
+      },
+    ]);
+  }
+
+  async function startWorkflow(caseId: string): Promise<void> {
+    try {
+      await deps.workflow.startCase(caseExecutionName(caseId, 1), { caseId, generation: 1 });
+    } catch {
+      // The case is safe in the table and listed as pending; start-pending-workflows retries it.
+      deps.metrics.count("WorkflowStartDeferred");
+    }
+  }
 
   async function answerDuplicate(existing: WebhookRecord): Promise<ReceiveReportOutput | null> {
     const id = existing.result?.caseId ?? existing.caseId;
@@ -143,45 +198,28 @@ export function makeReceiveReport(deps: Deps) {
     };
   }
 
+  /** The slow path, with the webhook id claimed: join the account's open case, or open `item` and hand it the account. */
   async function openOrJoin(
     report: Report,
     seedPhraseRedacted: boolean,
     webhookId: string,
-    caseId: string,
-    now: number,
+    item: Case,
+    knownHolder?: string,
   ): Promise<Omit<ReceiveReportOutput, "duplicate">> {
-    const account = await deps.accounts.claim(report.accountId, caseId);
+    const account = knownHolder
+      ? { claimed: false as const, caseId: knownHolder }
+      : await deps.accounts.claim(report.accountId, item.caseId);
     if (!account.claimed) {
       const joined = await join(account.caseId, report, webhookId, seedPhraseRedacted);
       if (joined) return joined;
       // The account pointed at a closed or vanished case: hand it to the new one.
-      if (!(await deps.accounts.replace(report.accountId, account.caseId, caseId))) {
-        return openOrJoin(report, seedPhraseRedacted, webhookId, caseId, now);
+      if (!(await deps.accounts.replace(report.accountId, account.caseId, item.caseId))) {
+        return openOrJoin(report, seedPhraseRedacted, webhookId, item);
       }
     }
-    const item: Case = {
-      ...openCase({ caseId, webhookId, report, now, policy: deps.config.policy }),
-      ...(seedPhraseRedacted ? { seedPhraseRedacted } : {}),
-    };
-    await createCase(item, [
-      {
-        type: "case.opened",
-        actor: "wallet-app",
-        detail: {
-          webhookId,
-          incidentType: item.incidentType,
-          priority: item.priority,
-          lockRequired: item.lock.scopes.length > 0,
-        },
-      },
-    ]);
-    try {
-      await deps.workflow.startCase(caseExecutionName(caseId, 1), { caseId, generation: 1 });
-    } catch {
-      // The case is safe in the table and listed as pending; start-pending-workflows retries it.
-      deps.metrics.count("WorkflowStartDeferred");
-    }
-    return { caseId, status: item.status, priority: item.priority, merged: false };
+    await deps.cases.create(item);
+    await startWorkflow(item.caseId);
+    return { caseId: item.caseId, status: item.status, priority: item.priority, merged: false };
   }
 
   /**

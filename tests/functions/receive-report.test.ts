@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import {
-  ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
   ProvisionedThroughputExceededException,
   PutItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
@@ -68,7 +69,22 @@ function httpEvent(body: string, options: { id?: string; signed?: boolean; heade
 }
 
 const problem = (response: HttpResponse) => JSON.parse(response.body ?? "{}") as Record<string, unknown>;
-const putItems = () => ddb.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item ?? {});
+const transactedItems = () =>
+  ddb
+    .commandCalls(TransactWriteItemsCommand)
+    .flatMap((call) => call.args[0].input.TransactItems ?? [])
+    .map((action) => action.Put?.Item ?? {});
+/** The intake write cancelled because the webhook id is held by `record` (returned as the old item, as asked). */
+const webhookHeld = (record: Record<string, unknown>) =>
+  new TransactionCanceledException({
+    message: "Transaction cancelled",
+    $metadata: {},
+    CancellationReasons: [
+      { Code: "None" },
+      { Code: "ConditionalCheckFailed", Item: { doc: { S: JSON.stringify(record) } } },
+      { Code: "None" },
+    ],
+  });
 
 beforeAll(async () => {
   for (const [name, value] of Object.entries(ENV)) vi.stubEnv(name, value);
@@ -86,12 +102,13 @@ beforeEach(() => {
   sfn.reset();
   logError.mockClear();
   ddb.on(PutItemCommand).resolves({});
+  ddb.on(TransactWriteItemsCommand).resolves({});
   ddb.on(GetItemCommand).resolves({});
   sfn.on(StartExecutionCommand).resolves({ executionArn: "arn:exec", startDate: new Date() });
 });
 
 describe("functions/receive-report handler", () => {
-  it("answers 202 with the new case after writing the webhook, account and case and starting the workflow", async () => {
+  it("answers 202 with the new case after writing the case, webhook and account claims in one transaction and starting the workflow", async () => {
     // Prepare
     const { event, id } = httpEvent(reportBody());
 
@@ -109,9 +126,16 @@ describe("functions/receive-report handler", () => {
       duplicate: false,
       merged: false,
     });
-    const keys = putItems().map((item) => item.pk?.S);
-    expect(keys).toEqual(expect.arrayContaining([`WEBHOOK#${id}`, "ACCOUNT#acct_fn", `CASE#${body.caseId}`]));
-    expect(putItems().find((item) => item.pk?.S === `CASE#${body.caseId}` && item.sk?.S === "CASE")).toMatchObject({
+    // The case first: a reader that finds a claim must find its case (ADR 0015).
+    expect(transactedItems().map((item) => item.pk?.S)).toEqual([
+      `CASE#${body.caseId}`,
+      `WEBHOOK#${id}`,
+      "ACCOUNT#acct_fn",
+    ]);
+    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
+    expect(
+      transactedItems().find((item) => item.pk?.S === `CASE#${body.caseId}` && item.sk?.S === "CASE"),
+    ).toMatchObject({
       version: { N: "1" },
       gsi2pk: { S: "SWEEP#UNSETTLED" },
     });
@@ -203,9 +227,8 @@ describe("functions/receive-report handler", () => {
 
   it("answers 409 when the webhook-id was used with another body", async () => {
     // Prepare
-    ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: "exists", $metadata: {} }));
     const record = { webhookId: "msg_x", bodyHash: "other", state: "done", claimedAt: Date.now(), caseId: "c_1" };
-    ddb.on(GetItemCommand).resolves({ Item: { doc: { S: JSON.stringify(record) } } });
+    ddb.on(TransactWriteItemsCommand).rejects(webhookHeld(record));
 
     // Act
     const response = await handler(httpEvent(reportBody(), { id: "msg_x" }).event, context);
@@ -219,10 +242,7 @@ describe("functions/receive-report handler", () => {
     const body = reportBody();
     const bodyHash = createHash("sha256").update(body).digest("hex");
     const record = { webhookId: "msg_busy", bodyHash, state: "claimed", claimedAt: Date.now(), caseId: "c_unwritten" };
-    ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: "exists", $metadata: {} }));
-    ddb
-      .on(GetItemCommand, { Key: { pk: { S: "WEBHOOK#msg_busy" }, sk: { S: "WEBHOOK" } } })
-      .resolves({ Item: { doc: { S: JSON.stringify(record) } } });
+    ddb.on(TransactWriteItemsCommand).rejects(webhookHeld(record));
 
     // Act
     const response = await handler(httpEvent(body, { id: "msg_busy" }).event, context);
@@ -234,7 +254,9 @@ describe("functions/receive-report handler", () => {
 
   it("answers 503 when DynamoDB throttles", async () => {
     // Prepare
-    ddb.on(PutItemCommand).rejects(new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} }));
+    ddb
+      .on(TransactWriteItemsCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} }));
 
     // Act
     const response = await handler(httpEvent(reportBody()).event, context);
@@ -247,7 +269,7 @@ describe("functions/receive-report handler", () => {
   it("answers a generic 500 without internals and logs the error (not the request) when something unknown breaks", async () => {
     // Prepare
     const internal = "connect ECONNREFUSED arn:aws:dynamodb:eu-west-1:123456789012:table/vigil-test";
-    ddb.on(PutItemCommand).rejects(Object.assign(new Error(internal), { name: "SomethingOdd" }));
+    ddb.on(TransactWriteItemsCommand).rejects(Object.assign(new Error(internal), { name: "SomethingOdd" }));
 
     // Act
     const response = await handler(httpEvent(reportBody()).event, context);

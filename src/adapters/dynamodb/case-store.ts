@@ -19,7 +19,7 @@ import { isConditionFailure, rethrow } from "./client.js";
 import { keys } from "./keys.js";
 
 /** The case document is stored as JSON in `doc`; the attributes beside it exist only for keys and queries. */
-function caseItem(item: Case, version: number): Record<string, AttributeValue> {
+export function caseItem(item: Case, version: number): Record<string, AttributeValue> {
   const attributes: Record<string, AttributeValue> = {
     ...stringAttributes(keys.case(item.caseId)),
     doc: s(JSON.stringify(item)),

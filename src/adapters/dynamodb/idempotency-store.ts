@@ -19,13 +19,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
   ) {}
 
   private item(record: WebhookRecord, expiresAt: number): Record<string, AttributeValue> {
-    return {
-      pk: s(keys.webhook(record.webhookId).pk),
-      sk: s(keys.webhook(record.webhookId).sk),
-      doc: s(JSON.stringify(record)),
-      claimedAt: n(record.claimedAt),
-      expiresAt: n(Math.ceil(expiresAt / 1000)),
-    };
+    return webhookItem(record, expiresAt);
   }
 
   async claim(
@@ -38,7 +32,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
           TableName: this.tableName,
           Item: this.item(record, expiresAt),
           // An expired record (TTL not yet swept) counts as absent.
-          ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
+          ConditionExpression: WEBHOOK_FREE,
           ExpressionAttributeValues: { ":now": n(Math.floor(record.claimedAt / 1000)) },
         }),
       );
@@ -50,7 +44,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
       .send(new GetItemCommand({ TableName: this.tableName, Key: keyOf(record.webhookId), ConsistentRead: true }))
       .catch((error) => rethrow(error, "GetItem webhook"));
     if (!Item) return this.claim(record, expiresAt);
-    return { claimed: false as const, existing: WebhookRecordSchema.parse(JSON.parse(Item.doc?.S ?? "{}")) };
+    return { claimed: false as const, existing: parseWebhookItem(Item) };
   }
 
   async takeOver(record: WebhookRecord, staleClaimedAt: number, expiresAt: number): Promise<boolean> {
@@ -92,6 +86,25 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
       .catch((error) => rethrow(error, "PutItem webhook"));
   }
 }
+
+/** The stored webhook record (its document, the claim time the conditions compare, its TTL). */
+export function webhookItem(record: WebhookRecord, expiresAt: number): Record<string, AttributeValue> {
+  return {
+    pk: s(keys.webhook(record.webhookId).pk),
+    sk: s(keys.webhook(record.webhookId).sk),
+    doc: s(JSON.stringify(record)),
+    claimedAt: n(record.claimedAt),
+    expiresAt: n(Math.ceil(expiresAt / 1000)),
+  };
+}
+
+/** Parses a stored webhook record. */
+export function parseWebhookItem(item: Record<string, AttributeValue>): WebhookRecord {
+  return WebhookRecordSchema.parse(JSON.parse(item.doc?.S ?? "{}"));
+}
+
+/** A webhook record counts as held unless it expired (TTL deletion lags): the condition of every claim. */
+export const WEBHOOK_FREE = "attribute_not_exists(pk) OR expiresAt < :now";
 
 function keyOf(webhookId: string): Record<string, AttributeValue> {
   const key = keys.webhook(webhookId);

@@ -4,6 +4,7 @@ import type { MessageFailureReason } from "../../domain/message-failure.js";
 import { compareOutbound, type OutboundChannel } from "../../domain/pacing.js";
 import { ConflictError, MessageUndeliverableError } from "../../errors/index.js";
 import type { AccountIndex } from "../../ports/account-index.js";
+import type { CaseIntake } from "../../ports/case-intake.js";
 import type { CaseStore, ListByStatusOptions, VersionedCase } from "../../ports/case-store.js";
 import type { Clock } from "../../ports/clock.js";
 import type { CodeSendLog } from "../../ports/code-send-log.js";
@@ -129,6 +130,26 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   }
   async complete(claim: WebhookRecord, result: NonNullable<WebhookRecord["result"]>) {
     this.records.set(claim.webhookId, { ...claim, state: "done", caseId: result.caseId, result });
+  }
+}
+
+/** All-or-nothing over the three fakes (nothing runs between the checks and the writes). */
+export class InMemoryCaseIntake implements CaseIntake {
+  constructor(
+    private readonly cases: InMemoryCaseStore,
+    private readonly accounts: InMemoryAccountIndex,
+    private readonly idempotency: InMemoryIdempotencyStore,
+  ) {}
+  async open({ claim, item }: { claim: WebhookRecord; expiresAt: number; item: Case }) {
+    const existing = this.idempotency.records.get(claim.webhookId);
+    if (existing) return { opened: false as const, reason: "duplicate" as const, existing: copy(existing) };
+    const holder = this.accounts.open.get(item.accountId);
+    if (holder) return { opened: false as const, reason: "account" as const, caseId: holder };
+    if (this.cases.items.has(item.caseId)) throw new ConflictError(`case ${item.caseId} exists`);
+    this.cases.items.set(item.caseId, { case: copy(item), version: 1 });
+    this.idempotency.records.set(claim.webhookId, copy(claim));
+    this.accounts.open.set(item.accountId, item.caseId);
+    return { opened: true as const };
   }
 }
 

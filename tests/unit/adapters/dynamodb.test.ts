@@ -9,10 +9,13 @@ import {
   QueryCommand,
   type QueryCommandInput,
   ThrottlingException,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
+import { DynamoDbCaseIntake } from "../../../src/adapters/dynamodb/case-intake.js";
 import { DynamoDbAccountIndex, DynamoDbCaseStore } from "../../../src/adapters/dynamodb/case-store.js";
 import { DynamoDbIdempotencyStore } from "../../../src/adapters/dynamodb/idempotency-store.js";
 import { CASE_QUEUE_SHARDS, keys } from "../../../src/adapters/dynamodb/keys.js";
@@ -581,6 +584,94 @@ describe("DynamoDbIdempotencyStore", () => {
 
     // Act
     const attempt = store.claim(record, expiresAt);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(TransientError);
+  });
+});
+
+describe("DynamoDbCaseIntake", () => {
+  const intake = new DynamoDbCaseIntake(client, TABLE);
+  const claim: WebhookRecord = { webhookId: "msg_1", bodyHash: "abc", state: "claimed", claimedAt: NOW, caseId: "c_1" };
+  const expiresAt = NOW + 7 * 24 * 3_600_000;
+  const cancelled = (reasons: Array<{ Code: string; Item?: Record<string, { S: string }> }>) =>
+    new TransactionCanceledException({ message: "Transaction cancelled", $metadata: {}, CancellationReasons: reasons });
+
+  it("puts the case, the webhook claim and the account claim in one transaction, case first, each conditional", async () => {
+    // Prepare
+    ddb.on(TransactWriteItemsCommand).resolves({});
+
+    // Act
+    const outcome = await intake.open({ claim, expiresAt, item: sampleCase() });
+
+    // Assess
+    expect(outcome).toEqual({ opened: true });
+    const actions = ddb.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(actions.map((action) => [action.Put?.Item?.pk?.S, action.Put?.ConditionExpression])).toEqual([
+      ["CASE#c_1", "attribute_not_exists(pk)"],
+      ["WEBHOOK#msg_1", "attribute_not_exists(pk) OR expiresAt < :now"],
+      ["ACCOUNT#acct_1", "attribute_not_exists(pk)"],
+    ]);
+  });
+
+  it("returns the record that holds the webhook id, from the cancellation, when the id is taken", async () => {
+    // Prepare
+    const held = { ...claim, caseId: "c_0", state: "done" as const };
+    ddb
+      .on(TransactWriteItemsCommand)
+      .rejects(
+        cancelled([
+          { Code: "None" },
+          { Code: "ConditionalCheckFailed", Item: { doc: { S: JSON.stringify(held) } } },
+          { Code: "ConditionalCheckFailed", Item: { caseId: { S: "c_0" } } },
+        ]),
+      );
+
+    // Act
+    const outcome = await intake.open({ claim, expiresAt, item: sampleCase() });
+
+    // Assess
+    expect(outcome).toEqual({ opened: false, reason: "duplicate", existing: held });
+  });
+
+  it("names the case that holds the account when only the account claim fails", async () => {
+    // Prepare
+    ddb
+      .on(TransactWriteItemsCommand)
+      .rejects(
+        cancelled([
+          { Code: "None" },
+          { Code: "None" },
+          { Code: "ConditionalCheckFailed", Item: { caseId: { S: "c_0" } } },
+        ]),
+      );
+
+    // Act
+    const outcome = await intake.open({ claim, expiresAt, item: sampleCase() });
+
+    // Assess
+    expect(outcome).toEqual({ opened: false, reason: "account", caseId: "c_0" });
+  });
+
+  it("reports a race, not a failure, when another write conflicts with the transaction", async () => {
+    // Prepare
+    ddb
+      .on(TransactWriteItemsCommand)
+      .rejects(cancelled([{ Code: "None" }, { Code: "None" }, { Code: "TransactionConflict" }]));
+
+    // Act
+    const outcome = await intake.open({ claim, expiresAt, item: sampleCase() });
+
+    // Assess
+    expect(outcome).toEqual({ opened: false, reason: "contended" });
+  });
+
+  it("throws TransientError when DynamoDB throttles the transaction", async () => {
+    // Prepare
+    ddb.on(TransactWriteItemsCommand).rejects(throttled());
+
+    // Act
+    const attempt = intake.open({ claim, expiresAt, item: sampleCase() });
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(TransientError);

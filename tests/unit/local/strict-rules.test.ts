@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { dynamoLeadingKeys } from "../../../local/aws-front.js";
+import { dynamoLeadingKeys, transactionCalls } from "../../../local/aws-front.js";
 import { isAllowed } from "../../../local/iam/evaluate.js";
 import type { Statement } from "../../../local/iam/template.js";
 import { countryOfPhone, OptOutList, smsAllowedCountries, smsRefusal } from "../../../local/sms-policy.js";
@@ -138,5 +138,26 @@ describe("IAM evaluation of a role's statements", () => {
     ).toEqual(["CASE#c_1"]);
     expect(dynamoLeadingKeys("Query", { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :v" })).toBeUndefined();
     expect(dynamoLeadingKeys("Scan", {})).toBeUndefined();
+  });
+
+  it("authorizes a TransactWriteItems action by action, each as its single-item operation with its partition key", () => {
+    // Act
+    const calls = transactionCalls(
+      JSON.stringify({
+        TransactItems: [
+          { Put: { TableName: "vigil", Item: { pk: { S: "CASE#c_1" }, sk: { S: "CASE" } } } },
+          { Delete: { TableName: "vigil", Key: { pk: { S: "WEBHOOK#m" }, sk: { S: "WEBHOOK" } } } },
+          { ConditionCheck: { TableName: "vigil", Key: { pk: { S: "ACCOUNT#a" }, sk: { S: "OPEN_CASE" } } } },
+        ],
+      }),
+    );
+
+    // Assess
+    expect(calls.map((call) => [call.action, call.context?.["dynamodb:LeadingKeys"]])).toEqual([
+      ["dynamodb:PutItem", ["CASE#c_1"]],
+      ["dynamodb:DeleteItem", ["WEBHOOK#m"]],
+      ["dynamodb:ConditionCheckItem", ["ACCOUNT#a"]],
+    ]);
+    expect(calls[0]?.resources).toEqual([expect.stringMatching(/:table\/vigil$/)]);
   });
 });

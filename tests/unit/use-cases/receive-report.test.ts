@@ -134,6 +134,25 @@ describe("receiveReport", () => {
       expect(storedCase(deps, result.caseId).pendingEvents.map((event) => event.type)).toEqual(["case.opened"]);
     });
 
+    it("writes the case with its webhook and account claims in one all-or-nothing write when the account has no open case", async () => {
+      // Prepare
+      const open = vi.spyOn(deps.intake, "open");
+      const claimWebhook = vi.spyOn(deps.idempotency, "claim");
+      const claimAccount = vi.spyOn(deps.accounts, "claim");
+      const create = vi.spyOn(deps.cases, "create");
+
+      // Act
+      const result = await receive(signedReport(deps));
+
+      // Assess
+      expect(open).toHaveBeenCalledTimes(1);
+      expect(open.mock.calls[0]?.[0].item).toMatchObject({
+        caseId: result.caseId,
+        pendingEvents: [{ type: "case.opened" }],
+      });
+      expect([claimWebhook, claimAccount, create].map((spy) => spy.mock.calls.length)).toEqual([0, 0, 0]);
+    });
+
     it("starts the clocks from the fake clock with the P1 targets when the report is P1", async () => {
       // Prepare
       const openedAt = deps.clock.now();
@@ -250,8 +269,10 @@ describe("receiveReport", () => {
     it("throws RateLimitedError when the first request still holds the claim", async () => {
       // Prepare
       const input = signedReport(deps);
-      // A crash: the process dies before it can release its claim.
-      vi.spyOn(deps.accounts, "claim").mockRejectedValueOnce(new Error("crashed mid-request"));
+      // A crash on the item-by-item path (the account points at a case that was never written, so the
+      // one-write fast path cannot take the report): the process dies before it can release its claim.
+      deps.accounts.open.set("acct_123", "c_vanished");
+      vi.spyOn(deps.accounts, "replace").mockRejectedValueOnce(new Error("crashed mid-request"));
       vi.spyOn(deps.idempotency, "release").mockResolvedValueOnce(undefined);
       await expect(receive(input)).rejects.toThrow("crashed mid-request");
       deps.clock.advance(29);
@@ -268,8 +289,10 @@ describe("receiveReport", () => {
     it("takes over an abandoned claim and opens the case when the claim is older than 30 s", async () => {
       // Prepare
       const input = signedReport(deps);
-      // A crash: the process dies before it can release its claim.
-      vi.spyOn(deps.accounts, "claim").mockRejectedValueOnce(new Error("crashed mid-request"));
+      // A crash on the item-by-item path (the account points at a case that was never written, so the
+      // one-write fast path cannot take the report): the process dies before it can release its claim.
+      deps.accounts.open.set("acct_123", "c_vanished");
+      vi.spyOn(deps.accounts, "replace").mockRejectedValueOnce(new Error("crashed mid-request"));
       vi.spyOn(deps.idempotency, "release").mockResolvedValueOnce(undefined);
       await expect(receive(input)).rejects.toThrow("crashed mid-request");
       deps.clock.advance(31);
