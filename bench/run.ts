@@ -49,6 +49,20 @@ async function phase<T>(name: string): Promise<T> {
   return result;
 }
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  process.stdout.write(
+    [
+      "npm run bench                               every phase (intake, intake-live, lock, bundles, cost, e2e), a few minutes;",
+      "                                            prints a table and writes bench/results.json",
+      "npm run bench -- --scenario mass-incident   the mass-incident model (bench/mass-incident.json)",
+      "one phase: node --import tsx bench/phases/<phase>.ts out.json",
+      "settings: BENCH_REPEATS (5), BENCH_E2E_CASES (40), BENCH_COST_CASES (3), BENCH_LOADS (5), BENCH_MASS_SAMPLES (2)",
+      "",
+    ].join("\n"),
+  );
+  process.exit(0);
+}
+
 const scenarioFlag = process.argv.indexOf("--scenario");
 if (scenarioFlag >= 0) {
   const scenario = process.argv[scenarioFlag + 1];
