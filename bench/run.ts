@@ -11,12 +11,12 @@ import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import type { IntakeRun } from "./lib/intake-load.js";
 import { formatSpread, median, round, roundSpread, type Spread, spread } from "./lib/stats.js";
 import type { modelWave } from "./lib/wave-model.js";
 import type { BundleFigure } from "./phases/bundles.js";
 import type { CaseUsage } from "./phases/cost.js";
 import type { E2eRun } from "./phases/e2e.js";
-import type { IntakeRun } from "./phases/intake.js";
 import type { LockRun } from "./phases/lock.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));

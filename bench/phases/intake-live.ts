@@ -5,46 +5,21 @@
  * beside it. Issue 15's target: ≥ 0.50 of the baseline with a p99 under 1 s. Each run starts with nothing
  * running (the workflows of the previous run parked or done); repeats alternate which side goes first.
  */
-import { performance } from "node:perf_hooks";
 import { startBaselineBeside } from "../lib/baseline-server.js";
-import { LoadClient, pool, reportData, type SignedReport, signReport } from "../lib/load-client.js";
+import { type IntakeRun, intakeMeter } from "../lib/intake-load.js";
 import { runPhase } from "../lib/phase.js";
-import { percentile } from "../lib/stats.js";
-import type { IntakeRun } from "./intake.js";
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const LEVEL = { concurrency: 32, requests: 200 };
 
 await runPhase("intake-live", async (runtime) => {
   const baseline = await startBaselineBeside(runtime);
-  const secret = runtime.config.webhookSecrets[0] as string;
-  const sides = {
-    vigil: { url: runtime.url, path: "/v1/reports" },
-    baseline: { url: baseline.url, path: "/baseline/reports" },
-  };
-  const sign = (count: number, path: string): SignedReport[] =>
-    Array.from({ length: count }, () => signReport(secret, { data: reportData(), at: runtime.clock.now(), path }));
-
-  const measure = async (side: "vigil" | "baseline", concurrency: number, requests: number): Promise<IntakeRun> => {
-    const { url, path } = sides[side];
-    const batch = sign(requests, path);
-    const client = new LoadClient(url, { sources: 32 });
-    const started = performance.now();
-    const exchanges = await pool(batch, concurrency, (report) => client.send(report));
-    const elapsed = performance.now() - started;
-    client.close();
+  const meter = intakeMeter(runtime, baseline);
+  const measure = async (side: IntakeRun["side"], concurrency: number, requests: number): Promise<IntakeRun> => {
+    const run = await meter(side, concurrency, requests);
     // The next run starts from a quiet runtime: this run's workflows finish (or park) first.
     await runtime.sfn.waitIdle();
-    const latencies = exchanges.map((exchange) => exchange.ms);
-    return {
-      side,
-      concurrency,
-      requests,
-      rps: (requests / elapsed) * 1000,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      non202: exchanges.filter((exchange) => exchange.status !== 202).length,
-    };
+    return run;
   };
 
   // Warm-up, not recorded: every function's execution environment, the emulators, both sides.

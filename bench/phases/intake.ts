@@ -5,12 +5,10 @@
  * (bench/lib/hold.ts), so the timed windows measure intake alone.
  * Repeats alternate which side goes first.
  */
-import { performance } from "node:perf_hooks";
 import { startBaselineBeside } from "../lib/baseline-server.js";
 import { IN_PROCESS_FUNCTIONS, TaskGate } from "../lib/hold.js";
-import { LoadClient, pool, reportData, type SignedReport, signReport } from "../lib/load-client.js";
+import { type IntakeRun, intakeMeter } from "../lib/intake-load.js";
 import { runPhase } from "../lib/phase.js";
-import { percentile } from "../lib/stats.js";
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const LEVELS = [
@@ -19,52 +17,14 @@ const LEVELS = [
   { concurrency: 32, requests: 500 },
 ];
 
-export interface IntakeRun {
-  side: "vigil" | "baseline";
-  concurrency: number;
-  requests: number;
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  non202: number;
-}
-
 await runPhase(
   "intake",
   async (runtime) => {
     const baseline = await startBaselineBeside(runtime);
-    const secret = runtime.config.webhookSecrets[0] as string;
     // The case workflow's first task (containment first: ContainIncident) is held, so the phase
     // measures intake, not the workflows that run in this same process.
     const gate = await TaskGate.install(runtime, ["contain-incident"]);
-    const sides = {
-      vigil: { url: runtime.url, path: "/v1/reports" },
-      baseline: { url: baseline.url, path: "/baseline/reports" },
-    };
-    const sign = (count: number, path: string): SignedReport[] =>
-      Array.from({ length: count }, () => signReport(secret, { data: reportData(), at: runtime.clock.now(), path }));
-
-    const measure = async (side: "vigil" | "baseline", concurrency: number, requests: number): Promise<IntakeRun> => {
-      const { url, path } = sides[side];
-      const batch = sign(requests, path);
-      // Fresh connections per run: an idle keep-alive socket closed by the server during the drain
-      // would otherwise fail the next run's first request.
-      const client = new LoadClient(url, { sources: 32 });
-      const started = performance.now();
-      const exchanges = await pool(batch, concurrency, (report) => client.send(report));
-      const elapsed = performance.now() - started;
-      client.close();
-      const latencies = exchanges.map((exchange) => exchange.ms);
-      return {
-        side,
-        concurrency,
-        requests,
-        rps: (requests / elapsed) * 1000,
-        p50Ms: percentile(latencies, 50),
-        p99Ms: percentile(latencies, 99),
-        non202: exchanges.filter((exchange) => exchange.status !== 202).length,
-      };
-    };
+    const measure = intakeMeter(runtime, baseline);
 
     // Warm-up, not recorded: the whole pipeline once (JIT, SDK clients, emulators), then both sides
     // with the gate closed. The gate stays closed to the end: no workflow step runs during any

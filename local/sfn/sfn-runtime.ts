@@ -145,18 +145,11 @@ export class SfnRuntime {
     const name = request.name === undefined ? randomUUID() : requireString(request.name, "name");
     if (!isValidExecutionName(name)) throw new SfnApiError("InvalidName", `Invalid Name: '${name}'`);
     const input = request.input === undefined ? "{}" : requireString(request.input, "input");
-    if (this.options.limits !== false && Buffer.byteLength(input) > MAX_PAYLOAD_BYTES) {
-      throw new SfnApiError(
-        "ValidationException",
-        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
-      );
-    }
-    let parsedInput: unknown;
-    try {
-      parsedInput = JSON.parse(input);
-    } catch {
-      throw new SfnApiError("InvalidExecutionInput", "Invalid State Machine Execution Input: not valid JSON");
-    }
+    const parsedInput = this.payload(
+      input,
+      "input",
+      () => new SfnApiError("InvalidExecutionInput", "Invalid State Machine Execution Input: not valid JSON"),
+    );
     const executionArn = `arn:aws:states:${this.options.region}:${this.options.accountId}:execution:${plan.name}:${name}`;
     const existing = this.records.get(executionArn);
     if (existing) {
@@ -213,22 +206,29 @@ export class SfnRuntime {
     return record;
   }
 
-  /** SendTaskSuccess: `output` must be JSON text. */
-  sendTaskSuccess(token: unknown, output: unknown): void {
-    const taskToken = requireString(token, "taskToken");
-    const text = requireString(output, "output");
+  /** A JSON payload of the API (`input`, `output`): within the 256 KiB limit (unless limits are off), then parsed. */
+  private payload(text: string, field: "input" | "output", invalid: () => SfnApiError): unknown {
     if (this.options.limits !== false && Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
       throw new SfnApiError(
         "ValidationException",
-        `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
       );
     }
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      return JSON.parse(text);
     } catch {
-      throw new SfnApiError("InvalidOutput", "Invalid Output: not valid JSON");
+      throw invalid();
     }
+  }
+
+  /** SendTaskSuccess: `output` must be JSON text. */
+  sendTaskSuccess(token: unknown, output: unknown): void {
+    const taskToken = requireString(token, "taskToken");
+    const parsed = this.payload(
+      requireString(output, "output"),
+      "output",
+      () => new SfnApiError("InvalidOutput", "Invalid Output: not valid JSON"),
+    );
     this.tokens.close(taskToken, { ok: true, output: parsed });
   }
 

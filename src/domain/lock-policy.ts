@@ -6,6 +6,7 @@
  * SHALL be reversible"). Vigil does not own the accounts: each transition here is delivered to the
  * provider as a signed webhook, so "applied" means "the provider acknowledged with a 2xx".
  */
+import type { Case } from "./case-record.js";
 import type { IncidentType, LockScope, LockState, Priority, Signals } from "./types.js";
 import { type Factor, requiredFactors } from "./verification.js";
 
@@ -184,4 +185,20 @@ export function unlockDecision(input: UnlockInput): UnlockDecision {
   }
   if (missing.length > 0) return { allowed: false, reason: "missing_proofs", missing };
   return { allowed: true };
+}
+
+/** {@link unlockDecision} for a stored case at `now`: its lock, its proofs and its SMS trust as the rule reads them. */
+export function unlockDecisionFor(item: Case, now: number): UnlockDecision {
+  const epoch = (at: string | null | undefined) => (at ? Date.parse(at) : undefined);
+  return unlockDecision({
+    priority: item.priority,
+    lock: { state: item.lock.state, requestedAt: epoch(item.lock.requestedAt) },
+    proofs: {
+      emailVerifiedAt: epoch(item.verification.emailVerifiedAt),
+      smsVerifiedAt: epoch(item.verification.smsVerifiedAt),
+      identityVerifiedAt: epoch(item.verification.identityVerifiedAt),
+    },
+    smsTrusted: item.channels.sms,
+    now,
+  });
 }

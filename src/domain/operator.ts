@@ -7,7 +7,7 @@
 
 import { isActive } from "./case.js";
 import type { Case } from "./case-record.js";
-import { nextLockState, unlockDecision } from "./lock-policy.js";
+import { nextLockState, unlockDecisionFor } from "./lock-policy.js";
 
 export const OPERATOR_GROUPS = ["agents", "supervisors"] as const;
 export type OperatorGroup = (typeof OPERATOR_GROUPS)[number];
@@ -125,8 +125,6 @@ export function authorizeAssign(item: Case, operator: Operator, assignee: string
   return ALLOWED;
 }
 
-const epoch = (at: string | null | undefined) => (at ? Date.parse(at) : undefined);
-
 /**
  * The actions the case's state allows now, each by its contract name, in the contract's order.
  * With an operator, role rules apply too (unlock needs a supervisor other than the identity checker;
@@ -149,17 +147,7 @@ export function allowedActions(item: Case, options: { now: number; operator?: Op
     if (item.status === "resolved") allowed.add("close");
     allowed.add("reopen");
   }
-  const unlock = unlockDecision({
-    priority: item.priority,
-    lock: { state: item.lock.state, requestedAt: epoch(item.lock.requestedAt) },
-    proofs: {
-      emailVerifiedAt: epoch(item.verification.emailVerifiedAt),
-      smsVerifiedAt: epoch(item.verification.smsVerifiedAt),
-      identityVerifiedAt: epoch(item.verification.identityVerifiedAt),
-    },
-    smsTrusted: item.channels.sms,
-    now,
-  });
+  const unlock = unlockDecisionFor(item, now);
   if (unlock.allowed && (!operator || authorizeUnlock(item, operator).allowed)) allowed.add("unlock");
   if (item.failures.some((failure) => failure.error.startsWith("delivery "))) allowed.add("replay_delivery");
   if (item.channels.email) allowed.add("message_reporter");

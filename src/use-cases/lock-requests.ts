@@ -1,4 +1,4 @@
-import { nextLockState, scopesFor, unlockDecision } from "../domain/lock-policy.js";
+import { nextLockState, scopesFor, unlockDecisionFor } from "../domain/lock-policy.js";
 import type { Policy } from "../domain/policy.js";
 import { startContainment } from "../domain/sla.js";
 import { ActionNotAllowedError } from "../errors/index.js";
@@ -157,17 +157,7 @@ export function makeRequestUnlock(deps: Deps) {
     const item = await mutate(input.caseId, (current, now) => {
       if (current.lock.state === "release_requested") return null;
       input.authorize?.(current);
-      const decision = unlockDecision({
-        priority: current.priority,
-        lock: { state: current.lock.state, requestedAt: epoch(current.lock.requestedAt) },
-        proofs: {
-          emailVerifiedAt: epoch(current.verification.emailVerifiedAt),
-          smsVerifiedAt: epoch(current.verification.smsVerifiedAt),
-          identityVerifiedAt: epoch(current.verification.identityVerifiedAt),
-        },
-        smsTrusted: current.channels.sms,
-        now,
-      });
+      const decision = unlockDecisionFor(current, now);
       if (!decision.allowed) {
         const wait = decision.retryAfterMs ? ` (${Math.ceil(decision.retryAfterMs / 60_000)} min left)` : "";
         const missing = decision.missing?.length ? `; proofs still needed: ${decision.missing.join(", ")}` : "";
@@ -200,8 +190,4 @@ export function makeRequestUnlock(deps: Deps) {
     });
     return item;
   };
-}
-
-function epoch(value: string | null): number | undefined {
-  return value ? Date.parse(value) : undefined;
 }
