@@ -67,16 +67,45 @@ async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Pr
 
 /**
  * One GET started before the page that wants it is rendered (the queue's first load starts with the
- * script, beside `config.json`, instead of after the first paint of an empty page). Taken once.
+ * script, beside `config.json`, instead of after the first paint of an empty page). Taken once; once
+ * it answered, the page can also read its answer synchronously for its first render (`answered`).
  */
-let early: { path: string; answer: Promise<unknown> } | null = null;
+interface Early {
+  path: string;
+  answer: Promise<unknown>;
+  /** The answer, once it came. */
+  value?: unknown;
+}
+let early: Early | null = null;
 
 /** Starts `GET path` now; the next `api.get(path)` takes its answer. */
 export function prefetch(path: string): void {
-  const answer = call<unknown>("GET", path);
+  const entry: Early = { path, answer: call<unknown>("GET", path) };
   // Not awaited until a page asks: keep an early failure from being reported as unhandled.
-  answer.catch(() => undefined);
-  early = { path, answer };
+  entry.answer.then(
+    (value) => {
+      entry.value = value;
+    },
+    () => undefined,
+  );
+  early = entry;
+}
+
+/**
+ * Waits up to `ms` for the prefetched answer (the script mounts the console with it, so the first
+ * frame already holds the queue's top; the static "Loading…" shell is on screen meanwhile).
+ */
+export async function prefetched(ms: number): Promise<void> {
+  const pending = early?.answer;
+  if (!pending) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([pending.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+/** The prefetched answer to `GET path` if it already came (not taken: the next `api.get` still takes it). */
+export function answered<T>(path: string): T | undefined {
+  return early?.path === path ? (early.value as T | undefined) : undefined;
 }
 
 function take<T>(path: string): Promise<T> | null {

@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { prefetch, whenUnauthorized } from "./api.js";
+import { prefetch, prefetched, whenUnauthorized } from "./api.js";
 import {
   agentName,
   authMode,
@@ -200,10 +200,16 @@ function App() {
   );
 }
 
+/** How long the script waits for the queue's first page before mounting without it. */
+const PREFETCH_WAIT_MS = 200;
+
 async function start() {
   // The queue's first answer is asked for now, beside the config, not after the first paint.
   if (parseRoute(location.pathname).page === "queue" && token() !== null) prefetch(queueApiPath(location.search));
   await loadConfig();
+  // Mount with the queue's first page when it comes within a frame or so (the first frame then holds
+  // the queue's top instead of an empty table painted first); a slow API does not hold the console.
+  await prefetched(PREFETCH_WAIT_MS);
   interceptLinks();
   installShortcuts();
   const root = document.getElementById("app");

@@ -1,6 +1,6 @@
 import { Component } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { api, describeError } from "./api.js";
+import { answered, api, describeError } from "./api.js";
 import { agentName } from "./auth.js";
 import {
   byNearestDue,
@@ -196,7 +196,12 @@ export function QueueTable(props: { cases: CaseSummary[]; now: number; caption: 
 
 export function QueuePage(props: { search: string }) {
   const filters = filtersFrom(props.search);
-  const [cases, setCases] = useState<CaseSummary[] | null>(null);
+  const path = queueApiPath(props.search);
+  // The first page, when the script's prefetch already has it: the first frame shows the queue's top.
+  const [cases, setCases] = useState<CaseSummary[] | null>(() => {
+    const first = answered<QueuePage>(path);
+    return first ? [...first.cases].sort(byNearestDue) : null;
+  });
   const [error, setError] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
   const [query, setQuery] = useState(filters.q);
@@ -207,12 +212,11 @@ export function QueuePage(props: { search: string }) {
 
   useEffect(() => setQuery(filters.q), [filters.q]);
 
-  const path = queueApiPath(props.search);
   /** How many cases to read (raised by "Load more"), and whether the queue went on past them. */
   const [wanted, setWanted] = useState(QUEUE_MAX_CASES);
   const [more, setMore] = useState(false);
   /** The API path whose queue the table shows (a refresh of it replaces it whole, once read). */
-  const shown = useRef<string | null>(null);
+  const shown = useRef<string | null>(cases ? path : null);
   useEffect(() => setWanted(QUEUE_MAX_CASES), [path]);
 
   usePolling(

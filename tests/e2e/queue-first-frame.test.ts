@@ -94,4 +94,27 @@ describe("operator console queue of more than a screen (Chromium)", () => {
     expect(gaps.filter((gap) => gap < 4000)).toEqual([]);
     await context.close();
   });
+
+  it("mounts the queue with its first page when the API answers promptly: no empty queue is drawn first", async () => {
+    // Prepare: record every state of the page's main region from before the console's script runs.
+    const context = await browser.newContext();
+    await context.addInitScript(`sessionStorage.setItem("vigil.token", ${JSON.stringify(TOKEN)})`);
+    await context.addInitScript(`window.vigilStates = [];
+      new MutationObserver(() => {
+        const main = document.getElementById("main");
+        const rows = document.querySelectorAll("table.queue tbody tr").length;
+        window.vigilStates.push((main?.textContent?.includes("Loading the queue") ? "loading" : "") + "|" + rows);
+      }).observe(document, { childList: true, subtree: true });`);
+    const page = await context.newPage();
+
+    // Act
+    await page.goto(`${origin}/console/`);
+    await expect.poll(() => page.locator("table.queue tbody tr").count()).toBe(CASES);
+
+    // Assess: the first state with the queue page in it already has rows, and none was "Loading".
+    const states = (await page.evaluate("window.vigilStates")) as string[];
+    expect(states.filter((state) => state.startsWith("loading"))).toEqual([]);
+    expect(states.find((state) => state !== "|0")).toMatch(/^\|[1-9]/);
+    await context.close();
+  });
 });
