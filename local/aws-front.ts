@@ -10,10 +10,12 @@ import {
   createServer,
   request as httpRequest,
   type IncomingMessage,
+  type RequestListener,
   type Server,
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import type { Faults } from "./aws-sinks.js";
 import type { VirtualClock } from "./clock.js";
 import { readBody } from "./http-body.js";
@@ -46,6 +48,12 @@ export interface Denial {
 export interface AwsFrontOptions {
   /** Emulator base URL per SigV4 service name (`dynamodb`, `ses`, `sms-voice`, `events`, `states`). */
   upstreams: Record<string, string>;
+  /**
+   * Emulators that run in this process, by service name: their request listener is handed the call
+   * (its body replayed, the front's own response to answer on) instead of a second HTTP hop to their
+   * URL. The same bytes reach the same listener; only the loopback request and its parsing are saved.
+   */
+  inProcess?: Partial<Record<string, RequestListener>>;
   /** Role policies per function; `undefined` = IAM not enforced. */
   policies: SynthesizedPolicies | undefined;
   /** The state machine of a task token (SendTask* is authorized on it). */
@@ -140,11 +148,25 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
         sent.push(now);
       }
     }
+    const listener = options.inProcess?.[service];
+    if (listener) return listener(replay(request, text), response);
     forward(request, response, upstream, text);
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, denials };
+}
+
+/** The request again, as a fresh stream of the body the front read (what a listener reads). */
+function replay(request: IncomingMessage, body: string): IncomingMessage {
+  const headers = { ...request.headers, "content-length": String(Buffer.byteLength(body)) };
+  delete headers["transfer-encoding"];
+  return Object.assign(Readable.from([Buffer.from(body)]), {
+    headers,
+    method: request.method,
+    url: request.url,
+    socket: request.socket,
+  }) as unknown as IncomingMessage;
 }
 
 function forward(request: IncomingMessage, response: ServerResponse, upstream: string, body: string): void {

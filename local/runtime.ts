@@ -17,6 +17,7 @@ import { ENV } from "../src/config/env-names.js";
 import { type AwsFront, startAwsFront } from "./aws-front.js";
 import { type Faults, startAwsSinks, startSes } from "./aws-sinks.js";
 import { type ScheduledItem, VirtualClock } from "./clock.js";
+import { coalesce } from "./coalesce.js";
 import { createConsoleServer } from "./console-server.js";
 import { createDynalite } from "./dynamo-transactions.js";
 import { createGateway, type HttpLambda, keepConnections } from "./gateway.js";
@@ -212,9 +213,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const sfnUrl = await sfn.listen(options.ports?.sfn ?? 0, "127.0.0.1");
 
   mark("step functions");
-  // The audit anchor (`functions/anchor-audit.ts`), run on the schedule and at case closure.
-  // Resolves whether it anchored anything (a run that found no changed head anchors nothing).
-  const runAnchor = (): Promise<boolean> => {
+  // The audit anchor (`functions/anchor-audit.ts`), run on the schedule and at case closure, one run at a
+  // time as on AWS (reserved concurrency 1), and a burst of closures costs two runs, not one each (each run
+  // anchors every head changed since the last anchor). Resolves whether the run anchored anything.
+  const runAnchor = coalesce((): Promise<boolean> => {
     if (!functions) return Promise.resolve(false);
     return functions.invoke("anchor-audit", {}).then(
       (result) => (result as { anchored?: boolean } | undefined)?.anchored === true,
@@ -223,7 +225,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         return false;
       },
     );
-  };
+  });
 
   // 5. Every SDK call goes through the front: IAM against the synthesized role policies, SES account rules.
   const synthesized = strictness.iam ? loadRolePolicies(ROOT, log) : undefined;
@@ -236,6 +238,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       events: sinks.url,
       states: sfnUrl,
     },
+    // dynalite runs in this thread: its calls skip the loopback hop (a bench's proxy keeps it).
+    ...(!options.dynamoProxy && {
+      inProcess: { dynamodb: (request, response) => dynamo.emit("request", request, response) },
+    }),
     policies,
     stateMachineOfToken: (token) => sfn.stateMachineOfToken(token),
     ses: {

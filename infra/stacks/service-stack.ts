@@ -250,10 +250,16 @@ export class ServiceStack extends Stack {
     define("get-case-audit", "GET /v1/cases/{caseId}/audit: events and hash-chain check").bindTable(table, "R+append");
     const anchorBucket = s3.Bucket.fromBucketName(this, "AnchorBucket", anchorBucketName(stage));
     // The audit anchor is the only holder of kms:Sign; it reads heads from the index and appends to the bucket.
-    define("anchor-audit", "Every 5 minutes and at case closure: sign changed audit heads into an anchor")
+    // One run at a time (ADR 0008): concurrent runs would race for the next anchor's seq. Each run anchors
+    // every head changed since the last anchor, so the triggers of a wave (one per case closed, 44/s at its
+    // peak) need not all run: those that waited past a minute in Lambda's async queue are dropped, not retried.
+    define("anchor-audit", "Every 5 minutes and at case closure: sign changed audit heads into an anchor", {
+      reservedConcurrency: 1,
+    })
       .bindTable(table, "R")
       .bindAnchorSigning(props.anchorKey)
-      .bindAnchorBucket(anchorBucket, "append");
+      .bindAnchorBucket(anchorBucket, "append")
+      .configureAsyncInvoke({ maxEventAge: Duration.minutes(1), retryAttempts: 2 });
     define("verify-audit", "GET /v1/audit/verify, /v1/audit/public-key: check every case against the anchors")
       .bindTable(table, "R")
       .bindAnchorPublicKey(props.anchorKey)

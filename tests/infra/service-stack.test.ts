@@ -391,6 +391,22 @@ describe("ServiceStack", () => {
       });
     });
 
+    it("run one anchor at a time, dropping closure triggers that waited past a minute", () => {
+      // Prepare
+      const anchorId = functionLogicalId(vigil.service, "anchor-audit");
+
+      // Act
+      const configs = Object.values(template.findResources("AWS::Lambda::EventInvokeConfig")).filter(
+        (config) => (config.Properties.FunctionName as { Ref?: string }).Ref === anchorId,
+      );
+
+      // Assess
+      expect(resources[anchorId]?.Properties.ReservedConcurrentExecutions).toBe(1);
+      expect(configs.map((config) => config.Properties)).toEqual([
+        expect.objectContaining({ MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 2 }),
+      ]);
+    });
+
     it("give no role an AWS managed policy", () => {
       // Prepare
       const roles = template.findResources("AWS::IAM::Role");
