@@ -395,7 +395,7 @@ export function makeEscalateCase(deps: Deps) {
     const pageKey = `oncall#escalation-${item.workflow.generation}-${seq}`;
     if (!item.sent.includes(pageKey)) {
       try {
-        await notifyOncall(deps, item, { reason });
+        await notifyOncall(deps, item, { reason }, { key: pageKey });
       } catch (pageError) {
         // A page that can never go out (a rejected on-call address) is counted and alarmed; retrying
         // it cannot help, and the escalation is on the case for the queue. Anything else is retried.
