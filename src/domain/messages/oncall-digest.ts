@@ -41,10 +41,10 @@ const EVENT_WORDS: Record<OncallEvent, [string, string]> = {
   warning: ["SLA warning", "SLA warnings"],
 };
 const SMS_EVENT: Record<OncallEvent, string> = {
-  escalation: "escal",
+  escalation: "escalation",
   breach: "breach",
   repeat: "repeat",
-  warning: "warn",
+  warning: "warning",
 };
 const DEFAULT_WORST = 5;
 
@@ -76,7 +76,7 @@ export function renderOncallDigest(input: DigestInput): RenderedMessage {
     n: pages.filter((page) => page.priority === priority).length,
   })).filter(({ n }) => n > 0);
   const worst = pages.slice(0, input.worst ?? DEFAULT_WORST);
-  const since = new Date(Math.min(...pages.map((page) => page.queuedAt))).toISOString();
+  const since = `${new Date(Math.min(...pages.map((page) => page.queuedAt))).toISOString().slice(0, 16).replace("T", " ")} UTC`;
   const events = byEvent.map(({ event, n }) => plural(n, EVENT_WORDS[event])).join(", ");
   const priorities = byPriority.map(({ priority, n }) => `${priority} ${n}`).join(", ");
   const line = (page: DigestPage) => {
@@ -88,7 +88,7 @@ export function renderOncallDigest(input: DigestInput): RenderedMessage {
 
   const subject = `[${top.priority}] ${plural(total, ["on-call page", "on-call pages"])} in one digest: ${events}`;
   const text = [
-    `${plural(total, ["page", "pages"])} to you waited for the email or SMS send rate during a message backlog (the oldest since ${since}). They come as this one message instead of one each.`,
+    `${plural(total, ["page", "pages"])} to you waited for the email or SMS send rate during a message backlog (the oldest queued at ${since}). They come as this one message instead of one each.`,
     "",
     `By event: ${events}.`,
     `By priority: ${priorities}.`,
@@ -104,7 +104,7 @@ export function renderOncallDigest(input: DigestInput): RenderedMessage {
 <html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font-family:system-ui,sans-serif;color:#1f2328;max-width:640px;margin:0 auto;padding:16px">
 <h1 style="font-size:20px">${plural(total, ["on-call page", "on-call pages"])} in one digest</h1>
-<p>${plural(total, ["page", "pages"])} to you waited for the email or SMS send rate during a message backlog (the oldest since ${since}). They come as this one message instead of one each.</p>
+<p>${plural(total, ["page", "pages"])} to you waited for the email or SMS send rate during a message backlog (the oldest queued at ${since}). They come as this one message instead of one each.</p>
 <p>By event: ${events}.<br>By priority: ${priorities}.</p>
 <ul>${worst.map((page) => html`<li><a href="${input.caseUrl(page.caseId)}">${line(page)}</a></li>`)}${more > 0 ? html`<li>and ${more} more</li>` : ""}</ul>
 <p><a href="${input.queueUrl}">Open the queue in the console</a> (every waiting case, gravest first).</p>
