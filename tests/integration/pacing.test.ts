@@ -26,18 +26,12 @@ describe("message pacing on the local runtime", () => {
 
   /** Reports from `n` email-only reporters at once: their cases and addresses. */
   async function burst(n: number, prefix: string) {
-    const reports = Array.from({ length: n }, (_, i) =>
-      reportData({
-        incidentType: "phishing",
-        reporter: { email: `${prefix}-${i}-${Date.now()}@example.com`, locale: "en" },
-      }),
+    const emails = Array.from({ length: n }, (_, i) => `${prefix}-${i}-${Date.now()}@example.com`);
+    const answers = await Promise.all(
+      emails.map((email) => h.report(reportData({ incidentType: "phishing", reporter: { email, locale: "en" } }))),
     );
-    const answers = await Promise.all(reports.map((data) => h.report(data)));
     await h.settle();
-    return answers.map(({ body }, i) => ({
-      caseId: body.caseId as string,
-      email: (reports[i]?.reporter as { email: string }).email,
-    }));
+    return answers.map(({ body }, i) => ({ caseId: body.caseId as string, email: emails[i] ?? "" }));
   }
 
   /** A local fault (`/_local/faults`): a channel's next messages fail, or a function's next invocations. */
