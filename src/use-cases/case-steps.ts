@@ -360,7 +360,8 @@ const ESCALATION_REASONS: Record<string, string> = {
  *
  * 1. Record the escalation once: `escalationSeq` comes from the plan, so an ASL retry of this task
  *    finds it recorded and records nothing more. The failure becomes visible in `case.failures`.
- * 2. Page the on-call once per escalation (its key in `case.sent`, marked after the page went out).
+ * 2. Page the on-call once per escalation (its key in `case.sent`, marked after the page went out or
+ *    was queued behind a message backlog, ADR 0014).
  * 3. Return the plan (with `concluded` and the new `escalationSeq`).
  */
 export function makeEscalateCase(deps: Deps) {

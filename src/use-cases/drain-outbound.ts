@@ -34,7 +34,7 @@ export interface DrainResult {
 const CHANNELS: OutboundChannel[] = ["email", "sms"];
 /** How often a run looks at empty queues (16 small queries a poll: ≈ 0.7 M read units a day). */
 const IDLE_POLL_MS = 2000;
-/** Pages to staff one digest reads at most (a wave queues ≈ 5,000 a minute; more wait for the next one). */
+/** Pages to staff one digest reads at most; when more wait, the next digest is not held for the minute. */
 const STAFF_PAGE_LIMIT = 10_000;
 /** Messages read per channel and pass: more than one second's worth at any sane rate. */
 const PEEK_LIMIT = 100;
@@ -42,24 +42,26 @@ const PEEK_LIMIT = 100;
 type Outcome = "sent" | "obsolete" | "permanent" | "throttled" | "failed";
 
 /**
- * `drain-outbound` (ADR 0014): sends the reporter messages that wait in the pacing queues, at each
- * channel's configured rate (`VIGIL_SES_MAX_SEND_RATE`, `VIGIL_SMS_MAX_MPS`), P1 first and the
- * acknowledgement before guidance (the queue's order). On AWS a schedule starts it every minute and it
+ * `drain-outbound` (ADR 0014): sends the pages to staff and the reporter messages that wait in the pacing
+ * queues, at each channel's configured rate (`VIGIL_SES_MAX_SEND_RATE`, `VIGIL_SMS_MAX_MPS`), staff first,
+ * then P1 first and the acknowledgement before guidance (the queue's order). On AWS a schedule starts it every minute and it
  * runs about 55 s (reserved concurrency 1: the rate is the account's); the local runtime runs one pass
  * at a time on the virtual clock.
  *
  * Input: `runForMs` (0: one pass). Output: {@link DrainResult}.
  *
- * 1. Per channel, peek the head of the queue; an empty queue lowers the channel's backlog flag.
+ * 1. Per channel, peek the head of the queue; an empty queue lowers the channel's backlog flag. Pages to
+ *    staff sort first: they go first, one message per contact (a digest when several waited), at most
+ *    one a minute (see `pageStaff`); never given up for their age.
  * 2. For each message due (past its back-off), in order, take a token of the channel's bucket (none
  *    left: stop until the next one). A message older than 24 h is given up: `throttled_out` on its case,
  *    `MessageExpired` counted and alarmed.
  * 3. Render and send it; a code or link it carries is minted now (the queue holds no secret). Sent or
  *    obsolete (the case or its channel is gone, the verification it asks for is over): removed.
  *    Refused for good: the case stops trusting the channel, as for a direct send; a case left waiting on
- *    verification without email fails its wait with `ReporterUnreachable` (the workflow escalates, as when
- *    `RequestVerification` learns it). Throttled: back off
- *    (1 s doubling to 5 min) the message and the channel. Any other failure: back off the message.
+ *    verification without email fails its wait with `ReporterUnreachable` (the workflow escalates, as
+ *    when `RequestVerification` learns it). Throttled: back off (1 s doubling to 5 min) the message and
+ *    the channel. Any other failure: back off the message.
  * 4. Report the age of the oldest P1 waiting (`MessageQueueAge`); lower the backlog flag of a channel
  *    left empty; sleep until the next token (every 2 s when idle) and repeat until the run's time is up.
  */
@@ -193,7 +195,11 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
     channel: OutboundChannel,
   ): Promise<{ sent: number; left: number | null; nextAt: number; stop: boolean }> {
     const now = deps.clock.now();
-    if (nextPageAt[channel] > now) return { sent: 0, left: null, nextAt: nextPageAt[channel], stop: false };
+    // Held: look again at the hold's end, or sooner (as when idle) so reporter messages queued meanwhile
+    // behind the backlog flag wait seconds, not the rest of the minute.
+    if (nextPageAt[channel] > now) {
+      return { sent: 0, left: null, nextAt: Math.min(nextPageAt[channel], now + IDLE_POLL_MS), stop: false };
+    }
     const pages = await deps.outbound.peekStaff(channel, STAFF_PAGE_LIMIT);
     const rate = rateOf(channel);
     let sent = 0;
