@@ -224,12 +224,14 @@ export class ServiceStack extends Stack {
         .bindStateMachine(caseRef, "start"),
     );
     // Message pacing (ADR 0014): one drain at a time (the rates are the account's, not per instance). It mints
-    // the codes and links of queued verification messages, hence the pepper.
+    // the codes and links of queued verification messages, hence the pepper, and fails a verification wait
+    // whose emailed link is refused for good (ReporterUnreachable), hence the task responses.
     messaging(
       define("drain-outbound", "Every minute, for 50 s: send queued reporter messages at the SES/SMS rates, P1 first", {
         reservedConcurrency: 1,
       })
         .bindTable(table, "RW")
+        .bindStateMachine(caseRef, "respond")
         .setEnv(ENV.sesMaxSendRate, String(config.sesMaxSendRate))
         .setEnv(ENV.smsMaxMps, String(config.smsMaxMps)),
     ).bindSecret(props.secrets.pepper, "pepper");

@@ -85,8 +85,16 @@ export const DEFAULT_BRAND_NAME = "Wallet Security";
 
 /** Where on-call pages link to for a case: the console's case page. */
 export function consoleCaseUrl(config: Pick<AppConfig, "consoleUrl" | "publicBaseUrl">, caseId: string): string {
-  const base = (config.consoleUrl ?? `${config.publicBaseUrl.replace(/\/$/, "")}/console`).replace(/\/$/, "");
-  return `${base}/cases/${encodeURIComponent(caseId)}`;
+  return `${consoleBase(config)}/cases/${encodeURIComponent(caseId)}`;
+}
+
+function consoleBase(config: Pick<AppConfig, "consoleUrl" | "publicBaseUrl">): string {
+  return (config.consoleUrl ?? `${config.publicBaseUrl.replace(/\/$/, "")}/console`).replace(/\/$/, "");
+}
+
+/** The console's queue (every waiting case, gravest first): where an on-call digest sends its reader. */
+export function consoleQueueUrl(config: Pick<AppConfig, "consoleUrl" | "publicBaseUrl">): string {
+  return `${consoleBase(config)}/`;
 }
 
 /** Reads the configuration from the environment; a `ConfigError` names the bad variables (never values). */

@@ -89,3 +89,26 @@ export const OUTBOUND_MAX_AGE_MS = 24 * 3_600_000;
 export function outboundExpired(enqueuedAt: number, now: number, maxAgeMs = OUTBOUND_MAX_AGE_MS): boolean {
   return now - enqueuedAt > maxAgeMs;
 }
+
+/**
+ * Pages to staff (on-call, second contact) share the channels' queues and rates but rank ahead of every
+ * reporter message (`P0#<n>` sorts before `P1#0`): a page about a thousand cases is worth more than one
+ * case's acknowledgement. Within them, the gravest case first.
+ */
+export const STAFF_RANK_PREFIX = "P0#";
+
+/** The rank of a page to staff about a case of `priority` (`P0#1` … `P0#4`). */
+export function staffRank(priority: Priority): string {
+  return `${STAFF_RANK_PREFIX}${priority.slice(1)}`;
+}
+
+/** Whether a queued message is a page to staff. */
+export function isStaffPage(message: Pick<Rankable, "rank">): boolean {
+  return message.rank.startsWith(STAFF_RANK_PREFIX);
+}
+
+/**
+ * How often the drain pages one contact on one channel from the queue: at most one message a minute. Pages
+ * that queue meanwhile go out together as one digest, so a wave pages on-call once a minute, not once a case.
+ */
+export const ONCALL_DIGEST_INTERVAL_MS = 60_000;

@@ -12,7 +12,10 @@ export type QueuedVars = Record<string, string | number | boolean | string[] | u
  */
 export type QueuedMint = "reopen_link" | "verification_link" | "verification_code";
 
-/** A reporter message waiting for its channel's rate (ADR 0014). */
+/** Who a page to staff goes to: the on-call contact or the second contact (addresses stay in the configuration). */
+export type StaffRecipient = "oncall" | "second";
+
+/** A reporter message, or a page to staff (`recipient` set), waiting for its channel's rate (ADR 0014). */
 export interface QueuedMessage {
   /** `<caseId>#<key>`: the case and its claim key; a retry of the same enqueue rewrites the same item. */
   id: string;
@@ -34,10 +37,12 @@ export interface QueuedMessage {
   attempts: number;
   /** Epoch ms before which the drain leaves it (back-off after a failed attempt). */
   notBefore: number;
+  /** A page to staff (`oncall_escalation`, rank `P0#…`): whom it goes to. */
+  recipient?: StaffRecipient;
 }
 
 /**
- * The outbound queue of reporter messages, one per channel, ordered by rank then enqueue time. A
+ * The outbound queue of reporter messages and pages to staff, one per channel, ordered by rank then enqueue time. A
  * backlog flag per channel tells senders to queue behind the waiting messages instead of racing them
  * for the provider's rate.
  */
@@ -49,6 +54,10 @@ export interface OutboundQueue {
   /** Rewrites a message's attempts and `notBefore` (its place in the order does not change). */
   update(message: QueuedMessage): Promise<void>;
   remove(message: QueuedMessage): Promise<void>;
+  /** Every page to staff waiting on the channel (rank `P0#…`), in queue order, up to `limit`. */
+  peekStaff(channel: OutboundChannel, limit: number): Promise<QueuedMessage[]>;
+  /** Removes many messages at once (the pages one digest carried). */
+  removeMany(messages: QueuedMessage[]): Promise<void>;
   /** Whether messages wait on the channel (may lag by about a second: a reader caches the flag). */
   hasBacklog(channel: OutboundChannel): Promise<boolean>;
   /** Lowers the flag once the drain found the channel's queue empty. */

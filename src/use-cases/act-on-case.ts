@@ -166,7 +166,12 @@ export function makeActOnCase(
     const found = await read(caseId);
     refuseConcluded(found, "escalated");
     const reason = `escalated by ${agent}${note ? `: ${note}` : ""}`;
-    await notifyOncall(deps, { ...found, priority: raisePriority(found.priority) }, { reason });
+    await notifyOncall(
+      deps,
+      { ...found, priority: raisePriority(found.priority) },
+      { reason },
+      { key: `oncall#agent-escalation-${found.escalations + 1}` },
+    );
     const item = await mutate(caseId, (current) => {
       refuseConcluded(current, "escalated");
       const priority = raisePriority(current.priority);

@@ -360,7 +360,8 @@ const ESCALATION_REASONS: Record<string, string> = {
  *
  * 1. Record the escalation once: `escalationSeq` comes from the plan, so an ASL retry of this task
  *    finds it recorded and records nothing more. The failure becomes visible in `case.failures`.
- * 2. Page the on-call once per escalation (its key in `case.sent`, marked after the page went out).
+ * 2. Page the on-call once per escalation (its key in `case.sent`, marked after the page went out or
+ *    was queued behind a message backlog, ADR 0014).
  * 3. Return the plan (with `concluded` and the new `escalationSeq`).
  */
 export function makeEscalateCase(deps: Deps) {
@@ -395,7 +396,7 @@ export function makeEscalateCase(deps: Deps) {
     const pageKey = `oncall#escalation-${item.workflow.generation}-${seq}`;
     if (!item.sent.includes(pageKey)) {
       try {
-        await notifyOncall(deps, item, { reason });
+        await notifyOncall(deps, item, { reason }, { key: pageKey });
       } catch (pageError) {
         // A page that can never go out (a rejected on-call address) is counted and alarmed; retrying
         // it cannot help, and the escalation is on the case for the queue. Anything else is retried.

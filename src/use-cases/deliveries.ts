@@ -326,9 +326,14 @@ export function makeFireDelivery(deps: Deps, options: { notifyReporter?: boolean
     if (protective) {
       const action = delivery.type === "account.lock.requested" ? "lock" : "unlock";
       // The template keeps 120 characters of the reason: the delivery id first, it is what to replay.
-      await notifyOncall(deps, found.case, {
-        reason: `webhook ${delivery.deliveryId} ${kind}: ${action} the account by hand, then replay it`,
-      });
+      await notifyOncall(
+        deps,
+        found.case,
+        {
+          reason: `webhook ${delivery.deliveryId} ${kind}: ${action} the account by hand, then replay it`,
+        },
+        { key },
+      );
     }
     await mutate(delivery.caseId, (current, now) =>
       current.sent.includes(key)

@@ -2,10 +2,10 @@ import { consoleCaseUrl, DEFAULT_BRAND_NAME } from "../config/index.js";
 import { distrustChannel } from "../domain/case.js";
 import type { MessageFailureReason } from "../domain/message-failure.js";
 import { type MessageKind, type OncallEvent, type RenderedMessage, renderMessage } from "../domain/messages/index.js";
-import { pacingRank } from "../domain/pacing.js";
+import { pacingRank, staffRank } from "../domain/pacing.js";
 import type { IncidentType } from "../domain/types.js";
 import { MessageUndeliverableError } from "../errors/index.js";
-import type { QueuedMessage } from "../ports/outbound-queue.js";
+import type { QueuedMessage, StaffRecipient } from "../ports/outbound-queue.js";
 import type { Case } from "../schemas/case.js";
 import type { AuditEntry, MutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
@@ -241,27 +241,112 @@ export async function sendToChannels(
   await Promise.all(sends);
 }
 
-/**
- * Pages the on-call agent (email, and SMS when a number is configured), linking to the case in the
- * console. `event` picks the subject (SLA warning, breach, repeat page, or another escalation).
- */
-export async function notifyOncall(
-  deps: Pick<Deps, "email" | "sms" | "metrics" | "config">,
-  item: Case,
-  vars: { reason: string; clock?: string; event?: OncallEvent },
-): Promise<void> {
-  const message = renderMessage({
+/** A page to staff: what it is about (the on-call template's variables). */
+export interface OncallPage {
+  reason: string;
+  clock?: string;
+  event?: OncallEvent;
+}
+
+/** The address and number of a staff contact (from the configuration: never stored in the queue). */
+export function staffContact(
+  config: Deps["config"],
+  recipient: StaffRecipient,
+): { email: string | undefined; sms: string | undefined } {
+  return recipient === "oncall"
+    ? { email: config.oncallEmail, sms: config.oncallPhone }
+    : { email: config.oncallEscalationEmail, sms: config.oncallEscalationPhone };
+}
+
+/** The single on-call page about one case (the queued one is rendered the same way by the drain). */
+export function renderOncallPage(
+  config: Deps["config"],
+  item: Pick<Case, "caseId" | "incidentType" | "priority">,
+  page: OncallPage,
+): RenderedMessage {
+  return renderMessage({
     kind: "oncall_escalation",
     incidentType: item.incidentType,
     locale: "en",
     caseRef: item.caseId,
-    vars: { ...vars, priority: item.priority, caseUrl: consoleCaseUrl(deps.config, item.caseId) },
+    vars: { ...page, priority: item.priority, caseUrl: consoleCaseUrl(config, item.caseId) },
   });
-  const sends = [
-    deps.email.send({ to: deps.config.oncallEmail, subject: message.subject, text: message.text, html: message.html }),
-  ];
-  if (deps.config.oncallPhone) sends.push(deps.sms.send({ to: deps.config.oncallPhone, text: message.sms }));
-  await Promise.all(sends);
+}
+
+/**
+ * Pages a staff contact (`recipient`: the on-call by default, or the second contact) by email, and SMS when
+ * a number is configured, linking to the case in the console. `page.event` picks the subject (SLA warning,
+ * breach, repeat page, or another escalation). Paced like reporter messages (ADR 0014), never dropped:
+ *
+ * - sent at once when its channel has no backlog;
+ * - behind a backlog, or throttled / failing short of a permanent refusal, queued under `<key>#<channel>`
+ *   with a rank ahead of every reporter message (a retried enqueue rewrites the same item); the drain sends
+ *   the pages that waited as one digest a minute;
+ * - refused for good (a rejected on-call address): the other channel is still tried, then the
+ *   `MessageUndeliverableError` is thrown for the caller to count (`OncallPageFailed`);
+ * - when the queue itself cannot take it, that error is thrown (the caller's step retries).
+ *
+ * `key` identifies the page (the caller's `case.sent` key, or the SLA milestone) so the queue keeps one
+ * entry per page. Returns how each channel went.
+ */
+export async function notifyOncall(
+  deps: Pick<Deps, "email" | "sms" | "metrics" | "config" | "outbound" | "clock">,
+  item: Case,
+  page: OncallPage,
+  options: { key: string; recipient?: StaffRecipient },
+): Promise<Partial<Record<Channel, "sent" | "queued">>> {
+  const recipient = options.recipient ?? "oncall";
+  const contact = staffContact(deps.config, recipient);
+  const message = renderOncallPage(deps.config, item, page);
+  const channels = (["email", "sms"] as const).filter(
+    (channel) => contact[channel] && (channel === "email" || message.sms),
+  );
+  const outcomes: Partial<Record<Channel, "sent" | "queued">> = {};
+  const refusals: unknown[] = [];
+  await Promise.all(
+    channels.map(async (channel) => {
+      const to = contact[channel] as string;
+      const behind = await deps.outbound.hasBacklog(channel);
+      if (!behind) {
+        const error = await (channel === "email"
+          ? deps.email.send({ to, subject: message.subject, text: message.text, html: message.html })
+          : deps.sms.send({ to, text: message.sms })
+        ).then(
+          () => null,
+          (failure: unknown) => failure ?? new Error("send failed"),
+        );
+        if (error === null) {
+          outcomes[channel] = "sent";
+          return;
+        }
+        if (error instanceof MessageUndeliverableError) {
+          refusals.push(error);
+          return;
+        }
+      }
+      const now = deps.clock.now();
+      const key = `${options.key}${recipient === "second" ? "#second" : ""}#${channel}`;
+      await deps.outbound.enqueue({
+        id: `${item.caseId}#${key}`,
+        channel,
+        caseId: item.caseId,
+        key,
+        kind: "oncall_escalation",
+        priority: item.priority,
+        rank: staffRank(item.priority),
+        vars: { reason: page.reason, clock: page.clock, event: page.event },
+        incidentType: item.incidentType,
+        enqueuedAt: now,
+        attempts: 0,
+        notBefore: now,
+        recipient,
+      });
+      outcomes[channel] = "queued";
+      deps.metrics.count("MessageQueued", 1, { Channel: channel });
+    }),
+  );
+  if (refusals.length) throw refusals[0];
+  return outcomes;
 }
 
 function helpLinks(base: string | undefined, supportUrl: string | undefined) {

@@ -1,7 +1,5 @@
-import { consoleCaseUrl } from "../config/index.js";
 import { isActive } from "../domain/case.js";
 import { slaTimerName } from "../domain/execution-names.js";
-import { type OncallEvent, renderMessage } from "../domain/messages/index.js";
 import { raisePriority } from "../domain/priority.js";
 import { dueFires, nextFireAt, type SlaContext, type SlaFire } from "../domain/sla.js";
 import type { TimerInput } from "../ports/workflow-client.js";
@@ -92,8 +90,9 @@ const FIRE_EVENT: Record<SlaFire["kind"], string> = {
  * 3. Page the on-call for each milestone recorded by this call; when a clock's repeats ran out
  *    (`exhausted`, after `policy.escalationRepeatLimit` repeats) page the second contact instead,
  *    if one is configured, and count `SlaEscalationExhausted`. The clock repeats no more and stays
- *    breached. A failed page is counted (`OncallPageFailed`) and audited, never retried forever:
- *    the next milestone pages again.
+ *    breached. A page behind a message backlog, or throttled, waits in the pacing queue ahead of every
+ *    reporter message (ADR 0014). A failed page is counted (`OncallPageFailed`) and audited, never
+ *    retried forever: the next milestone pages again.
  * 4. Return the next wake time, or `done`.
  */
 export function makeFireSlaTimer(deps: Deps) {
@@ -152,8 +151,9 @@ export function makeFireSlaTimer(deps: Deps) {
             fire.kind
           ],
         };
-        if (fire.kind === "exhausted") await pageSecondContact(deps, updated, vars);
-        else await notifyOncall(deps, updated, vars);
+        // One queue entry per milestone: a retried fire rewrites it instead of adding another.
+        const key = `oncall#sla-${fire.kind}-${fire.clock}-${fire.at}`;
+        await notifyOncall(deps, updated, vars, { key, recipient: fire.kind === "exhausted" ? "second" : "oncall" });
       } catch (error) {
         deps.metrics.count("OncallPageFailed");
         await mutate(timer.ref, (current) => ({
@@ -199,29 +199,4 @@ function secondContact(deps: Pick<Deps, "config">): Array<"email" | "sms"> {
   return [oncallEscalationEmail ? "email" : null, oncallEscalationPhone ? "sms" : null].filter(
     (channel): channel is "email" | "sms" => channel !== null,
   );
-}
-
-/**
- * Pages the second contact (`VIGIL_ONCALL_ESCALATION_EMAIL` / `_PHONE`) with the on-call page; with
- * neither configured it sends nothing (the exhaustion is still recorded and counted).
- */
-async function pageSecondContact(
-  deps: Pick<Deps, "email" | "sms" | "config">,
-  item: Case,
-  vars: { reason: string; clock: string; event?: OncallEvent },
-): Promise<void> {
-  const { oncallEscalationEmail: email, oncallEscalationPhone: phone } = deps.config;
-  if (!email && !phone) return;
-  const message = renderMessage({
-    kind: "oncall_escalation",
-    incidentType: item.incidentType,
-    locale: "en",
-    caseRef: item.caseId,
-    vars: { ...vars, priority: item.priority, caseUrl: consoleCaseUrl(deps.config, item.caseId) },
-  });
-  const sends: Promise<void>[] = [];
-  if (email)
-    sends.push(deps.email.send({ to: email, subject: message.subject, text: message.text, html: message.html }));
-  if (phone && message.sms) sends.push(deps.sms.send({ to: phone, text: message.sms }));
-  await Promise.all(sends);
 }

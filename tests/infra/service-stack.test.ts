@@ -315,6 +315,21 @@ describe("ServiceStack", () => {
       expect(resourcesOf(vigil.service, template, fnName, "states:StopExecution")).toEqual([TIMER_EXECUTIONS]);
     });
 
+    it("let the pacing drain answer case callbacks (a refused verification link fails the wait) and read the pepper", () => {
+      // Prepare
+      const name = "drain-outbound";
+
+      // Act
+      const actions = actionsOfFunction(vigil.service, template, name);
+
+      // Assess
+      expect(actions).toEqual(
+        [...MESSAGING, ...TABLE_READ, ...TABLE_WRITE, ...TASK_RESPONSES, "secretsmanager:GetSecretValue"].sort(),
+      );
+      expect(resourcesOf(vigil.service, template, name, "states:SendTaskFailure")).toEqual([CASE_MACHINE_ARN]);
+      expect(resourcesOf(vigil.service, template, name, "states:StartExecution")).toEqual([TIMER_MACHINE_ARN]);
+    });
+
     it("let only await-resolution among the tasks answer case callbacks, by ARN rather than by reference", () => {
       // Prepare
       const tasks = [...CASE_TASK_FUNCTIONS, ...TIMER_TASK_FUNCTIONS];

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type AttributeValue,
+  BatchWriteItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -8,8 +10,9 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import * as z from "zod";
 import { MESSAGE_KINDS } from "../../domain/messages/index.js";
-import { compareOutbound, type OutboundChannel } from "../../domain/pacing.js";
+import { compareOutbound, type OutboundChannel, STAFF_RANK_PREFIX } from "../../domain/pacing.js";
 import { INCIDENT_TYPES, PRIORITIES } from "../../domain/types.js";
+import { TransientError } from "../../errors/index.js";
 import type { Clock } from "../../ports/clock.js";
 import type { OutboundQueue, QueuedMessage } from "../../ports/outbound-queue.js";
 import { n, s, stringAttributes } from "./attributes.js";
@@ -31,10 +34,15 @@ const QueuedMessageSchema = z.object({
   enqueuedAt: z.number(),
   attempts: z.number().int().nonnegative(),
   notBefore: z.number(),
+  recipient: z.enum(["oncall", "second"]).optional(),
 }) satisfies z.ZodType<QueuedMessage>;
 
 /** How long a sender trusts its last read of a backlog flag. */
 const BACKLOG_CACHE_MS = 1000;
+/** BatchWriteItem's maximum of requests per call. */
+const BATCH_WRITE_MAX = 25;
+/** Rounds of `UnprocessedItems` (throttled deletes) re-sent before giving up with a `TransientError`. */
+const BATCH_WRITE_ROUNDS = 5;
 
 /**
  * `OutboundQueue` on the single table: `pk = OUTBOUND#<channel>#<shard>`, `sk = <rank>#<caseId>#<key>`
@@ -109,6 +117,57 @@ export class DynamoDbOutboundQueue implements OutboundQueue {
     await this.client
       .send(new DeleteItemCommand({ TableName: this.tableName, Key: stringAttributes(this.key(message)) }))
       .catch((error) => rethrow(error, "DeleteItem outbound"));
+  }
+
+  /** Each shard's `P0#` range (the pages sort first), page by page until `limit` or the end; then merged. */
+  async peekStaff(channel: OutboundChannel, limit: number): Promise<QueuedMessage[]> {
+    const shards = await Promise.all(
+      keys.outboundShards(channel).map(async (pk) => {
+        const items: Array<Record<string, AttributeValue>> = [];
+        let start: Record<string, AttributeValue> | undefined;
+        do {
+          const page = await this.client
+            .send(
+              new QueryCommand({
+                TableName: this.tableName,
+                KeyConditionExpression: "pk = :pk AND begins_with(sk, :staff)",
+                ExpressionAttributeValues: { ":pk": s(pk), ":staff": s(STAFF_RANK_PREFIX) },
+                Limit: Math.min(limit, 1000),
+                ...(start ? { ExclusiveStartKey: start } : {}),
+              }),
+            )
+            .catch((error) => rethrow(error, "Query outbound staff"));
+          items.push(...(page.Items ?? []));
+          start = page.LastEvaluatedKey;
+        } while (start && items.length < limit);
+        return items;
+      }),
+    );
+    return shards
+      .flat()
+      .map((item) => QueuedMessageSchema.parse(JSON.parse(item.doc?.S ?? "null")))
+      .sort(compareOutbound)
+      .slice(0, limit);
+  }
+
+  /** BatchWriteItem deletes, 25 a call, re-sending the deletes DynamoDB left unprocessed (throttled). */
+  async removeMany(messages: QueuedMessage[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += BATCH_WRITE_MAX) {
+      let requests = messages
+        .slice(i, i + BATCH_WRITE_MAX)
+        .map((message) => ({ DeleteRequest: { Key: stringAttributes(this.key(message)) } }));
+      for (let round = 0; requests.length; round++) {
+        if (round === BATCH_WRITE_ROUNDS)
+          throw new TransientError("DynamoDB BatchWriteItem outbound left deletes unprocessed");
+        if (round > 0) await sleep(50 * 2 ** round);
+        const result = await this.client
+          .send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: requests } }))
+          .catch((error) => rethrow(error, "BatchWriteItem outbound"));
+        requests = (result.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
+          request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [],
+        );
+      }
+    }
   }
 
   async hasBacklog(channel: OutboundChannel): Promise<boolean> {

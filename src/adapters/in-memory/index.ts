@@ -1,7 +1,7 @@
 import { monotonicFactory } from "ulid";
 import { queueKey, unsettled } from "../../domain/case.js";
 import type { MessageFailureReason } from "../../domain/message-failure.js";
-import { compareOutbound, type OutboundChannel } from "../../domain/pacing.js";
+import { compareOutbound, isStaffPage, type OutboundChannel } from "../../domain/pacing.js";
 import { ConflictError, MessageUndeliverableError } from "../../errors/index.js";
 import type { AccountIndex } from "../../ports/account-index.js";
 import type { CaseIntake } from "../../ports/case-intake.js";
@@ -256,7 +256,13 @@ export class FakeWorkflowClient implements WorkflowClient {
     this.responses.push({ token, outcome: "success", output: copy(output) });
     return true;
   }
+  /** Task responses that fail (as a throttled SendTaskFailure would) before one goes through. */
+  failResponses = 0;
   async sendTaskFailure(token: string, error: string) {
+    if (this.failResponses > 0) {
+      this.failResponses -= 1;
+      throw Object.assign(new Error("throttled"), { name: "TransientError" });
+    }
     this.responses.push({ token, outcome: "failure", error });
     return true;
   }
@@ -342,6 +348,12 @@ export class InMemoryOutboundQueue implements OutboundQueue {
   }
   async remove(message: QueuedMessage) {
     this.items.delete(this.id(message));
+  }
+  async peekStaff(channel: OutboundChannel, limit: number) {
+    return (await this.peek(channel, Number.POSITIVE_INFINITY)).filter(isStaffPage).slice(0, limit);
+  }
+  async removeMany(messages: QueuedMessage[]) {
+    for (const message of messages) this.items.delete(this.id(message));
   }
   async hasBacklog(channel: OutboundChannel) {
     return this.backlog.has(channel);

@@ -388,7 +388,7 @@ function isUnsafeCodePoint(cp: number): boolean {
 }
 
 /** One clean line: control, zero-width and bidi-override characters become spaces; length capped. */
-function cleanText(value: unknown, max: number): string | undefined {
+export function cleanText(value: unknown, max: number): string | undefined {
   if (typeof value !== "string" && !(typeof value === "number" && Number.isFinite(value))) return undefined;
   let out = "";
   for (const ch of String(value)) out += isUnsafeCodePoint(ch.codePointAt(0) ?? 0) ? " " : ch;

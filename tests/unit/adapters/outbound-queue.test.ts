@@ -1,4 +1,5 @@
 import {
+  BatchWriteItemCommand,
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -78,6 +79,52 @@ describe("DynamoDbOutboundQueue", () => {
     // Assess
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(OUTBOUND_SHARDS);
     expect(head.map((m) => m.caseId)).toEqual(["c_01JC", "c_01JA"]);
+  });
+
+  it("reads every page to staff (rank P0#) of every shard, page by page, in queue order", async () => {
+    // Prepare: shard 2 answers in two pages.
+    const doc = (m: QueuedMessage) => ({ pk: { S: "x" }, sk: { S: "y" }, doc: { S: JSON.stringify(m) } });
+    const page = (caseId: string, rank: string) => ({ ...message(caseId, rank), recipient: "oncall" as const });
+    dynamo
+      .on(QueryCommand)
+      .resolves({ Items: [] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ":pk": { S: "OUTBOUND#email#2" }, ":staff": { S: "P0#" } } })
+      .resolves({ Items: [doc(page("c_01JB", "P0#3"))], LastEvaluatedKey: { pk: { S: "x" }, sk: { S: "y" } } })
+      .on(QueryCommand, {
+        ExpressionAttributeValues: { ":pk": { S: "OUTBOUND#email#2" }, ":staff": { S: "P0#" } },
+        ExclusiveStartKey: { pk: { S: "x" }, sk: { S: "y" } },
+      })
+      .resolves({ Items: [doc(page("c_01JA", "P0#1"))] });
+
+    // Act
+    const pages = await queue.peekStaff("email", 100);
+
+    // Assess
+    const queries = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries).toHaveLength(OUTBOUND_SHARDS + 1);
+    expect(queries.every((q) => q.KeyConditionExpression === "pk = :pk AND begins_with(sk, :staff)")).toBe(true);
+    expect(pages.map((m) => [m.caseId, m.recipient])).toEqual([
+      ["c_01JA", "oncall"],
+      ["c_01JB", "oncall"],
+    ]);
+  });
+
+  it("removes many in batches of 25 and re-sends the deletes DynamoDB left unprocessed", async () => {
+    // Prepare: the first batch leaves one delete unprocessed.
+    const messages = Array.from({ length: 30 }, (_, i) => message(`c_01J${String(i).padStart(2, "0")}`, "P0#2"));
+    const leftOver = { DeleteRequest: { Key: { pk: { S: "OUTBOUND#email#1" }, sk: { S: "P0#2#left" } } } };
+    dynamo
+      .on(BatchWriteItemCommand)
+      .resolvesOnce({ UnprocessedItems: { vigil: [leftOver] } })
+      .resolves({ UnprocessedItems: {} });
+
+    // Act
+    await queue.removeMany(messages);
+
+    // Assess
+    const batches = dynamo.commandCalls(BatchWriteItemCommand).map((call) => call.args[0].input.RequestItems?.vigil);
+    expect(batches.map((batch) => batch?.length)).toEqual([25, 1, 5]);
+    expect(batches[1]).toEqual([leftOver]);
   });
 
   it("reads the backlog flag through a one-second cache and forgets it when cleared", async () => {

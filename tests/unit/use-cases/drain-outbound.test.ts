@@ -150,6 +150,61 @@ describe("makeDrainOutbound", () => {
     expect(deps.outbound.items.size).toBe(0);
   });
 
+  it("fails the waiting verification task with ReporterUnreachable when the queued link is refused for good", async () => {
+    // Prepare: the verification email waits behind a backlog; SES then refuses the address.
+    const item = await seedCase(deps, { incidentType: "phishing" });
+    deps.outbound.backlog.add("email");
+    await makeRequestVerification(deps)({ caseId: item.caseId, generation: 1, taskToken: "token-1" });
+    deps.email.undeliverable = "rejected";
+
+    // Act
+    await makeDrainOutbound(deps)();
+
+    // Assess: as when RequestVerification learns it itself, the workflow escalates to an agent at once.
+    expect(deps.workflow.responses).toEqual([{ token: "token-1", outcome: "failure", error: "ReporterUnreachable" }]);
+    expect((await stored(deps, item.caseId)).channels.email).toBe(false);
+    expect([...deps.outbound.items.values()].filter((m) => m.channel === "email")).toEqual([]);
+  });
+
+  it("keeps the refused message and tells the workflow at the next attempt when SendTaskFailure fails", async () => {
+    // Prepare
+    const item = await seedCase(deps, { ...emailOnly, incidentType: "phishing" });
+    deps.outbound.backlog.add("email");
+    await makeRequestVerification(deps)({ caseId: item.caseId, generation: 1, taskToken: "token-1" });
+    deps.email.undeliverable = "rejected";
+    deps.workflow.failResponses = 1;
+    const drain = makeDrainOutbound(deps);
+
+    // Act: the first attempt cannot reach Step Functions; the retry after the back-off can.
+    await drain();
+    const kept = [...deps.outbound.items.values()].map((m) => m.attempts);
+    deps.clock.advance(1);
+    await drain();
+
+    // Assess
+    expect(kept).toEqual([1]);
+    expect(deps.workflow.responses).toEqual([{ token: "token-1", outcome: "failure", error: "ReporterUnreachable" }]);
+    expect(deps.outbound.items.size).toBe(0);
+    expect(deps.email.sent).toEqual([]);
+  });
+
+  it("leaves the verification waiting when only the queued SMS code is refused (the agent checks identity)", async () => {
+    // Prepare
+    const item = await seedCase(deps, { incidentType: "phishing" });
+    deps.outbound.backlog.add("sms");
+    await makeRequestVerification(deps)({ caseId: item.caseId, generation: 1, taskToken: "token-1" });
+    deps.sms.undeliverable = "opted_out";
+
+    // Act
+    await makeDrainOutbound(deps)();
+
+    // Assess
+    const after = await stored(deps, item.caseId);
+    expect(deps.workflow.responses).toEqual([]);
+    expect(after.channels.sms).toBe(false);
+    expect(after.workflow.waiting?.kind).toBe("verification");
+  });
+
   it("mints a fresh link and code for a queued verification request and keeps the code's hash on the case", async () => {
     // Prepare: both channels are behind a backlog when the workflow asks for verification.
     const item = await seedCase(deps, { incidentType: "phishing" });

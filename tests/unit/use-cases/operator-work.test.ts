@@ -199,7 +199,9 @@ describe("on-call pages", () => {
     ] as const;
 
     // Act
-    for (const page of pages) await notifyOncall(deps, item, { ...page, clock: "firstResponse" });
+    for (const page of pages) {
+      await notifyOncall(deps, item, { ...page, clock: "firstResponse" }, { key: `oncall#${page.event}` });
+    }
 
     // Assess
     const sent = deps.email.sent.filter((email) => email.to === deps.config.oncallEmail);
