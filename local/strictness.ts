@@ -19,7 +19,10 @@ export interface Strictness {
   lambdaIsolation: boolean;
   /** `VIGIL_LOCAL_LAMBDA_TIMEOUT`: the function's timeout from infra/function-settings.ts. */
   lambdaTimeout: boolean;
-  /** `VIGIL_LOCAL_LAMBDA_CONCURRENCY`: environments per function at most (default 4). */
+  /**
+   * `VIGIL_LOCAL_LAMBDA_CONCURRENCY`: environments per function at most (default 2: on a 2-core machine, 4
+   * measured slower and ≈ 400 MB larger in the end-to-end bench, BENCHMARKS.md §5).
+   */
   lambdaMaxEnvironments: number;
   /** `VIGIL_LOCAL_SFN_LIMITS`: 25,000 history events, 256 KiB payloads. */
   sfnLimits: boolean;
@@ -48,7 +51,7 @@ export function localStrictness(env: Record<string, string | undefined>): Strict
     sesRatePerSecond: Number.isFinite(rate) && rate > 0 ? rate : undefined,
     lambdaIsolation,
     lambdaTimeout: !isOff(env.VIGIL_LOCAL_LAMBDA_TIMEOUT),
-    lambdaMaxEnvironments: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 4,
+    lambdaMaxEnvironments: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2,
     sfnLimits: !isOff(env.VIGIL_LOCAL_SFN_LIMITS),
     sfnRetryTiming: !isOff(env.VIGIL_LOCAL_SFN_RETRY_TIMING),
     // Identity comes from a function's own environment: without isolation there is none to check.

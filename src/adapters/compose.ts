@@ -13,7 +13,6 @@ import { DynamoDbDeliveryStore } from "./dynamodb/delivery-store.js";
 import { DynamoDbIdempotencyStore } from "./dynamodb/idempotency-store.js";
 import { DynamoDbOutboundQueue } from "./dynamodb/outbound-queue.js";
 import { DynamoDbVerificationLinks } from "./dynamodb/verification-links.js";
-import { PostalMimeParser } from "./email/postal-mime-parser.js";
 import { EventBridgePublisher } from "./eventbridge/eventbridge-publisher.js";
 import { operatorCaseViews } from "./http/case-view.js";
 import { FetchWebhookTransport } from "./http/fetch-webhook-transport.js";
@@ -68,7 +67,6 @@ export function buildDeps(name: FunctionName, env: Record<string, string | undef
       }),
       metrics,
     ),
-    mail: new PostalMimeParser(),
     outbound: new DynamoDbOutboundQueue(dynamo, table, systemClock),
     workflow: new SfnWorkflowClient(new SFNClient({}), {
       caseStateMachineArn: config.caseStateMachineArn,

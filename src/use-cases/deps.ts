@@ -8,7 +8,6 @@ import type { CodeSendLog } from "../ports/code-send-log.js";
 import type { DeliveryStore } from "../ports/delivery-store.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { IdempotencyStore } from "../ports/idempotency-store.js";
-import type { MailParser } from "../ports/mail-parser.js";
 import type { EmailSender, SmsSender } from "../ports/messaging.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { EventPublisher, WebhookTransport } from "../ports/outbound-events.js";
@@ -35,8 +34,6 @@ export interface Deps {
   deliveries: DeliveryStore;
   email: EmailSender;
   sms: SmsSender;
-  /** Decodes the MIME of received email (replies to the verification email). */
-  mail: MailParser;
   /** Reporter messages waiting for their channel's rate (ADR 0014). */
   outbound: OutboundQueue;
   workflow: WorkflowClient;

@@ -1,6 +1,6 @@
 import { isActive } from "../domain/case.js";
 import { headerFields, htmlToText, parseAddrSpec, parseSingleMailbox, replyNonceOf } from "../domain/inbound-email.js";
-import type { ParsedEmail } from "../ports/mail-parser.js";
+import type { MailParser, ParsedEmail } from "../ports/mail-parser.js";
 import type { VerificationLink } from "../ports/verification-links.js";
 import type { Case } from "../schemas/case.js";
 import type { InboundEmail } from "../schemas/inbound-email.js";
@@ -129,7 +129,7 @@ const MAX_AUDITED_IGNORED_REPLIES = 20;
  *
  * @throws TransientError when the store or Step Functions fail (the delivery is retried).
  */
-export function makeReceiveEmailReply(deps: Deps) {
+export function makeReceiveEmailReply(deps: Deps & { mail: MailParser }) {
   const mutate = makeMutateCase(deps);
   const completeIfSatisfied = makeCompleteVerificationIfSatisfied(deps);
 
