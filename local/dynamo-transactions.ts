@@ -115,30 +115,53 @@ export function createDynalite(options: DynaliteOptions): Server {
  * descriptions change only through dynalite's own `put`/`del` on the same table store, so they are
  * kept in memory here, written through, and handed out on a later tick, as LevelDB would. The object
  * itself is handed out: only `UpdateTable` and `DeleteTable` change a description, before they put it.
+ * Only what is surely the newest is cached: a write's value if no later write began, a read's only if
+ * no write was under way or began meanwhile (a `get` racing `CreateTable`'s second put would otherwise
+ * keep the table `CREATING` for good).
  */
-function cacheTableDescriptions(store: Store): void {
+export function cacheTableDescriptions(store: Pick<Store, "tableDb">): void {
   const tables = store.tableDb;
   const cached = new Map<string, Table>();
+  /** Per table: writes begun, and writes not yet answered. */
+  const begun = new Map<string, number>();
+  const pending = new Map<string, number>();
+  const count = (map: Map<string, number>, key: string) => map.get(key) ?? 0;
+  const write = (key: string, run: (done: (error: DynaliteError | null) => boolean) => void) => {
+    const seq = count(begun, key) + 1;
+    begun.set(key, seq);
+    pending.set(key, count(pending, key) + 1);
+    cached.delete(key);
+    run((error) => {
+      pending.set(key, count(pending, key) - 1);
+      return !error && count(begun, key) === seq;
+    });
+  };
   const { get, put, del } = tables;
   tables.get = (key, callback) => {
     const table = cached.get(key);
     if (table) return void process.nextTick(callback, null, table);
+    const quiet = count(pending, key) === 0;
+    const seq = count(begun, key);
     get.call(tables, key, (error, value) => {
-      if (!error && value && typeof value === "object") cached.set(key, value);
+      const newest = quiet && count(begun, key) === seq;
+      if (!error && newest && value && typeof value === "object") cached.set(key, value);
       callback(error, value);
     });
   };
-  tables.put = (key, value, callback) => {
-    cached.delete(key);
-    put.call(tables, key, value, (error) => {
-      if (!error) cached.set(key, value);
-      callback(error);
-    });
-  };
-  tables.del = (key, callback) => {
-    cached.delete(key);
-    del.call(tables, key, callback);
-  };
+  tables.put = (key, value, callback) =>
+    write(key, (done) =>
+      put.call(tables, key, value, (error) => {
+        if (done(error)) cached.set(key, value);
+        callback(error);
+      }),
+    );
+  tables.del = (key, callback) =>
+    write(key, (done) =>
+      del.call(tables, key, (error) => {
+        done(error);
+        callback(error);
+      }),
+    );
 }
 
 interface Action {
