@@ -157,12 +157,17 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, denials };
 }
 
-/** The request again, as a fresh stream of the body the front read (what a listener reads). */
-function replay(request: IncomingMessage, body: string): IncomingMessage {
+/** The request's headers for a body the front read whole: its length, no chunked encoding. */
+function headersFor(request: IncomingMessage, body: string): IncomingMessage["headers"] {
   const headers = { ...request.headers, "content-length": String(Buffer.byteLength(body)) };
   delete headers["transfer-encoding"];
+  return headers;
+}
+
+/** The request again, as a fresh stream of the body the front read (what a listener reads). */
+function replay(request: IncomingMessage, body: string): IncomingMessage {
   return Object.assign(Readable.from([Buffer.from(body)]), {
-    headers,
+    headers: headersFor(request, body),
     method: request.method,
     url: request.url,
     socket: request.socket,
@@ -171,8 +176,7 @@ function replay(request: IncomingMessage, body: string): IncomingMessage {
 
 function forward(request: IncomingMessage, response: ServerResponse, upstream: string, body: string): void {
   const target = new URL(request.url ?? "/", upstream);
-  const headers = { ...request.headers, host: target.host, "content-length": String(Buffer.byteLength(body)) };
-  delete headers["transfer-encoding"];
+  const headers = { ...headersFor(request, body), host: target.host };
   const proxied = httpRequest(target, { method: request.method, headers }, (answer) => {
     response.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(response);

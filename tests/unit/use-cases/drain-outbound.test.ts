@@ -18,6 +18,18 @@ async function queuedAcknowledgement(deps: TestDeps, report: Parameters<typeof s
   return item;
 }
 
+/** Opens a case whose verification request (task token `token-1`) waits in the queue of each of `channels`. */
+async function queuedVerification(
+  deps: TestDeps,
+  report: Parameters<typeof seedCase>[1],
+  channels: Array<"email" | "sms">,
+): Promise<Case> {
+  const item = await seedCase(deps, report);
+  for (const channel of channels) deps.outbound.backlog.add(channel);
+  await makeRequestVerification(deps)({ caseId: item.caseId, generation: 1, taskToken: "token-1" });
+  return item;
+}
+
 async function stored(deps: TestDeps, caseId: string): Promise<Case> {
   const found = await deps.cases.get(caseId);
   if (!found) throw new Error("no case");
@@ -152,9 +164,7 @@ describe("makeDrainOutbound", () => {
 
   it("fails the waiting verification task with ReporterUnreachable when the queued link is refused for good", async () => {
     // Prepare: the verification email waits behind a backlog; SES then refuses the address.
-    const item = await seedCase(deps, { incidentType: "phishing" });
-    deps.outbound.backlog.add("email");
-    await makeRequestVerification(deps)({ caseId: item.caseId, generation: 1, taskToken: "token-1" });
+    const item = await queuedVerification(deps, { incidentType: "phishing" }, ["email"]);
     deps.email.undeliverable = "rejected";
 
     // Act
@@ -168,9 +178,7 @@ describe("makeDrainOutbound", () => {
 
   it("keeps the refused message and tells the workflow at the next attempt when SendTaskFailure fails", async () => {
     // Prepare
-    const item = await seedCase(deps, { ...emailOnly, incidentType: "phishing" });
-    deps.outbound.backlog.add("email");
-    await makeRequestVerification(deps)({ caseId: item.caseId, generation: 1, taskToken: "token-1" });
+    const item = await queuedVerification(deps, { ...emailOnly, incidentType: "phishing" }, ["email"]);
     deps.email.undeliverable = "rejected";
     deps.workflow.failResponses = 1;
     const drain = makeDrainOutbound(deps);
@@ -190,9 +198,7 @@ describe("makeDrainOutbound", () => {
 
   it("leaves the verification waiting when only the queued SMS code is refused (the agent checks identity)", async () => {
     // Prepare
-    const item = await seedCase(deps, { incidentType: "phishing" });
-    deps.outbound.backlog.add("sms");
-    await makeRequestVerification(deps)({ caseId: item.caseId, generation: 1, taskToken: "token-1" });
+    const item = await queuedVerification(deps, { incidentType: "phishing" }, ["sms"]);
     deps.sms.undeliverable = "opted_out";
 
     // Act
@@ -207,10 +213,7 @@ describe("makeDrainOutbound", () => {
 
   it("mints a fresh link and code for a queued verification request and keeps the code's hash on the case", async () => {
     // Prepare: both channels are behind a backlog when the workflow asks for verification.
-    const item = await seedCase(deps, { incidentType: "phishing" });
-    deps.outbound.backlog.add("email");
-    deps.outbound.backlog.add("sms");
-    await makeRequestVerification(deps)({ caseId: item.caseId, generation: 1, taskToken: "token-1" });
+    const item = await queuedVerification(deps, { incidentType: "phishing" }, ["email", "sms"]);
 
     // Act
     await makeDrainOutbound(deps)();
@@ -223,10 +226,7 @@ describe("makeDrainOutbound", () => {
 
   it("drops a queued verification request the case no longer waits for, sending nothing", async () => {
     // Prepare
-    const item = await seedCase(deps, { incidentType: "phishing" });
-    deps.outbound.backlog.add("email");
-    deps.outbound.backlog.add("sms");
-    await makeRequestVerification(deps)({ caseId: item.caseId, generation: 1, taskToken: "token-1" });
+    const item = await queuedVerification(deps, { incidentType: "phishing" }, ["email", "sms"]);
     await makeMutateCase(deps)(item.caseId, (current) => ({
       case: { ...current, status: "verified", workflow: { ...current.workflow, waiting: null } },
       events: [],
