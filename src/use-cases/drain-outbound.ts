@@ -53,9 +53,11 @@ type Outcome = "sent" | "obsolete" | "permanent" | "throttled" | "failed";
  * 1. Per channel, peek the head of the queue; an empty queue lowers the channel's backlog flag. Pages to
  *    staff sort first: they go first, one message per contact (a digest when several waited), at most
  *    one a minute (see `pageStaff`); never given up for their age.
- * 2. For each message due (past its back-off), in order, take a token of the channel's bucket (none
- *    left: stop until the next one). A message older than 24 h is given up: `throttled_out` on its case,
- *    `MessageExpired` counted and alarmed.
+ * 2. For each message due (past its back-off), in order, take a token of the channel's bucket as it stood
+ *    when the pass read the queue (none left: stop; the next pass reads the queue again). Tokens that
+ *    refill while the pass sends are the next pass's, so however slow the sends, a pass sends at most one
+ *    second's worth of what it read, and a P1 queued meanwhile waits behind no more than that. A message
+ *    older than 24 h is given up: `throttled_out` on its case, `MessageExpired` counted and alarmed.
  * 3. Render and send it; a code or link it carries is minted now (the queue holds no secret). Sent or
  *    obsolete (the case or its channel is gone, the verification it asks for is over): removed.
  *    Refused for good: the case stops trusting the channel, as for a direct send; a case left waiting on
@@ -189,12 +191,12 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
    * wave pages on-call once a minute. Sent first, removed after: a failed removal sends them again (at
    * least once, never lost). Never expired. Refused for good: counted as failed pages (`OncallPageFailed`,
    * alarmed) and removed. Throttled: the channel backs off; any other failure: the pages back off.
-   * `left`: pages still waiting (null: not read, the digest is not due).
+   * `now`: when the pass read the queue. `left`: pages still waiting (null: not read, the digest is not due).
    */
   async function pageStaff(
     channel: OutboundChannel,
+    now: number,
   ): Promise<{ sent: number; left: number | null; nextAt: number; stop: boolean }> {
-    const now = deps.clock.now();
     // Held: look again at the hold's end, or sooner (as when idle) so reporter messages queued meanwhile
     // behind the backlog flag wait seconds, not the rest of the minute.
     if (nextPageAt[channel] > now) {
@@ -293,7 +295,7 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
     // Pages to staff sort first (rank P0#): they take the channel's first tokens.
     const staffWaiting = batch.length - reporterMessages.length;
     const staff = staffWaiting
-      ? await pageStaff(channel)
+      ? await pageStaff(channel, start)
       : { sent: 0, left: 0, nextAt: Number.POSITIVE_INFINITY, stop: false };
     let sent = staff.sent;
     let done = staffWaiting - Math.min(staffWaiting, staff.left ?? staffWaiting);
@@ -309,10 +311,11 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
         done += 1;
         continue;
       }
-      const token = takeToken(buckets[channel] ?? fullBucket(rate, now), now, rate);
+      // The bucket as it stood at the peek (see 2.): what refills meanwhile waits for a fresh read.
+      const token = takeToken(buckets[channel] ?? fullBucket(rate, start), start, rate);
       buckets[channel] = token.bucket;
       if (!token.granted) {
-        nextAt = Math.min(nextAt, now + token.waitMs);
+        nextAt = Math.min(nextAt, start + token.waitMs);
         break;
       }
       const outcome = await deliver(message, now);

@@ -75,6 +75,36 @@ describe("makeDrainOutbound", () => {
     expect(await deps.outbound.hasBacklog("email")).toBe(false);
   });
 
+  it("reads the queue again after one second's worth of sends, however slow they are: a P1 queued meanwhile goes next", async () => {
+    // Prepare: one email a second; three P4 acknowledgements wait; each send takes a second, and a P1
+    // report comes in during the first.
+    deps = makeTestDeps({ sesMaxSendRate: 1 });
+    const p4 = [];
+    for (let i = 0; i < 3; i++) p4.push(await queuedAcknowledgement(deps, { ...emailOnly, incidentType: "other" }));
+    const send = deps.email.send.bind(deps.email);
+    let p1: Case | undefined;
+    deps.email.send = async (email) => {
+      await send(email);
+      deps.clock.advance(1);
+      p1 ??= await queuedAcknowledgement(deps, { ...emailOnly, incidentType: "key_compromise" });
+    };
+    const drain = makeDrainOutbound(deps);
+
+    // Act: passes as the runtime runs them, each when the last one said.
+    const passes = [];
+    for (let pass = 0; pass < 4; pass++) {
+      const result = await drain();
+      passes.push(result.sent);
+      deps.clock.advance(Math.max(0, ((result.nextAt ?? deps.clock.now()) - deps.clock.now()) / 1000));
+    }
+
+    // Assess: one send a pass; the P1 right after the send it arrived during, not after the stale read's rest.
+    expect(passes).toEqual([1, 1, 1, 1]);
+    expect(deps.email.sent.map((email) => email.subject)).toEqual(
+      [p4[0], p1, p4[1], p4[2]].map((item) => `We received your report (case ${item?.caseId})`),
+    );
+  });
+
   it("sends a case's acknowledgement before its guidance, whatever order they were queued in", async () => {
     // Prepare
     const item = await seedCase(deps, { ...emailOnly, incidentType: "key_compromise" });
