@@ -20,6 +20,7 @@ import { type ScheduledItem, VirtualClock } from "./clock.js";
 import { coalesce } from "./coalesce.js";
 import { createConsoleServer } from "./console-server.js";
 import { createDynalite } from "./dynamo-transactions.js";
+import { ForegroundFirst } from "./foreground-first.js";
 import { createGateway, type HttpLambda, keepConnections } from "./gateway.js";
 import { loadRolePolicies, type SynthesizedPolicies } from "./iam/policies.js";
 import { bundleFunctions } from "./lambda/bundle.js";
@@ -186,6 +187,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // 4. Step Functions: the same ASL files, placeholders mapped to the local functions.
   let functions: FunctionRuntime | undefined;
   const workflows = readdirSync(join(ROOT, "workflows")).filter((file) => file.endsWith(".asl.json"));
+  // Foreground first (VIGIL_LOCAL_FOREGROUND_FIRST): while API requests are answered, workflow tasks run one
+  // at a time, except containment and the clocks, which never wait (BENCHMARKS.md §1, "Fourth session").
+  const priority = new ForegroundFirst({
+    backgroundWhileBusy: strictness.foregroundFirst ? 1 : Number.POSITIVE_INFINITY,
+    exempt: new Set(["contain-incident", "fire-timer", "hand-over-timer"]),
+  });
   const sfn = createSfnEmulator({
     clock,
     stateDir: join(dataDir, "sfn"),
@@ -204,7 +211,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const name = arn.split(":function:")[1]?.replace(/^vigil-/, "") ?? "";
       if (!functions)
         throw Object.assign(new Error("the functions are not loaded yet"), { name: "Lambda.ServiceException" });
-      return functions.invoke(name, payload, invokeOptions);
+      const loaded = functions;
+      return priority.backgroundCall(name, () => loaded.invoke(name, payload, invokeOptions));
     },
     logger: { info: () => undefined, warn: (m) => log(`sfn: ${m}`), error: (m) => log(`sfn: ${m}`) },
     // A case workflow that ends is a case concluded: anchor its audit head at once (an EventBridge rule on AWS).
@@ -341,7 +349,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   mark("resume executions");
   const sink = new ProviderSink(providerWebhookSecret, () => clock.now(), join(dataDir, "provider-webhooks.jsonl"));
   const gateway = createGateway({
-    invoke: (name, event) => runtimeFunctions.invoke(name, event) as ReturnType<HttpLambda>,
+    invoke: (name, event) =>
+      priority.foregroundCall(() => runtimeFunctions.invoke(name, event)) as ReturnType<HttpLambda>,
     operators,
     now: () => clock.now(),
   });

@@ -30,6 +30,13 @@ export interface Strictness {
   sfnRetryTiming: boolean;
   /** `VIGIL_LOCAL_IAM`: every AWS call a function makes is checked against its synthesized role policy. */
   iam: boolean;
+  /**
+   * `VIGIL_LOCAL_FOREGROUND_FIRST`: while API requests are being answered, workflow tasks other than
+   * containment and the clocks run one at a time (local/foreground-first.ts): the functions share the
+   * machine's cores here, where on AWS each invocation has its own, so a burst's workflows must not starve
+   * its intake. A scheduling rule, not an AWS one: off, every task runs as soon as it is due.
+   */
+  foregroundFirst: boolean;
 }
 
 const isOff = (value: string | undefined) => value !== undefined && /^(0|false|off|no)$/i.test(value.trim());
@@ -56,5 +63,6 @@ export function localStrictness(env: Record<string, string | undefined>): Strict
     sfnRetryTiming: !isOff(env.VIGIL_LOCAL_SFN_RETRY_TIMING),
     // Identity comes from a function's own environment: without isolation there is none to check.
     iam: lambdaIsolation && !isOff(env.VIGIL_LOCAL_IAM),
+    foregroundFirst: !isOff(env.VIGIL_LOCAL_FOREGROUND_FIRST),
   };
 }

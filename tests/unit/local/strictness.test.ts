@@ -14,7 +14,16 @@ describe("localStrictness", () => {
       iam: true,
       sfnLimits: true,
       sfnRetryTiming: true,
+      foregroundFirst: true,
     });
+  });
+
+  it("turns foreground first off with VIGIL_LOCAL_FOREGROUND_FIRST=0", () => {
+    // Prepare / Act
+    const off = localStrictness({ VIGIL_LOCAL_FOREGROUND_FIRST: "0" });
+
+    // Assess
+    expect(off.foregroundFirst).toBe(false);
   });
 
   it("takes a positive whole number of environments and ignores anything else", () => {

@@ -208,7 +208,7 @@ describe("makeDrainOutbound", () => {
 
   it("keeps the refused message and tells the workflow at the next attempt when SendTaskFailure fails", async () => {
     // Prepare
-    const item = await queuedVerification(deps, { ...emailOnly, incidentType: "phishing" }, ["email"]);
+    await queuedVerification(deps, { ...emailOnly, incidentType: "phishing" }, ["email"]);
     deps.email.undeliverable = "rejected";
     deps.workflow.failResponses = 1;
     const drain = makeDrainOutbound(deps);
