@@ -14,14 +14,8 @@ export class ForegroundFirst {
   constructor(private readonly options: { backgroundWhileBusy: number; exempt?: ReadonlySet<string> }) {}
 
   /** Runs a foreground call (an API request's function). */
-  async foregroundCall<T>(call: () => Promise<T>): Promise<T> {
-    this.foreground++;
-    try {
-      return await call();
-    } finally {
-      this.foreground--;
-      this.release();
-    }
+  foregroundCall<T>(call: () => Promise<T>): Promise<T> {
+    return this.counted("foreground", call);
   }
 
   /** Runs background work named `name`, once the foreground leaves it room. */
@@ -30,11 +24,16 @@ export class ForegroundFirst {
     while (this.foreground > 0 && this.background >= this.options.backgroundWhileBusy) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
-    this.background++;
+    return this.counted("background", call);
+  }
+
+  /** Runs `call` counted as `kind` (the count goes up before this returns), then wakes the waiting work. */
+  private async counted<T>(kind: "foreground" | "background", call: () => Promise<T>): Promise<T> {
+    this[kind]++;
     try {
       return await call();
     } finally {
-      this.background--;
+      this[kind]--;
       this.release();
     }
   }

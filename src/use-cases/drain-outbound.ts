@@ -21,7 +21,7 @@ import { makeMutateCase } from "./case-mutation.js";
 import { mintCode, mintLink, mintReplyAddress } from "./challenges.js";
 import type { Deps } from "./deps.js";
 import type { MessageVars, OncallPage } from "./notify.js";
-import { renderOncallPage, sendToChannels, staffContact } from "./notify.js";
+import { renderOncallPage, sendToChannels, sendToContact, staffContact } from "./notify.js";
 
 /** What one drain run did, and when the next pass is due (`null`: both queues are empty). */
 export interface DrainResult {
@@ -77,6 +77,18 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
   const pageAttempts: Record<OutboundChannel, number> = { email: 0, sms: 0 };
   const rateOf = (channel: OutboundChannel) =>
     channel === "email" ? deps.config.sesMaxSendRate : deps.config.smsMaxMps;
+  /** Takes a token of the channel's bucket as it stands at `at`. */
+  const takeChannelToken = (channel: OutboundChannel, at: number) => {
+    const rate = rateOf(channel);
+    const token = takeToken(buckets[channel] ?? fullBucket(rate, at), at, rate);
+    buckets[channel] = token.bucket;
+    return token;
+  };
+  /** The provider's rate is lower than the configured one: the whole channel backs off until `retryAt`. */
+  const throttled = (channel: OutboundChannel, retryAt: number) => {
+    deps.metrics.count("PacedSendThrottled", 1, { Channel: channel });
+    blockedUntil[channel] = retryAt;
+  };
 
   async function deliver(message: QueuedMessage, now: number): Promise<Outcome> {
     const found = await deps.cases.get(message.caseId);
@@ -128,7 +140,7 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
         }));
         return (await escalateUnverifiable(distrusted)) ? "permanent" : "failed";
       }
-      return /throttl/i.test((error as Error)?.message ?? "") ? "throttled" : "failed";
+      return retryOutcome(error);
     }
   }
 
@@ -203,7 +215,6 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
       return { sent: 0, left: null, nextAt: Math.min(nextPageAt[channel], now + IDLE_POLL_MS), stop: false };
     }
     const pages = await deps.outbound.peekStaff(channel, STAFF_PAGE_LIMIT);
-    const rate = rateOf(channel);
     let sent = 0;
     let left = pages.length;
     for (const recipient of ["oncall", "second"] as const) {
@@ -211,8 +222,7 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
       if (!group.length) continue;
       const to = staffContact(deps.config, recipient)[channel];
       if (to) {
-        const token = takeToken(buckets[channel] ?? fullBucket(rate, now), now, rate);
-        buckets[channel] = token.bucket;
+        const token = takeChannelToken(channel, now);
         if (!token.granted) return { sent, left, nextAt: now + token.waitMs, stop: true };
         const outcome = await sendPages(channel, to, group);
         if (outcome === "throttled" || outcome === "failed") {
@@ -220,8 +230,7 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
           const retryAt = now + pacingBackoffMs(pageAttempts[channel]);
           nextPageAt[channel] = retryAt;
           if (outcome === "failed") return { sent, left, nextAt: retryAt, stop: false };
-          deps.metrics.count("PacedSendThrottled", 1, { Channel: channel });
-          blockedUntil[channel] = retryAt;
+          throttled(channel, retryAt);
           return { sent, left, nextAt: retryAt, stop: true };
         }
         if (outcome === "sent") sent += 1;
@@ -240,7 +249,7 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
   async function sendPages(channel: OutboundChannel, to: string, pages: QueuedMessage[]): Promise<Outcome> {
     const text = (value: unknown) => (typeof value === "string" ? value : undefined);
     const first = pages[0] as QueuedMessage;
-    const page = (message: QueuedMessage): OncallPage => ({
+    const pageOf = (message: QueuedMessage): OncallPage => ({
       reason: text(message.vars.reason) ?? "",
       clock: text(message.vars.clock),
       event: (ONCALL_EVENTS as readonly unknown[]).includes(message.vars.event)
@@ -252,30 +261,28 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
         ? renderOncallPage(
             deps.config,
             { caseId: first.caseId, incidentType: first.incidentType ?? "other", priority: first.priority },
-            page(first),
+            pageOf(first),
           )
         : renderOncallDigest({
-            pages: pages.map((message) => ({
-              caseId: message.caseId,
-              priority: message.priority,
-              event: page(message).event ?? "escalation",
-              clock: page(message).clock,
-              reason: page(message).reason,
-              queuedAt: message.enqueuedAt,
-            })),
+            pages: pages.map((message) => {
+              const page = pageOf(message);
+              return {
+                caseId: message.caseId,
+                priority: message.priority,
+                event: page.event ?? "escalation",
+                clock: page.clock,
+                reason: page.reason,
+                queuedAt: message.enqueuedAt,
+              };
+            }),
             caseUrl: (caseId) => consoleCaseUrl(deps.config, caseId),
             queueUrl: consoleQueueUrl(deps.config),
           });
     try {
-      if (channel === "email") {
-        await deps.email.send({ to, subject: rendered.subject, text: rendered.text, html: rendered.html });
-      } else {
-        await deps.sms.send({ to, text: rendered.sms });
-      }
+      await sendToContact(deps, channel, to, rendered);
       return "sent";
     } catch (error) {
-      if (error instanceof MessageUndeliverableError) return "permanent";
-      return /throttl/i.test((error as Error)?.message ?? "") ? "throttled" : "failed";
+      return error instanceof MessageUndeliverableError ? "permanent" : retryOutcome(error);
     }
   }
 
@@ -312,8 +319,7 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
         continue;
       }
       // The bucket as it stood at the peek (see 2.): what refills meanwhile waits for a fresh read.
-      const token = takeToken(buckets[channel] ?? fullBucket(rate, start), start, rate);
-      buckets[channel] = token.bucket;
+      const token = takeChannelToken(channel, start);
       if (!token.granted) {
         nextAt = Math.min(nextAt, start + token.waitMs);
         break;
@@ -330,9 +336,7 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
       await deps.outbound.update({ ...message, attempts, notBefore: retryAt });
       nextAt = Math.min(nextAt, retryAt);
       if (outcome === "throttled") {
-        // The provider's rate is lower than the configured one: the whole channel backs off.
-        deps.metrics.count("PacedSendThrottled", 1, { Channel: channel });
-        blockedUntil[channel] = retryAt;
+        throttled(channel, retryAt);
         break;
       }
     }
@@ -361,6 +365,11 @@ export function makeDrainOutbound(deps: Deps, sleep: (ms: number) => Promise<unk
       await sleep(Math.max(10, wake - now));
     }
   };
+}
+
+/** A failed send short of a permanent refusal: the provider throttling, or anything else. */
+function retryOutcome(error: unknown): "throttled" | "failed" {
+  return /throttl/i.test((error as Error)?.message ?? "") ? "throttled" : "failed";
 }
 
 /** The verification challenge a queued link or code belongs to is still the one the case waits on. */

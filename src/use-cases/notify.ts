@@ -106,12 +106,7 @@ export async function sendClaimed(
   await Promise.all(
     claimed.map(async (channel) => {
       const behind = await deps.outbound.hasBacklog(channel);
-      const error = behind
-        ? undefined
-        : await messages[channel].send().then(
-            () => null,
-            (failure: unknown) => failure ?? new Error("send failed"),
-          );
+      const error = behind ? undefined : await failureOf(messages[channel].send);
       if (error === null) return;
       if (error instanceof MessageUndeliverableError) {
         outcomes.push({ channel, reason: error.reason });
@@ -158,6 +153,14 @@ export async function sendClaimed(
     return { change: { case: next, events }, result: retry };
   });
   if (retry !== undefined) throw retry;
+}
+
+/** What a send failed with, or null when it went out. */
+function failureOf(send: () => Promise<void>): Promise<unknown> {
+  return send().then(
+    () => null,
+    (failure: unknown) => failure ?? new Error("send failed"),
+  );
 }
 
 /** The queue entry of one claimed channel's message (ADR 0014). */
@@ -258,6 +261,18 @@ export function staffContact(
     : { email: config.oncallEscalationEmail, sms: config.oncallEscalationPhone };
 }
 
+/** Sends a rendered message to a staff contact's address (`email`) or number (`sms`). */
+export function sendToContact(
+  deps: Pick<Deps, "email" | "sms">,
+  channel: Channel,
+  to: string,
+  message: RenderedMessage,
+): Promise<void> {
+  return channel === "email"
+    ? deps.email.send({ to, subject: message.subject, text: message.text, html: message.html })
+    : deps.sms.send({ to, text: message.sms });
+}
+
 /** The single on-call page about one case (the queued one is rendered the same way by the drain). */
 export function renderOncallPage(
   config: Deps["config"],
@@ -305,16 +320,10 @@ export async function notifyOncall(
   const refusals: unknown[] = [];
   await Promise.all(
     channels.map(async (channel) => {
-      const to = contact[channel] as string;
+      const send = () => sendToContact(deps, channel, contact[channel] as string, message);
       const behind = await deps.outbound.hasBacklog(channel);
       if (!behind) {
-        const error = await (channel === "email"
-          ? deps.email.send({ to, subject: message.subject, text: message.text, html: message.html })
-          : deps.sms.send({ to, text: message.sms })
-        ).then(
-          () => null,
-          (failure: unknown) => failure ?? new Error("send failed"),
-        );
+        const error = await failureOf(send);
         if (error === null) {
           outcomes[channel] = "sent";
           return;
@@ -324,21 +333,12 @@ export async function notifyOncall(
           return;
         }
       }
-      const now = deps.clock.now();
       const key = `${options.key}${recipient === "second" ? "#second" : ""}#${channel}`;
+      const vars = { reason: page.reason, clock: page.clock, event: page.event };
+      const queued = { kind: "oncall_escalation" as const, vars, incidentType: item.incidentType };
       await deps.outbound.enqueue({
-        id: `${item.caseId}#${key}`,
-        channel,
-        caseId: item.caseId,
-        key,
-        kind: "oncall_escalation",
-        priority: item.priority,
+        ...queuedMessage(item, channel, key, { send, queued }, deps.clock.now()),
         rank: staffRank(item.priority),
-        vars: { reason: page.reason, clock: page.clock, event: page.event },
-        incidentType: item.incidentType,
-        enqueuedAt: now,
-        attempts: 0,
-        notBefore: now,
         recipient,
       });
       outcomes[channel] = "queued";

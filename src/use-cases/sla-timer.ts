@@ -6,7 +6,7 @@ import type { TimerInput } from "../ports/workflow-client.js";
 import type { Case } from "../schemas/case.js";
 import { type CaseDecision, makeMutateCase } from "./case-mutation.js";
 import type { Deps } from "./deps.js";
-import { notifyOncall } from "./notify.js";
+import { notifyOncall, staffContact } from "./notify.js";
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 /**
@@ -195,8 +195,6 @@ function describe(fire: SlaFire, deps: Pick<Deps, "config">): string {
 
 /** The channels of the configured second contact, as recorded on the timeline (never the addresses). */
 function secondContact(deps: Pick<Deps, "config">): Array<"email" | "sms"> {
-  const { oncallEscalationEmail, oncallEscalationPhone } = deps.config;
-  return [oncallEscalationEmail ? "email" : null, oncallEscalationPhone ? "sms" : null].filter(
-    (channel): channel is "email" | "sms" => channel !== null,
-  );
+  const contact = staffContact(deps.config, "second");
+  return (["email", "sms"] as const).filter((channel) => contact[channel]);
 }

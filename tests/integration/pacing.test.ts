@@ -11,17 +11,15 @@ const ONCALL = "oncall@vigil.local";
 /** The SDK's own attempts of one send (its standard retry strategy): a fault must outlast them to reach us. */
 const SDK_ATTEMPTS = 3;
 const at = (iso: string) => Date.parse(iso);
-/** The kind of a burst's message, by its English subject (guidance subjects vary with the incident). */
+/** The kinds of a burst's messages by their English subjects; any other is guidance (its subject varies). */
+const SUBJECTS: Array<[string, MessageKind]> = [
+  [ACK, "acknowledgement"],
+  ["Confirm your report", "verification_request"],
+  ["Your account is temporarily locked", "lock_applied"],
+  ["We asked to lock your account", "lock_requested"],
+];
 const kindOf = (subject: string): MessageKind =>
-  subject.startsWith(ACK)
-    ? "acknowledgement"
-    : subject.startsWith("Confirm your report")
-      ? "verification_request"
-      : subject.startsWith("Your account is temporarily locked")
-        ? "lock_applied"
-        : subject.startsWith("We asked to lock your account")
-          ? "lock_requested"
-          : "guidance";
+  SUBJECTS.find(([prefix]) => subject.startsWith(prefix))?.[1] ?? "guidance";
 
 /**
  * Message pacing (ADR 0014) over HTTP on the local runtime: SES accepts one email a second

@@ -40,12 +40,6 @@ const EVENT_WORDS: Record<OncallEvent, [string, string]> = {
   repeat: ["repeat page", "repeat pages"],
   warning: ["SLA warning", "SLA warnings"],
 };
-const SMS_EVENT: Record<OncallEvent, string> = {
-  escalation: "escalation",
-  breach: "breach",
-  repeat: "repeat",
-  warning: "warning",
-};
 const DEFAULT_WORST = 5;
 
 /** The digest's order: priority, then event, then the oldest page. */
@@ -121,8 +115,8 @@ function digestSms(
   top: DigestPage,
 ): string {
   const head = `Vigil: ${total} on-call pages (${byPriority.map(({ priority, n }) => `${n} ${priority}`).join(", ")})`;
-  const counts = byEvent.map(({ event, n }) => `${n} ${SMS_EVENT[event]}`).join(", ");
-  const gravest = `Worst: ${top.priority} ${SMS_EVENT[top.event]} ${top.caseId}`;
+  const counts = byEvent.map(({ event, n }) => `${n} ${event}`).join(", ");
+  const gravest = `Worst: ${top.priority} ${top.event} ${top.caseId}`;
   const tail = "See email/console.";
   const candidates = [
     `${head}: ${counts}. ${gravest}. ${tail}`,
